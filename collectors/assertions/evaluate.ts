@@ -1,0 +1,284 @@
+/**
+ * Assertions turn a check's result into pass / warn / fail. Pure functions of the check
+ * definition and its result, so the same evidence always gives the same verdict.
+ */
+import type {
+  Assertion,
+  AssertionOutcome,
+  Cell,
+  CheckDefinition,
+  CheckResult,
+  JsonValue,
+  ResultOf,
+} from '../../src/format/index.ts';
+import { compareCells, opSymbols, satisfies } from './compare-values.ts';
+import { evaluateColumnExpectations } from './columns-expectations.ts';
+import { parsePytestVerbose } from './pytest-verbose.ts';
+
+export interface Attested {
+  id: string;
+  label: string;
+  by: string;
+  at: string;
+}
+
+export interface EvaluationInput {
+  check: CheckDefinition;
+  result: CheckResult;
+  /** The measured work (query, command), without transaction setup. */
+  measuredMs: number;
+  attestations: readonly Attested[];
+}
+
+type Verdict = { status: AssertionOutcome['status']; expected: JsonValue; actual: JsonValue; description: string };
+
+export function evaluateAssertions(input: EvaluationInput): AssertionOutcome[] {
+  const outcomes: AssertionOutcome[] = [];
+  if (input.check.kind === 'columns' && input.result.kind === 'columns') {
+    outcomes.push(...evaluateColumnExpectations(input.check.expect, input.result));
+  }
+  const used = new Map<string, number>();
+  for (const assertion of input.check.assertions) {
+    const base = assertion.id ?? assertion.type;
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    const id = assertion.id ?? (n === 1 ? base : `${base}-${n}`);
+    const verdict = judge(assertion, input);
+    outcomes.push({
+      id,
+      type: assertion.type,
+      description: assertion.description ?? verdict.description,
+      expected: verdict.expected,
+      actual: verdict.actual,
+      status: verdict.status,
+    });
+  }
+  return outcomes;
+}
+
+/** Outcomes for a check that produced nothing to judge: every assertion `skipped`, never pass. */
+export function unjudgedAssertions(check: CheckDefinition, reason: string): AssertionOutcome[] {
+  const used = new Map<string, number>();
+  return check.assertions.map((assertion) => {
+    const base = assertion.id ?? assertion.type;
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    return {
+      id: assertion.id ?? (n === 1 ? base : `${base}-${n}`),
+      type: assertion.type,
+      description: assertion.description ?? assertion.type,
+      expected: null,
+      actual: reason,
+      status: 'skipped' as const,
+    };
+  });
+}
+
+function unmet(assertion: Assertion): 'fail' | 'warn' {
+  return assertion.severity;
+}
+
+function mismatch(kind: string): Verdict {
+  return { status: 'fail', expected: null, actual: `this assertion cannot judge a ${kind} result`, description: 'not applicable' };
+}
+
+function judge(assertion: Assertion, input: EvaluationInput): Verdict {
+  const { result } = input;
+  switch (assertion.type) {
+    case 'row-count': {
+      if (result.kind !== 'sql') return mismatch(result.kind);
+      const { min, max } = assertion;
+      const ok = (min === undefined || result.rowCount >= min) && (max === undefined || result.rowCount <= max);
+      const description =
+        min !== undefined && max !== undefined
+          ? `between ${min} and ${max} rows`
+          : min !== undefined
+            ? `at least ${min} row${min === 1 ? '' : 's'}`
+            : `at most ${max} row${max === 1 ? '' : 's'}`;
+      return { status: ok ? 'pass' : unmet(assertion), expected: { min: min ?? null, max: max ?? null }, actual: result.rowCount, description };
+    }
+    case 'column-types': {
+      if (result.kind !== 'sql') return mismatch(result.kind);
+      const actual: Record<string, JsonValue> = {};
+      let ok = true;
+      for (const want of assertion.columns) {
+        const got = result.columns.find((c) => c.name === want.name)?.type ?? 'missing';
+        actual[want.name] = got;
+        if (got !== want.type) ok = false;
+      }
+      return {
+        status: ok ? 'pass' : unmet(assertion),
+        expected: Object.fromEntries(assertion.columns.map((c) => [c.name, c.type])),
+        actual,
+        description: assertion.columns.map((c) => `${c.name} is ${c.type}`).join('; '),
+      };
+    }
+    case 'field-compare': {
+      if (result.kind !== 'sql') return mismatch(result.kind);
+      const description = `${assertion.field} ${opSymbols[assertion.op]} ${assertion.value}${assertion.rows === 'all' ? ' in every row' : ''}`;
+      const index = columnIndex(result, assertion.field);
+      if (index < 0) return { status: unmet(assertion), expected: assertion.value, actual: `no column "${assertion.field}"`, description };
+      if (result.rows.length === 0) return { status: unmet(assertion), expected: assertion.value, actual: 'no rows', description };
+      const rows = assertion.rows === 'all' ? result.rows : result.rows.slice(0, 1);
+      const bad = rows.find((row) => !satisfies(assertion.op, row[index] ?? null, assertion.value));
+      if (bad) return { status: unmet(assertion), expected: assertion.value, actual: bad[index] ?? null, description };
+      return { status: 'pass', expected: assertion.value, actual: assertion.rows === 'all' ? `all ${rows.length} rows` : (rows[0]![index] ?? null), description };
+    }
+    case 'fields-equal': {
+      if (result.kind !== 'sql') return mismatch(result.kind);
+      const description = `${assertion.fields.join(' = ')}`;
+      const indexes = assertion.fields.map((f) => columnIndex(result, f));
+      const missing = assertion.fields.filter((_, i) => indexes[i]! < 0);
+      if (missing.length > 0) return { status: unmet(assertion), expected: 'equal', actual: `no column ${missing.map((m) => `"${m}"`).join(', ')}`, description };
+      if (result.rows.length === 0) return { status: unmet(assertion), expected: 'equal', actual: 'no rows', description };
+      const pick = (row: Cell[]) => Object.fromEntries(assertion.fields.map((f, i) => [f, row[indexes[i]!] ?? null]));
+      const bad = result.rows.find((row) => indexes.some((i) => compareCells(row[i] ?? null, row[indexes[0]!] ?? null) !== 0));
+      return { status: bad ? unmet(assertion) : 'pass', expected: 'equal', actual: pick(bad ?? result.rows[0]!), description };
+    }
+    case 'no-nulls': {
+      if (result.kind !== 'sql') return mismatch(result.kind);
+      const description = `no NULL in ${assertion.fields.join(', ')}`;
+      const counts: Record<string, JsonValue> = {};
+      let ok = true;
+      for (const field of assertion.fields) {
+        const i = columnIndex(result, field);
+        if (i < 0) {
+          counts[field] = 'no such column';
+          ok = false;
+          continue;
+        }
+        const nulls = result.rows.filter((row) => row[i] === null).length;
+        counts[field] = nulls;
+        if (nulls > 0) ok = false;
+      }
+      return { status: ok ? 'pass' : unmet(assertion), expected: 0, actual: counts, description: `${description} (${result.rows.length} rows)` };
+    }
+    case 'ordered-within-groups': {
+      if (result.kind !== 'sql') return mismatch(result.kind);
+      const order = assertion.strict ? 'strictly increasing' : 'non-decreasing';
+      const description = `${assertion.orderBy} ${order} within each (${assertion.groupBy.join(', ')})`;
+      const groupIdx = assertion.groupBy.map((f) => columnIndex(result, f));
+      const orderIdx = columnIndex(result, assertion.orderBy);
+      const missing = [...assertion.groupBy, assertion.orderBy].filter((f) => columnIndex(result, f) < 0);
+      if (missing.length > 0) return { status: unmet(assertion), expected: order, actual: `no column ${missing.map((m) => `"${m}"`).join(', ')}`, description };
+      const last = new Map<string, Cell>();
+      for (const [n, row] of result.rows.entries()) {
+        const key = JSON.stringify(groupIdx.map((i) => row[i] ?? null));
+        const value = row[orderIdx] ?? null;
+        const previous = last.get(key);
+        if (value === null) return { status: unmet(assertion), expected: order, actual: `row ${n + 1}: ${assertion.orderBy} is NULL`, description };
+        if (previous !== undefined) {
+          const c = compareCells(value, previous);
+          if (c === null || c < 0 || (assertion.strict && c === 0)) {
+            return { status: unmet(assertion), expected: order, actual: `row ${n + 1}: ${assertion.orderBy} ${String(value)} after ${String(previous)}`, description };
+          }
+        }
+        last.set(key, value);
+      }
+      return { status: 'pass', expected: order, actual: `${result.rows.length} rows in ${last.size} groups`, description };
+    }
+    case 'same-on-reread': {
+      if (result.kind !== 'sql') return mismatch(result.kind);
+      const hashes = result.reads.map((r) => r.rowsSha256);
+      const description = 'identical rows on every read';
+      if (hashes.length < 2) return { status: unmet(assertion), expected: 'at least 2 reads', actual: `${hashes.length} read`, description };
+      const same = hashes.every((h) => h === hashes[0]);
+      return { status: same ? 'pass' : unmet(assertion), expected: 'identical', actual: hashes, description };
+    }
+    case 'max-duration': {
+      const value = durationMetric(assertion.metric, result, input.measuredMs);
+      const label = assertion.metric === 'duration' ? 'duration' : `${assertion.metric} time`;
+      const parts = [
+        assertion.warnAboveMs !== undefined ? `warn above ${assertion.warnAboveMs} ms` : null,
+        assertion.failAboveMs !== undefined ? `fail above ${assertion.failAboveMs} ms` : null,
+      ].filter(Boolean);
+      const description = `${label}: ${parts.join(', ')}`;
+      if (value === null) return { status: 'fail', expected: parts.join(', '), actual: `no ${label} in a ${result.kind} result`, description };
+      const rounded = Math.round(value * 1000) / 1000;
+      const status = assertion.failAboveMs !== undefined && value > assertion.failAboveMs ? 'fail' : assertion.warnAboveMs !== undefined && value > assertion.warnAboveMs ? 'warn' : 'pass';
+      return { status, expected: { warnAboveMs: assertion.warnAboveMs ?? null, failAboveMs: assertion.failAboveMs ?? null }, actual: rounded, description };
+    }
+    case 'text-contains':
+    case 'text-not-contains': {
+      if (result.kind !== 'command') return mismatch(result.kind);
+      const text = assertion.stream === 'stdout' ? result.stdout : assertion.stream === 'stderr' ? result.stderr : `${result.stdout}\n${result.stderr}`;
+      const found = text.includes(assertion.text);
+      const wanted = assertion.type === 'text-contains';
+      const where = assertion.stream === 'output' ? 'the output' : assertion.stream;
+      return {
+        status: found === wanted ? 'pass' : unmet(assertion),
+        expected: assertion.text,
+        actual: found ? 'found' : 'not found',
+        description: `${where} ${wanted ? 'contains' : 'does not contain'} "${assertion.text}"`,
+      };
+    }
+    case 'exit-code': {
+      if (result.kind !== 'command') return mismatch(result.kind);
+      return {
+        status: result.exitCode === assertion.equals ? 'pass' : unmet(assertion),
+        expected: assertion.equals,
+        actual: result.exitCode ?? (result.signal ? `killed by ${result.signal}` : null),
+        description: `exit code ${assertion.equals}`,
+      };
+    }
+    case 'tests-passed': {
+      if (result.kind !== 'command') return mismatch(result.kind);
+      const outcomes = parsePytestVerbose(result.stdout);
+      const actual: Record<string, JsonValue> = {};
+      for (const name of assertion.tests) actual[name] = outcomes.get(name) ?? 'not run';
+      const ok = assertion.tests.every((name) => actual[name] === 'PASSED');
+      return { status: ok ? 'pass' : unmet(assertion), expected: Object.fromEntries(assertion.tests.map((t) => [t, 'PASSED'])), actual, description: `${assertion.tests.length} named tests passed` };
+    }
+    case 'revision-is-head': {
+      if (result.kind !== 'command') return mismatch(result.kind);
+      const heads = result.stdout.split('\n').filter((line) => /\(head\)/.test(line));
+      const match = heads.find((line) => new RegExp(`->\\s*${escapeRegExp(assertion.revision)}\\S*\\s.*\\(head\\)`).test(line) || line.trimStart().startsWith(assertion.revision));
+      return {
+        status: match ? 'pass' : unmet(assertion),
+        expected: `${assertion.revision} (head)`,
+        actual: match?.trim() ?? (heads.length > 0 ? heads.map((h) => h.trim()).join('\n') : 'no (head) marker in the output'),
+        description: `${assertion.revision} is head`,
+      };
+    }
+    case 'no-dependents': {
+      if (result.kind !== 'dependents') return mismatch(result.kind);
+      const name = `${result.relation.schema}.${result.relation.name}`;
+      if (!result.relation.exists) return { status: unmet(assertion), expected: 'exists, no dependents', actual: `${name} does not exist`, description: `nothing depends on ${name}` };
+      return {
+        status: result.dependents.length === 0 ? 'pass' : unmet(assertion),
+        expected: [],
+        actual: result.dependents.map((d) => `${d.type} ${d.schema ? `${d.schema}.` : ''}${d.name}`),
+        description: `nothing depends on ${name}`,
+      };
+    }
+    case 'attestations': {
+      const given = new Map(input.attestations.map((a) => [a.id, a]));
+      const actual: Record<string, JsonValue> = {};
+      for (const id of assertion.required) {
+        const a = given.get(id);
+        actual[id] = a ? `${a.by} at ${a.at}` : 'not attested';
+      }
+      const missing = assertion.required.filter((id) => !given.has(id));
+      return {
+        status: missing.length === 0 ? 'pass' : unmet(assertion),
+        expected: assertion.required,
+        actual,
+        description: missing.length === 0 ? 'every required attestation given' : `every required attestation given (missing: ${missing.join(', ')})`,
+      };
+    }
+  }
+}
+
+function columnIndex(result: ResultOf<'sql'>, name: string): number {
+  return result.columns.findIndex((c) => c.name === name);
+}
+
+function durationMetric(metric: 'duration' | 'execution' | 'planning', result: CheckResult, measuredMs: number): number | null {
+  if (metric === 'duration') return measuredMs;
+  if (result.kind !== 'explain') return null;
+  return metric === 'execution' ? result.medianExecutionMs : result.medianPlanningMs;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,60 @@
+/** What a check runs with, and what running it yields before assertions judge it. */
+import type { Checklist, CheckError, CheckResult, CheckSnapshot } from '../../src/format/index.ts';
+import type { Attested } from '../assertions/evaluate.ts';
+import type { DatabaseSession, SessionSettings } from '../db/session.ts';
+import { QueryError } from '../db/session.ts';
+
+export interface CheckContext {
+  session: DatabaseSession;
+  checklist: Checklist;
+  /** Resolved checklist parameters. */
+  params: ReadonlyMap<string, string | null>;
+  /** Commands run relative to this directory. */
+  appDir: string;
+  /** Values for the names a command check may pass through (DATABASE_URL for alembic…). */
+  commandEnv: Readonly<Record<string, string>>;
+  /** Redacted from every output and message. */
+  secrets: readonly string[];
+  attestations: readonly Attested[];
+}
+
+export interface CheckRun {
+  source: CheckSnapshot['source'];
+  session: CheckSnapshot['session'];
+  result: CheckResult | null;
+  error: CheckError | null;
+  skipReason: string | null;
+  truncation: CheckSnapshot['truncation'];
+  /** The measured work (queries, command) in ms, for `max-duration`. */
+  measuredMs: number;
+}
+
+export function sessionSettingsFor(
+  check: { statementTimeoutMs?: number | undefined; lockTimeoutMs?: number | undefined },
+  ctx: CheckContext,
+): SessionSettings {
+  return {
+    statementTimeoutMs: check.statementTimeoutMs ?? ctx.checklist.defaults.statementTimeoutMs,
+    lockTimeoutMs: check.lockTimeoutMs ?? ctx.checklist.defaults.lockTimeoutMs,
+  };
+}
+
+export function sessionRecord(settings: SessionSettings, ctx: CheckContext): NonNullable<CheckSnapshot['session']> {
+  return { readOnly: true, ...settings, applicationName: ctx.session.applicationName };
+}
+
+export function errorFrom(error: unknown): CheckError {
+  if (error instanceof QueryError) {
+    return { kind: error.kind, message: error.message, code: error.code, hint: error.hint, detail: error.detail };
+  }
+  return { kind: 'internal', message: error instanceof Error ? error.message : String(error), code: null, hint: null, detail: null };
+}
+
+export function paramValues(names: readonly string[], ctx: CheckContext): { name: string; value: string | null }[] {
+  return names.map((name) => ({ name, value: ctx.params.get(name) ?? null }));
+}
+
+/** `"schema"."name"`, quoted as PostgreSQL's quote_ident would. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

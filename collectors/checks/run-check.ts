@@ -1,0 +1,100 @@
+/**
+ * Runs one check of any kind and turns it into its snapshot. The collectors know kinds,
+ * never check names: everything specific lives in the checklist's data.
+ */
+import {
+  SCHEMA_VERSION,
+  argvParams,
+  schemaFiles,
+  type CheckDefinition,
+  type CheckSnapshot,
+  type CheckStatus,
+} from '../../src/format/index.ts';
+import { evaluateAssertions, unjudgedAssertions } from '../assertions/evaluate.ts';
+import { errorFrom, type CheckContext, type CheckRun } from './check-context.ts';
+import { runColumnsCheck } from './columns-check.ts';
+import { runCommandCheck } from './command-check.ts';
+import { runDependentsCheck } from './dependents-check.ts';
+import { runExplainCheck } from './explain-check.ts';
+import { runSqlCheck } from './sql-check.ts';
+
+function dispatch(check: CheckDefinition, ctx: CheckContext): Promise<CheckRun> {
+  switch (check.kind) {
+    case 'sql':
+      return runSqlCheck(check, ctx);
+    case 'columns':
+      return runColumnsCheck(check, ctx);
+    case 'explain':
+      return runExplainCheck(check, ctx);
+    case 'command':
+      return runCommandCheck(check, ctx);
+    case 'dependents':
+      return runDependentsCheck(check, ctx);
+  }
+}
+
+/** Parameters a check cannot run without (`sqlParam` is optional: the check's own SQL is the default). */
+function requiredParams(check: CheckDefinition): string[] {
+  if (check.kind === 'command') return [...new Set(check.argv.flatMap(argvParams))];
+  if (check.kind === 'sql' || check.kind === 'explain') return check.params;
+  return [];
+}
+
+const RANK: Record<'pass' | 'warn' | 'fail', number> = { pass: 0, warn: 1, fail: 2 };
+
+export function statusOf(check: CheckDefinition, run: Pick<CheckRun, 'error' | 'skipReason'>, outcomes: CheckSnapshot['assertions']): CheckStatus {
+  if (run.skipReason) return 'skipped';
+  if (run.error) return check.errorVerdict === 'fail' ? 'fail' : 'error';
+  let worst: 'pass' | 'warn' | 'fail' = 'pass';
+  for (const outcome of outcomes) {
+    // A skipped assertion on a check that ran means it could not be judged: never a pass.
+    const status = outcome.status === 'skipped' ? 'fail' : outcome.status;
+    if (RANK[status] > RANK[worst]) worst = status;
+  }
+  return worst;
+}
+
+export async function runCheck(check: CheckDefinition, ctx: CheckContext, deploymentId: string): Promise<CheckSnapshot> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  let run: CheckRun;
+  const unset = requiredParams(check).filter((name) => (ctx.params.get(name) ?? null) === null);
+  try {
+    run =
+      unset.length > 0
+        ? { source: {}, session: null, result: null, error: null, skipReason: `parameter ${unset.join(', ')} not set (--param ${unset[0]}=…)`, truncation: null, measuredMs: 0 }
+        : await dispatch(check, ctx);
+  } catch (error) {
+    // The collector's own failure: recorded as `error` for this check, the others still run.
+    run = { source: {}, session: null, result: null, error: errorFrom(error), skipReason: null, truncation: null, measuredMs: 0 };
+  }
+  const durationMs = Math.round((performance.now() - t0) * 1000) / 1000;
+  const finishedAt = new Date(startedAt.getTime() + Math.round(durationMs));
+
+  let assertions: CheckSnapshot['assertions'];
+  if (run.skipReason) assertions = unjudgedAssertions(check, `not run: ${run.skipReason}`);
+  else if (run.error || !run.result) assertions = unjudgedAssertions(check, `not judged: ${run.error?.message ?? 'no result'}`);
+  else assertions = evaluateAssertions({ check, result: run.result, measuredMs: run.measuredMs, attestations: ctx.attestations });
+
+  return {
+    $schema: schemaFiles.check.fromFile,
+    schemaVersion: SCHEMA_VERSION,
+    deploymentId,
+    id: check.id,
+    section: check.section,
+    title: check.title,
+    kind: check.kind,
+    required: check.required,
+    source: run.source,
+    session: run.session,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs,
+    status: statusOf(check, run, assertions),
+    assertions,
+    result: run.result,
+    error: run.error,
+    skipReason: run.skipReason,
+    truncation: run.truncation,
+  };
+}

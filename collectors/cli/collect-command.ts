@@ -1,0 +1,119 @@
+/** `deploy-evidence collect`: run a checklist against a database and write its evidence. */
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { Deployment } from '../../src/format/index.ts';
+import { loadChecklist } from '../checklists/load-checklist.ts';
+import { collect } from '../collect.ts';
+import { environmentNamesDatabase, resolveConnection, type ConnectionTarget } from '../db/connection.ts';
+import { EXIT, UsageError } from './errors.ts';
+import { jsonSummary, log, progressReporter, summary, type Streams } from './output.ts';
+
+export const collectExamples = `
+Examples:
+  $ deploy-evidence collect --checklist attempt-view-lock --env staging --pr 73 \\
+      --pr-title "attempt VIEW V1 스키마 잠금" --database-url postgres://user:secret@host/db
+  $ DATABASE_URL=postgres://… deploy-evidence collect --env production --pr 73 --attest ci-green --attest pr-approved
+  $ PGHOST=db.internal PGDATABASE=seedtest deploy-evidence collect --env staging --param sampleStudentId=… --json`;
+
+export function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function parseParams(pairs: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param takes name=value, got "${pair}"`);
+    params[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return params;
+}
+
+export function parsePrNumber(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value.replace(/^#/, ''));
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--pr takes a pull request number, got "${value}"`);
+  return n;
+}
+
+/** Shared by collect and demo: the code 0 or 1 a decision maps to. */
+export function exitCodeForDecision(decision: Deployment['decision']['status']): number {
+  return decision === 'APPROVED' || decision === 'APPROVED WITH NOTES' ? EXIT.ok : EXIT.failed;
+}
+
+export function addCollectOptions(command: Command): Command {
+  return command
+    .option('--checklist <id|file>', 'built-in checklist id, or a checklist file (.json, .ts, .js)', 'attempt-view-lock')
+    .option('--pr <number>', 'pull request number')
+    .option('--pr-title <title>', 'pull request title')
+    .option('--pr-url <url>', 'pull request URL')
+    .option('--id <deployment-id>', 'deployment id (default <yyyy-mm-dd>-<env>-pr<n>, -2, -3… for re-runs)')
+    .option('--evidence-dir <dir>', 'evidence root', 'evidence')
+    .option('--app-dir <dir>', 'application directory the command checks run in')
+    .option('--param <name=value>', 'checklist parameter (repeatable)', collectList, [])
+    .option('--attest <id>', 'attestation given (repeatable), e.g. ci-green, pr-approved', collectList, [])
+    .option('--by <name>', 'who gives the attestations (default $USER)')
+    .option('--baseline <deployment-id>', 'deployment to compare against')
+    .option('--notes <markdown>', 'notes for the report')
+    .option('--json', 'print one JSON document instead of the summary table');
+}
+
+interface CollectFlags {
+  checklist: string;
+  env: string;
+  pr?: string;
+  prTitle?: string;
+  prUrl?: string;
+  id?: string;
+  evidenceDir: string;
+  appDir?: string;
+  param: string[];
+  attest: string[];
+  by?: string;
+  baseline?: string;
+  notes?: string;
+  json?: boolean;
+  databaseUrl?: string;
+}
+
+/** Runs a collection and prints its result; returns the exit code. */
+export async function runCollection(flags: CollectFlags, target: ConnectionTarget, streams: Streams, defaults: { appDir: string }): Promise<{ code: number; dir: string; deployment: Deployment }> {
+  const checklist = await loadChecklist(flags.checklist);
+  const result = await collect({
+    checklist,
+    environment: flags.env,
+    pr: { number: parsePrNumber(flags.pr), title: flags.prTitle ?? null, url: flags.prUrl ?? null },
+    ...(flags.id !== undefined ? { deploymentId: flags.id } : {}),
+    evidenceRoot: resolve(flags.evidenceDir),
+    target,
+    appDir: resolve(flags.appDir ?? defaults.appDir),
+    params: parseParams(flags.param),
+    attest: flags.attest,
+    ...(flags.by !== undefined ? { attestedBy: flags.by } : {}),
+    baseline: flags.baseline ?? null,
+    notes: flags.notes ?? null,
+    progress: progressReporter(streams),
+  });
+  streams.stdout.write(flags.json ? jsonSummary(result.deployment, result.dir) : summary(result.deployment, result.snapshots, result.dir, streams));
+  return { code: exitCodeForDecision(result.deployment.decision.status), dir: result.dir, deployment: result.deployment };
+}
+
+export function collectCommand(streams: Streams, setExit: (code: number) => void): Command {
+  const command = new Command('collect')
+    .description('run a checklist against a database and write the evidence under evidence/<deployment-id>/')
+    .requiredOption('--env <environment>', 'environment, e.g. staging or production')
+    .addOption(new Option('--database-url <url>', 'postgres:// URL (default: DATABASE_URL, then the PG* variables)'));
+  addCollectOptions(command).addHelpText('after', collectExamples);
+  command.action(async (flags: CollectFlags) => {
+    if (!flags.databaseUrl && !environmentNamesDatabase(streams.env)) {
+      throw new UsageError(
+        'no database given: pass --database-url, set DATABASE_URL or the PG* variables (PGHOST, PGDATABASE…), or run `deploy-evidence demo` for the embedded database',
+      );
+    }
+    const target = resolveConnection({ databaseUrl: flags.databaseUrl, env: streams.env });
+    log(streams, `collecting ${flags.checklist} against ${target.host}${target.port ? `:${target.port}` : ''}/${target.database}`);
+    const { code } = await runCollection(flags, target, streams, { appDir: '.' });
+    setExit(code);
+  });
+  return command;
+}

@@ -1,0 +1,25 @@
+/** Exit codes (DESIGN.md, CLI): 0 all pass; 1 checks failed or blocked; 2 usage or configuration; 3 database or tool unreachable. */
+import { ChecklistError } from '../checklists/define-checklist.ts';
+import { CollectConfigError } from '../collect.ts';
+import { ConnectionConfigError } from '../db/connection.ts';
+import { DatabaseUnreachableError } from '../db/session.ts';
+import { DeploymentIdError } from '../evidence/deployment-id.ts';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
+
+/** A usage problem found by a command itself (a missing option, a bad value). */
+export class UsageError extends Error {}
+
+export function exitCodeFor(error: unknown): number | null {
+  if (error instanceof DatabaseUnreachableError) return EXIT.unreachable;
+  if (
+    error instanceof UsageError ||
+    error instanceof CollectConfigError ||
+    error instanceof ChecklistError ||
+    error instanceof DeploymentIdError ||
+    error instanceof ConnectionConfigError
+  ) {
+    return EXIT.usage;
+  }
+  return null;
+}

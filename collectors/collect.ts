@@ -1,0 +1,201 @@
+/**
+ * Collect: run every check of a checklist against one target and write the deployment's
+ * evidence as it goes. Each snapshot is written the moment its check ends, and
+ * deployment.json is rewritten after each one, so a run that dies keeps everything it
+ * collected and stays visibly `in-progress` / INCOMPLETE.
+ */
+import { execa } from 'execa';
+import {
+  SCHEMA_VERSION,
+  schemaFiles,
+  type Checklist,
+  type CheckSnapshot,
+  type Deployment,
+} from '../src/format/index.ts';
+import type { Attested } from './assertions/evaluate.ts';
+import { runCheck } from './checks/run-check.ts';
+import type { CheckContext } from './checks/check-context.ts';
+import type { ConnectionTarget } from './db/connection.ts';
+import { DatabaseSession } from './db/session.ts';
+import { buildTimeline } from './decision/timeline.ts';
+import { decide } from './decision/decide.ts';
+import { claimDeploymentDir, defaultDeploymentId, validateDeploymentId } from './evidence/deployment-id.ts';
+import { EvidenceWriter, ensureJsonSchemas } from './evidence/evidence-writer.ts';
+import { APPLICATION_NAME, TOOL_NAME, TOOL_VERSION } from './tool-info.ts';
+import type { CheckDefinition } from '../src/format/index.ts';
+
+/** A problem with what the user asked for: the CLI exits 2. */
+export class CollectConfigError extends Error {}
+
+export interface CollectProgress {
+  checkStarted(check: CheckDefinition, index: number, total: number): void;
+  checkFinished(snapshot: CheckSnapshot, index: number, total: number): void;
+}
+
+export interface CollectOptions {
+  checklist: Checklist;
+  environment: string;
+  pr?: { number?: number | null; title?: string | null; url?: string | null };
+  /** Explicit id; never overwritten. Without it: `<date>-<env>-pr<n>`, with -2, -3… for re-runs. */
+  deploymentId?: string;
+  evidenceRoot: string;
+  target: ConnectionTarget;
+  appDir: string;
+  params?: Record<string, string>;
+  attest?: string[];
+  attestedBy?: string;
+  baseline?: string | null;
+  notes?: string | null;
+  progress?: CollectProgress;
+  now?: () => Date;
+}
+
+export interface CollectResult {
+  deployment: Deployment;
+  snapshots: CheckSnapshot[];
+  dir: string;
+}
+
+function validate(options: CollectOptions): void {
+  const { checklist } = options;
+  const env = /^[a-z0-9][a-z0-9-]{0,79}$/;
+  if (!env.test(options.environment)) throw new CollectConfigError(`invalid environment "${options.environment}": use a lowercase slug such as staging or production`);
+  if (options.deploymentId !== undefined) validateDeploymentId(options.deploymentId);
+  if (options.baseline) validateDeploymentId(options.baseline);
+  const known = new Set(checklist.parameters.map((p) => p.name));
+  for (const name of Object.keys(options.params ?? {})) {
+    if (!known.has(name)) throw new CollectConfigError(`unknown parameter "${name}" for checklist ${checklist.id} (it takes: ${[...known].join(', ') || 'none'})`);
+  }
+  const attestations = new Set(checklist.attestations.map((a) => a.id));
+  for (const id of options.attest ?? []) {
+    if (!attestations.has(id)) throw new CollectConfigError(`unknown attestation "${id}" for checklist ${checklist.id} (it takes: ${[...attestations].join(', ') || 'none'})`);
+  }
+}
+
+async function gitCommit(dir: string): Promise<string | null> {
+  const result = await execa('git', ['rev-parse', 'HEAD'], { cwd: dir, reject: false, timeout: 5_000 });
+  return result.exitCode === 0 ? String(result.stdout).trim() : null;
+}
+
+async function resolveParameters(
+  checklist: Checklist,
+  given: Record<string, string>,
+  session: DatabaseSession,
+): Promise<Deployment['parameters']> {
+  const resolved: Deployment['parameters'] = [];
+  for (const p of checklist.parameters) {
+    if (given[p.name] !== undefined) resolved.push({ name: p.name, value: given[p.name]!, source: 'given' });
+    else if (p.default !== undefined) resolved.push({ name: p.name, value: p.default, source: 'default' });
+    else if (p.resolveSql) {
+      const value = await session
+        .readOnly({ statementTimeoutMs: checklist.defaults.statementTimeoutMs, lockTimeoutMs: checklist.defaults.lockTimeoutMs }, async (tx) => (await tx.query(p.resolveSql!)).rows[0]?.[0] ?? null)
+        .catch(() => null);
+      resolved.push({ name: p.name, value, source: value === null ? 'unset' : 'query' });
+    } else resolved.push({ name: p.name, value: null, source: 'unset' });
+  }
+  return resolved;
+}
+
+/** Opens the connection first (exit 3 before anything is written), then collects. */
+export async function collect(options: CollectOptions): Promise<CollectResult> {
+  validate(options);
+  const now = options.now ?? (() => new Date());
+  const session = await DatabaseSession.open(options.target, APPLICATION_NAME);
+  try {
+    return await collectWith(session, options, now);
+  } finally {
+    await session.close();
+  }
+}
+
+async function collectWith(session: DatabaseSession, options: CollectOptions, now: () => Date): Promise<CollectResult> {
+  const { checklist, target } = options;
+  const started = now();
+  const requestedId = options.deploymentId ?? defaultDeploymentId(started, options.environment, options.pr?.number ?? null);
+  const id = await claimDeploymentDir(options.evidenceRoot, requestedId, options.deploymentId === undefined);
+  await ensureJsonSchemas(options.evidenceRoot);
+  const writer = new EvidenceWriter(options.evidenceRoot, id);
+
+  const by = options.attestedBy ?? process.env.USER ?? 'unknown';
+  const attestations: Attested[] = (options.attest ?? []).map((aid) => ({
+    id: aid,
+    label: checklist.attestations.find((a) => a.id === aid)!.label,
+    by,
+    at: started.toISOString(),
+  }));
+  const parameters = await resolveParameters(checklist, options.params ?? {}, session);
+  const snapshots: CheckSnapshot[] = [];
+  const byId = new Map<string, CheckSnapshot>();
+
+  const base: Omit<Deployment, 'collection' | 'finishedAt' | 'checks' | 'timeline' | 'criteria' | 'decision'> = {
+    $schema: schemaFiles.deployment.fromFile,
+    schemaVersion: SCHEMA_VERSION,
+    id,
+    environment: options.environment,
+    pr: { number: options.pr?.number ?? null, title: options.pr?.title ?? null, url: options.pr?.url ?? null },
+    change: { targetRevision: parameters.find((p) => p.name === 'targetRevision')?.value ?? null },
+    checklist: { id: checklist.id, version: checklist.version, definition: checklist },
+    parameters,
+    attestations,
+    target: {
+      kind: target.kind,
+      host: target.host,
+      port: target.port,
+      database: target.database,
+      user: target.user,
+      serverVersion: session.serverVersion,
+      applicationName: APPLICATION_NAME,
+    },
+    tool: { name: TOOL_NAME, version: TOOL_VERSION, gitCommit: await gitCommit(options.appDir), node: process.version },
+    startedAt: started.toISOString(),
+    baseline: options.baseline ?? null,
+    notes: options.notes ?? null,
+  };
+  const assemble = (complete: boolean, finishedAt: Date | null, evidenceCaptureFrom: string | null): Deployment => {
+    const end = (finishedAt ?? now()).toISOString();
+    return {
+      ...base,
+      collection: complete ? 'complete' : 'in-progress',
+      finishedAt: finishedAt?.toISOString() ?? null,
+      checks: checklist.checks.map((c) => ({
+        id: c.id,
+        section: c.section,
+        title: c.title,
+        kind: c.kind,
+        required: c.required,
+        status: byId.get(c.id)?.status ?? null,
+      })),
+      timeline: buildTimeline(checklist, snapshots, {
+        ...(evidenceCaptureFrom ? { evidenceCapture: { startedAt: evidenceCaptureFrom, finishedAt: end } } : {}),
+        total: { startedAt: base.startedAt, finishedAt: end },
+      }),
+      ...decide({ checklist, snapshots: byId, complete }),
+    };
+  };
+
+  await writer.writeDeployment(assemble(false, null, null));
+  const ctx: CheckContext = {
+    session,
+    checklist,
+    params: new Map(parameters.map((p) => [p.name, p.value])),
+    appDir: options.appDir,
+    commandEnv: { DATABASE_URL: target.url },
+    secrets: target.secrets,
+    attestations,
+  };
+  const total = checklist.checks.length;
+  for (const [index, check] of checklist.checks.entries()) {
+    options.progress?.checkStarted(check, index, total);
+    const snapshot = await runCheck(check, ctx, id);
+    await writer.writeCheck(snapshot);
+    snapshots.push(snapshot);
+    byId.set(snapshot.id, snapshot);
+    await writer.writeDeployment(assemble(false, null, null));
+    options.progress?.checkFinished(snapshot, index, total);
+  }
+  const captureFrom = snapshots.at(-1)?.finishedAt ?? base.startedAt;
+  const deployment = assemble(true, now(), captureFrom);
+  await writer.writeDeployment(deployment);
+  await writer.writeManifest();
+  return { deployment, snapshots, dir: writer.dir };
+}

@@ -1,0 +1,75 @@
+/**
+ * Where to connect: `--database-url`, else `DATABASE_URL`, else the libpq `PG*` variables
+ * (node-pg reads those itself). The fingerprint recorded in evidence comes from node-pg's own
+ * resolution of the same settings, so it names exactly what was connected to — never the password.
+ */
+import pg from 'pg';
+import { scrub } from './secrets.ts';
+
+export interface ConnectionTarget {
+  kind: 'postgresql' | 'embedded';
+  config: pg.ClientConfig;
+  host: string;
+  port: number | null;
+  database: string;
+  user: string;
+  /** Kept only to redact it wherever it might surface, and to hand to allow-listed commands. */
+  secrets: string[];
+  /** A URL for child processes (alembic, pytest) that need the same database. */
+  url: string;
+}
+
+export class ConnectionConfigError extends Error {}
+
+/** True when the environment names a database without any flag (DATABASE_URL or PGHOST/PGDATABASE…). */
+export function environmentNamesDatabase(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.DATABASE_URL || env.PGHOST || env.PGDATABASE || env.PGSERVICE || env.PGPORT || env.PGUSER);
+}
+
+export function resolveConnection(options: {
+  databaseUrl?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  kind?: ConnectionTarget['kind'];
+}): ConnectionTarget {
+  const env = options.env ?? process.env;
+  const url = options.databaseUrl ?? env.DATABASE_URL;
+  let config: pg.ClientConfig;
+  if (url) {
+    if (!/^postgres(ql)?:\/\//i.test(url)) {
+      // Never echo the URL: it may carry a password.
+      throw new ConnectionConfigError('the database URL must start with postgres:// or postgresql://');
+    }
+    config = { connectionString: url };
+  } else {
+    config = {};
+  }
+  let client: pg.Client;
+  try {
+    client = new pg.Client(config);
+  } catch (error) {
+    throw new ConnectionConfigError(`the database URL could not be read: ${scrub((error as Error).message, url ? [url] : [])}`);
+  }
+  const password = typeof client.password === 'string' ? client.password : '';
+  const host = client.host || 'localhost';
+  const port = client.host?.startsWith('/') ? null : Number(client.port) || 5432;
+  const user = client.user ?? '';
+  const database = client.database ?? user;
+  const auth = `${encodeURIComponent(user)}${password ? `:${encodeURIComponent(password)}` : ''}`;
+  const hostPart = host.startsWith('/') ? `localhost` : host.includes(':') ? `[${host}]` : host;
+  const socketQuery = host.startsWith('/') ? `?host=${encodeURIComponent(host)}` : '';
+  return {
+    kind: options.kind ?? 'postgresql',
+    config,
+    host,
+    port,
+    database,
+    user,
+    secrets: password ? [password, encodeURIComponent(password)] : [],
+    url: `postgresql://${auth}@${hostPart}${port ? `:${port}` : ''}/${encodeURIComponent(database)}${socketQuery}`,
+  };
+}
+
+/** `host:port/database as user`, for messages. */
+export function describeTarget(target: Pick<ConnectionTarget, 'host' | 'port' | 'database' | 'user'>): string {
+  return `${target.host}${target.port ? `:${target.port}` : ''}/${target.database} as ${target.user}`;
+}

@@ -1,0 +1,201 @@
+/**
+ * One long-lived connection for the whole collection (PGlite's socket shares one session and
+ * a pg.Pool breaks after a query error there). Every check runs inside
+ * `BEGIN READ ONLY` with its own statement_timeout and lock_timeout, then ROLLBACK:
+ * the server itself refuses writes, whatever the checklist's SQL says.
+ */
+import pg from 'pg';
+import type { ResultColumn } from '../../src/format/index.ts';
+import { describeTarget, type ConnectionTarget } from './connection.ts';
+import { rawTextTypes } from './lossless-values.ts';
+import { scrub } from './secrets.ts';
+
+export interface SessionSettings {
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+}
+
+export interface RawField {
+  name: string;
+  dataTypeID: number;
+  dataTypeModifier: number;
+}
+
+export interface RawResult {
+  fields: RawField[];
+  rows: (string | null)[][];
+}
+
+/** Could not connect at all: the CLI exits 3 with this one-line message. */
+export class DatabaseUnreachableError extends Error {}
+
+/** A database error as evidence: SQLSTATE, message, hint. */
+export class QueryError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'sql' | 'timeout' | 'connection',
+    readonly code: string | null,
+    readonly hint: string | null,
+    readonly detail: string | null,
+  ) {
+    super(message);
+  }
+}
+
+// SQLSTATE classes: https://www.postgresql.org/docs/current/errcodes-appendix.html
+const TIMEOUT_CODES = new Set(['57014', '55P03']); // query_canceled (statement_timeout), lock_not_available (lock_timeout)
+const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03']); // admin_shutdown (pg_terminate_backend), crash_shutdown, cannot_connect_now
+
+interface PgLikeError {
+  message?: string;
+  code?: string;
+  hint?: string;
+  detail?: string;
+}
+
+export function toQueryError(error: unknown, secrets: readonly string[]): QueryError {
+  const e = (error ?? {}) as PgLikeError;
+  const message = scrub(e.message ?? String(error), secrets);
+  const code = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : null;
+  let kind: QueryError['kind'] = 'sql';
+  if (code && TIMEOUT_CODES.has(code)) kind = 'timeout';
+  else if ((code && (CONNECTION_CODES.has(code) || code.startsWith('08'))) || (!code && /connection|terminated|ECONNRESET|EPIPE|socket/i.test(message))) kind = 'connection';
+  return new QueryError(message, kind, code, e.hint ? scrub(e.hint, secrets) : null, e.detail ? scrub(e.detail, secrets) : null);
+}
+
+export interface ReadOnlyTransaction {
+  query(text: string, values?: readonly (string | null)[]): Promise<RawResult>;
+  /** Column names and `format_type` names, asked of the server once per (type, modifier). */
+  describe(fields: readonly RawField[]): Promise<ResultColumn[]>;
+}
+
+export class DatabaseSession {
+  private client: pg.Client | null = null;
+  private broken = false;
+  private readonly typeNames = new Map<string, string>();
+  serverVersion = '';
+
+  private constructor(
+    readonly target: ConnectionTarget,
+    readonly applicationName: string,
+  ) {}
+
+  static async open(target: ConnectionTarget, applicationName: string): Promise<DatabaseSession> {
+    const session = new DatabaseSession(target, applicationName);
+    try {
+      await session.connect();
+    } catch (error) {
+      const reason = scrub((error as Error).message || String(error), target.secrets);
+      throw new DatabaseUnreachableError(`cannot connect to ${describeTarget(target)}: ${reason}`);
+    }
+    return session;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({
+      ...this.target.config,
+      application_name: this.applicationName,
+      connectionTimeoutMillis: 10_000,
+    });
+    client.on('error', () => {
+      // A lost connection surfaces as the running query's error; remember it so the next
+      // check reconnects instead of failing on a dead socket.
+      this.broken = true;
+    });
+    await client.connect();
+    this.client = client;
+    this.broken = false;
+    // Startup parameters are ignored by PGlite's shared session, so settings are SET explicitly.
+    // These make the server's text output independent of where the collector runs.
+    await client.query(
+      `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET bytea_output = 'hex'; SET extra_float_digits = 1; SET application_name = '${this.applicationName.replaceAll("'", "''")}'`,
+    );
+    const version = await client.query<{ server_version: string }>('SHOW server_version');
+    this.serverVersion = version.rows[0]?.server_version ?? '';
+  }
+
+  private async ensureConnected(): Promise<pg.Client> {
+    if (this.client && !this.broken) return this.client;
+    if (this.client) {
+      this.client.end().catch(() => {});
+      this.client = null;
+    }
+    try {
+      await this.connect();
+    } catch (error) {
+      throw new QueryError(
+        `connection lost and could not be re-established to ${describeTarget(this.target)}: ${scrub((error as Error).message, this.target.secrets)}`,
+        'connection',
+        null,
+        null,
+        null,
+      );
+    }
+    return this.client!;
+  }
+
+  async readOnly<T>(settings: SessionSettings, work: (tx: ReadOnlyTransaction) => Promise<T>): Promise<T> {
+    const client = await this.ensureConnected();
+    const secrets = this.target.secrets;
+    const run = async (text: string, values?: readonly (string | null)[]): Promise<RawResult> => {
+      try {
+        // Extended protocol always: the server then refuses a second statement smuggled
+        // after a `;` (e.g. "ROLLBACK; DROP …"), which the simple protocol would run.
+        const result = await client.query({
+          text,
+          values: values ? [...values] : [],
+          rowMode: 'array',
+          types: rawTextTypes,
+          queryMode: 'extended',
+        } as pg.QueryConfig & { queryMode: 'extended' });
+        return { fields: result.fields, rows: result.rows as (string | null)[][] };
+      } catch (error) {
+        throw toQueryError(error, secrets);
+      }
+    };
+    const tx: ReadOnlyTransaction = {
+      query: run,
+      describe: (fields) => this.describe(run, fields),
+    };
+    try {
+      await run('BEGIN READ ONLY');
+      await run(`SET LOCAL statement_timeout = ${Math.trunc(settings.statementTimeoutMs)}`);
+      await run(`SET LOCAL lock_timeout = ${Math.trunc(settings.lockTimeoutMs)}`);
+      return await work(tx);
+    } catch (error) {
+      const queryError = error instanceof QueryError ? error : toQueryError(error, secrets);
+      if (queryError.kind === 'connection') this.broken = true;
+      throw queryError;
+    } finally {
+      if (!this.broken) {
+        await client.query('ROLLBACK').catch(() => {
+          this.broken = true;
+        });
+      }
+    }
+  }
+
+  private async describe(
+    run: (text: string, values?: readonly (string | null)[]) => Promise<RawResult>,
+    fields: readonly RawField[],
+  ): Promise<ResultColumn[]> {
+    const key = (f: RawField) => `${f.dataTypeID}:${f.dataTypeModifier}`;
+    const unknown = [...new Set(fields.filter((f) => !this.typeNames.has(key(f))).map(key))];
+    if (unknown.length > 0) {
+      const oids = unknown.map((k) => k.split(':')[0]!);
+      const mods = unknown.map((k) => k.split(':')[1]!);
+      const names = await run(
+        'SELECT t.oid::text, t.mod::text, format_type(t.oid, t.mod) FROM unnest($1::oid[], $2::int4[]) AS t(oid, mod)',
+        [`{${oids.join(',')}}`, `{${mods.join(',')}}`],
+      );
+      for (const [oid, mod, name] of names.rows) this.typeNames.set(`${oid}:${mod}`, name ?? 'unknown');
+    }
+    return fields.map((f) => ({ name: f.name, type: this.typeNames.get(key(f)) ?? 'unknown', typeOid: f.dataTypeID }));
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client) await client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Atomic writes: a temp file in the same directory, fsync, rename, fsync the directory.
+ * A reader (or a killed collector) sees the old file or the new one, never half of one.
+ * Temp files are dot-files, which evidence readers ignore; on SIGINT/SIGTERM they are removed.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+const pending = new Set<string>();
+let hooked = false;
+
+function removePendingOnSignal(): void {
+  if (hooked) return;
+  hooked = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const file of pending) {
+        try {
+          unlinkSync(file);
+        } catch {
+          // already renamed or gone
+        }
+      }
+      // Conventional exit status for death by signal.
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    });
+  }
+}
+
+export async function writeFileAtomic(file: string, data: string): Promise<void> {
+  removePendingOnSignal();
+  const dir = dirname(file);
+  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  pending.add(temp);
+  try {
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(data, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+    pending.delete(temp);
+    const dirHandle = await open(dir, 'r');
+    try {
+      await dirHandle.sync();
+    } finally {
+      await dirHandle.close();
+    }
+  } catch (error) {
+    await rm(temp, { force: true });
+    pending.delete(temp);
+    throw error;
+  }
+}

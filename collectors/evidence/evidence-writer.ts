@@ -1,0 +1,71 @@
+/**
+ * Writes one deployment's evidence: every file validated against the format-v1 schema
+ * before it is written, byte-stable, atomic. The JSON Schema files the evidence names in
+ * `$schema` are kept beside it in `<root>/_schemas/v1/`.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  SCHEMA_DIR,
+  SCHEMA_VERSION,
+  checkSnapshotSchema,
+  deploymentSchema,
+  manifestSchema,
+  schemaFiles,
+  stableJson,
+  type CheckSnapshot,
+  type Deployment,
+  type Manifest,
+} from '../../src/format/index.ts';
+import { buildJsonSchemaFiles } from '../../src/format/json-schema.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+
+export async function ensureJsonSchemas(root: string): Promise<void> {
+  const dir = join(root, SCHEMA_DIR);
+  await mkdir(dir, { recursive: true });
+  for (const [name, text] of buildJsonSchemaFiles()) {
+    const current = await readFile(join(dir, name), 'utf8').catch(() => null);
+    if (current !== text) await writeFileAtomic(join(dir, name), text);
+  }
+}
+
+export class EvidenceWriter {
+  constructor(
+    readonly root: string,
+    readonly deploymentId: string,
+  ) {}
+
+  get dir(): string {
+    return join(this.root, this.deploymentId);
+  }
+
+  async writeCheck(snapshot: CheckSnapshot): Promise<void> {
+    await writeFileAtomic(join(this.dir, 'checks', `${snapshot.id}.json`), stableJson(checkSnapshotSchema, snapshot));
+  }
+
+  async writeDeployment(deployment: Deployment): Promise<void> {
+    await writeFileAtomic(join(this.dir, 'deployment.json'), stableJson(deploymentSchema, deployment));
+  }
+
+  /** Hashes every evidence file of the deployment (sorted paths) into manifest.json. */
+  async writeManifest(): Promise<Manifest> {
+    const checks = (await readdir(join(this.dir, 'checks'))).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort();
+    const paths = ['deployment.json', ...checks.map((f) => `checks/${f}`)].sort();
+    const files = [];
+    for (const path of paths) {
+      const bytes = await readFile(join(this.dir, path));
+      files.push({ path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    }
+    const manifest: Manifest = {
+      $schema: schemaFiles.manifest.fromFile,
+      schemaVersion: SCHEMA_VERSION,
+      deploymentId: this.deploymentId,
+      algorithm: 'sha256',
+      files,
+      previousManifestSha256: null,
+    };
+    await writeFileAtomic(join(this.dir, 'manifest.json'), stableJson(manifestSchema, manifest));
+    return manifest;
+  }
+}

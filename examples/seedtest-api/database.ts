@@ -1,0 +1,36 @@
+/**
+ * The seedtest-api database as SQL files, in the order a fresh database needs them.
+ * The embedded database runs them directly; the alembic revisions run the same files.
+ */
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const sqlDir = fileURLToPath(new URL('./sql/', import.meta.url));
+
+export const schemaFiles = ['001_base_tables.sql', '002_attempt_view_v1.sql'] as const;
+export const seedFile = 'seed_data.sql';
+
+export async function readSql(name: string): Promise<string> {
+  return readFile(`${sqlDir}${name}`, 'utf8');
+}
+
+export interface SeedOptions {
+  /** Attempt rows to generate (rounded up to a multiple of ten). */
+  attempts: number;
+  /** Newest completion date, YYYY-MM-DD; defaults to today on the server. */
+  anchor?: string;
+}
+
+/** `SET` statements that parameterize seed_data.sql. */
+export function seedSettingsSql({ attempts, anchor }: SeedOptions): string {
+  if (!Number.isInteger(attempts) || attempts < 1) throw new Error(`attempts must be a positive integer, got ${attempts}`);
+  if (anchor !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(anchor)) throw new Error(`anchor must be YYYY-MM-DD, got ${anchor}`);
+  return `SET seedtest.attempts = '${attempts}'; SET seedtest.anchor = '${anchor ?? ''}';`;
+}
+
+/** The uuid the generator gives student n (md5('student:n')::uuid), e.g. the perf check's sample student. */
+export function studentUuid(n: number): string {
+  const hex = createHash('md5').update(`student:${n}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,235 @@
+/**
+ * A checklist is data: serializable, stored resolved inside deployment.json so a report
+ * renders the same forever, even after the checklist code changes.
+ */
+import { z } from 'astro/zod';
+import { assertionSchema, type AssertionType } from './assertion-schema.ts';
+import { checkIdSchema, relationSchema, slugSchema } from './common.ts';
+
+/** Names a checklist parameter (`--param name=value`), e.g. the sample student of the perf check. */
+const paramNameSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'must be an identifier');
+
+const checkBase = {
+  id: checkIdSchema,
+  /** The template's section number, e.g. "4.1", or "pre" for the pre-deployment checklist. */
+  section: z.string().min(1),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  /** A required check that errors, is skipped or is missing makes the decision INCOMPLETE. */
+  required: z.boolean().default(true),
+  /** Timeline phase this check belongs to. */
+  phase: slugSchema.optional(),
+  /**
+   * What "could not run" means for this check. Most checks say `error` (INCOMPLETE);
+   * the template's performance check says a timeout or error is a failure (BLOCKED).
+   */
+  errorVerdict: z.enum(['error', 'fail']).default('error'),
+  assertions: z.array(assertionSchema).default([]),
+};
+
+const timeouts = {
+  statementTimeoutMs: z.number().int().positive().optional(),
+  lockTimeoutMs: z.number().int().positive().optional(),
+};
+
+export const sqlCheckSchema = z
+  .object({
+    ...checkBase,
+    ...timeouts,
+    kind: z.literal('sql'),
+    sql: z.string().min(1),
+    /** Checklist parameters bound to $1, $2, … in order. */
+    params: z.array(paramNameSchema).default([]),
+    /** When this parameter is set, its value replaces `sql` (a downstream tool's own query). */
+    sqlParam: paramNameSchema.optional(),
+    /** Rows kept in the evidence; the total is always recorded. */
+    maxRows: z.number().int().positive().default(100),
+    /** Read the same query this many times (for `same-on-reread`). */
+    reads: z.number().int().min(1).max(10).default(1),
+  })
+  .strict();
+
+export const expectedColumnSchema = z
+  .object({
+    name: z.string().min(1),
+    /** As `format_type` spells it: `bigint`, `uuid`, `timestamp without time zone`… */
+    type: z.string().min(1),
+    nullable: z.boolean(),
+  })
+  .strict();
+export type ExpectedColumn = z.infer<typeof expectedColumnSchema>;
+
+export const columnsCheckSchema = z
+  .object({
+    ...checkBase,
+    ...timeouts,
+    kind: z.literal('columns'),
+    relation: relationSchema,
+    expect: z
+      .object({
+        columns: z.array(expectedColumnSchema).min(1),
+        /** Columns must appear in this order. */
+        ordered: z.boolean().default(true),
+        /** No columns beyond the expected ones. */
+        exact: z.boolean().default(true),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const explainCheckSchema = z
+  .object({
+    ...checkBase,
+    ...timeouts,
+    kind: z.literal('explain'),
+    /** One SELECT; EXPLAIN ANALYZE executes what it explains, so nothing else is sent. */
+    sql: z.string().min(1),
+    params: z.array(paramNameSchema).default([]),
+    /** Run N times and judge the median. */
+    runs: z.number().int().min(1).max(50).default(1),
+  })
+  .strict();
+
+export const commandCheckSchema = z
+  .object({
+    ...checkBase,
+    kind: z.literal('command'),
+    /** `{{name}}` in an argument is replaced by the checklist parameter `name`. */
+    argv: z.array(z.string().min(1)).min(1),
+    /** Relative to the application directory (`--app-dir`). */
+    cwd: z.string().default('.'),
+    /** Names of environment variables passed through; nothing else reaches the command. */
+    env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
+    timeoutMs: z.number().int().positive().default(120_000),
+    maxOutputBytes: z.number().int().positive().default(256 * 1024),
+    /** The one step allowed to change the database (alembic upgrade). */
+    mutating: z.boolean().default(false),
+    /** Preconditions; when unmet the check is `skipped` with the reason and how to install. */
+    requires: z
+      .object({
+        executables: z.array(z.string().min(1)).default([]),
+        pythonModules: z.array(z.string().min(1)).default([]),
+        installHint: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const dependentsCheckSchema = z
+  .object({
+    ...checkBase,
+    ...timeouts,
+    kind: z.literal('dependents'),
+    relation: relationSchema,
+  })
+  .strict();
+
+export const checkDefinitionSchema = z.discriminatedUnion('kind', [
+  sqlCheckSchema,
+  columnsCheckSchema,
+  explainCheckSchema,
+  commandCheckSchema,
+  dependentsCheckSchema,
+]);
+export type CheckDefinition = z.infer<typeof checkDefinitionSchema>;
+export type CheckDefinitionInput = z.input<typeof checkDefinitionSchema>;
+export type CheckOf<K extends CheckDefinition['kind']> = Extract<CheckDefinition, { kind: K }>;
+
+/** `{{name}}` placeholders in a command argument. */
+export function argvParams(arg: string): string[] {
+  return [...arg.matchAll(/\{\{([a-zA-Z][a-zA-Z0-9_]*)\}\}/g)].map((m) => m[1]!);
+}
+
+/** Which assertions can judge which kind of result. */
+export const assertionsByKind: Record<CheckDefinition['kind'], readonly AssertionType[]> = {
+  sql: ['row-count', 'column-types', 'field-compare', 'fields-equal', 'no-nulls', 'ordered-within-groups', 'same-on-reread', 'max-duration', 'attestations'],
+  columns: ['max-duration'],
+  explain: ['max-duration'],
+  command: ['exit-code', 'text-contains', 'text-not-contains', 'tests-passed', 'revision-is-head', 'max-duration'],
+  dependents: ['no-dependents', 'max-duration'],
+};
+
+export const checklistSchema = z
+  .object({
+    id: slugSchema,
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version like 1.0.0'),
+    title: z.string().min(1),
+    description: z.string().optional(),
+    defaults: z
+      .object({
+        statementTimeoutMs: z.number().int().positive().default(30_000),
+        lockTimeoutMs: z.number().int().positive().default(5_000),
+      })
+      .strict()
+      .default({}),
+    parameters: z
+      .array(
+        z
+          .object({
+            name: paramNameSchema,
+            description: z.string().min(1),
+            default: z.string().optional(),
+            /** When no value is given, read one with this query (read-only), e.g. a sample student. */
+            resolveSql: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    attestations: z
+      .array(z.object({ id: slugSchema, label: z.string().min(1), required: z.boolean().default(true) }).strict())
+      .default([]),
+    sections: z.array(z.object({ number: z.string().min(1), title: z.string().min(1) }).strict()).min(1),
+    phases: z.array(z.object({ id: slugSchema, label: z.string().min(1) }).strict()).default([]),
+    checks: z.array(checkDefinitionSchema).min(1),
+    /** Go/no-go criteria, each mapped to the checks that decide it. */
+    criteria: z
+      .array(z.object({ id: slugSchema, label: z.string().min(1), checks: z.array(checkIdSchema).min(1) }).strict())
+      .default([]),
+    postDeployment: z.array(z.string().min(1)).default([]),
+  })
+  .strict()
+  .superRefine((list, ctx) => {
+    const checkIds = new Set<string>();
+    list.checks.forEach((check, i) => {
+      if (checkIds.has(check.id)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'id'], message: `duplicate check id "${check.id}"` });
+      checkIds.add(check.id);
+    });
+    const sections = new Set(list.sections.map((s) => s.number));
+    const phases = new Set(list.phases.map((p) => p.id));
+    const params = new Set(list.parameters.map((p) => p.name));
+    const attestations = new Set(list.attestations.map((a) => a.id));
+    list.checks.forEach((check, i) => {
+      if (!sections.has(check.section)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'section'], message: `unknown section "${check.section}"` });
+      if (check.phase && !phases.has(check.phase)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'phase'], message: `unknown phase "${check.phase}"` });
+      const used = [
+        ...('params' in check ? check.params : []),
+        ...('sqlParam' in check && check.sqlParam ? [check.sqlParam] : []),
+        ...(check.kind === 'command' ? check.argv.flatMap(argvParams) : []),
+      ];
+      for (const name of used) {
+        if (!params.has(name)) ctx.addIssue({ code: 'custom', path: ['checks', i], message: `unknown parameter "${name}"` });
+      }
+      const ids = new Set<string>();
+      check.assertions.forEach((a, j) => {
+        if (!assertionsByKind[check.kind].includes(a.type)) {
+          ctx.addIssue({ code: 'custom', path: ['checks', i, 'assertions', j, 'type'], message: `"${a.type}" does not apply to a ${check.kind} check (it takes: ${assertionsByKind[check.kind].join(', ')})` });
+        }
+        if (a.id && ids.has(a.id)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'assertions', j, 'id'], message: `duplicate assertion id "${a.id}"` });
+        if (a.id) ids.add(a.id);
+        if (a.type === 'attestations') {
+          for (const id of a.required) {
+            if (!attestations.has(id)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'assertions', j], message: `unknown attestation "${id}"` });
+          }
+        }
+      });
+    });
+    list.criteria.forEach((criterion, i) => {
+      criterion.checks.forEach((id, j) => {
+        if (!checkIds.has(id)) ctx.addIssue({ code: 'custom', path: ['criteria', i, 'checks', j], message: `unknown check "${id}"` });
+      });
+    });
+  });
+
+export type Checklist = z.infer<typeof checklistSchema>;
+export type ChecklistInput = z.input<typeof checklistSchema>;

@@ -1,0 +1,50 @@
+/**
+ * Building blocks shared by every evidence file of format v1.
+ * `z` comes from astro/zod: the same zod 3 copy the site's content collections use.
+ */
+import { z } from 'astro/zod';
+
+export const SCHEMA_VERSION = 1 as const;
+
+/** Stable ids: they become permanent URLs (`/deployments/<id>/checks/<check-id>/`). */
+export const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'must be a lowercase slug: a-z, 0-9 and "-", starting with a letter or digit, at most 80 characters');
+
+export const deploymentIdSchema = slugSchema;
+export const checkIdSchema = slugSchema;
+
+/** ISO-8601 UTC with a trailing Z, as `Date#toISOString` writes it. */
+export const utcTimestampSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/, 'must be an ISO-8601 UTC timestamp ending in Z');
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValueSchema), z.record(jsonValueSchema)]),
+);
+
+export const checkStatusSchema = z.enum(['pass', 'warn', 'fail', 'error', 'skipped']);
+export type CheckStatus = z.infer<typeof checkStatusSchema>;
+
+export const checkKindSchema = z.enum(['sql', 'columns', 'explain', 'command', 'dependents']);
+export type CheckKind = z.infer<typeof checkKindSchema>;
+
+export const relationSchema = z
+  .object({
+    schema: z.string().min(1).default('public'),
+    name: z.string().min(1),
+  })
+  .strict();
+export type Relation = z.infer<typeof relationSchema>;
+
+/** The `$schema` each evidence file carries: a path relative to the file itself. */
+export const schemaFiles = {
+  deployment: { file: 'deployment.schema.json', fromFile: '../_schemas/v1/deployment.schema.json' },
+  check: { file: 'check.schema.json', fromFile: '../../_schemas/v1/check.schema.json' },
+  manifest: { file: 'manifest.schema.json', fromFile: '../_schemas/v1/manifest.schema.json' },
+} as const;
+
+/** Where the generated JSON Schema files live, relative to the evidence root. */
+export const SCHEMA_DIR = '_schemas/v1';

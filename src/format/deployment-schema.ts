@@ -1,0 +1,105 @@
+/** `evidence/<deployment>/deployment.json`: who, what, where, when; checklist; criteria; decision; timeline. */
+import { z } from 'astro/zod';
+import { checklistSchema } from './checklist-schema.ts';
+import {
+  SCHEMA_VERSION,
+  checkIdSchema,
+  checkKindSchema,
+  checkStatusSchema,
+  deploymentIdSchema,
+  schemaFiles,
+  slugSchema,
+  utcTimestampSchema,
+} from './common.ts';
+
+export const decisionStatusSchema = z.enum(['APPROVED', 'APPROVED WITH NOTES', 'BLOCKED', 'INCOMPLETE']);
+export type DecisionStatus = z.infer<typeof decisionStatusSchema>;
+
+export const criterionStatusSchema = z.enum(['pass', 'warn', 'fail', 'incomplete']);
+export type CriterionStatus = z.infer<typeof criterionStatusSchema>;
+
+export const deploymentSchema = z
+  .object({
+    $schema: z.literal(schemaFiles.deployment.fromFile),
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    id: deploymentIdSchema,
+    environment: slugSchema,
+    pr: z
+      .object({
+        number: z.number().int().positive().nullable(),
+        title: z.string().nullable(),
+        url: z.string().nullable(),
+      })
+      .strict(),
+    change: z.object({ targetRevision: z.string().nullable() }).strict(),
+    checklist: z
+      .object({ id: slugSchema, version: z.string(), definition: checklistSchema })
+      .strict(),
+    /** Checklist parameters and where each value came from: given on the command line, the default, or read by its query. */
+    parameters: z.array(
+      z.object({ name: z.string(), value: z.string().nullable(), source: z.enum(['given', 'default', 'query', 'unset']) }).strict(),
+    ),
+    attestations: z.array(
+      z.object({ id: slugSchema, label: z.string(), by: z.string(), at: utcTimestampSchema }).strict(),
+    ),
+    /** Never a password: host, port, database, user and what the server said of itself. */
+    target: z
+      .object({
+        kind: z.enum(['postgresql', 'embedded']),
+        host: z.string(),
+        port: z.number().int().nullable(),
+        database: z.string(),
+        user: z.string(),
+        serverVersion: z.string(),
+        applicationName: z.string(),
+      })
+      .strict(),
+    tool: z
+      .object({ name: z.literal('deploy-evidence'), version: z.string(), gitCommit: z.string().nullable(), node: z.string() })
+      .strict(),
+    /** `in-progress` until the collector finishes: an interrupted run stays visibly INCOMPLETE. */
+    collection: z.enum(['in-progress', 'complete']),
+    startedAt: utcTimestampSchema,
+    finishedAt: utcTimestampSchema.nullable(),
+    /** Index of the snapshots in checks/, in checklist order. */
+    checks: z.array(
+      z
+        .object({
+          id: checkIdSchema,
+          section: z.string(),
+          title: z.string(),
+          kind: checkKindSchema,
+          required: z.boolean(),
+          status: checkStatusSchema.nullable(),
+        })
+        .strict(),
+    ),
+    timeline: z.array(
+      z
+        .object({
+          id: z.string(),
+          label: z.string(),
+          startedAt: utcTimestampSchema,
+          finishedAt: utcTimestampSchema,
+          durationMs: z.number().nonnegative(),
+        })
+        .strict(),
+    ),
+    criteria: z.array(
+      z
+        .object({
+          id: slugSchema,
+          label: z.string(),
+          checks: z.array(checkIdSchema),
+          status: criterionStatusSchema,
+          notes: z.array(z.string()),
+        })
+        .strict(),
+    ),
+    decision: z.object({ status: decisionStatusSchema, reasons: z.array(z.string()) }).strict(),
+    baseline: deploymentIdSchema.nullable(),
+    notes: z.string().nullable(),
+  })
+  .strict();
+
+export type Deployment = z.infer<typeof deploymentSchema>;

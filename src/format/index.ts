@@ -1,0 +1,9 @@
+/** Evidence format v1: the contract between the collectors and the site. */
+export * from './common.ts';
+export * from './assertion-schema.ts';
+export * from './checklist-schema.ts';
+export * from './snapshot-schema.ts';
+export * from './deployment-schema.ts';
+export * from './manifest-schema.ts';
+export * from './stable-json.ts';
+export * from './read-evidence.ts';

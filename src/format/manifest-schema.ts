@@ -1,0 +1,20 @@
+/** `evidence/<deployment>/manifest.json`: the sha256 of every file of the deployment. */
+import { z } from 'astro/zod';
+import { SCHEMA_VERSION, deploymentIdSchema, schemaFiles } from './common.ts';
+
+export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
+
+export const manifestSchema = z
+  .object({
+    $schema: z.literal(schemaFiles.manifest.fromFile),
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    deploymentId: deploymentIdSchema,
+    algorithm: z.literal('sha256'),
+    /** Paths relative to the deployment directory, sorted. */
+    files: z.array(z.object({ path: z.string(), bytes: z.number().int().nonnegative(), sha256: sha256Schema }).strict()),
+    /** Chaining across deployments comes with verification; null until then. */
+    previousManifestSha256: sha256Schema.nullable(),
+  })
+  .strict();
+
+export type Manifest = z.infer<typeof manifestSchema>;

@@ -1,0 +1,228 @@
+/**
+ * One check's snapshot: `evidence/<deployment>/checks/<check-id>.json`.
+ * Raw results are normalized once, at the collector's edge (see collectors/db/lossless-values.ts):
+ * what is stored here is exactly what the database or the command said.
+ */
+import { z } from 'astro/zod';
+import {
+  SCHEMA_VERSION,
+  checkIdSchema,
+  checkKindSchema,
+  checkStatusSchema,
+  deploymentIdSchema,
+  jsonValueSchema,
+  relationSchema,
+  schemaFiles,
+  utcTimestampSchema,
+} from './common.ts';
+
+/**
+ * A value as the database said it: int2/int4 and finite floats as JSON numbers,
+ * int8/numeric as strings, float NaN/±Infinity as the strings "NaN", "Infinity", "-Infinity"
+ * (the column type tells them apart from text), booleans, NULL as null, everything else
+ * as the server's text (timestamptz normalized to UTC ISO).
+ */
+export const cellSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type Cell = z.infer<typeof cellSchema>;
+
+export const resultColumnSchema = z
+  .object({
+    name: z.string(),
+    /** `format_type(oid, typmod)`: `bigint`, `timestamp without time zone`, `character varying(20)`… */
+    type: z.string(),
+    typeOid: z.number().int(),
+  })
+  .strict();
+export type ResultColumn = z.infer<typeof resultColumnSchema>;
+
+const sqlResultSchema = z
+  .object({
+    kind: z.literal('sql'),
+    columns: z.array(resultColumnSchema),
+    rows: z.array(z.array(cellSchema)),
+    /** Rows the query returned, whether or not all were kept. */
+    rowCount: z.number().int().nonnegative(),
+    /** One entry per read (more than one when the check re-reads for determinism): duration and the rows' sha256. */
+    reads: z
+      .array(z.object({ durationMs: z.number().nonnegative(), rowsSha256: z.string() }).strict())
+      .min(1),
+  })
+  .strict();
+
+const actualColumnSchema = z
+  .object({
+    position: z.number().int().positive(),
+    name: z.string(),
+    type: z.string(),
+    /** What the catalog says; for a view it is always true, whatever the data. */
+    nullable: z.boolean(),
+  })
+  .strict();
+
+const columnsResultSchema = z
+  .object({
+    kind: z.literal('columns'),
+    relation: relationSchema.extend({ relkind: z.enum(['table', 'view', 'materialized view', 'foreign table', 'partitioned table', 'missing', 'other']) }),
+    columns: z.array(actualColumnSchema),
+    /**
+     * PostgreSQL reports every view column as nullable, so for a view each NOT NULL
+     * expectation is checked on the data: `count(*) FILTER (WHERE col IS NULL)`, one scan for all.
+     */
+    nullCheckOnData: z
+      .object({
+        sql: z.string(),
+        nullRows: z.array(z.object({ column: z.string(), rows: z.string() }).strict()),
+      })
+      .strict()
+      .nullable(),
+    note: z.string().nullable().default(null),
+  })
+  .strict();
+
+const explainRunSchema = z
+  .object({ planningMs: z.number().nonnegative(), executionMs: z.number().nonnegative() })
+  .strict();
+
+const explainResultSchema = z
+  .object({
+    kind: z.literal('explain'),
+    /** EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of the last run, as the server returned it. */
+    plan: jsonValueSchema,
+    planningMs: z.number().nonnegative(),
+    executionMs: z.number().nonnegative(),
+    /** Rows read by scan nodes (actual rows × loops, plus rows removed by filter). */
+    rowsScanned: z.number().nonnegative(),
+    sharedHitBlocks: z.number().nonnegative(),
+    sharedReadBlocks: z.number().nonnegative(),
+    nodeTypes: z.array(z.string()),
+    runs: z.array(explainRunSchema).min(1),
+    /** Medians over `runs`; equal to the single run when runs = 1. */
+    medianPlanningMs: z.number().nonnegative(),
+    medianExecutionMs: z.number().nonnegative(),
+  })
+  .strict();
+
+const commandResultSchema = z
+  .object({
+    kind: z.literal('command'),
+    exitCode: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    timedOut: z.boolean(),
+    stdout: z.string(),
+    stderr: z.string(),
+    /** Bytes kept of each stream; what lies beyond is counted in `truncation.bytesOmitted`. */
+    outputCapBytes: z.number().int().positive(),
+    /** Secrets found in the output and replaced before writing (how many, never what). */
+    redactions: z.number().int().nonnegative(),
+  })
+  .strict();
+
+const dependentSchema = z
+  .object({
+    type: z.string(),
+    schema: z.string().nullable(),
+    name: z.string(),
+    /** pg_depend.deptype: n (normal), a (auto), i (internal)… */
+    dependencyType: z.string(),
+  })
+  .strict();
+
+const dependentsResultSchema = z
+  .object({
+    kind: z.literal('dependents'),
+    relation: relationSchema.extend({ exists: z.boolean() }),
+    dependents: z.array(dependentSchema),
+  })
+  .strict();
+
+export const checkResultSchema = z.discriminatedUnion('kind', [
+  sqlResultSchema,
+  columnsResultSchema,
+  explainResultSchema,
+  commandResultSchema,
+  dependentsResultSchema,
+]);
+export type CheckResult = z.infer<typeof checkResultSchema>;
+export type ResultOf<K extends CheckResult['kind']> = Extract<CheckResult, { kind: K }>;
+
+export const assertionOutcomeSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    description: z.string(),
+    expected: jsonValueSchema,
+    actual: jsonValueSchema,
+    /** `skipped` when the check produced nothing to judge (it errored or was skipped). */
+    status: z.enum(['pass', 'warn', 'fail', 'skipped']),
+  })
+  .strict();
+export type AssertionOutcome = z.infer<typeof assertionOutcomeSchema>;
+
+export const checkErrorSchema = z
+  .object({
+    /** sql: the server refused; timeout: statement or command timed out; connection: lost or unreachable;
+     * refused: deploy-evidence would not send it (not a single SELECT); spawn: the command could not start. */
+    kind: z.enum(['sql', 'timeout', 'connection', 'refused', 'spawn', 'internal']),
+    message: z.string(),
+    /** SQLSTATE, when the server gave one. */
+    code: z.string().nullable().default(null),
+    hint: z.string().nullable().default(null),
+    detail: z.string().nullable().default(null),
+  })
+  .strict();
+export type CheckError = z.infer<typeof checkErrorSchema>;
+
+export const checkSourceSchema = z
+  .object({
+    sql: z.string().optional(),
+    params: z.array(z.object({ name: z.string(), value: z.string().nullable() }).strict()).optional(),
+    relation: relationSchema.optional(),
+    argv: z.array(z.string()).optional(),
+    cwd: z.string().optional(),
+    /** Names of the environment variables passed through; values are never recorded. */
+    env: z.array(z.string()).optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+
+export const sessionSettingsSchema = z
+  .object({
+    readOnly: z.boolean(),
+    statementTimeoutMs: z.number().int().positive(),
+    lockTimeoutMs: z.number().int().positive(),
+    applicationName: z.string(),
+  })
+  .strict();
+
+export const checkSnapshotSchema = z
+  .object({
+    $schema: z.literal(schemaFiles.check.fromFile),
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    deploymentId: deploymentIdSchema,
+    id: checkIdSchema,
+    section: z.string(),
+    title: z.string(),
+    kind: checkKindSchema,
+    required: z.boolean(),
+    source: checkSourceSchema,
+    session: sessionSettingsSchema.nullable(),
+    startedAt: utcTimestampSchema,
+    finishedAt: utcTimestampSchema,
+    durationMs: z.number().nonnegative(),
+    status: checkStatusSchema,
+    assertions: z.array(assertionOutcomeSchema),
+    result: checkResultSchema.nullable(),
+    error: checkErrorSchema.nullable(),
+    skipReason: z.string().nullable(),
+    truncation: z
+      .object({
+        rowsTotal: z.number().int().nonnegative().nullable(),
+        rowsKept: z.number().int().nonnegative().nullable(),
+        bytesOmitted: z.number().int().nonnegative(),
+      })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+
+export type CheckSnapshot = z.infer<typeof checkSnapshotSchema>;
