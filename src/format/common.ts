@@ -21,8 +21,19 @@ export const utcTimestampSchema = z
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValueSchema), z.record(jsonValueSchema)]),
+/**
+ * Free-form JSON (assertion expected/actual, EXPLAIN plans). Object keys are sorted on parse,
+ * so free-form values are as byte-stable as the fixed-order objects around them.
+ */
+export const jsonValueSchema: z.ZodType<JsonValue, z.ZodTypeDef, unknown> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValueSchema),
+    z.record(jsonValueSchema).transform((record) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))),
+  ]),
 );
 
 export const checkStatusSchema = z.enum(['pass', 'warn', 'fail', 'error', 'skipped']);

@@ -1,0 +1,32 @@
+/**
+ * Starts one throwaway PostgreSQL server for the whole test run, with a seeded template
+ * database that tests clone (CREATE DATABASE … TEMPLATE) for isolation.
+ * In CI (CI=true) a missing server is a failure, never a skip.
+ */
+import type { TestProject } from 'vitest/node';
+import { findPostgresBinaries, startPostgres } from './postgres-server.ts';
+import { adminQuery, seedDatabase } from './seed-database.ts';
+
+export const TEMPLATE_DB = 'seedtest_template';
+// Today (UTC): the checklist's queries look back from CURRENT_DATE, so the data must end today.
+export const SEED_ANCHOR = new Date().toISOString().slice(0, 10);
+export const SEED_ATTEMPTS = 5_000;
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgres: { host: string; port: number; password: string; version: string } | null;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (!findPostgresBinaries()) {
+    if (process.env.CI) throw new Error('CI=true but no PostgreSQL server binaries were found under /usr/lib/postgresql/*/bin: the real-server tests must run in CI');
+    project.provide('postgres', null);
+    return async () => {};
+  }
+  const server = await startPostgres();
+  await adminQuery(server.url('postgres'), `CREATE DATABASE ${TEMPLATE_DB}`);
+  await seedDatabase(server.url(TEMPLATE_DB), { attempts: SEED_ATTEMPTS, anchor: SEED_ANCHOR });
+  project.provide('postgres', { host: server.host, port: server.port, password: server.password, version: server.version });
+  return () => server.stop();
+}
