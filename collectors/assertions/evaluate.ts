@@ -232,7 +232,7 @@ function judge(assertion: Assertion, input: EvaluationInput): Verdict {
     case 'revision-is-head': {
       if (result.kind !== 'command') return mismatch(result.kind);
       const heads = result.stdout.split('\n').filter((line) => /\(head\)/.test(line));
-      const match = heads.find((line) => new RegExp(`->\\s*${escapeRegExp(assertion.revision)}\\S*\\s.*\\(head\\)`).test(line) || line.trimStart().startsWith(assertion.revision));
+      const match = heads.find((line) => revisionOfLine(line).startsWith(assertion.revision));
       return {
         status: match ? 'pass' : unmet(assertion),
         expected: `${assertion.revision} (head)`,
@@ -279,6 +279,12 @@ function durationMetric(metric: 'duration' | 'execution' | 'planning', result: C
   return metric === 'execution' ? result.medianExecutionMs : result.medianPlanningMs;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The revision a line of alembic output names: `down -> rev (head), message` in `history`,
+ * `rev (head)` in `heads` and `current`.
+ */
+function revisionOfLine(line: string): string {
+  const arrow = line.indexOf('->');
+  const rest = (arrow >= 0 ? line.slice(arrow + 2) : line).trim();
+  return rest.split(/[\s,]/)[0] ?? '';
 }
