@@ -1,0 +1,130 @@
+/**
+ * The whole built-in checklist against the embedded database (PGlite) and against a real
+ * PostgreSQL 15 server, loaded with the same schema and data: the same verdicts on both.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attemptViewLock } from '../../collectors/checklists/attempt-view-lock.ts';
+import { collect, type CollectResult } from '../../collectors/collect.ts';
+import { cloneRealDatabase, embeddedDatabase, realServer, type TestDatabase } from '../harness/databases.ts';
+import { readDeployment, tempEvidenceRoot } from '../harness/evidence.ts';
+
+const exampleApp = new URL('../../examples/seedtest-api/', import.meta.url).pathname;
+
+// SQL checks judge the data; command checks depend on the machine's Python tooling.
+const DATA_CHECKS = ['view-columns', 'sample-rows', 'row-count', 'determinism', 'kpi-weekly', 'irt-calibration', 'etl-integration', 'perf-baseline', 'rollback-dependents'];
+
+async function collectAgainst(db: TestDatabase, environment: string): Promise<CollectResult> {
+  return collect({
+    checklist: attemptViewLock,
+    environment,
+    pr: { number: 73, title: 'attempt VIEW V1 스키마 잠금' },
+    evidenceRoot: await tempEvidenceRoot(),
+    target: db.target,
+    appDir: exampleApp,
+  });
+}
+
+const engines: { name: string; open: () => Promise<TestDatabase>; available: boolean }[] = [
+  { name: 'the embedded database (PGlite)', open: embeddedDatabase, available: true },
+  { name: 'a real PostgreSQL server', open: cloneRealDatabase, available: realServer() !== null },
+];
+
+const results = new Map<string, CollectResult>();
+
+describe.each(engines)('attempt-view-lock against $name', ({ name, open, available }) => {
+  let db: TestDatabase;
+  let result: CollectResult;
+
+  beforeAll(async () => {
+    if (!available) return;
+    db = await open();
+    result = await collectAgainst(db, 'staging');
+    results.set(name, result);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it.skipIf(!available)('writes a snapshot for every check of the checklist, each valid against the committed JSON Schema', async () => {
+    const read = await readDeployment(result.dir);
+    expect([...read.checks.keys()].sort()).toEqual(attemptViewLock.checks.map((c) => c.id).sort());
+    const ajv = new Ajv({ strict: false });
+    const schemaRoot = new URL('../../evidence/_schemas/v1/', import.meta.url).pathname;
+    const validators = {
+      check: ajv.compile(JSON.parse(await readFile(join(schemaRoot, 'check.schema.json'), 'utf8'))),
+      deployment: ajv.compile(JSON.parse(await readFile(join(schemaRoot, 'deployment.schema.json'), 'utf8'))),
+      manifest: ajv.compile(JSON.parse(await readFile(join(schemaRoot, 'manifest.schema.json'), 'utf8'))),
+    };
+    expect(validators.deployment(JSON.parse(await readFile(join(result.dir, 'deployment.json'), 'utf8'))), JSON.stringify(validators.deployment.errors)).toBe(true);
+    expect(validators.manifest(JSON.parse(await readFile(join(result.dir, 'manifest.json'), 'utf8')))).toBe(true);
+    for (const id of read.checks.keys()) {
+      const data = JSON.parse(await readFile(join(result.dir, 'checks', `${id}.json`), 'utf8'));
+      expect(validators.check(data), `${id}: ${JSON.stringify(validators.check.errors)}`).toBe(true);
+    }
+    expect(read.manifest?.files.map((f) => f.path)).toEqual(['deployment.json', ...[...read.checks.keys()].map((k) => `checks/${k}.json`)].sort());
+  });
+
+  it.skipIf(!available)('passes every data check on the seeded data', () => {
+    const statuses = Object.fromEntries(result.snapshots.map((s) => [s.id, s.status]));
+    for (const id of DATA_CHECKS) expect(statuses[id], `${id}: ${JSON.stringify(result.snapshots.find((s) => s.id === id)?.assertions.filter((a) => a.status !== 'pass'))}`).toBe('pass');
+    // No attestations were given: the preflight check says so, as a warning.
+    expect(statuses.preflight).toBe('warn');
+  });
+
+  it.skipIf(!available)('keeps the 64-bit ids exactly, as the server wrote them', async () => {
+    const sample = result.snapshots.find((s) => s.id === 'sample-rows')!;
+    expect(sample.result?.kind).toBe('sql');
+    if (sample.result?.kind !== 'sql') return;
+    expect(sample.result.columns.map((c) => [c.name, c.type])).toEqual([
+      ['id', 'bigint'],
+      ['student_id', 'uuid'],
+      ['item_id', 'integer'],
+      ['question_id', 'integer'],
+      ['is_correct', 'integer'],
+      ['response_time_ms', 'integer'],
+      ['attempt_no', 'bigint'],
+      ['completed_at', 'timestamp without time zone'],
+    ]);
+    const ids = sample.result.rows.map((row) => row[0]);
+    for (const id of ids) expect(typeof id).toBe('string');
+    // Any id beyond 2^53 must read back unchanged from the database.
+    const big = ids.find((id) => BigInt(id as string) > 2n ** 53n || BigInt(id as string) < -(2n ** 53n));
+    expect(big).toBeDefined();
+    const check = await db.admin(`SELECT count(*)::int AS n FROM attempt WHERE id = $1::bigint`, [big]);
+    expect(Number(check.rows[0]?.n)).toBe(1);
+  });
+
+  it.skipIf(!available)('checks NOT NULL on the data for a view, and says so', () => {
+    const columns = result.snapshots.find((s) => s.id === 'view-columns')!;
+    expect(columns.result?.kind === 'columns' && columns.result.relation.relkind).toBe('view');
+    if (columns.result?.kind !== 'columns') return;
+    expect(columns.result.columns.every((c) => c.nullable)).toBe(true);
+    expect(columns.result.nullCheckOnData?.nullRows.map((n) => n.column)).toEqual(['id', 'exam_result_id', 'student_id', 'item_id', 'question_id', 'is_correct', 'completed_at']);
+    expect(columns.result.note).toMatch(/checked on the data/);
+    expect(columns.assertions.find((a) => a.id === 'column-id')).toMatchObject({ status: 'pass', actual: 'bigint, 0 NULL rows (view: checked on the data)' });
+  });
+
+  it.skipIf(!available)('records the session settings, the target without a password, and a timeline', () => {
+    const { deployment } = result;
+    expect(deployment.target).toMatchObject({ applicationName: 'deploy-evidence/0.1.0' });
+    expect(JSON.stringify(deployment.target)).not.toMatch(/password/i);
+    const sql = result.snapshots.find((s) => s.id === 'row-count')!;
+    expect(sql.session).toEqual({ readOnly: true, statementTimeoutMs: 30_000, lockTimeoutMs: 5_000, applicationName: 'deploy-evidence/0.1.0' });
+    expect(deployment.timeline.map((t) => t.id)).toEqual(['preflight', 'upgrade', 'schema', 'downstream', 'smoke', 'performance', 'rollback', 'evidence-capture', 'total']);
+    expect(deployment.collection).toBe('complete');
+    expect(deployment.decision.status).not.toBe('APPROVED');
+  });
+});
+
+describe('the same checklist on both engines', () => {
+  it.skipIf(realServer() === null)('gives the same verdict for every check and the same decision', () => {
+    const [embedded, real] = engines.map((e) => results.get(e.name)!);
+    const verdicts = (r: CollectResult) => Object.fromEntries(r.snapshots.map((s) => [s.id, s.status]));
+    expect(verdicts(real)).toEqual(verdicts(embedded));
+    expect(real.deployment.decision.status).toBe(embedded.deployment.decision.status);
+    expect(real.deployment.criteria.map((c) => c.status)).toEqual(embedded.deployment.criteria.map((c) => c.status));
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Bad input and faults against a real PostgreSQL server: nothing an error touches turns
+ * green, the other checks still run, and the database is unchanged.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadChecklist } from '../../collectors/checklists/load-checklist.ts';
+import { collect, type CollectResult } from '../../collectors/collect.ts';
+import { cloneRealDatabase, realServer, type TestDatabase } from '../harness/databases.ts';
+import { tempEvidenceRoot } from '../harness/evidence.ts';
+
+const faultsChecklist = new URL('../fixtures/checklists/faults.json', import.meta.url).pathname;
+
+describe.skipIf(realServer() === null)('faults on a real server', () => {
+  let db: TestDatabase;
+  let result: CollectResult;
+  const snapshot = (id: string) => result.snapshots.find((s) => s.id === id)!;
+
+  beforeAll(async () => {
+    db = await cloneRealDatabase();
+    await db.admin('CREATE SEQUENCE evil_seq');
+    result = await collect({
+      checklist: await loadChecklist(faultsChecklist),
+      environment: 'staging',
+      evidenceRoot: await tempEvidenceRoot(),
+      target: db.target,
+      appDir: '.',
+    });
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('records a failing query as error with its SQLSTATE and message, and runs the other checks', () => {
+    expect(snapshot('missing-table')).toMatchObject({
+      status: 'error',
+      error: { kind: 'sql', code: '42P01', message: 'relation "no_such_table" does not exist' },
+      result: null,
+    });
+    expect(snapshot('control').status).toBe('pass');
+  });
+
+  it('records a statement over its timeout as error (timeout), never pass', () => {
+    expect(snapshot('slow-query')).toMatchObject({ status: 'error', error: { kind: 'timeout', code: '57014' } });
+    expect(snapshot('slow-query').durationMs).toBeLessThan(2_500);
+    // The performance check's template says a timeout is a failure, not merely incomplete.
+    expect(snapshot('explain-slow')).toMatchObject({ status: 'fail', error: { kind: 'timeout', code: '57014' } });
+  });
+
+  it('refuses writes in the read-only transaction (INSERT, CREATE, nextval) and leaves the database unchanged', async () => {
+    for (const id of ['write-insert', 'write-create', 'write-nextval']) {
+      expect(snapshot(id), id).toMatchObject({ status: 'error', error: { kind: 'sql', code: '25006' } });
+      expect(snapshot(id).error?.message).toMatch(/read-only transaction/);
+    }
+    expect((await db.admin('SELECT count(*)::int AS n FROM items WHERE id = 99999')).rows[0]?.n).toBe(0);
+    expect((await db.admin("SELECT to_regclass('evil') AS t, to_regclass('evil2') AS t2")).rows[0]).toEqual({ t: null, t2: null });
+    expect((await db.admin('SELECT is_called FROM evil_seq')).rows[0]?.is_called).toBe(false);
+  });
+
+  it('refuses a second statement smuggled after a semicolon', () => {
+    expect(snapshot('smuggled-write')).toMatchObject({ status: 'error', error: { kind: 'sql', code: '42601' } });
+    expect(snapshot('smuggled-write').error?.message).toMatch(/multiple commands/);
+  });
+
+  it('refuses EXPLAIN ANALYZE of anything but one SELECT before sending it', async () => {
+    expect(snapshot('explain-delete')).toMatchObject({ status: 'error', session: null, error: { kind: 'refused' } });
+    expect(snapshot('explain-delete').error?.message).toMatch(/only a SELECT, this is DeleteStmt/);
+    expect(Number((await db.admin('SELECT count(*) AS n FROM exam_responses')).rows[0]?.n)).toBeGreaterThan(0);
+  });
+
+  it('decides INCOMPLETE or BLOCKED, never APPROVED', () => {
+    expect(['BLOCKED', 'INCOMPLETE']).toContain(result.deployment.decision.status);
+    // explain-slow failed (its errorVerdict), so this one is BLOCKED.
+    expect(result.deployment.decision.status).toBe('BLOCKED');
+  });
+});
+
+describe.skipIf(realServer() === null)('a lost connection', () => {
+  it('marks the running check error, keeps what was collected, and reconnects for the next check', async () => {
+    const db = await cloneRealDatabase();
+    try {
+      const checklist = await loadChecklist(faultsChecklist);
+      const killed = { ...checklist, checks: [{ ...checklist.checks.find((c) => c.id === 'control')!, id: 'before' }, { ...checklist.checks.find((c) => c.id === 'slow-query')!, statementTimeoutMs: 30_000 }, checklist.checks.find((c) => c.id === 'control')!] };
+      const terminator = (async () => {
+        // Wait until the slow query is running, then end its backend from outside.
+        for (let i = 0; i < 100; i += 1) {
+          const r = await db.admin("SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' AND application_name LIKE 'deploy-evidence/%'");
+          if (r.rows.length > 0) return;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      const result = await collect({ checklist: killed, environment: 'staging', evidenceRoot: await tempEvidenceRoot(), target: db.target, appDir: '.' });
+      await terminator;
+      const byId = Object.fromEntries(result.snapshots.map((s) => [s.id, s]));
+      expect(byId.before?.status).toBe('pass');
+      expect(byId['slow-query']).toMatchObject({ status: 'error', error: { kind: 'connection' } });
+      expect(byId.control?.status).toBe('pass');
+      expect(result.deployment.decision.status).toBe('INCOMPLETE');
+    } finally {
+      await db.drop();
+    }
+  });
+});
