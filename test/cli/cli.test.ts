@@ -1,0 +1,140 @@
+/** The CLI as a user runs it: exit codes, messages, and no password anywhere. */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminQuery } from '../harness/seed-database.ts';
+import { BIN, runCli } from '../harness/cli.ts';
+import { cloneRealDatabase, realServer, serverUrl, type TestDatabase } from '../harness/databases.ts';
+import { allText, readDeployment, tempEvidenceRoot } from '../harness/evidence.ts';
+
+const fixtures = new URL('../fixtures/checklists/', import.meta.url).pathname;
+const CANARY = 'Canary-Pw-7x9Q!';
+
+describe('usage errors exit 2 with the reason', () => {
+  it.each([
+    [['collect', '--env', 'staging', '--id', 'Bad_Id', '--database-url', 'postgres://u@127.0.0.1:1/db'], /invalid deployment id "Bad_Id"/],
+    [['collect', '--env', 'staging', '--checklist', 'no-such-list', '--database-url', 'postgres://u@127.0.0.1:1/db'], /unknown checklist "no-such-list"/],
+    [['collect', '--env', 'staging', '--no-such-option'], /unknown option '--no-such-option'/],
+    [['collect', '--database-url', 'postgres://u@127.0.0.1:1/db'], /required option '--env <environment>' not specified/],
+    [['collect', '--env', 'staging'], /no database given: pass --database-url, set DATABASE_URL or the PG\* variables/],
+    [['collect', '--env', 'Staging!', '--database-url', 'postgres://u@127.0.0.1:1/db'], /invalid environment "Staging!"/],
+    [['collect', '--env', 'staging', '--pr', 'abc', '--database-url', 'postgres://u@127.0.0.1:1/db'], /--pr takes a pull request number/],
+    [['collect', '--env', 'staging', '--database-url', 'mysql://u:pw@h/db'], /must start with postgres:\/\//],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('%j', async (args, message) => {
+    const run = await runCli(args);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('prints help with exit 0', async () => {
+    const run = await runCli(['collect', '--help']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/--database-url <url>/);
+    expect(run.stdout).toMatch(/Examples:/);
+  });
+});
+
+describe('an unreachable database exits 3 with one line naming host and database', () => {
+  it('nothing listening', async () => {
+    const root = await tempEvidenceRoot();
+    const run = await runCli(['collect', '--env', 'staging', '--evidence-dir', root, '--database-url', `postgresql://app:${encodeURIComponent(CANARY)}@127.0.0.1:1/seedtest`]);
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^deploy-evidence: cannot connect to 127\.0\.0\.1:1\/seedtest as app: .*ECONNREFUSED/);
+    expect(run.stderr + run.stdout).not.toContain('Canary');
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it.skipIf(realServer() === null)('wrong password (a canary), from DATABASE_URL', async () => {
+    const run = await runCli(['collect', '--env', 'staging', '--evidence-dir', await tempEvidenceRoot()], { DATABASE_URL: serverUrl('postgres', 'postgres', CANARY) });
+    expect(run.exitCode).toBe(3);
+    const last = run.stderr.trim().split('\n').at(-1)!;
+    expect(last).toMatch(/^deploy-evidence: cannot connect to 127\.0\.0\.1:\d+\/postgres as postgres: password authentication failed for user "postgres"$/);
+    expect(run.stderr + run.stdout).not.toContain(CANARY);
+    expect(run.stderr + run.stdout).not.toContain(encodeURIComponent(CANARY));
+  });
+});
+
+describe.skipIf(realServer() === null)('a collection with a password', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await cloneRealDatabase();
+    await adminQuery(serverUrl('postgres'), `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'canary') THEN CREATE ROLE canary LOGIN PASSWORD '${CANARY}'; END IF; END $$`);
+    await db.admin('GRANT SELECT ON ALL TABLES IN SCHEMA public TO canary');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('writes evidence, a summary and progress that never contain the password', async () => {
+    const root = await tempEvidenceRoot();
+    const url = db.url.replace(/^postgresql:\/\/[^@]+@/, `postgresql://canary:${encodeURIComponent(CANARY)}@`);
+    const run = await runCli(['collect', '--env', 'staging', '--pr', '73', '--evidence-dir', root, '--app-dir', fixtures, '--database-url', url]);
+    // The built-in checklist without Python tooling: incomplete, so exit 1; evidence still written.
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/Decision: INCOMPLETE/);
+    const written = await allText(root);
+    expect(written).toContain('"user": "canary"');
+    for (const text of [written, run.stdout, run.stderr]) {
+      expect(text).not.toContain(CANARY);
+      expect(text).not.toContain(encodeURIComponent(CANARY));
+    }
+  });
+
+  it('redacts the password from a command that echoes its DATABASE_URL', async () => {
+    const root = await tempEvidenceRoot();
+    const url = db.url.replace(/^postgresql:\/\/[^@]+@/, `postgresql://canary:${encodeURIComponent(CANARY)}@`);
+    const run = await runCli(['collect', '--env', 'staging', '--checklist', join(fixtures, 'echo-url.json'), '--evidence-dir', root, '--database-url', url, '--json']);
+    expect(run.exitCode).toBe(0);
+    const summary = JSON.parse(run.stdout) as { evidenceDir: string; decision: { status: string } };
+    const { checks } = await readDeployment(summary.evidenceDir);
+    const echo = checks.get('echo-url')!;
+    expect(echo.result?.kind === 'command' && echo.result.redactions).toBeGreaterThan(0);
+    expect(echo.result?.kind === 'command' && echo.result.stdout).toMatch(/postgresql:\/\/canary:\*\*\*@127\.0\.0\.1/);
+    expect(await allText(root)).not.toContain(CANARY);
+  });
+});
+
+describe.skipIf(realServer() === null)('exit codes follow the decision', () => {
+  it('1 when checks fail (evidence still written), 0 when all pass, with --json on stdout', async () => {
+    const db = await cloneRealDatabase();
+    try {
+      const failing = await runCli(['collect', '--env', 'staging', '--checklist', join(fixtures, 'faults.json'), '--evidence-dir', await tempEvidenceRoot(), '--database-url', db.url, '--json']);
+      expect(failing.exitCode).toBe(1);
+      const parsed = JSON.parse(failing.stdout) as { decision: { status: string }; evidenceDir: string };
+      expect(parsed.decision.status).toBe('BLOCKED');
+      expect((await stat(join(parsed.evidenceDir, 'manifest.json'))).isFile()).toBe(true);
+
+      const passing = await runCli(['collect', '--env', 'staging', '--checklist', join(fixtures, 'lossless.json'), '--evidence-dir', await tempEvidenceRoot(), '--database-url', db.url]);
+      expect(passing.exitCode).toBe(0);
+      expect(passing.stdout).toMatch(/Decision: APPROVED/);
+      expect(passing.stderr).toMatch(/\[1\/1\] PASS/);
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe.skipIf(realServer() === null)('killing the collector mid-run', () => {
+  it.each(['SIGKILL', 'SIGTERM'] as const)('leaves no half-written file (%s)', async (signal) => {
+    const db = await cloneRealDatabase();
+    const root = await tempEvidenceRoot();
+    try {
+      const child = spawn(process.execPath, [BIN, 'collect', '--env', 'staging', '--id', 'killed', '--checklist', join(fixtures, 'slow.json'), '--evidence-dir', root, '--database-url', db.url], { stdio: 'ignore' });
+      const first = join(root, 'killed', 'checks', 'first.json');
+      for (let i = 0; i < 200 && !(await stat(first).catch(() => null)); i += 1) await new Promise((r) => setTimeout(r, 50));
+      child.kill(signal);
+      await new Promise((resolve) => child.once('exit', resolve));
+      const read = await readDeployment(join(root, 'killed'));
+      expect(read.checks.has('first')).toBe(true);
+      expect(read.deployment.collection).toBe('in-progress');
+      expect(read.deployment.decision.status).toBe('INCOMPLETE');
+      expect(read.manifest).toBeNull();
+      if (signal === 'SIGTERM') expect(read.files.filter((f) => f.includes('.tmp'))).toEqual([]);
+      // readDeployment parsed every evidence file against its schema: nothing is half-written.
+    } finally {
+      await db.drop();
+    }
+  });
+});
