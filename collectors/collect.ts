@@ -133,7 +133,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     id,
     environment: options.environment,
     pr: { number: options.pr?.number ?? null, title: options.pr?.title ?? null, url: options.pr?.url ?? null },
-    change: { targetRevision: parameters.find((p) => p.name === 'targetRevision')?.value ?? null },
+    change: { targetRevision: parameters.find((p) => p.name === checklist.revisionParam)?.value ?? null },
     checklist: { id: checklist.id, version: checklist.version, definition: checklist },
     parameters,
     attestations,

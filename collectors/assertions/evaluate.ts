@@ -37,12 +37,9 @@ export function evaluateAssertions(input: EvaluationInput): AssertionOutcome[] {
   if (input.check.kind === 'columns' && input.result.kind === 'columns') {
     outcomes.push(...evaluateColumnExpectations(input.check.expect, input.result));
   }
-  const used = new Map<string, number>();
-  for (const assertion of input.check.assertions) {
-    const base = assertion.id ?? assertion.type;
-    const n = (used.get(base) ?? 0) + 1;
-    used.set(base, n);
-    const id = assertion.id ?? (n === 1 ? base : `${base}-${n}`);
+  const ids = assertionIds(input.check);
+  for (const [i, assertion] of input.check.assertions.entries()) {
+    const id = ids[i]!;
     const verdict = judge(assertion, input);
     outcomes.push({
       id,
@@ -58,19 +55,27 @@ export function evaluateAssertions(input: EvaluationInput): AssertionOutcome[] {
 
 /** Outcomes for a check that produced nothing to judge: every assertion `skipped`, never pass. */
 export function unjudgedAssertions(check: CheckDefinition, reason: string): AssertionOutcome[] {
-  const used = new Map<string, number>();
-  return check.assertions.map((assertion) => {
-    const base = assertion.id ?? assertion.type;
-    const n = (used.get(base) ?? 0) + 1;
-    used.set(base, n);
+  const ids = assertionIds(check);
+  return check.assertions.map((assertion, i) => {
     return {
-      id: assertion.id ?? (n === 1 ? base : `${base}-${n}`),
+      id: ids[i]!,
       type: assertion.type,
       description: assertion.description ?? assertion.type,
       expected: null,
       actual: reason,
       status: 'skipped' as const,
     };
+  });
+}
+
+/** Each assertion's id: its own, or its type with -2, -3… for repeats. */
+function assertionIds(check: CheckDefinition): string[] {
+  const used = new Map<string, number>();
+  return check.assertions.map((assertion) => {
+    const base = assertion.id ?? assertion.type;
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    return assertion.id ?? (n === 1 ? base : `${base}-${n}`);
   });
 }
 

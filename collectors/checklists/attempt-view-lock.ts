@@ -21,6 +21,7 @@ export const attemptViewLock = defineChecklist(
     title: 'attempt VIEW V1 schema lock — staging deployment evidence',
     description:
       'Proves the deployment of migration 20251101_0900_attempt_view_lock: the V1 `attempt` view with its 13 locked columns, deterministic ids, working downstream queries, smoke tests, a performance baseline and a rollback path.',
+    revisionParam: 'targetRevision',
     parameters: [
       { name: 'targetRevision', description: 'The alembic revision this deployment brings to head', default: TARGET_REVISION },
       {

@@ -6,7 +6,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { readSql, schemaFiles, seedFile, seedSettingsSql, type SeedOptions } from '../../examples/seedtest-api/database.ts';
+import { loadSeedtestDatabase, type SeedOptions } from '../../examples/seedtest-api/database.ts';
 import { resolveConnection, type ConnectionTarget } from './connection.ts';
 
 export interface EmbeddedDatabase {
@@ -25,11 +25,11 @@ export interface EmbeddedOptions extends Partial<SeedOptions> {
 export async function startEmbeddedDatabase(options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   const started = performance.now();
   const db = await PGlite.create();
-  const files = options.withoutView ? schemaFiles.slice(0, 1) : schemaFiles;
-  for (const file of files) await db.exec(await readSql(file));
-  await db.exec(seedSettingsSql({ attempts: options.attempts ?? 50_000, anchor: options.anchor }));
-  await db.exec(await readSql(seedFile));
-  await db.exec('RESET seedtest.attempts; RESET seedtest.anchor;');
+  await loadSeedtestDatabase((sql) => db.exec(sql), {
+    attempts: options.attempts ?? 50_000,
+    ...(options.anchor !== undefined ? { anchor: options.anchor } : {}),
+    ...(options.withoutView !== undefined ? { withoutView: options.withoutView } : {}),
+  });
   const seedMs = performance.now() - started;
 
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });

@@ -29,6 +29,20 @@ export function seedSettingsSql({ attempts, anchor }: SeedOptions): string {
   return `SET seedtest.attempts = '${attempts}'; SET seedtest.anchor = '${anchor ?? ''}';`;
 }
 
+/**
+ * Creates the schema (with or without the V1 view) and generates the data, through any
+ * function that runs a multi-statement SQL script: PGlite's `exec`, node-pg's `query`.
+ */
+export async function loadSeedtestDatabase(
+  exec: (sql: string) => Promise<unknown>,
+  options: SeedOptions & { withoutView?: boolean },
+): Promise<void> {
+  for (const file of options.withoutView ? schemaFiles.slice(0, 1) : schemaFiles) await exec(await readSql(file));
+  await exec(seedSettingsSql(options));
+  await exec(await readSql(seedFile));
+  await exec('RESET seedtest.attempts; RESET seedtest.anchor;');
+}
+
 /** The uuid the generator gives student n (md5('student:n')::uuid), e.g. the perf check's sample student. */
 export function studentUuid(n: number): string {
   const hex = createHash('md5').update(`student:${n}`).digest('hex');

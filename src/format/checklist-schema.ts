@@ -163,6 +163,8 @@ export const checklistSchema = z
       })
       .strict()
       .default({}),
+    /** The parameter that names the migration revision this deployment brings to head (deployment.change). */
+    revisionParam: paramNameSchema.optional(),
     parameters: z
       .array(
         z
@@ -199,6 +201,9 @@ export const checklistSchema = z
     const phases = new Set(list.phases.map((p) => p.id));
     const params = new Set(list.parameters.map((p) => p.name));
     const attestations = new Set(list.attestations.map((a) => a.id));
+    if (list.revisionParam && !params.has(list.revisionParam)) {
+      ctx.addIssue({ code: 'custom', path: ['revisionParam'], message: `unknown parameter "${list.revisionParam}"` });
+    }
     list.checks.forEach((check, i) => {
       if (!sections.has(check.section)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'section'], message: `unknown section "${check.section}"` });
       if (check.phase && !phases.has(check.phase)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'phase'], message: `unknown phase "${check.phase}"` });

@@ -1,15 +1,12 @@
 /** Loads the seedtest-api schema and data into a real server database, as the embedded one has them. */
 import pg from 'pg';
-import { readSql, schemaFiles, seedFile, seedSettingsSql, type SeedOptions } from '../../examples/seedtest-api/database.ts';
+import { loadSeedtestDatabase, type SeedOptions } from '../../examples/seedtest-api/database.ts';
 
 export async function seedDatabase(url: string, options: SeedOptions & { withoutView?: boolean }): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const files = options.withoutView ? schemaFiles.slice(0, 1) : schemaFiles;
-    for (const file of files) await client.query(await readSql(file));
-    await client.query(seedSettingsSql(options));
-    await client.query(await readSql(seedFile));
+    await loadSeedtestDatabase((sql) => client.query(sql), options);
   } finally {
     await client.end();
   }
