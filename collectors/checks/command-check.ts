@@ -102,7 +102,7 @@ export async function runCommandCheck(check: CheckOf<'command'>, ctx: CheckConte
     if (value !== undefined) env[name] = value;
   }
   const run: CheckRun = {
-    source: { argv, cwd, env: envNames, ...(check.mutating ? { note: 'the one step allowed to change the database' } : {}) },
+    source: { argv, cwd, env: envNames, timeoutMs: check.timeoutMs, ...(check.mutating ? { note: 'the one step allowed to change the database' } : {}) },
     session: null,
     result: null,
     error: null,

@@ -65,7 +65,8 @@ export function resolveConnection(options: {
     database,
     user,
     secrets: password ? [password, encodeURIComponent(password)] : [],
-    url: `postgresql://${auth}@${hostPart}${port ? `:${port}` : ''}/${encodeURIComponent(database)}${socketQuery}`,
+    // The URL the user gave, as given (sslmode and other options included); else one built from PG*.
+    url: url ?? `postgresql://${auth}@${hostPart}${port ? `:${port}` : ''}/${encodeURIComponent(database)}${socketQuery}`,
   };
 }
 

@@ -181,6 +181,8 @@ export const checkSourceSchema = z
     cwd: z.string().optional(),
     /** Names of the environment variables passed through; values are never recorded. */
     env: z.array(z.string()).optional(),
+    /** A command's timeout: killed (with its whole process group) when it runs longer. */
+    timeoutMs: z.number().int().positive().optional(),
     note: z.string().optional(),
   })
   .strict();

@@ -116,6 +116,32 @@ describe.skipIf(realServer() === null)('exit codes follow the decision', () => {
   });
 });
 
+describe.skipIf(realServer() === null)('connection settings from the libpq PG* variables', () => {
+  it('connects with PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE, and records the target without the password', async () => {
+    const pg = realServer()!;
+    const db = await cloneRealDatabase();
+    try {
+      const database = new URL(db.url).pathname.slice(1);
+      const run = await runCli(['collect', '--env', 'staging', '--checklist', join(fixtures, 'module-checklist.mjs'), '--evidence-dir', await tempEvidenceRoot(), '--json'], {
+        PGHOST: pg.host,
+        PGPORT: String(pg.port),
+        PGUSER: 'postgres',
+        PGPASSWORD: pg.password,
+        PGDATABASE: database,
+      });
+      expect(run.exitCode, run.stderr).toBe(0);
+      const { evidenceDir } = JSON.parse(run.stdout) as { evidenceDir: string };
+      const { deployment, checks } = await readDeployment(evidenceDir);
+      expect(deployment.target).toMatchObject({ kind: 'postgresql', host: '127.0.0.1', port: pg.port, database, user: 'postgres' });
+      expect(deployment.checklist.id).toBe('module-checklist');
+      expect(checks.get('whoami')?.result?.kind === 'sql' && checks.get('whoami')?.result).toMatchObject({ rows: [[database, 'postgres']] });
+      expect(await allText(evidenceDir)).not.toContain(pg.password);
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
 describe.skipIf(realServer() === null)('killing the collector mid-run', () => {
   it.each(['SIGKILL', 'SIGTERM'] as const)('leaves no half-written file (%s)', async (signal) => {
     const db = await cloneRealDatabase();
