@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import {
   SCHEMA_VERSION,
   schemaFiles,
+  type CheckDefinition,
   type Checklist,
   type CheckSnapshot,
   type Deployment,
@@ -22,7 +23,6 @@ import { decide } from './decision/decide.ts';
 import { claimDeploymentDir, defaultDeploymentId, validateDeploymentId } from './evidence/deployment-id.ts';
 import { EvidenceWriter, ensureJsonSchemas } from './evidence/evidence-writer.ts';
 import { APPLICATION_NAME, TOOL_NAME, TOOL_VERSION } from './tool-info.ts';
-import type { CheckDefinition } from '../src/format/index.ts';
 
 /** A problem with what the user asked for: the CLI exits 2. */
 export class CollectConfigError extends Error {}

@@ -103,15 +103,20 @@ export class DatabaseSession {
       this.broken = true;
     });
     await client.connect();
+    try {
+      // Startup parameters are ignored by PGlite's shared session, so settings are SET explicitly.
+      // These make the server's text output independent of where the collector runs.
+      await client.query(
+        `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET bytea_output = 'hex'; SET extra_float_digits = 1; SET application_name = '${this.applicationName.replaceAll("'", "''")}'`,
+      );
+      const version = await client.query<{ server_version: string }>('SHOW server_version');
+      this.serverVersion = version.rows[0]?.server_version ?? '';
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
     this.client = client;
     this.broken = false;
-    // Startup parameters are ignored by PGlite's shared session, so settings are SET explicitly.
-    // These make the server's text output independent of where the collector runs.
-    await client.query(
-      `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET bytea_output = 'hex'; SET extra_float_digits = 1; SET application_name = '${this.applicationName.replaceAll("'", "''")}'`,
-    );
-    const version = await client.query<{ server_version: string }>('SHOW server_version');
-    this.serverVersion = version.rows[0]?.server_version ?? '';
   }
 
   private async ensureConnected(): Promise<pg.Client> {
