@@ -1,10 +1,15 @@
 // The audit site renders evidence/ and nothing else (DESIGN.md, "The site").
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
+import { publishEvidence } from './src/integrations/publish-evidence.ts';
+import { evidenceDir } from './src/site/evidence-dir.ts';
 
 export default defineConfig({
   output: 'static',
-  integrations: [mdx()],
+  integrations: [mdx(), publishEvidence(evidenceDir)],
   trailingSlash: 'always',
-  build: { format: 'directory' },
+  build: { format: 'directory', inlineStylesheets: 'always' },
+  // Nothing on the site fetches: the only scripts are the copy-link buttons (and, later, charts).
+  prefetch: false,
+  devToolbar: { enabled: false },
 });

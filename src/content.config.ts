@@ -1,0 +1,33 @@
+/**
+ * Content collections over evidence/ (and nothing else): one entry per deployment, one per
+ * check snapshot. The loader validates every file with the format-v1 schemas first, so a bad
+ * file fails the build naming the file and the field.
+ */
+import { defineCollection } from 'astro:content';
+import { z } from 'astro/zod';
+import { checkSnapshotSchema, deploymentSchema, manifestSchema } from './format/index.ts';
+import { evidenceDir } from './site/evidence-dir.ts';
+import { loadEvidence, type LoadedEvidence } from './site/load-evidence.ts';
+
+let loaded: Promise<LoadedEvidence> | undefined;
+function evidence(): Promise<LoadedEvidence> {
+  loaded ??= loadEvidence(evidenceDir()).then((result) => {
+    for (const line of result.skipped) console.warn(`[evidence] ${line}`);
+    return result;
+  });
+  return loaded;
+}
+
+const rawFileSchema = z.object({ path: z.string(), bytes: z.number(), sha256: z.string() });
+
+const deployments = defineCollection({
+  loader: async () => (await evidence()).deployments,
+  schema: z.object({ deployment: deploymentSchema, manifest: manifestSchema.nullable(), files: z.array(rawFileSchema) }),
+});
+
+const checks = defineCollection({
+  loader: async () => (await evidence()).checks,
+  schema: z.object({ deploymentId: z.string(), snapshot: checkSnapshotSchema, file: rawFileSchema }),
+});
+
+export const collections = { deployments, checks };

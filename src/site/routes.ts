@@ -1,0 +1,11 @@
+/** Every URL the site publishes, built in one place: published URLs are permanent. */
+export const routes = {
+  home: () => '/',
+  environment: (env: string) => `/environments/${env}/`,
+  deployment: (id: string) => `/deployments/${id}/`,
+  checkAnchor: (id: string, checkId: string) => `/deployments/${id}/#${checkId}`,
+  check: (id: string, checkId: string) => `/deployments/${id}/checks/${checkId}/`,
+  evidenceIndex: () => '/evidence/',
+  rawFile: (id: string, path: string) => `/evidence/${id}/${path}`,
+  schema: (file: string) => `/evidence/_schemas/v1/${file}`,
+};

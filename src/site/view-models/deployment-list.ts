@@ -1,0 +1,57 @@
+/** The deployments index: newest first, with decision and check counts. */
+import type { CheckStatus, Deployment, DecisionStatus } from '../../format/index.ts';
+import { formatUtc } from '../format.ts';
+import { routes } from '../routes.ts';
+
+export interface DeploymentRow {
+  id: string;
+  href: string;
+  environment: string;
+  environmentHref: string;
+  pr: string | null;
+  prTitle: string | null;
+  startedAt: string;
+  started: string;
+  decision: DecisionStatus;
+  inProgress: boolean;
+  counts: Record<CheckStatus | 'missing', number>;
+  checklist: string;
+}
+
+export function deploymentRows(deployments: readonly Deployment[]): DeploymentRow[] {
+  return [...deployments]
+    .sort((a, b) => (a.startedAt === b.startedAt ? (a.id < b.id ? 1 : -1) : a.startedAt < b.startedAt ? 1 : -1))
+    .map((d) => {
+      const counts = { pass: 0, warn: 0, fail: 0, error: 0, skipped: 0, missing: 0 };
+      for (const check of d.checks) counts[check.status ?? 'missing'] += 1;
+      return {
+        id: d.id,
+        href: routes.deployment(d.id),
+        environment: d.environment,
+        environmentHref: routes.environment(d.environment),
+        pr: d.pr.number ? `#${d.pr.number}` : null,
+        prTitle: d.pr.title,
+        startedAt: d.startedAt,
+        started: formatUtc(d.startedAt),
+        decision: d.decision.status,
+        inProgress: d.collection !== 'complete',
+        counts,
+        checklist: `${d.checklist.id} ${d.checklist.version}`,
+      };
+    });
+}
+
+export interface EnvironmentLink {
+  name: string;
+  href: string;
+  count: number;
+  current: boolean;
+}
+
+export function environmentLinks(rows: readonly DeploymentRow[], current: string | null): EnvironmentLink[] {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.environment, (counts.get(row.environment) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, count]) => ({ name, href: routes.environment(name), count, current: name === current }));
+}

@@ -1,0 +1,136 @@
+/**
+ * One deployment's report, in the template's order: pre-deployment checklist, sections 1–9,
+ * go/no-go criteria and the decision with its reasons, timeline, sign-off, artifacts,
+ * post-deployment actions.
+ */
+import type { CheckSnapshot, Deployment, Manifest } from '../../format/index.ts';
+import type { RawFile } from '../load-evidence.ts';
+import { decisionLabels, formatBytes, formatMs, formatUtc, statusLabels, type AnyStatus } from '../format.ts';
+import { routes } from '../routes.ts';
+import { checkView, type CheckView } from './check-view.ts';
+
+export interface SectionBlock {
+  number: string;
+  title: string;
+  /** Heading level of the section; its checks are one level deeper. */
+  level: number;
+  checks: CheckView[];
+  children: SectionBlock[];
+}
+
+export interface ReportModel {
+  id: string;
+  title: string;
+  decision: { status: Deployment['decision']['status']; symbol: string; tone: string; reasons: string[] };
+  inProgress: boolean;
+  facts: { label: string; value: string; href?: string }[];
+  preDeployment: {
+    title: string;
+    attestations: { label: string; required: boolean; given: string | null }[];
+    checks: CheckView[];
+  };
+  sections: SectionBlock[];
+  criteria: { label: string; status: AnyStatus; checks: { id: string; href: string; status: AnyStatus }[]; notes: string[] }[];
+  timeline: { label: string; started: string; finished: string; duration: string; total: boolean }[];
+  signoff: { role: string; who: string | null; when: string | null }[];
+  artifacts: { path: string; href: string; bytes: string; sha256: string; inManifest: boolean }[];
+  manifest: { href: string; sha256: string } | null;
+  postDeployment: { actions: string[]; prMarkdown: string };
+  counts: Record<AnyStatus, number>;
+}
+
+const PRE = 'pre';
+
+export function reportModel(deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, files: readonly RawFile[], manifest: Manifest | null): ReportModel {
+  const definition = deployment.checklist.definition;
+  const defs = new Map(definition.checks.map((c) => [c.id, c]));
+  const fileByPath = new Map(files.map((f) => [f.path, f]));
+  const views = deployment.checks.map((entry) =>
+    checkView({ deployment, definition: defs.get(entry.id), entry, snapshot: snapshots.get(entry.id), raw: fileByPath.get(`checks/${entry.id}.json`), tableLimit: 20 }),
+  );
+  const bySection = new Map<string, CheckView[]>();
+  for (const view of views) bySection.set(view.section, [...(bySection.get(view.section) ?? []), view]);
+
+  // Sections form a tree by number: "4.1" sits under "4" when the checklist has a "4".
+  const numbers = new Set(definition.sections.map((s) => s.number));
+  const parentOf = (n: string) => {
+    const dot = n.lastIndexOf('.');
+    return dot > 0 && numbers.has(n.slice(0, dot)) ? n.slice(0, dot) : null;
+  };
+  const build = (parent: string | null, level: number): SectionBlock[] =>
+    definition.sections
+      .filter((s) => s.number !== PRE && parentOf(s.number) === parent)
+      .map((s) => ({ number: s.number, title: s.title, level, checks: bySection.get(s.number) ?? [], children: build(s.number, level + 1) }))
+      .filter(function hasChecks(block: SectionBlock): boolean {
+        return block.checks.length > 0 || block.children.some(hasChecks);
+      });
+
+  const statusOf = new Map(views.map((v) => [v.id, v.status]));
+  const counts = Object.fromEntries(Object.keys(statusLabels).map((k) => [k, 0])) as Record<AnyStatus, number>;
+  for (const v of views) counts[v.status] += 1;
+  const label = decisionLabels[deployment.decision.status];
+  const attested = new Map(deployment.attestations.map((a) => [a.id, a]));
+  const manifestFile = fileByPath.get('manifest.json');
+  const inManifest = new Set(manifest?.files.map((f) => `${f.path}:${f.sha256}`) ?? []);
+  const total = deployment.timeline.find((t) => t.id === 'total');
+
+  return {
+    id: deployment.id,
+    title: deployment.pr.number ? `PR #${deployment.pr.number}${deployment.pr.title ? ` — ${deployment.pr.title}` : ''}` : `Deployment ${deployment.id}`,
+    decision: { status: deployment.decision.status, symbol: label.symbol, tone: label.tone, reasons: deployment.decision.reasons },
+    inProgress: deployment.collection !== 'complete',
+    facts: [
+      { label: 'Deployment', value: deployment.id },
+      { label: 'Environment', value: deployment.environment, href: routes.environment(deployment.environment) },
+      ...(deployment.pr.number ? [{ label: 'Pull request', value: `#${deployment.pr.number}${deployment.pr.title ? ` ${deployment.pr.title}` : ''}`, ...(deployment.pr.url ? { href: deployment.pr.url } : {}) }] : []),
+      ...(deployment.change.targetRevision ? [{ label: 'Target revision', value: deployment.change.targetRevision }] : []),
+      { label: 'Checklist', value: `${deployment.checklist.id} ${deployment.checklist.version}` },
+      { label: 'Database', value: `${deployment.target.kind === 'embedded' ? 'embedded PGlite' : 'PostgreSQL'} ${deployment.target.serverVersion} — ${deployment.target.host}${deployment.target.port ? `:${deployment.target.port}` : ''}/${deployment.target.database} as ${deployment.target.user}` },
+      { label: 'Started', value: formatUtc(deployment.startedAt) },
+      { label: 'Finished', value: deployment.finishedAt ? formatUtc(deployment.finishedAt) : 'not finished (collection interrupted or still running)' },
+      ...(total ? [{ label: 'Total time', value: formatMs(total.durationMs) }] : []),
+      { label: 'Collected by', value: `${deployment.tool.name} ${deployment.tool.version} (Node ${deployment.tool.node})${deployment.tool.gitCommit ? `, project commit ${deployment.tool.gitCommit.slice(0, 12)}` : ''}` },
+      ...deployment.parameters.filter((p) => p.value !== null).map((p) => ({ label: `Parameter ${p.name}`, value: `${p.value} (${p.source})` })),
+      ...(deployment.baseline ? [{ label: 'Baseline', value: deployment.baseline, href: routes.deployment(deployment.baseline) }] : []),
+    ],
+    preDeployment: {
+      title: definition.sections.find((s) => s.number === PRE)?.title ?? 'Pre-Deployment Checklist',
+      attestations: definition.attestations.map((a) => {
+        const given = attested.get(a.id);
+        return { label: a.label, required: a.required, given: given ? `${given.by}, ${formatUtc(given.at)}` : null };
+      }),
+      checks: bySection.get(PRE) ?? [],
+    },
+    sections: build(null, 3),
+    criteria: deployment.criteria.map((c) => ({
+      label: c.label,
+      status: c.status,
+      checks: c.checks.map((id) => ({ id, href: `#${id}`, status: statusOf.get(id) ?? 'missing' })),
+      notes: c.notes,
+    })),
+    timeline: deployment.timeline.map((t) => ({ label: t.label, started: formatUtc(t.startedAt), finished: formatUtc(t.finishedAt), duration: formatMs(t.durationMs), total: t.id === 'total' })),
+    // Sign-off records come with their own file (bound to the manifest digest); until then each role is unsigned.
+    signoff: ['Deployed by', 'Validated by', 'Approved for production'].map((role) => ({ role, who: null, when: null })),
+    artifacts: files.map((f) => ({ path: f.path, href: routes.rawFile(deployment.id, f.path), bytes: formatBytes(f.bytes), sha256: f.sha256, inManifest: f.path === 'manifest.json' || inManifest.has(`${f.path}:${f.sha256}`) })),
+    manifest: manifestFile ? { href: routes.rawFile(deployment.id, 'manifest.json'), sha256: manifestFile.sha256 } : null,
+    postDeployment: { actions: definition.postDeployment, prMarkdown: prMarkdown(deployment) },
+    counts,
+  };
+}
+
+/** The Markdown a release engineer pastes into the PR: decision, criteria, where the evidence is. */
+export function prMarkdown(deployment: Deployment): string {
+  const lines = [
+    `### Deployment evidence: ${deployment.id} (${deployment.environment})`,
+    '',
+    `**Decision:** ${deployment.decision.status}`,
+    '',
+    '| Criterion | Status |',
+    '|---|---|',
+    ...deployment.criteria.map((c) => `| ${c.label} | ${c.status} |`),
+    '',
+    ...(deployment.decision.status === 'APPROVED' ? [] : ['**Reasons:**', ...deployment.decision.reasons.map((r) => `- ${r}`), '']),
+    `Report: ${routes.deployment(deployment.id)} · raw evidence: ${routes.rawFile(deployment.id, 'manifest.json')}`,
+  ];
+  return lines.join('\n');
+}

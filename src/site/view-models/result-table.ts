@@ -1,0 +1,45 @@
+/**
+ * Result tables show values exactly as stored: 64-bit ids and timestamps as the database
+ * wrote them, NULL visibly distinct from an empty string, and the truncation said out loud.
+ */
+import type { Cell, CheckSnapshot, ResultOf } from '../../format/index.ts';
+
+export interface CellView {
+  text: string;
+  kind: 'null' | 'empty' | 'number' | 'bool' | 'text';
+}
+
+export function cellView(cell: Cell): CellView {
+  if (cell === null) return { text: 'NULL', kind: 'null' };
+  if (cell === '') return { text: '(empty string)', kind: 'empty' };
+  if (typeof cell === 'number') return { text: String(cell), kind: 'number' };
+  if (typeof cell === 'boolean') return { text: String(cell), kind: 'bool' };
+  return { text: cell, kind: 'text' };
+}
+
+export interface TableModel {
+  columns: { name: string; type: string; numeric: boolean }[];
+  rows: CellView[][];
+  /** Said whenever not every row is shown: by the collector's cap or by this page. */
+  note: string | null;
+  empty: boolean;
+}
+
+const NUMERIC_TYPES = /^(smallint|integer|bigint|numeric|real|double precision)/;
+
+export function tableModel(result: ResultOf<'sql'>, truncation: CheckSnapshot['truncation'], limit = Number.POSITIVE_INFINITY): TableModel {
+  const shown = result.rows.slice(0, limit);
+  const notes: string[] = [];
+  if (truncation?.rowsTotal != null && truncation.rowsKept != null) {
+    notes.push(`The query returned ${truncation.rowsTotal.toLocaleString('en-US')} rows; the evidence keeps the first ${truncation.rowsKept.toLocaleString('en-US')}.`);
+  }
+  if (shown.length < result.rows.length) {
+    notes.push(`Showing ${shown.length.toLocaleString('en-US')} of the ${result.rows.length.toLocaleString('en-US')} rows kept.`);
+  }
+  return {
+    columns: result.columns.map((c) => ({ name: c.name, type: c.type, numeric: NUMERIC_TYPES.test(c.type) })),
+    rows: shown.map((row) => row.map(cellView)),
+    note: notes.length > 0 ? notes.join(' ') : null,
+    empty: result.rows.length === 0,
+  };
+}

@@ -1,0 +1,141 @@
+/** View models are plain functions of the evidence: tested without a build. */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkSnapshotSchema, deploymentSchema, type CheckSnapshot, type Deployment } from '../../src/format/index.ts';
+import { highlight, highlightStats } from '../../src/site/highlight.ts';
+import { formatMs, formatUtc } from '../../src/site/format.ts';
+import { commandLine, checkView } from '../../src/site/view-models/check-view.ts';
+import { deploymentRows, environmentLinks } from '../../src/site/view-models/deployment-list.ts';
+import { prMarkdown, reportModel, type SectionBlock } from '../../src/site/view-models/report.ts';
+import { cellView, tableModel } from '../../src/site/view-models/result-table.ts';
+
+const root = new URL('../fixtures/site-evidence/', import.meta.url).pathname;
+
+async function load(id: string): Promise<{ deployment: Deployment; snapshots: Map<string, CheckSnapshot> }> {
+  const deployment = deploymentSchema.parse(JSON.parse(await readFile(join(root, id, 'deployment.json'), 'utf8')));
+  const snapshots = new Map<string, CheckSnapshot>();
+  for (const f of await readdir(join(root, id, 'checks'))) {
+    const s = checkSnapshotSchema.parse(JSON.parse(await readFile(join(root, id, 'checks', f), 'utf8')));
+    snapshots.set(s.id, s);
+  }
+  return { deployment, snapshots };
+}
+
+describe('formatting', () => {
+  it('formats durations and UTC timestamps', () => {
+    expect(formatMs(0.4567)).toBe('0.457 ms');
+    expect(formatMs(12.34)).toBe('12.3 ms');
+    expect(formatMs(612)).toBe('612 ms');
+    expect(formatMs(1234)).toBe('1.23 s');
+    expect(formatMs(125_000)).toBe('2 min 5 s');
+    expect(formatUtc('2026-11-24T12:16:34.427Z')).toBe('2026-11-24 12:16:34 UTC');
+  });
+
+  it('quotes argv for display', () => {
+    expect(commandLine(['alembic', 'downgrade', '20251101_0900:-1', '--sql'])).toBe('alembic downgrade 20251101_0900:-1 --sql');
+    expect(commandLine(['sh', '-c', "echo 'hi'; exit 3"])).toBe(`sh -c 'echo '\\''hi'\\''; exit 3'`);
+  });
+});
+
+describe('result tables', () => {
+  it('keeps values as stored and tells NULL from the empty string', () => {
+    expect(cellView(null)).toEqual({ text: 'NULL', kind: 'null' });
+    expect(cellView('')).toEqual({ text: '(empty string)', kind: 'empty' });
+    expect(cellView('9007199254740993')).toEqual({ text: '9007199254740993', kind: 'text' });
+    expect(cellView(42)).toEqual({ text: '42', kind: 'number' });
+  });
+
+  it('says when rows were capped by the collector and by the page', () => {
+    const result = { kind: 'sql' as const, columns: [{ name: 'n', type: 'integer', typeOid: 23 }], rows: Array.from({ length: 120 }, (_, i) => [i]), rowCount: 300, reads: [{ durationMs: 1, rowsSha256: 'x' }] };
+    const model = tableModel(result, { rowsTotal: 300, rowsKept: 120, bytesOmitted: 0 }, 20);
+    expect(model.rows).toHaveLength(20);
+    expect(model.note).toBe('The query returned 300 rows; the evidence keeps the first 120. Showing 20 of the 120 rows kept.');
+    expect(model.columns[0]).toEqual({ name: 'n', type: 'integer', numeric: true });
+  });
+});
+
+describe('deployment list', () => {
+  it('orders newest first and counts statuses, with environment links', async () => {
+    const ids = (await readdir(root)).filter((d) => !d.startsWith('_'));
+    const deployments = await Promise.all(ids.map(async (id) => (await load(id)).deployment));
+    const rows = deploymentRows(deployments);
+    const started = rows.map((r) => r.startedAt);
+    expect(started).toEqual([...started].sort().reverse());
+    const blocked = rows.find((r) => r.id === 'staging-pr74-blocked')!;
+    expect(blocked).toMatchObject({ decision: 'BLOCKED', environment: 'staging', pr: '#74', href: '/deployments/staging-pr74-blocked/' });
+    expect(blocked.counts.fail).toBeGreaterThan(0);
+    expect(rows.find((r) => r.id === 'staging-pr75-interrupted')).toMatchObject({ inProgress: true, decision: 'INCOMPLETE' });
+    expect(environmentLinks(rows, 'production')).toEqual([
+      { name: 'production', href: '/environments/production/', count: 1, current: true },
+      { name: 'staging', href: '/environments/staging/', count: 4, current: false },
+    ]);
+  });
+});
+
+describe('report', () => {
+  it('follows the template order with headings in order, and links every criterion to its checks', async () => {
+    const { deployment, snapshots } = await load('staging-pr73-full');
+    const report = reportModel(deployment, snapshots, [], null);
+    expect(report.preDeployment.checks.map((c) => c.id)).toEqual(['preflight']);
+    expect(report.preDeployment.attestations.filter((a) => a.given).map((a) => a.given)).toEqual([expect.stringMatching(/^release-bot, /), expect.any(String), expect.any(String)]);
+    const flat = (blocks: SectionBlock[]): [string, number][] => blocks.flatMap((b) => [[b.number, b.level] as [string, number], ...flat(b.children)]);
+    expect(flat(report.sections)).toEqual([['1', 3], ['2', 3], ['3', 3], ['4', 3], ['4.1', 4], ['4.2', 4], ['4.3', 4], ['5', 3], ['6', 3], ['6.1', 4], ['6.2', 4], ['6.3', 4], ['7', 3], ['8', 3], ['9', 3]]);
+    expect(report.criteria).toHaveLength(7);
+    expect(report.criteria[0]?.checks.map((c) => c.href)).toEqual(['#alembic-upgrade', '#alembic-history-after']);
+    expect(report.timeline.at(-1)).toMatchObject({ label: 'Total deployment time', total: true });
+  });
+
+  it('shows a check that was never collected as not collected, never as a pass', async () => {
+    const { deployment, snapshots } = await load('staging-pr75-interrupted');
+    const report = reportModel(deployment, snapshots, [], null);
+    expect(report.inProgress).toBe(true);
+    const views = [...report.preDeployment.checks, ...report.sections.flatMap(function all(b: SectionBlock): typeof b.checks { return [...b.checks, ...b.children.flatMap(all)]; })];
+    expect(views.filter((v) => v.status === 'missing').length).toBe(deployment.checks.length - 3);
+    expect(views.find((v) => v.id === 'determinism')?.problem).toBe('Not collected: the collection did not finish.');
+  });
+
+  it('writes the Markdown for the pull request', async () => {
+    const { deployment } = await load('staging-pr74-blocked');
+    const md = prMarkdown(deployment);
+    expect(md).toMatch(/^### Deployment evidence: staging-pr74-blocked \(staging\)/);
+    expect(md).toContain('**Decision:** BLOCKED');
+    expect(md).toContain('| Schema locked | fail |');
+    expect(md).toContain('Report: /deployments/staging-pr74-blocked/');
+  });
+});
+
+describe('check view', () => {
+  it('computes everything a check page shows, including the plan tree', async () => {
+    const { deployment, snapshots } = await load('production-pr73-approved');
+    const entry = deployment.checks.find((c) => c.id === 'perf')!;
+    const view = checkView({ deployment, definition: undefined, entry, snapshot: snapshots.get('perf'), raw: { sha256: 'ab'.repeat(32), bytes: 2048 } });
+    expect(view).toMatchObject({ status: 'pass', href: '/deployments/production-pr73-approved/checks/perf/', reportHref: '/deployments/production-pr73-approved/#perf', raw: { href: '/evidence/production-pr73-approved/checks/perf.json', bytes: '2.0 KiB' } });
+    expect(view.result?.kind).toBe('explain');
+    if (view.result?.kind !== 'explain') return;
+    expect(view.result.runs).toHaveLength(3);
+    expect(view.result.tree).toMatchObject({ nodeType: 'Limit', children: [expect.objectContaining({ nodeType: expect.any(String) })] });
+    expect(view.session.map((s) => s.label)).toEqual(['transaction', 'statement_timeout', 'lock_timeout', 'application_name']);
+  });
+
+  it('explains an error and a skip in one line', async () => {
+    const { deployment, snapshots } = await load('staging-pr74-blocked');
+    const entry = deployment.checks.find((c) => c.id === 'missing-table')!;
+    const view = checkView({ deployment, definition: undefined, entry, snapshot: snapshots.get('missing-table'), raw: undefined });
+    expect(view.problem).toBe('Could not run: relation "attempt_v2" does not exist');
+    expect(view.error?.code).toBe('42P01');
+  });
+});
+
+describe('highlighting', () => {
+  it('highlights each distinct text once, however often it is shown', async () => {
+    const before = { ...highlightStats };
+    const sql = `SELECT ${Math.random()} AS once`;
+    const [a, b] = await Promise.all([highlight(sql, 'sql'), highlight(sql, 'sql')]);
+    await highlight(sql, 'sql');
+    expect(a).toBe(b);
+    expect(highlightStats.requests - before.requests).toBe(3);
+    expect(highlightStats.tokenized - before.tokenized).toBe(1);
+    expect(a.lines[0]?.[0]).toMatchObject({ text: 'SELECT' });
+  });
+});
