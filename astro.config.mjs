@@ -6,6 +6,8 @@ import { evidenceDir } from './src/site/evidence-dir.ts';
 
 export default defineConfig({
   output: 'static',
+  // Separate caches let several builds (tests, the demo) run side by side.
+  cacheDir: process.env.DEPLOY_EVIDENCE_CACHE_DIR ?? './node_modules/.astro',
   integrations: [mdx(), publishEvidence(evidenceDir)],
   trailingSlash: 'always',
   build: { format: 'directory', inlineStylesheets: 'always' },

@@ -48,10 +48,16 @@ export interface LoadedEvidence {
 
 class MismatchError extends EvidenceFormatError {}
 
+/** A path as a person would type it: relative to where the build runs, unless that climbs out. */
+function shownPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
 async function readValidated<T>(file: string, parse: (file: string, text: string) => T): Promise<{ value: T; bytes: number; sha256: string }> {
   const bytes = await readFile(file);
   return {
-    value: parse(relative(process.cwd(), file) || file, bytes.toString('utf8')),
+    value: parse(shownPath(file), bytes.toString('utf8')),
     bytes: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),
   };
@@ -67,11 +73,11 @@ export async function loadEvidence(root: string): Promise<LoadedEvidence> {
       const deploymentFile = join(dir, 'deployment.json');
       if (!(await stat(deploymentFile).catch(() => null))) {
         // A directory claimed by a collector that died before writing anything.
-        result.skipped.push(`${relative(process.cwd(), dir)}: no deployment.json, skipped`);
+        result.skipped.push(`${shownPath(dir)}: no deployment.json, skipped`);
         continue;
       }
       const { value: deployment, bytes, sha256 } = await readValidated(deploymentFile, (f, t) => parseEvidenceText(deploymentSchema, f, t));
-      if (deployment.id !== id) throw new MismatchError(relative(process.cwd(), deploymentFile), [`id: "${deployment.id}" does not match its directory "${id}"`]);
+      if (deployment.id !== id) throw new MismatchError(shownPath(deploymentFile), [`id: "${deployment.id}" does not match its directory "${id}"`]);
       const files: RawFile[] = [{ path: 'deployment.json', bytes, sha256 }];
 
       const manifestFile = join(dir, 'manifest.json');
@@ -87,7 +93,7 @@ export async function loadEvidence(root: string): Promise<LoadedEvidence> {
         const file = join(dir, 'checks', name);
         const read = await readValidated(file, (f, t) => parseEvidenceText(checkSnapshotSchema, f, t));
         const snapshot = read.value;
-        const shown = relative(process.cwd(), file);
+        const shown = shownPath(file);
         if (`${snapshot.id}.json` !== name) throw new MismatchError(shown, [`id: "${snapshot.id}" does not match the file name`]);
         if (snapshot.deploymentId !== id) throw new MismatchError(shown, [`deploymentId: "${snapshot.deploymentId}" does not match its deployment "${id}"`]);
         const rawFile = { path: `checks/${name}`, bytes: read.bytes, sha256: read.sha256 };
@@ -98,11 +104,13 @@ export async function loadEvidence(root: string): Promise<LoadedEvidence> {
     }
   } catch (error) {
     if (error instanceof EvidenceFormatError) {
-      // AstroError prints the message and the hint, without a stack trace.
-      throw new AstroError(
+      const friendly = new AstroError(
         error.message,
         'Fix or remove the file named above. Evidence files are validated against evidence/_schemas/v1 (format v1); the site never rewrites them.',
       );
+      // The file and the field are the whole story: no stack trace into the site's own code.
+      friendly.stack = '';
+      throw friendly;
     }
     throw error;
   }

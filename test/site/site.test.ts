@@ -1,0 +1,229 @@
+/**
+ * The built site, over fixture evidence from real collections (approved, blocked, incomplete,
+ * interrupted, markup payloads, two environments), served on 127.0.0.1 and read in Debian's
+ * Chromium. In CI (CI=true) the browser tests must run, never skip.
+ */
+import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
+import { buildSite, type SiteBuild } from '../harness/site-build.ts';
+import { serveStatic, type StaticServer } from '../harness/static-server.ts';
+
+const FIXTURE = new URL('../fixtures/site-evidence/', import.meta.url).pathname;
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+if (process.env.CI && !chromiumAvailable()) throw new Error('CI=true but /usr/bin/chromium is missing: the browser tests must run in CI');
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
+}
+
+async function fixtureSnapshots(): Promise<Map<string, Map<string, string>>> {
+  const map = new Map<string, Map<string, string>>();
+  for (const id of (await readdir(FIXTURE)).filter((d) => !d.startsWith('_'))) {
+    const statuses = new Map<string, string>();
+    const deployment = JSON.parse(await readFile(join(FIXTURE, id, 'deployment.json'), 'utf8')) as { checks: { id: string }[] };
+    for (const { id: checkId } of deployment.checks) {
+      const text = await readFile(join(FIXTURE, id, 'checks', `${checkId}.json`), 'utf8').catch(() => null);
+      statuses.set(checkId, text ? (JSON.parse(text) as { status: string }).status : 'missing');
+    }
+    map.set(id, statuses);
+  }
+  return map;
+}
+
+let build: SiteBuild;
+let pages: string[];
+
+beforeAll(async () => {
+  build = await buildSite(FIXTURE);
+  if (build.exitCode !== 0) throw new Error(`site build failed:\n${build.output}`);
+  pages = (await filesUnder(build.outDir)).filter((f) => f.endsWith('index.html')).map((f) => `/${f.replace(/index\.html$/, '')}`);
+});
+
+describe('the site build over fixture evidence', () => {
+  it('builds the index, each environment, each report, every check page and the evidence index', async () => {
+    const statuses = await fixtureSnapshots();
+    const expected = ['/', '/evidence/', '/environments/production/', '/environments/staging/'];
+    for (const [id, checks] of statuses) {
+      expected.push(`/deployments/${id}/`);
+      for (const checkId of checks.keys()) expected.push(`/deployments/${id}/checks/${checkId}/`);
+    }
+    expect(pages.sort()).toEqual(expected.sort());
+  });
+
+  it('publishes the raw evidence byte for byte under /evidence/', async () => {
+    const sources = await filesUnder(FIXTURE);
+    expect(sources.length).toBeGreaterThan(30);
+    for (const file of sources) {
+      const original = await readFile(join(FIXTURE, file));
+      const published = await readFile(join(build.outDir, 'evidence', file));
+      expect(published.equals(original), file).toBe(true);
+    }
+  });
+
+  it('ships no JavaScript on a report page beyond the inline copy-link enhancement', async () => {
+    const html = await readFile(join(build.outDir, 'deployments/staging-pr73-full/index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.every(([, attrs]) => !/\bsrc=/.test(attrs ?? ''))).toBe(true);
+    const bytes = scripts.reduce((n, [, , body]) => n + Buffer.byteLength(body ?? ''), 0);
+    expect(scripts).toHaveLength(1);
+    expect(bytes).toBeLessThan(1024);
+  });
+
+  it.each([
+    ['check-bad-status.json', 'staging-pr74-blocked/checks/too-many-rows.json', /status: Invalid enum value.*received 'ok'/],
+    ['check-unknown-version.json', 'staging-pr74-blocked/checks/too-many-rows.json', /schemaVersion: 2 is not supported/],
+    ['deployment-bad-decision.json', 'staging-pr74-blocked/deployment.json', /decision\.status: Invalid enum value/],
+  ])('fails on a bad file (%s) naming the file and the field, without a stack trace', async (broken, into, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'bad-evidence-'));
+    await cp(FIXTURE, dir, { recursive: true });
+    await writeFile(join(dir, into), await readFile(new URL(`../fixtures/broken/${broken}`, import.meta.url)));
+    const bad = await buildSite(dir);
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.output).toContain(join(dir, into));
+    expect(bad.output).toMatch(message);
+    expect(bad.output).not.toMatch(/Stack trace|^\s+at /m);
+  });
+});
+
+describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await serveStatic(build.outDir);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(path: string, options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+    });
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    const response = await page.goto(`${server.url}${path}`);
+    expect(response?.status(), path).toBe(200);
+    return { page, problems };
+  }
+
+  it('loads every page with no console error, and every internal link and #anchor resolves', async () => {
+    const fetched = new Map<string, Promise<{ status: number; html: string }>>();
+    const get = (path: string) => {
+      let entry = fetched.get(path);
+      if (!entry) {
+        entry = fetch(`${server.url}${path}`).then(async (r) => ({ status: r.status, html: await r.text() }));
+        fetched.set(path, entry);
+      }
+      return entry;
+    };
+    let links = 0;
+    let anchors = 0;
+    for (const path of pages) {
+      const { page, problems } = await open(path);
+      expect(problems, path).toEqual([]);
+      const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      await page.context().close();
+      for (const href of hrefs) {
+        const url = new URL(href);
+        if (url.origin !== server.url) continue;
+        links += 1;
+        const target = await get(url.pathname);
+        expect(target.status, `${path} → ${url.pathname}`).toBe(200);
+        if (url.hash) {
+          anchors += 1;
+          expect(target.html, `${path} → ${url.pathname}${url.hash}`).toContain(`id="${decodeURIComponent(url.hash.slice(1))}"`);
+        }
+      }
+    }
+    expect(links).toBeGreaterThan(100);
+    expect(anchors).toBeGreaterThan(10);
+  });
+
+  it('shows each check on the report with the status of its snapshot', async () => {
+    for (const [id, checks] of await fixtureSnapshots()) {
+      const { page } = await open(`/deployments/${id}/`);
+      const shown = await page.$$eval('article[data-check-id]', (els) => els.map((el) => [el.getAttribute('data-check-id'), el.getAttribute('data-check-status'), el.querySelector('.badge')?.textContent?.trim()]));
+      expect(new Map(shown.map(([checkId, status]) => [checkId, status])), id).toEqual(checks);
+      const words: Record<string, string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail', error: 'Error', skipped: 'Skipped', missing: 'Not collected' };
+      for (const [checkId, status, badge] of shown) expect(badge, `${id}#${checkId}`).toContain(words[status!]);
+      await page.context().close();
+    }
+  });
+
+  it('has no serious or critical accessibility violations (axe-core)', async () => {
+    const sample = ['/', '/environments/staging/', '/evidence/', '/deployments/staging-pr73-full/', '/deployments/staging-pr74-blocked/', '/deployments/staging-pr73-full/checks/perf-baseline/', '/deployments/production-pr73-approved/checks/long-result/', '/deployments/staging-pr75-interrupted/checks/determinism/'];
+    for (const path of sample) {
+      const { page } = await open(path);
+      await page.addScriptTag({ content: axeSource });
+      const violations = await page.evaluate(async () => {
+        const result = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run(document);
+        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
+      });
+      expect(violations, path).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  it('executes nothing from markup in result cells and command output, and shows it as text', async () => {
+    for (const path of ['/deployments/staging-xss-payloads/', '/deployments/staging-xss-payloads/checks/payload-cells/', '/deployments/staging-xss-payloads/checks/payload-output/']) {
+      const { page, problems } = await open(path);
+      expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+      expect(await page.locator('img[src="x"]').count()).toBe(0);
+      expect(problems).toEqual([]);
+      const text = await page.locator('main').innerText();
+      expect(text).toContain('<script>window.__xss = "');
+      if (!path.endsWith('payload-output/')) expect(text).toContain(`<img src=x onerror="window.__xss = 'img'">`);
+      await page.context().close();
+    }
+  });
+
+  it('works without JavaScript: reports render and links resolve; the copy button stays hidden', async () => {
+    const { page } = await open('/deployments/staging-pr73-full/', { javaScriptEnabled: false });
+    expect(await page.locator('article#view-columns .check-header').innerText()).toContain('View attempt has the 13 expected columns');
+    expect(await page.locator('button[data-copy-href]').first().isHidden()).toBe(true);
+    await page.locator('article#view-columns a.permalink').click();
+    await page.waitForURL('**/deployments/staging-pr73-full/checks/view-columns/');
+    expect(await page.locator('h1').innerText()).toContain('13 expected columns');
+    await page.context().close();
+  });
+
+  it('copies a check link with the button when JavaScript is on', async () => {
+    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/deployments/staging-pr73-full/`);
+    const button = page.locator('article#perf-baseline button[data-copy-href]');
+    await button.click();
+    expect(await button.innerText()).toBe('Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/deployments/staging-pr73-full/checks/perf-baseline/`);
+    await context.close();
+  });
+
+  it('prints a clean document with link addresses written out', async () => {
+    const { page } = await open('/deployments/staging-pr73-full/');
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.site-header').isHidden()).toBe(true);
+    const after = await page.locator('article#row-count a.permalink').evaluate((a) => getComputedStyle(a, '::after').content);
+    expect(after).toContain('/deployments/staging-pr73-full/checks/row-count/');
+    await page.context().close();
+  });
+});
