@@ -1,4 +1,5 @@
 // The audit site renders evidence/ and nothing else (DESIGN.md, "The site").
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { publishEvidence } from './src/integrations/publish-evidence.ts';
@@ -7,7 +8,7 @@ import { evidenceDir } from './src/site/evidence-dir.ts';
 export default defineConfig({
   output: 'static',
   // Separate caches let several builds (tests, the demo) run side by side.
-  cacheDir: process.env.DEPLOY_EVIDENCE_CACHE_DIR ?? './node_modules/.astro',
+  cacheDir: process.env.DEPLOY_EVIDENCE_CACHE_DIR ?? fileURLToPath(new URL('./node_modules/.astro/', import.meta.url)),
   integrations: [mdx(), publishEvidence(evidenceDir)],
   trailingSlash: 'always',
   build: { format: 'directory', inlineStylesheets: 'always' },

@@ -3,25 +3,55 @@
  * `preview`, run as child processes in the project that holds astro.config.mjs.
  */
 import { createServer } from 'node:net';
+import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
 const ASTRO = fileURLToPath(new URL('../../node_modules/astro/astro.js', import.meta.url));
+const STAGING = join(PROJECT, '.site-build');
 
-export class SiteBuildError extends Error {}
+export class SiteBuildError extends Error {
+  constructor(readonly output: string) {
+    super(`the site build failed:\n${output}`);
+  }
+}
 
-/** Builds `outDir` from `evidenceDir`; the build's own output is returned for the log. */
-export async function buildSite(evidenceDir: string, outDir: string): Promise<{ ms: number }> {
+/**
+ * Builds `outDir` from `evidenceDir`. The build itself runs in a staging directory inside the
+ * project: Astro stages a build whose outDir lies outside the working directory in
+ * `<cwd>/.astro/` and copies all of that into outDir, and its server chunks must reach
+ * node_modules. The finished site is then moved into place.
+ */
+export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string } = {}): Promise<{ ms: number; output: string }> {
   const started = performance.now();
-  const result = await execa(process.execPath, [ASTRO, 'build', '--outDir', outDir], {
-    cwd: PROJECT,
-    env: { DEPLOY_EVIDENCE_DIR: evidenceDir, ASTRO_TELEMETRY_DISABLED: '1' },
-    reject: false,
-    all: true,
-  });
-  if (result.exitCode !== 0) throw new SiteBuildError(`the site build failed:\n${String(result.all).trim()}`);
-  return { ms: performance.now() - started };
+  await mkdir(STAGING, { recursive: true });
+  const staging = await mkdtemp(join(STAGING, 'site-'));
+  try {
+    const result = await execa(process.execPath, [ASTRO, 'build', '--outDir', staging], {
+      cwd: PROJECT,
+      env: {
+        DEPLOY_EVIDENCE_DIR: resolve(evidenceDir),
+        ASTRO_TELEMETRY_DISABLED: '1',
+        ...(options.cacheDir ? { DEPLOY_EVIDENCE_CACHE_DIR: resolve(options.cacheDir) } : {}),
+      },
+      reject: false,
+      all: true,
+      timeout: 30 * 60_000,
+    });
+    const output = String(result.all ?? '').trim();
+    if (result.exitCode !== 0) throw new SiteBuildError(output);
+    await rm(outDir, { recursive: true, force: true });
+    await mkdir(dirname(resolve(outDir)), { recursive: true });
+    await rename(staging, outDir).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EXDEV') throw error;
+      await cp(staging, outDir, { recursive: true });
+    });
+    return { ms: performance.now() - started, output };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 export async function freePort(): Promise<number> {

@@ -48,10 +48,11 @@ export interface LoadedEvidence {
 
 class MismatchError extends EvidenceFormatError {}
 
-/** A path as a person would type it: relative to where the build runs, unless that climbs out. */
+/** A path as a person would type it: relative to where the build runs when it lies below it. */
 function shownPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') ? rel : file;
+  const cwd = process.cwd();
+  const rel = relative(cwd, file);
+  return cwd !== '/' && rel && !rel.startsWith('..') ? rel : file;
 }
 
 async function readValidated<T>(file: string, parse: (file: string, text: string) => T): Promise<{ value: T; bytes: number; sha256: string }> {

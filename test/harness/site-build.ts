@@ -1,12 +1,8 @@
-/** Builds the site from an evidence directory into a fresh output directory, as `npm run build` does. */
+/** Builds the site from an evidence directory into a fresh output directory, as the demo does. */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
-
-export const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
-const ASTRO = join(PROJECT, 'node_modules', 'astro', 'astro.js');
+import { buildSite as build, SiteBuildError } from '../../collectors/cli/site.ts';
 
 export interface SiteBuild {
   exitCode: number;
@@ -17,15 +13,13 @@ export interface SiteBuild {
 
 export async function buildSite(evidence: string): Promise<SiteBuild> {
   const outDir = await mkdtemp(join(tmpdir(), 'site-'));
-  // Not inside outDir: the build empties outDir first.
+  // Its own cache (not inside outDir, which the build empties first), so builds can run side by side.
   const cacheDir = await mkdtemp(join(tmpdir(), 'site-cache-'));
-  const started = performance.now();
-  const result = await execa(process.execPath, [ASTRO, 'build', '--outDir', outDir], {
-    cwd: PROJECT,
-    env: { DEPLOY_EVIDENCE_DIR: evidence, DEPLOY_EVIDENCE_CACHE_DIR: cacheDir, ASTRO_TELEMETRY_DISABLED: '1' },
-    reject: false,
-    all: true,
-    timeout: 300_000,
-  });
-  return { exitCode: result.exitCode ?? -1, output: String(result.all), outDir, ms: performance.now() - started };
+  try {
+    const { ms, output } = await build(evidence, outDir, { cacheDir });
+    return { exitCode: 0, output, outDir, ms };
+  } catch (error) {
+    if (error instanceof SiteBuildError) return { exitCode: 1, output: error.output, outDir, ms: 0 };
+    throw error;
+  }
 }

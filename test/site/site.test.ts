@@ -213,7 +213,8 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
     await page.goto(`${server.url}/deployments/staging-pr73-full/`);
     const button = page.locator('article#perf-baseline button[data-copy-href]');
     await button.click();
-    expect(await button.innerText()).toBe('Copied');
+    // The copy is asynchronous: the label changes once the clipboard has the URL.
+    await expect.poll(() => button.innerText()).toBe('Copied');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/deployments/staging-pr73-full/checks/perf-baseline/`);
     await context.close();
   });
