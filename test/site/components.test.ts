@@ -11,6 +11,14 @@ const container = await AstroContainer.create();
 const PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">';
 
 describe('components', () => {
+  it('never inject evidence as HTML: no set:html anywhere in the site', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const src = new URL('../../src/', import.meta.url).pathname;
+    const files = (await readdir(src, { recursive: true })).filter((f) => f.endsWith('.astro'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) expect(await readFile(`${src}${file}`, 'utf8'), file).not.toMatch(/set:html|innerHTML/);
+  });
+
   it('ResultTable escapes cell text and shows NULL apart from an empty string', async () => {
     const table = tableModel(
       { kind: 'sql', columns: [{ name: 'v', type: 'text', typeOid: 25 }, { name: 'id', type: 'bigint', typeOid: 20 }], rows: [[PAYLOAD, '9007199254740993'], [null, ''], ['', null]], rowCount: 3, reads: [{ durationMs: 1, rowsSha256: 'x' }] },

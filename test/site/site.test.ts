@@ -141,6 +141,14 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
     for (const path of pages) {
       const { page, problems } = await open(path);
       expect(problems, path).toEqual([]);
+      // One h1, and headings never skip a level on the way down.
+      const levels = await page.$$eval('main :is(h1,h2,h3,h4,h5,h6)', (hs) => hs.map((h) => Number(h.tagName[1])));
+      expect(levels[0], path).toBe(1);
+      expect(levels.filter((l) => l === 1), path).toHaveLength(1);
+      levels.forEach((level, i) => {
+        if (i > 0) expect(level, `${path}: heading ${i}`).toBeLessThanOrEqual(levels[i - 1]! + 1);
+      });
+      expect(await page.locator('header, nav, main, footer').count(), path).toBeGreaterThanOrEqual(4);
       const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
       await page.context().close();
       for (const href of hrefs) {
