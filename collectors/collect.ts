@@ -14,7 +14,7 @@ import {
   type Deployment,
 } from '../src/format/index.ts';
 import type { Attested } from './assertions/evaluate.ts';
-import { runCheck } from './checks/run-check.ts';
+import { paramsNeeded, runCheck } from './checks/run-check.ts';
 import type { CheckContext } from './checks/check-context.ts';
 import type { ConnectionTarget } from './db/connection.ts';
 import { DatabaseSession } from './db/session.ts';
@@ -77,23 +77,27 @@ async function gitCommit(dir: string): Promise<string | null> {
   return result.exitCode === 0 ? String(result.stdout).trim() : null;
 }
 
-async function resolveParameters(
-  checklist: Checklist,
-  given: Record<string, string>,
-  session: DatabaseSession,
-): Promise<Deployment['parameters']> {
-  const resolved: Deployment['parameters'] = [];
-  for (const p of checklist.parameters) {
-    if (given[p.name] !== undefined) resolved.push({ name: p.name, value: given[p.name]!, source: 'given' });
-    else if (p.default !== undefined) resolved.push({ name: p.name, value: p.default, source: 'default' });
-    else if (p.resolveSql) {
-      const value = await session
-        .readOnly({ statementTimeoutMs: checklist.defaults.statementTimeoutMs, lockTimeoutMs: checklist.defaults.lockTimeoutMs }, async (tx) => (await tx.query(p.resolveSql!)).rows[0]?.[0] ?? null)
-        .catch(() => null);
-      resolved.push({ name: p.name, value, source: value === null ? 'unset' : 'query' });
-    } else resolved.push({ name: p.name, value: null, source: 'unset' });
-  }
-  return resolved;
+/** Given on the command line, else the checklist's default; parameters read by a query wait until a check needs them. */
+function initialParameters(checklist: Checklist, given: Record<string, string>): Deployment['parameters'] {
+  return checklist.parameters.map((p) =>
+    given[p.name] !== undefined
+      ? { name: p.name, value: given[p.name]!, source: 'given' as const }
+      : p.default !== undefined
+        ? { name: p.name, value: p.default, source: 'default' as const }
+        : { name: p.name, value: null, source: 'unset' as const },
+  );
+}
+
+/**
+ * Reads a parameter with its `resolveSql` when the first check that needs it is about to run:
+ * after the upgrade, so a query on the new view finds it (read-only, like every check).
+ */
+async function resolveByQuery(checklist: Checklist, name: string, session: DatabaseSession): Promise<string | null> {
+  const sql = checklist.parameters.find((p) => p.name === name)?.resolveSql;
+  if (!sql) return null;
+  return session
+    .readOnly({ statementTimeoutMs: checklist.defaults.statementTimeoutMs, lockTimeoutMs: checklist.defaults.lockTimeoutMs }, async (tx) => (await tx.query(sql)).rows[0]?.[0] ?? null)
+    .catch(() => null);
 }
 
 /** Opens the connection first (exit 3 before anything is written), then collects. */
@@ -123,7 +127,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     by,
     at: started.toISOString(),
   }));
-  const parameters = await resolveParameters(checklist, options.params ?? {}, session);
+  const parameters = initialParameters(checklist, options.params ?? {});
   const snapshots: CheckSnapshot[] = [];
   const byId = new Map<string, CheckSnapshot>();
 
@@ -151,10 +155,20 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     baseline: options.baseline ?? null,
     notes: options.notes ?? null,
   };
+  const params = new Map(parameters.map((p) => [p.name, p.value]));
+  const queried = new Set<string>();
+  // A value read by its query, or captured from a check's parsed output (the alembic head), is recorded as such.
+  const parametersNow = (): Deployment['parameters'] =>
+    parameters.map((p) => {
+      const value = params.get(p.name) ?? null;
+      if (value === p.value) return p;
+      return { name: p.name, value, source: queried.has(p.name) ? ('query' as const) : ('captured' as const) };
+    });
   const assemble = (complete: boolean, finishedAt: Date | null, evidenceCaptureFrom: string | null): Deployment => {
     const end = (finishedAt ?? now()).toISOString();
     return {
       ...base,
+      parameters: parametersNow(),
       collection: complete ? 'complete' : 'in-progress',
       finishedAt: finishedAt?.toISOString() ?? null,
       checks: checklist.checks.map((c) => ({
@@ -177,7 +191,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
   const ctx: CheckContext = {
     session,
     checklist,
-    params: new Map(parameters.map((p) => [p.name, p.value])),
+    params,
     appDir: options.appDir,
     commandEnv: { DATABASE_URL: target.url },
     secrets: target.secrets,
@@ -186,6 +200,14 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
   const total = checklist.checks.length;
   for (const [index, check] of checklist.checks.entries()) {
     options.progress?.checkStarted(check, index, total);
+    for (const name of paramsNeeded(check)) {
+      if (params.get(name) != null || queried.has(name)) continue;
+      const value = await resolveByQuery(checklist, name, session);
+      if (value !== null) {
+        params.set(name, value);
+        queried.add(name);
+      }
+    }
     const snapshot = await runCheck(check, ctx, id);
     await writer.writeCheck(snapshot);
     snapshots.push(snapshot);

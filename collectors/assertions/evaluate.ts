@@ -228,7 +228,11 @@ function judge(assertion: Assertion, input: EvaluationInput): Verdict {
     }
     case 'tests-passed': {
       if (result.kind !== 'command') return mismatch(result.kind);
-      const outcomes = parsePytestVerbose(result.stdout);
+      // The JUnit report when the checklist asked for it; the -v lines otherwise.
+      const outcomes =
+        result.parsed?.kind === 'pytest'
+          ? new Map(result.parsed.tests.map((t) => [t.name, t.outcome.toUpperCase()]))
+          : parsePytestVerbose(result.stdout);
       const actual: Record<string, JsonValue> = {};
       for (const name of assertion.tests) actual[name] = outcomes.get(name) ?? 'not run';
       const ok = assertion.tests.every((name) => actual[name] === 'PASSED');
@@ -236,6 +240,16 @@ function judge(assertion: Assertion, input: EvaluationInput): Verdict {
     }
     case 'revision-is-head': {
       if (result.kind !== 'command') return mismatch(result.kind);
+      if (result.parsed?.kind === 'alembic-history') {
+        const heads = result.parsed.heads;
+        const match = heads.find((h) => h.startsWith(assertion.revision));
+        return {
+          status: match && heads.length === 1 ? 'pass' : unmet(assertion),
+          expected: `${assertion.revision} (head)`,
+          actual: heads.length === 0 ? 'no (head) marker in the output' : heads.length === 1 ? `${heads[0]} (head)` : `several heads: ${heads.join(', ')}`,
+          description: `${assertion.revision} is head`,
+        };
+      }
       const heads = result.stdout.split('\n').filter((line) => /\(head\)/.test(line));
       const match = heads.find((line) => revisionOfLine(line).startsWith(assertion.revision));
       return {
@@ -243,6 +257,17 @@ function judge(assertion: Assertion, input: EvaluationInput): Verdict {
         expected: `${assertion.revision} (head)`,
         actual: match?.trim() ?? (heads.length > 0 ? heads.map((h) => h.trim()).join('\n') : 'no (head) marker in the output'),
         description: `${assertion.revision} is head`,
+      };
+    }
+    case 'migration-ran': {
+      if (result.kind !== 'command') return mismatch(result.kind);
+      const ran = result.parsed && result.parsed.kind !== 'pytest' && result.parsed.kind !== 'alembic-history' ? result.parsed.migrations : [];
+      const match = ran.find((m) => m.to?.startsWith(assertion.revision));
+      return {
+        status: match ? 'pass' : unmet(assertion),
+        expected: `Running … -> ${assertion.revision}`,
+        actual: ran.length === 0 ? 'no migration ran' : ran.map((m) => `${m.from ?? '<base>'} -> ${m.to ?? '<base>'}`),
+        description: `migration ${assertion.revision} ran`,
       };
     }
     case 'no-dependents': {

@@ -7,8 +7,8 @@ import { QueryError } from '../db/session.ts';
 export interface CheckContext {
   session: DatabaseSession;
   checklist: Checklist;
-  /** Resolved checklist parameters. */
-  params: ReadonlyMap<string, string | null>;
+  /** Resolved checklist parameters; a command check may set more from its parsed output (`captures`). */
+  params: Map<string, string | null>;
   /** Commands run relative to this directory. */
   appDir: string;
   /** Values for the names a command check may pass through (DATABASE_URL for alembic…). */

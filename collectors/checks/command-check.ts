@@ -4,10 +4,13 @@
  * processes are started through execa, in their own process group so that a timeout kills
  * the whole tree (pytest's workers, a shell's children), not just the first process.
  */
-import { access, constants, stat } from 'node:fs/promises';
+import { access, constants, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import type { CheckOf } from '../../src/format/index.ts';
+import type { CheckOf, ParsedOutput } from '../../src/format/index.ts';
+import { parseOutput } from '../parsers/parse-output.ts';
+import { JunitParseError } from '../parsers/pytest-junit.ts';
 import { redactSecrets } from '../db/secrets.ts';
 import type { CheckContext, CheckRun } from './check-context.ts';
 import { round } from './sql-check.ts';
@@ -50,7 +53,7 @@ async function isExecutable(file: string): Promise<boolean> {
 }
 
 /** The Python modules among `modules` that `python3` cannot import. */
-async function missingPythonModules(modules: readonly string[], env: Record<string, string>): Promise<string[]> {
+export async function missingPythonModules(modules: readonly string[], env: Record<string, string>): Promise<string[]> {
   const script = 'import importlib.util, sys\nprint("\\n".join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))';
   const result = await execa('python3', ['-c', script, ...modules], { env, extendEnv: false, reject: false, timeout: 30_000 });
   if (result.exitCode !== 0) return [...modules];
@@ -122,6 +125,29 @@ export async function runCommandCheck(check: CheckOf<'command'>, ctx: CheckConte
     return run;
   }
 
+  // pytest writes its JUnit report to a file of ours, read after the run.
+  const junitDir = check.parser === 'pytest-junit' ? await mkdtemp(join(tmpdir(), 'deploy-evidence-junit-')) : null;
+  const junitFile = junitDir ? join(junitDir, 'junit.xml') : null;
+  if (junitFile) {
+    argv.push(`--junitxml=${junitFile}`);
+    run.source.argv = [...argv];
+  }
+  try {
+    return await execute(check, ctx, argv, cwd, env, run, junitFile);
+  } finally {
+    if (junitDir) await rm(junitDir, { recursive: true, force: true });
+  }
+}
+
+async function execute(
+  check: CheckOf<'command'>,
+  ctx: CheckContext,
+  argv: string[],
+  cwd: string,
+  env: Record<string, string>,
+  run: CheckRun,
+  junitFile: string | null,
+): Promise<CheckRun> {
   const stdout = new CappedOutput(check.maxOutputBytes);
   const stderr = new CappedOutput(check.maxOutputBytes);
   const started = performance.now();
@@ -169,6 +195,22 @@ export async function runCommandCheck(check: CheckOf<'command'>, ctx: CheckConte
   }
   const out = redactSecrets(stdout.text(), ctx.secrets);
   const err = redactSecrets(stderr.text(), ctx.secrets);
+  let parsed: ParsedOutput | null = null;
+  let parseProblem: string | null = null;
+  if (check.parser) {
+    const xml = junitFile ? await readFile(junitFile, 'utf8').catch(() => null) : null;
+    const junitXml = xml === null ? null : redactSecrets(xml.length > check.maxOutputBytes ? xml.slice(0, check.maxOutputBytes) : xml, ctx.secrets).text;
+    try {
+      parsed = parseOutput(check.parser, { stdout: out.text, stderr: err.text, junitXml });
+    } catch (error) {
+      if (!(error instanceof JunitParseError)) throw error;
+      parseProblem = error.message;
+    }
+    for (const [param, field] of Object.entries(check.captures)) {
+      const value = parsed && field in parsed ? (parsed as Record<string, unknown>)[field] : null;
+      if (typeof value === 'string') ctx.params.set(param, value);
+    }
+  }
   run.result = {
     kind: 'command',
     exitCode: result.exitCode ?? null,
@@ -178,12 +220,15 @@ export async function runCommandCheck(check: CheckOf<'command'>, ctx: CheckConte
     stderr: err.text,
     outputCapBytes: check.maxOutputBytes,
     redactions: out.count + err.count,
+    parsed,
   };
   if (stdout.omitted + stderr.omitted > 0) {
     run.truncation = { rowsTotal: null, rowsKept: null, bytesOmitted: stdout.omitted + stderr.omitted };
   }
   if (timedOut) {
     run.error = { kind: 'timeout', message: `killed after its ${check.timeoutMs} ms timeout; the output so far is kept`, code: null, hint: null, detail: null };
+  } else if (parseProblem) {
+    run.error = { kind: 'internal', message: parseProblem, code: null, hint: null, detail: null };
   }
   return run;
 }

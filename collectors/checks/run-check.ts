@@ -34,7 +34,7 @@ function dispatch(check: CheckDefinition, ctx: CheckContext): Promise<CheckRun> 
 }
 
 /** Parameters a check cannot run without (`sqlParam` is optional: the check's own SQL is the default). */
-function requiredParams(check: CheckDefinition): string[] {
+export function paramsNeeded(check: CheckDefinition): string[] {
   if (check.kind === 'command') return [...new Set(check.argv.flatMap(argvParams))];
   if (check.kind === 'sql' || check.kind === 'explain') return check.params;
   return [];
@@ -58,11 +58,14 @@ export async function runCheck(check: CheckDefinition, ctx: CheckContext, deploy
   const startedAt = new Date();
   const t0 = performance.now();
   let run: CheckRun;
-  const unset = requiredParams(check).filter((name) => (ctx.params.get(name) ?? null) === null);
+  const unset = paramsNeeded(check).filter((name) => (ctx.params.get(name) ?? null) === null);
+  const producer = (name: string) => ctx.checklist.checks.find((c) => c.kind === 'command' && name in c.captures)?.id;
   try {
     run =
       unset.length > 0
-        ? { source: {}, session: null, result: null, error: null, skipReason: `parameter ${unset.join(', ')} not set (--param ${unset[0]}=…)`, truncation: null, measuredMs: 0 }
+        ? { source: {}, session: null, result: null, error: null, skipReason: producer(unset[0]!)
+              ? `parameter ${unset[0]} not set: ${producer(unset[0]!)}, which reads it, did not produce it`
+              : `parameter ${unset.join(', ')} not set (--param ${unset[0]}=…)`, truncation: null, measuredMs: 0 }
         : await dispatch(check, ctx);
   } catch (error) {
     // The collector's own failure: recorded as `error` for this check, the others still run.

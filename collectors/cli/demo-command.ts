@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { startEmbeddedDatabase } from '../db/embedded.ts';
+import { PYTHON_INSTALL_HINT, pythonToolingProblem } from '../python-tooling.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { runCollection } from './collect-command.ts';
 import { log, type Streams } from './output.ts';
@@ -29,8 +30,15 @@ export function demoCommand(streams: Streams, setExit: (code: number) => void): 
       const attempts = Number(flags.attempts);
       if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError(`--attempts takes a positive integer, got "${flags.attempts}"`);
       const started = performance.now();
+      const toolingProblem = await pythonToolingProblem(streams.env);
+      log(
+        streams,
+        toolingProblem
+          ? `alembic/pytest checks will be skipped (${toolingProblem}; ${PYTHON_INSTALL_HINT}): the embedded database starts already upgraded`
+          : 'alembic and pytest found: the demo runs the real upgrade, smoke tests and rollback preview against the embedded database',
+      );
       log(streams, `starting the embedded database (PGlite) with ${attempts.toLocaleString('en-US')} attempts…`);
-      const embedded = await startEmbeddedDatabase({ attempts });
+      const embedded = await startEmbeddedDatabase({ attempts, withoutView: toolingProblem === null });
       log(streams, `seeded in ${(embedded.seedMs / 1000).toFixed(1)} s; collecting the attempt-view-lock checklist`);
       let collected: { dir: string; id: string };
       try {

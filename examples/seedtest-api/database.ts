@@ -9,6 +9,10 @@ import { fileURLToPath } from 'node:url';
 const sqlDir = fileURLToPath(new URL('./sql/', import.meta.url));
 
 export const schemaFiles = ['001_base_tables.sql', '002_attempt_view_v1.sql'] as const;
+
+/** The alembic revisions that run those files (migrations/versions/). */
+export const BASE_REVISION = '20251020_1200_base_tables';
+export const VIEW_REVISION = '20251101_0900_attempt_view_lock';
 export const seedFile = 'seed_data.sql';
 
 export async function readSql(name: string): Promise<string> {
@@ -30,7 +34,8 @@ export function seedSettingsSql({ attempts, anchor }: SeedOptions): string {
 }
 
 /**
- * Creates the schema (with or without the V1 view) and generates the data, through any
+ * Creates the schema (with the V1 view, or as before the upgrade without it), stamps
+ * alembic_version accordingly, and generates the data, through any
  * function that runs a multi-statement SQL script: PGlite's `exec`, node-pg's `query`.
  */
 export async function loadSeedtestDatabase(
@@ -38,6 +43,10 @@ export async function loadSeedtestDatabase(
   options: SeedOptions & { withoutView?: boolean },
 ): Promise<void> {
   for (const file of options.withoutView ? schemaFiles.slice(0, 1) : schemaFiles) await exec(await readSql(file));
+  // Stamped as alembic would leave it, so `alembic upgrade head` and the checks see a real state.
+  await exec(
+    `CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); INSERT INTO alembic_version VALUES ('${options.withoutView ? BASE_REVISION : VIEW_REVISION}');`,
+  );
   await exec(seedSettingsSql(options));
   await exec(await readSql(seedFile));
   await exec('RESET seedtest.attempts; RESET seedtest.anchor;');

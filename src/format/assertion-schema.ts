@@ -73,6 +73,8 @@ export const assertionSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('tests-passed'), tests: z.array(z.string().min(1)).min(1) }).strict(),
   /** An alembic revision (or its prefix) is marked `(head)` in the output. */
   z.object({ ...base, type: z.literal('revision-is-head'), revision: z.string().min(1) }).strict(),
+  /** alembic reported running this migration (by revision or prefix) in this command. */
+  z.object({ ...base, type: z.literal('migration-ran'), revision: z.string().min(1) }).strict(),
   /** Nothing depends on the relation (rollback safety). */
   z.object({ ...base, type: z.literal('no-dependents') }).strict(),
   /** The deployment carries these attestations (CI green, approvals…), each with who and when. */

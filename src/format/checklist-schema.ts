@@ -104,6 +104,13 @@ export const commandCheckSchema = z
     maxOutputBytes: z.number().int().positive().default(256 * 1024),
     /** The one step allowed to change the database (alembic upgrade). */
     mutating: z.boolean().default(false),
+    /**
+     * Reads the tool's output into a parsed view kept beside the raw text. `pytest-junit` adds
+     * `--junitxml=<temp file>` to the command and reads that report.
+     */
+    parser: z.enum(['alembic-history', 'alembic-upgrade', 'alembic-sql', 'pytest-junit']).optional(),
+    /** Sets checklist parameters from the parsed view for later checks, e.g. `{ alembicHead: 'head' }`. */
+    captures: z.record(paramNameSchema, z.enum(['head', 'reached'])).default({}),
     /** Preconditions; when unmet the check is `skipped` with the reason and how to install. */
     requires: z
       .object({
@@ -146,7 +153,7 @@ export const assertionsByKind: Record<CheckDefinition['kind'], readonly Assertio
   sql: ['row-count', 'column-types', 'field-compare', 'fields-equal', 'no-nulls', 'ordered-within-groups', 'same-on-reread', 'max-duration', 'attestations'],
   columns: ['max-duration'],
   explain: ['max-duration'],
-  command: ['exit-code', 'text-contains', 'text-not-contains', 'tests-passed', 'revision-is-head', 'max-duration'],
+  command: ['exit-code', 'text-contains', 'text-not-contains', 'tests-passed', 'revision-is-head', 'migration-ran', 'max-duration'],
   dependents: ['no-dependents', 'max-duration'],
 };
 
@@ -211,6 +218,7 @@ export const checklistSchema = z
         ...('params' in check ? check.params : []),
         ...('sqlParam' in check && check.sqlParam ? [check.sqlParam] : []),
         ...(check.kind === 'command' ? check.argv.flatMap(argvParams) : []),
+        ...(check.kind === 'command' ? Object.keys(check.captures) : []),
       ];
       for (const name of used) {
         if (!params.has(name)) ctx.addIssue({ code: 'custom', path: ['checks', i], message: `unknown parameter "${name}"` });

@@ -35,9 +35,9 @@ export const deploymentSchema = z
     checklist: z
       .object({ id: slugSchema, version: z.string(), definition: checklistSchema })
       .strict(),
-    /** Checklist parameters and where each value came from: given on the command line, the default, or read by its query. */
+    /** Checklist parameters and where each value came from: given on the command line, the default, read by its query, or captured from a check's parsed output. */
     parameters: z.array(
-      z.object({ name: z.string(), value: z.string().nullable(), source: z.enum(['given', 'default', 'query', 'unset']) }).strict(),
+      z.object({ name: z.string(), value: z.string().nullable(), source: z.enum(['given', 'default', 'query', 'captured', 'unset']) }).strict(),
     ),
     attestations: z.array(
       z.object({ id: slugSchema, label: z.string(), by: z.string(), at: utcTimestampSchema }).strict(),

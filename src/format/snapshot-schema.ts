@@ -102,6 +102,85 @@ const explainResultSchema = z
   })
   .strict();
 
+/** One revision as alembic prints it: `down1, down2 -> rev (head) (mergepoint), message`. */
+export const alembicRevisionSchema = z
+  .object({
+    revision: z.string(),
+    downRevisions: z.array(z.string()),
+    message: z.string().nullable(),
+    markers: z.array(z.string()),
+  })
+  .strict();
+
+/** A migration step alembic reported running: `Running upgrade A -> B, message`. */
+export const alembicMigrationSchema = z
+  .object({
+    direction: z.enum(['upgrade', 'downgrade']),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    message: z.string().nullable(),
+  })
+  .strict();
+
+export const pytestCaseSchema = z
+  .object({
+    name: z.string(),
+    classname: z.string(),
+    outcome: z.enum(['passed', 'failed', 'error', 'skipped']),
+    durationMs: z.number().nonnegative(),
+    /** The failure, error or skip message, when there is one. */
+    message: z.string().nullable(),
+    details: z.string().nullable(),
+  })
+  .strict();
+
+/**
+ * Parsed views of known tools' output, kept beside the raw output they were read from.
+ * The parser is named by the checklist (`parser`), never guessed from the command.
+ */
+export const parsedOutputSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('alembic-history'),
+      /** Newest first, as alembic prints them. */
+      revisions: z.array(alembicRevisionSchema),
+      heads: z.array(z.string()),
+      /** The single head, or null when there are several (or none). */
+      head: z.string().nullable(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('alembic-upgrade'),
+      migrations: z.array(alembicMigrationSchema),
+      /** The revision the last step reached, if any ran. */
+      reached: z.string().nullable(),
+      errors: z.array(z.string()),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('alembic-sql'),
+      migrations: z.array(alembicMigrationSchema),
+      /** The SQL alembic would run (stdout of --sql). */
+      sql: z.string(),
+      errors: z.array(z.string()),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('pytest'),
+      tests: z.array(pytestCaseSchema),
+      summary: z
+        .object({ tests: z.number().int(), passed: z.number().int(), failed: z.number().int(), errors: z.number().int(), skipped: z.number().int(), durationMs: z.number() })
+        .strict(),
+      /** The JUnit XML report pytest wrote, as written (capped like the output). */
+      junitXml: z.string().nullable(),
+    })
+    .strict(),
+]);
+export type ParsedOutput = z.infer<typeof parsedOutputSchema>;
+
 const commandResultSchema = z
   .object({
     kind: z.literal('command'),
@@ -114,6 +193,8 @@ const commandResultSchema = z
     outputCapBytes: z.number().int().positive(),
     /** Secrets found in the output and replaced before writing (how many, never what). */
     redactions: z.number().int().nonnegative(),
+    /** The tool's output read by the checklist's parser; null without one, or when nothing could be read. */
+    parsed: parsedOutputSchema.nullable().default(null),
   })
   .strict();
 

@@ -14,7 +14,7 @@ function sqlResult(columns: [string, string][], rows: Cell[][], reads = ['a']): 
 }
 
 function commandResult(stdout: string, exitCode: number | null = 0, stderr = ''): CheckResult {
-  return { kind: 'command', exitCode, signal: null, timedOut: false, stdout, stderr, outputCapBytes: 1024, redactions: 0 };
+  return { kind: 'command', exitCode, signal: null, timedOut: false, stdout, stderr, outputCapBytes: 1024, redactions: 0, parsed: null };
 }
 
 function judge(kind: 'sql' | 'command' | 'explain' | 'dependents', assertion: AssertionInput, result: CheckResult, measuredMs = 10) {

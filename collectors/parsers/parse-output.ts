@@ -1,0 +1,21 @@
+/** Runs the parser a command check names over its (already redacted) output. */
+import type { CheckOf, ParsedOutput } from '../../src/format/index.ts';
+import { parseAlembicHistory, parseAlembicSql, parseAlembicUpgrade } from './alembic-output.ts';
+import { parsePytestJunit } from './pytest-junit.ts';
+
+export function parseOutput(
+  parser: NonNullable<CheckOf<'command'>['parser']>,
+  output: { stdout: string; stderr: string; junitXml: string | null },
+): ParsedOutput | null {
+  switch (parser) {
+    case 'alembic-history':
+      return parseAlembicHistory(output.stdout);
+    case 'alembic-upgrade':
+      return parseAlembicUpgrade(output.stdout, output.stderr);
+    case 'alembic-sql':
+      return parseAlembicSql(output.stdout, output.stderr);
+    case 'pytest-junit':
+      // No report at all (pytest could not start, or was killed): nothing to read, never a pass.
+      return output.junitXml === null ? null : parsePytestJunit(output.junitXml);
+  }
+}
