@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { resolveConnection, type ConnectionTarget } from '../../collectors/db/connection.ts';
 import { startEmbeddedDatabase } from '../../collectors/db/embedded.ts';
-import { SEED_ANCHOR, SEED_ATTEMPTS, TEMPLATE_DB } from './global-setup.ts';
+import { pythonToolingProblem } from '../../collectors/python-tooling.ts';
+import { SEED_ANCHOR, SEED_ATTEMPTS, TEMPLATES } from './global-setup.ts';
 import { adminQuery } from './seed-database.ts';
 
 export interface TestDatabase {
@@ -24,10 +25,22 @@ function serverUrl(database: string, user = 'postgres', password?: string): stri
   return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password ?? pg.password)}@${pg.host}:${pg.port}/${database}`;
 }
 
-/** A fresh copy of the seeded template database on the real server. */
-export async function cloneRealDatabase(): Promise<TestDatabase> {
+/** Which state a test database starts in: before `alembic upgrade head`, or after it. */
+export type Stage = keyof typeof TEMPLATES;
+
+/**
+ * The machine's Python tooling (alembic, pytest, psycopg2). With it, the built-in checklist
+ * runs the real upgrade on a database at the base revision; without it, the command checks are
+ * skipped and the data checks need a database that is already upgraded. In CI it must be there.
+ */
+export const toolingProblem = await pythonToolingProblem();
+if (process.env.CI && toolingProblem) throw new Error(`CI=true but the Python tooling is missing (${toolingProblem}): .ci/run installs it`);
+export const stageForBuiltInChecklist: Stage = toolingProblem ? 'upgraded' : 'base';
+
+/** A fresh copy of a seeded template database on the real server. */
+export async function cloneRealDatabase(stage: Stage = 'upgraded'): Promise<TestDatabase> {
   const name = `t_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl('postgres'), `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+  await adminQuery(serverUrl('postgres'), `CREATE DATABASE ${name} TEMPLATE ${TEMPLATES[stage]}`);
   const url = serverUrl(name);
   return {
     target: resolveConnection({ databaseUrl: url }),
@@ -41,9 +54,9 @@ export async function cloneRealDatabase(): Promise<TestDatabase> {
 
 export { serverUrl };
 
-/** The embedded database with the same seed as the real server's template. */
-export async function embeddedDatabase(): Promise<TestDatabase> {
-  const embedded = await startEmbeddedDatabase({ attempts: SEED_ATTEMPTS, anchor: SEED_ANCHOR });
+/** The embedded database with the same seed as the real server's templates. */
+export async function embeddedDatabase(stage: Stage = 'upgraded'): Promise<TestDatabase> {
+  const embedded = await startEmbeddedDatabase({ attempts: SEED_ATTEMPTS, anchor: SEED_ANCHOR, withoutView: stage === 'base' });
   return {
     target: embedded.target,
     url: embedded.target.url,

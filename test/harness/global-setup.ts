@@ -7,7 +7,8 @@ import type { TestProject } from 'vitest/node';
 import { findPostgresBinaries, startPostgres } from './postgres-server.ts';
 import { adminQuery, seedDatabase } from './seed-database.ts';
 
-export const TEMPLATE_DB = 'seedtest_template';
+/** Two seeded templates: as before `alembic upgrade head` (base tables, stamped at the base revision) and after it. */
+export const TEMPLATES = { base: 'seedtest_base', upgraded: 'seedtest_upgraded' } as const;
 // Today (UTC): the checklist's queries look back from CURRENT_DATE, so the data must end today.
 export const SEED_ANCHOR = new Date().toISOString().slice(0, 10);
 export const SEED_ATTEMPTS = 5_000;
@@ -25,8 +26,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   const server = await startPostgres();
-  await adminQuery(server.url('postgres'), `CREATE DATABASE ${TEMPLATE_DB}`);
-  await seedDatabase(server.url(TEMPLATE_DB), { attempts: SEED_ATTEMPTS, anchor: SEED_ANCHOR });
+  for (const [stage, name] of Object.entries(TEMPLATES)) {
+    await adminQuery(server.url('postgres'), `CREATE DATABASE ${name}`);
+    await seedDatabase(server.url(name), { attempts: SEED_ATTEMPTS, anchor: SEED_ANCHOR, withoutView: stage === 'base' });
+  }
   project.provide('postgres', { host: server.host, port: server.port, password: server.password, version: server.version });
   return () => server.stop();
 }

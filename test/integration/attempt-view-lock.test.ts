@@ -8,13 +8,13 @@ import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attemptViewLock } from '../../collectors/checklists/attempt-view-lock.ts';
 import { collect, type CollectResult } from '../../collectors/collect.ts';
-import { cloneRealDatabase, embeddedDatabase, realServer, type TestDatabase } from '../harness/databases.ts';
+import { cloneRealDatabase, embeddedDatabase, realServer, stageForBuiltInChecklist, toolingProblem, type TestDatabase } from '../harness/databases.ts';
 import { readDeployment, tempEvidenceRoot } from '../harness/evidence.ts';
 
 const exampleApp = new URL('../../examples/seedtest-api/', import.meta.url).pathname;
 
 // SQL checks judge the data; command checks depend on the machine's Python tooling.
-const DATA_CHECKS = ['view-columns', 'sample-rows', 'row-count', 'determinism', 'kpi-weekly', 'irt-calibration', 'etl-integration', 'perf-baseline', 'rollback-dependents'];
+const DATA_CHECKS = ['alembic-upgrade-verified', 'view-columns', 'sample-rows', 'row-count', 'determinism', 'kpi-weekly', 'irt-calibration', 'etl-integration', 'perf-baseline', 'rollback-dependents'];
 
 async function collectAgainst(db: TestDatabase, environment: string): Promise<CollectResult> {
   return collect({
@@ -28,8 +28,8 @@ async function collectAgainst(db: TestDatabase, environment: string): Promise<Co
 }
 
 const engines: { name: string; open: () => Promise<TestDatabase>; available: boolean }[] = [
-  { name: 'the embedded database (PGlite)', open: embeddedDatabase, available: true },
-  { name: 'a real PostgreSQL server', open: cloneRealDatabase, available: realServer() !== null },
+  { name: 'the embedded database (PGlite)', open: () => embeddedDatabase(stageForBuiltInChecklist), available: true },
+  { name: 'a real PostgreSQL server', open: () => cloneRealDatabase(stageForBuiltInChecklist), available: realServer() !== null },
 ];
 
 const results = new Map<string, CollectResult>();
@@ -74,6 +74,43 @@ describe.each(engines)('attempt-view-lock against $name', ({ name, open, availab
     expect(statuses.preflight).toBe('warn');
   });
 
+  it.skipIf(!available || toolingProblem !== null)('runs the real toolchain: history, upgrade, smoke tests and rollback preview, parsed', () => {
+    const byId = new Map(result.snapshots.map((s) => [s.id, s]));
+    const parsed = (id: string) => {
+      const r = byId.get(id)?.result;
+      return r?.kind === 'command' ? r.parsed : null;
+    };
+    for (const id of ['alembic-history-before', 'alembic-upgrade', 'alembic-history-after', 'smoke-tests', 'rollback-sql']) {
+      expect(byId.get(id)?.status, `${id}: ${JSON.stringify(byId.get(id)?.assertions)}`).toBe('pass');
+    }
+    expect(parsed('alembic-history-before')).toMatchObject({ kind: 'alembic-history', head: '20251101_0900_attempt_view_lock', revisions: [{ revision: '20251101_0900_attempt_view_lock', downRevisions: ['20251020_1200_base_tables'], markers: ['head'] }, { revision: '20251020_1200_base_tables', downRevisions: [] }] });
+    expect(parsed('alembic-upgrade')).toEqual({ kind: 'alembic-upgrade', migrations: [{ direction: 'upgrade', from: '20251020_1200_base_tables', to: '20251101_0900_attempt_view_lock', message: 'attempt VIEW V1 schema lock' }], reached: '20251101_0900_attempt_view_lock', errors: [] });
+    const smoke = parsed('smoke-tests');
+    expect(smoke?.kind === 'pytest' && smoke.tests.map((t) => [t.name, t.outcome])).toEqual([
+      ['test_attempt_view_columns_exist', 'passed'],
+      ['test_attempt_view_select_minimal', 'passed'],
+      ['test_attempt_view_types', 'passed'],
+      ['test_attempt_view_student_id_determinism', 'passed'],
+      ['test_attempt_view_no_nulls_in_required_fields', 'passed'],
+    ]);
+    const rollback = byId.get('rollback-sql')!;
+    expect(rollback.source.argv).toEqual(['alembic', 'downgrade', '20251101_0900_attempt_view_lock:-1', '--sql']);
+    expect(parsed('rollback-sql')).toMatchObject({ kind: 'alembic-sql', migrations: [{ direction: 'downgrade', from: '20251101_0900_attempt_view_lock', to: '20251020_1200_base_tables' }] });
+    expect(parsed('rollback-sql')?.kind === 'alembic-sql' && (parsed('rollback-sql') as { sql: string }).sql).toContain('DROP VIEW IF EXISTS attempt;');
+    expect(result.deployment.parameters.find((p) => p.name === 'alembicHead')).toEqual({ name: 'alembicHead', value: '20251101_0900_attempt_view_lock', source: 'captured' });
+    // Only the missing attestations keep it from a plain APPROVED.
+    expect(result.deployment.decision.status).toBe('APPROVED WITH NOTES');
+    const started = result.snapshots.map((s) => s.startedAt);
+    expect(started).toEqual([...started].sort());
+  });
+
+  it.skipIf(!available || toolingProblem === null)('without the Python tooling, skips the command checks with the reason and how to install, and is INCOMPLETE', () => {
+    const upgrade = result.snapshots.find((s) => s.id === 'alembic-upgrade')!;
+    expect(upgrade.status).toBe('skipped');
+    expect(upgrade.skipReason).toMatch(/pip install alembic sqlalchemy psycopg2-binary/);
+    expect(result.deployment.decision.status).toBe('INCOMPLETE');
+  });
+
   it.skipIf(!available)('keeps the 64-bit ids exactly, as the server wrote them', async () => {
     const sample = result.snapshots.find((s) => s.id === 'sample-rows')!;
     expect(sample.result?.kind).toBe('sql');
@@ -115,6 +152,7 @@ describe.each(engines)('attempt-view-lock against $name', ({ name, open, availab
     expect(sql.session).toEqual({ readOnly: true, statementTimeoutMs: 30_000, lockTimeoutMs: 5_000, applicationName: 'deploy-evidence/0.1.0' });
     expect(deployment.timeline.map((t) => t.id)).toEqual(['preflight', 'upgrade', 'schema', 'downstream', 'smoke', 'performance', 'rollback', 'evidence-capture', 'total']);
     expect(deployment.collection).toBe('complete');
+    // No attestations were given: never a plain APPROVED.
     expect(deployment.decision.status).not.toBe('APPROVED');
   });
 });
