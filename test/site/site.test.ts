@@ -205,6 +205,24 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
     }
   });
 
+  it('shows parsed tool output: the smoke tests by name (a failure and a missing test), the revision graph, the rollback SQL', async () => {
+    const { page } = await open('/deployments/staging-pr76-smoke-failing/');
+    const smoke = page.locator('article#smoke-tests');
+    expect(await smoke.getAttribute('data-check-status')).toBe('fail');
+    expect(await smoke.locator('tr[data-test="test_attempt_view_types"]').innerText()).toMatch(/Fail[\s\S]*response_time_ms must be a float here/);
+    const assertion = await smoke.locator('table.assertions').innerText();
+    expect(assertion).toContain('"test_attempt_view_no_nulls_in_required_fields":"not run"');
+    expect(assertion).toContain('"test_attempt_view_types":"FAILED"');
+    await page.context().close();
+
+    const full = await open('/deployments/staging-pr73-full/checks/alembic-history-after/');
+    expect(await full.page.locator('main').innerText()).toMatch(/Head: 20251101_0900_attempt_view_lock/);
+    await full.page.context().close();
+    const rollback = await open('/deployments/staging-pr73-full/checks/rollback-sql/');
+    expect(await rollback.page.locator('pre[aria-label="SQL preview of rollback-sql"]').innerText()).toContain('DROP VIEW IF EXISTS attempt;');
+    await rollback.page.context().close();
+  });
+
   it('works without JavaScript: reports render and links resolve; the copy button stays hidden', async () => {
     const { page } = await open('/deployments/staging-pr73-full/', { javaScriptEnabled: false });
     expect(await page.locator('article#view-columns .check-header').innerText()).toContain('View attempt has the 13 expected columns');

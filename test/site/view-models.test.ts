@@ -68,7 +68,7 @@ describe('deployment list', () => {
     expect(rows.find((r) => r.id === 'staging-pr75-interrupted')).toMatchObject({ inProgress: true, decision: 'INCOMPLETE' });
     expect(environmentLinks(rows, 'production')).toEqual([
       { name: 'production', href: '/environments/production/', count: 1, current: true },
-      { name: 'staging', href: '/environments/staging/', count: 4, current: false },
+      { name: 'staging', href: '/environments/staging/', count: 5, current: false },
     ]);
   });
 });
@@ -82,7 +82,7 @@ describe('report', () => {
     const flat = (blocks: SectionBlock[]): [string, number][] => blocks.flatMap((b) => [[b.number, b.level] as [string, number], ...flat(b.children)]);
     expect(flat(report.sections)).toEqual([['1', 3], ['2', 3], ['3', 3], ['4', 3], ['4.1', 4], ['4.2', 4], ['4.3', 4], ['5', 3], ['6', 3], ['6.1', 4], ['6.2', 4], ['6.3', 4], ['7', 3], ['8', 3], ['9', 3]]);
     expect(report.criteria).toHaveLength(7);
-    expect(report.criteria[0]?.checks.map((c) => c.href)).toEqual(['#alembic-upgrade', '#alembic-history-after']);
+    expect(report.criteria[0]?.checks.map((c) => c.href)).toEqual(['#alembic-upgrade', '#alembic-upgrade-verified', '#alembic-history-after']);
     expect(report.timeline.at(-1)).toMatchObject({ label: 'Total deployment time', total: true });
   });
 

@@ -2,7 +2,7 @@
  * Everything a page shows of one check, computed once: the report and the check's own page
  * render the same view. Components only render these fields.
  */
-import type { CheckDefinition, CheckSnapshot, Deployment, JsonValue } from '../../format/index.ts';
+import type { CheckDefinition, CheckSnapshot, Deployment, JsonValue, ParsedOutput } from '../../format/index.ts';
 import { formatBytes, formatMs, formatUtc, statusLabels, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 import { planTree, type PlanNodeView } from './plan-tree.ts';
@@ -18,7 +18,7 @@ export interface AssertionView {
 
 export type ResultView =
   | { kind: 'sql'; table: TableModel; rowCount: number; reads: { duration: string; sha256: string }[] }
-  | { kind: 'command'; exitCode: string; timedOut: boolean; stdout: string; stderr: string; redactions: number; cap: string }
+  | { kind: 'command'; exitCode: string; timedOut: boolean; stdout: string; stderr: string; redactions: number; cap: string; parsed: ParsedView | null }
   | {
       kind: 'explain';
       executionMs: string;
@@ -40,6 +40,41 @@ export type ResultView =
       nullCheckSql: string | null;
     }
   | { kind: 'dependents'; relation: string; exists: boolean; dependents: { type: string; name: string; dependencyType: string }[] };
+
+/** A tool's parsed output, shaped for display beside the raw output. */
+export type ParsedView =
+  | { kind: 'alembic-history'; revisions: { revision: string; parents: string; message: string; markers: string }[]; head: string }
+  | { kind: 'alembic-migrations'; title: string; steps: string[]; errors: string[]; sql: string | null }
+  | { kind: 'pytest'; summary: string; tests: { name: string; status: AnyStatus; duration: string; message: string | null }[] };
+
+const PYTEST_STATUS: Record<string, AnyStatus> = { passed: 'pass', failed: 'fail', error: 'error', skipped: 'skipped' };
+
+function parsedView(parsed: ParsedOutput | null): ParsedView | null {
+  if (!parsed) return null;
+  switch (parsed.kind) {
+    case 'alembic-history':
+      return {
+        kind: 'alembic-history',
+        revisions: parsed.revisions.map((r) => ({ revision: r.revision, parents: r.downRevisions.length > 0 ? r.downRevisions.join(', ') : '<base>', message: r.message ?? '', markers: r.markers.join(', ') })),
+        head: parsed.head ?? (parsed.heads.length > 1 ? `several heads: ${parsed.heads.join(', ')}` : 'no head'),
+      };
+    case 'alembic-upgrade':
+    case 'alembic-sql':
+      return {
+        kind: 'alembic-migrations',
+        title: parsed.kind === 'alembic-upgrade' ? 'Migrations that ran' : 'Migrations the SQL would run',
+        steps: parsed.migrations.map((m) => `${m.direction} ${m.from ?? '<base>'} → ${m.to ?? '<base>'}${m.message ? `: ${m.message}` : ''}`),
+        errors: parsed.errors,
+        sql: parsed.kind === 'alembic-sql' ? parsed.sql : null,
+      };
+    case 'pytest':
+      return {
+        kind: 'pytest',
+        summary: `${parsed.summary.tests} tests: ${parsed.summary.passed} passed, ${parsed.summary.failed} failed, ${parsed.summary.errors} errors, ${parsed.summary.skipped} skipped`,
+        tests: parsed.tests.map((t) => ({ name: t.name, status: PYTEST_STATUS[t.outcome] ?? 'error', duration: formatMs(t.durationMs), message: t.message })),
+      };
+  }
+}
 
 export interface CheckView {
   id: string;
@@ -112,6 +147,7 @@ function resultView(snapshot: CheckSnapshot, tableLimit: number): ResultView | n
         stderr: result.stderr,
         redactions: result.redactions,
         cap: formatBytes(result.outputCapBytes),
+        parsed: parsedView(result.parsed),
       };
     case 'explain':
       return {
