@@ -4,6 +4,8 @@
  * deployment.json is rewritten after each one, so a run that dies keeps everything it
  * collected and stays visibly `in-progress` / INCOMPLETE.
  */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import {
   SCHEMA_VERSION,
@@ -45,6 +47,8 @@ export interface CollectOptions {
   attest?: string[];
   attestedBy?: string;
   baseline?: string | null;
+  /** Mark this deployment as the baseline for its environment. */
+  markBaseline?: boolean;
   notes?: string | null;
   progress?: CollectProgress;
   now?: () => Date;
@@ -116,6 +120,9 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
   const { checklist, target } = options;
   const started = now();
   const requestedId = options.deploymentId ?? defaultDeploymentId(started, options.environment, options.pr?.number ?? null);
+  if (options.baseline && !(await stat(join(options.evidenceRoot, options.baseline, 'deployment.json')).catch(() => null))) {
+    throw new CollectConfigError(`baseline "${options.baseline}" is not a deployment in ${options.evidenceRoot}`);
+  }
   const id = await claimDeploymentDir(options.evidenceRoot, requestedId, options.deploymentId === undefined);
   await ensureJsonSchemas(options.evidenceRoot);
   const writer = new EvidenceWriter(options.evidenceRoot, id);
@@ -153,6 +160,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     tool: { name: TOOL_NAME, version: TOOL_VERSION, gitCommit: await gitCommit(options.appDir), node: process.version },
     startedAt: started.toISOString(),
     baseline: options.baseline ?? null,
+    markedBaseline: options.markBaseline ?? false,
     notes: options.notes ?? null,
   };
   const params = new Map(parameters.map((p) => [p.name, p.value]));

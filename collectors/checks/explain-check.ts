@@ -45,6 +45,9 @@ export async function runExplainCheck(check: CheckOf<'explain'>, ctx: CheckConte
         runs,
         medianPlanningMs: round(median(runs.map((r) => r.planningMs))),
         medianExecutionMs: round(median(runs.map((r) => r.executionMs))),
+        noiseBand: check.noiseBand,
+        noiseFloorMs: check.noiseFloorMs,
+        maxRatio: check.maxRatio,
       };
     });
   } catch (error) {

@@ -53,7 +53,8 @@ export function addCollectOptions(command: Command): Command {
     .option('--param <name=value>', 'checklist parameter (repeatable)', collectList, [])
     .option('--attest <id>', 'attestation given (repeatable), e.g. ci-green, pr-approved', collectList, [])
     .option('--by <name>', 'who gives the attestations (default $USER)')
-    .option('--baseline <deployment-id>', 'deployment to compare against')
+    .option('--baseline <deployment-id>', 'deployment to compare against (default: the newest one marked as baseline in this environment)')
+    .option('--mark-baseline', 'mark this deployment as the baseline for its environment')
     .option('--notes <markdown>', 'notes for the report')
     .option('--json', 'print one JSON document instead of the summary table');
 }
@@ -71,6 +72,7 @@ interface CollectFlags {
   attest: string[];
   by?: string;
   baseline?: string;
+  markBaseline?: boolean;
   notes?: string;
   json?: boolean;
   databaseUrl?: string;
@@ -91,6 +93,7 @@ export async function runCollection(flags: CollectFlags, target: ConnectionTarge
     attest: flags.attest,
     ...(flags.by !== undefined ? { attestedBy: flags.by } : {}),
     baseline: flags.baseline ?? null,
+    markBaseline: flags.markBaseline ?? false,
     notes: flags.notes ?? null,
     progress: progressReporter(streams),
   });

@@ -4,6 +4,7 @@ import { CollectConfigError } from '../collect.ts';
 import { ConnectionConfigError } from '../db/connection.ts';
 import { DatabaseUnreachableError } from '../db/session.ts';
 import { DeploymentIdError } from '../evidence/deployment-id.ts';
+import { EvidenceFormatError } from '../../src/format/index.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
 
@@ -17,7 +18,8 @@ export function exitCodeFor(error: unknown): number | null {
     error instanceof CollectConfigError ||
     error instanceof ChecklistError ||
     error instanceof DeploymentIdError ||
-    error instanceof ConnectionConfigError
+    error instanceof ConnectionConfigError ||
+    error instanceof EvidenceFormatError
   ) {
     return EXIT.usage;
   }

@@ -87,6 +87,14 @@ export const explainCheckSchema = z
     params: z.array(paramNameSchema).default([]),
     /** Run N times and judge the median. */
     runs: z.number().int().min(1).max(50).default(1),
+    /**
+     * Comparing timings across deployments: a ratio within 1 ± noiseBand is noise; above
+     * maxRatio is a regression (the gate of `compare --fail-on-regression`).
+     */
+    noiseBand: z.number().positive().max(10).default(0.25),
+    /** Differences smaller than this many milliseconds are noise, whatever their ratio. */
+    noiseFloorMs: z.number().nonnegative().default(1),
+    maxRatio: z.number().min(1).default(1.5),
   })
   .strict();
 

@@ -97,7 +97,10 @@ export const deploymentSchema = z
         .strict(),
     ),
     decision: z.object({ status: decisionStatusSchema, reasons: z.array(z.string()) }).strict(),
+    /** The deployment this one is compared against, chosen at collect time (`--baseline`). */
     baseline: deploymentIdSchema.nullable(),
+    /** Marked as the baseline for its environment (`--mark-baseline`): later deployments compare against the newest one. */
+    markedBaseline: z.boolean().default(false),
     notes: z.string().nullable(),
   })
   .strict();

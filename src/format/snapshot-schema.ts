@@ -99,6 +99,10 @@ const explainResultSchema = z
     /** Medians over `runs`; equal to the single run when runs = 1. */
     medianPlanningMs: z.number().nonnegative(),
     medianExecutionMs: z.number().nonnegative(),
+    /** The check's comparison settings, as they were when collected (older evidence: the defaults). */
+    noiseBand: z.number().positive().default(0.25),
+    noiseFloorMs: z.number().nonnegative().default(1),
+    maxRatio: z.number().min(1).default(1.5),
   })
   .strict();
 

@@ -116,6 +116,9 @@ describe('assertions', () => {
       runs: [{ planningMs: 1, executionMs }],
       medianPlanningMs: 1,
       medianExecutionMs: executionMs,
+      noiseBand: 0.25,
+      noiseFloorMs: 1,
+      maxRatio: 1.5,
     });
     const a: AssertionInput = { type: 'max-duration', metric: 'execution', warnAboveMs: 500, failAboveMs: 5000 };
     expect(judge('explain', a, explain(499.9)).status).toBe('pass');
