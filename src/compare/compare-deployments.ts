@@ -27,14 +27,12 @@ export function compareDeployments(base: DeploymentSide, current: DeploymentSide
     ...current.deployment.checks.map((c) => c.id),
     ...base.deployment.checks.map((c) => c.id).filter((id) => !current.deployment.checks.some((c) => c.id === id)),
   ];
-  const checks = ids.map((id) => {
-    const comparison = compareCheck(base.snapshots.get(id), current.snapshots.get(id));
-    if (!base.snapshots.get(id) && !current.snapshots.get(id)) {
-      // Listed by a checklist but never collected on either side.
-      const entry = current.deployment.checks.find((c) => c.id === id) ?? base.deployment.checks.find((c) => c.id === id)!;
-      return { ...comparison, id, title: entry.title, section: entry.section, kind: entry.kind };
-    }
-    return comparison;
+  const checks = ids.map((id): CheckComparison => {
+    const [a, b] = [base.snapshots.get(id), current.snapshots.get(id)];
+    if (a || b) return compareCheck(a, b);
+    // Listed by a checklist but collected on neither side: nothing to compare.
+    const entry = current.deployment.checks.find((c) => c.id === id) ?? base.deployment.checks.find((c) => c.id === id)!;
+    return { id, title: entry.title, section: entry.section, kind: entry.kind, label: 'same', base: null, current: null, differences: [], timings: [] };
   });
   const counts: Record<ComparisonLabel, number> = { new: 0, removed: 0, regressed: 0, fixed: 0, changed: 0, same: 0 };
   for (const c of checks) counts[c.label] += 1;

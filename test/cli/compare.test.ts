@@ -1,0 +1,44 @@
+/** `deploy-evidence compare`: the comparison in the terminal and as JSON, and the regression gate's exit codes. */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../harness/cli.ts';
+
+const evidence = new URL('../../evidence/', import.meta.url).pathname;
+
+describe('deploy-evidence compare', () => {
+  it('labels every check and prints the differences', async () => {
+    const run = await runCli(['compare', 'sample-staging-pr73', 'sample-production-pr73', '--evidence-dir', evidence]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/^sample-production-pr73 \(production, APPROVED\) compared with sample-staging-pr73 \(staging, APPROVED WITH NOTES\)/);
+    expect(run.stdout).toMatch(/CHANGED\s+§4\.3\s+row-count\s+pass → pass\n\s+total_attempts: 50000 → 120000 \(\+70,000, \+140\.0%\)/);
+    expect(run.stdout).toMatch(/FIXED\s+§pre\s+preflight\s+warn → pass/);
+  });
+
+  it('exits 1 with --fail-on-regression when a check regressed, 0 without it', async () => {
+    const args = ['compare', 'sample-staging-pr73', 'sample-staging-pr73-rerun', '--evidence-dir', evidence];
+    const plain = await runCli(args);
+    expect(plain.exitCode).toBe(0);
+    const gated = await runCli([...args, '--fail-on-regression']);
+    expect(gated.exitCode).toBe(1);
+    expect(gated.stdout).toMatch(/Regressions:\n {2}- alembic-upgrade: status: pass → warn/);
+  });
+
+  it('exits 0 with --fail-on-regression when nothing regressed, and prints one JSON document with --json', async () => {
+    const run = await runCli(['compare', 'sample-production-pr73', 'sample-production-pr73', '--evidence-dir', evidence, '--fail-on-regression', '--json']);
+    expect(run.exitCode).toBe(0);
+    const json = JSON.parse(run.stdout) as { regressions: string[]; checks: { id: string; label: string }[]; counts: Record<string, number> };
+    expect(json.regressions).toEqual([]);
+    expect(json.checks.every((c) => c.label === 'same')).toBe(true);
+    expect(json.counts.same).toBe(json.checks.length);
+
+    const reverse = await runCli(['compare', 'sample-staging-pr73-rerun', 'sample-staging-pr73', '--evidence-dir', evidence, '--json']);
+    const labels = Object.fromEntries((JSON.parse(reverse.stdout) as { checks: { id: string; label: string }[] }).checks.map((c) => [c.id, c.label]));
+    expect(labels['alembic-upgrade']).toBe('fixed');
+    expect(labels.preflight).toBe('regressed');
+  });
+
+  it('exits 2 for a deployment that does not exist', async () => {
+    const run = await runCli(['compare', 'sample-staging-pr73', 'no-such-deployment', '--evidence-dir', evidence]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/no deployment "no-such-deployment" in /);
+  });
+});
