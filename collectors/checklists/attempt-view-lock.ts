@@ -293,7 +293,12 @@ export const attemptViewLock = defineChecklist(
         statementTimeoutMs: 10_000,
         // The template: a timeout or an error here is "investigate immediately", not merely incomplete.
         errorVerdict: 'fail',
-        runs: 3,
+        // Five runs, judged and compared by their median; across deployments a change within
+        // ±25% or 0.25 ms is noise, and more than ×1.5 slower is a regression.
+        runs: 5,
+        noiseBand: 0.25,
+        noiseFloorMs: 0.25,
+        maxRatio: 1.5,
         assertions: [{ type: 'max-duration', metric: 'execution', warnAboveMs: 500, description: 'acceptable for V1 (< 500 ms); slower is a note for the index PR' }],
       },
       {

@@ -78,8 +78,8 @@ interface CollectFlags {
   databaseUrl?: string;
 }
 
-/** Runs a collection and prints its result; returns the exit code. */
-export async function runCollection(flags: CollectFlags, target: ConnectionTarget, streams: Streams, defaults: { appDir: string }): Promise<{ code: number; dir: string; deployment: Deployment }> {
+/** Runs a collection (and, unless `print` is false, prints its result); returns the exit code. */
+export async function runCollection(flags: CollectFlags, target: ConnectionTarget, streams: Streams, defaults: { appDir: string; print?: boolean }): Promise<{ code: number; dir: string; deployment: Deployment }> {
   const checklist = await loadChecklist(flags.checklist);
   const result = await collect({
     checklist,
@@ -97,7 +97,9 @@ export async function runCollection(flags: CollectFlags, target: ConnectionTarge
     notes: flags.notes ?? null,
     progress: progressReporter(streams),
   });
-  streams.stdout.write(flags.json ? jsonSummary(result.deployment, result.dir) : summary(result.deployment, result.snapshots, result.dir, streams));
+  if (defaults.print !== false) {
+    streams.stdout.write(flags.json ? jsonSummary(result.deployment, result.dir) : summary(result.deployment, result.snapshots, result.dir, streams));
+  }
   return { code: exitCodeForDecision(result.deployment.decision.status), dir: result.dir, deployment: result.deployment };
 }
 

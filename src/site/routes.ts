@@ -6,6 +6,9 @@ export const routes = {
   checkAnchor: (id: string, checkId: string) => `/deployments/${id}/#${checkId}`,
   check: (id: string, checkId: string) => `/deployments/${id}/checks/${checkId}/`,
   evidenceIndex: () => '/evidence/',
+  compare: (id: string, other: string) => `/deployments/${id}/compare/${other}/`,
+  checkHistory: (checkId: string) => `/checks/${checkId}/`,
+  trends: () => '/trends/',
   rawFile: (id: string, path: string) => `/evidence/${id}/${path}`,
   schema: (file: string) => `/evidence/_schemas/v1/${file}`,
 };

@@ -6,24 +6,33 @@ import { runCli } from '../harness/cli.ts';
 import { tempEvidenceRoot } from '../harness/evidence.ts';
 
 describe('deploy-evidence demo', () => {
-  it('collects into a new id each run, builds the site from the evidence, and exits when not on a terminal', async () => {
+  it('collects a history (staging baseline, staging re-run, production) under new ids each run, builds the site, and exits when not on a terminal', async () => {
     const evidence = await tempEvidenceRoot();
     const out = await tempEvidenceRoot();
-    const first = await runCli(['demo', '--attempts', '1000', '--evidence-dir', evidence, '--out-dir', out]);
+    const first = await runCli(['demo', '--attempts', '1000', '--evidence-dir', evidence, '--out-dir', out, '--json']);
     expect(first.exitCode, first.stderr).toBe(0);
+    const collected = (JSON.parse(first.stdout) as { deployments: { id: string; environment: string }[] }).deployments;
+    expect(collected.map((d) => d.environment)).toEqual(['staging', 'staging', 'production']);
+    const [baseline, rerun, production] = collected.map((d) => d.id) as [string, string, string];
+    expect(rerun).toBe(`${baseline}-2`);
+
     const second = await runCli(['demo', '--attempts', '1000', '--evidence-dir', evidence, '--out-dir', out, '--no-site']);
     expect(second.exitCode, second.stderr).toBe(0);
-    const ids = (await readdir(evidence)).filter((d) => !d.startsWith('_')).sort();
-    expect(ids).toHaveLength(2);
-    expect(ids[1]).toBe(`${ids[0]}-2`);
+    const ids = (await readdir(evidence)).filter((d) => !d.startsWith('_'));
+    expect(ids).toHaveLength(6);
+    expect(ids).toEqual(expect.arrayContaining([`${baseline}-3`, `${baseline}-4`, `${production}-2`]));
 
     expect(first.stderr).toMatch(/site built in [\d.]+ s/);
-    expect(first.stderr).toContain(`report: ${out}/deployments/${ids[0]}/index.html`);
+    expect(first.stderr).toContain(`report: ${out}/deployments/${production}/index.html`);
     expect(first.stderr).not.toMatch(/serving the site/);
-    const report = await readFile(join(out, 'deployments', ids[0]!, 'index.html'), 'utf8');
+    const report = await readFile(join(out, 'deployments', production, 'index.html'), 'utf8');
     expect(report).toContain('PR #73');
     expect(report).toMatch(/data-decision="(APPROVED|APPROVED WITH NOTES|BLOCKED|INCOMPLETE)"/);
-    expect((await stat(join(out, 'evidence', ids[0]!, 'manifest.json'))).isFile()).toBe(true);
+    expect(report).toContain(`/deployments/${production}/compare/${rerun}/`);
+    // The re-run compares with the previous staging deployment, which is also the marked baseline.
+    expect((await stat(join(out, 'deployments', rerun, 'compare', baseline, 'index.html'))).isFile()).toBe(true);
+    expect((await stat(join(out, 'trends', 'index.html'))).isFile()).toBe(true);
+    expect((await stat(join(out, 'evidence', baseline, 'manifest.json'))).isFile()).toBe(true);
     expect(second.stderr).not.toMatch(/site built/);
   });
 });

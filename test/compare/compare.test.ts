@@ -180,24 +180,24 @@ describe('deployments', () => {
     expect(result.checklistNote).toBe('collected with different checklists: list 0.9.0 and list 1.0.0');
   });
 
-  it('picks the previous deployment in the same environment and the baseline, at most two pairs each', () => {
+  it('picks the previous deployment in the same environment, the baseline and the same PR elsewhere, at most three pairs each', () => {
     const list = [
       { id: 's1', environment: 'staging', startedAt: '2026-11-01T00:00:00Z', baseline: null, markedBaseline: true },
-      { id: 'p1', environment: 'production', startedAt: '2026-11-02T00:00:00Z', baseline: 's1', markedBaseline: false },
+      { id: 'p1', environment: 'production', startedAt: '2026-11-02T00:00:00Z', baseline: 's1', markedBaseline: false, pr: { number: 73 } },
       { id: 's2', environment: 'staging', startedAt: '2026-11-03T00:00:00Z', baseline: null, markedBaseline: false },
-      { id: 's3', environment: 'staging', startedAt: '2026-11-04T00:00:00Z', baseline: null, markedBaseline: false },
-      { id: 'p2', environment: 'production', startedAt: '2026-11-05T00:00:00Z', baseline: 'gone', markedBaseline: false },
+      { id: 's3', environment: 'staging', startedAt: '2026-11-04T00:00:00Z', baseline: null, markedBaseline: false, pr: { number: 74 } },
+      { id: 'p2', environment: 'production', startedAt: '2026-11-05T00:00:00Z', baseline: 'gone', markedBaseline: false, pr: { number: 74 } },
     ];
     const targets = comparisonTargets(list);
     expect(Object.fromEntries(targets)).toEqual({
-      s1: { previous: null, baseline: null },
-      p1: { previous: null, baseline: 's1' },
-      s2: { previous: 's1', baseline: 's1' },
-      s3: { previous: 's2', baseline: 's1' },
-      p2: { previous: 'p1', baseline: null },
+      s1: { previous: null, baseline: null, samePr: null },
+      p1: { previous: null, baseline: 's1', samePr: null },
+      s2: { previous: 's1', baseline: 's1', samePr: null },
+      s3: { previous: 's2', baseline: 's1', samePr: null },
+      p2: { previous: 'p1', baseline: null, samePr: 's3' },
     });
     const pairs = comparisonPairs(list);
-    expect(pairs).toEqual([{ current: 'p1', base: 's1' }, { current: 's2', base: 's1' }, { current: 's3', base: 's2' }, { current: 's3', base: 's1' }, { current: 'p2', base: 'p1' }]);
-    expect(pairs.length).toBeLessThanOrEqual(2 * list.length);
+    expect(pairs).toEqual([{ current: 'p1', base: 's1' }, { current: 's2', base: 's1' }, { current: 's3', base: 's2' }, { current: 's3', base: 's1' }, { current: 'p2', base: 'p1' }, { current: 'p2', base: 's3' }]);
+    expect(pairs.length).toBeLessThanOrEqual(3 * list.length);
   });
 });

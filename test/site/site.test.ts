@@ -11,6 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
 import { buildSite, type SiteBuild } from '../harness/site-build.ts';
+import { comparisonPairs } from '../../src/compare/history.ts';
+import type { Deployment } from '../../src/format/index.ts';
 import { serveStatic, type StaticServer } from '../harness/static-server.ts';
 
 const FIXTURE = new URL('../fixtures/site-evidence/', import.meta.url).pathname;
@@ -47,13 +49,23 @@ beforeAll(async () => {
 });
 
 describe('the site build over fixture evidence', () => {
-  it('builds the index, each environment, each report, every check page and the evidence index', async () => {
+  it('builds the index, each environment, each report, every check page, the bounded comparisons, check histories, trends and the evidence index', async () => {
     const statuses = await fixtureSnapshots();
-    const expected = ['/', '/evidence/', '/environments/production/', '/environments/staging/'];
+    const expected = ['/', '/evidence/', '/trends/', '/environments/production/', '/environments/staging/'];
+    const checkIds = new Set<string>();
     for (const [id, checks] of statuses) {
       expected.push(`/deployments/${id}/`);
-      for (const checkId of checks.keys()) expected.push(`/deployments/${id}/checks/${checkId}/`);
+      for (const checkId of checks.keys()) {
+        expected.push(`/deployments/${id}/checks/${checkId}/`);
+        checkIds.add(checkId);
+      }
     }
+    for (const checkId of checkIds) expected.push(`/checks/${checkId}/`);
+    const deployments = await Promise.all([...statuses.keys()].map(async (id) => JSON.parse(await readFile(join(FIXTURE, id, 'deployment.json'), 'utf8')) as Deployment));
+    const pairs = comparisonPairs(deployments);
+    expect(pairs.length).toBeGreaterThanOrEqual(statuses.size - 2);
+    expect(pairs.length).toBeLessThanOrEqual(3 * statuses.size);
+    for (const { current, base } of pairs) expected.push(`/deployments/${current}/compare/${base}/`);
     expect(pages.sort()).toEqual(expected.sort());
   });
 
@@ -65,6 +77,13 @@ describe('the site build over fixture evidence', () => {
       const published = await readFile(join(build.outDir, 'evidence', file));
       expect(published.equals(original), file).toBe(true);
     }
+  });
+
+  it('ships chart.js only on chart pages', async () => {
+    const report = await readFile(join(build.outDir, 'deployments/staging-pr73-full/index.html'), 'utf8');
+    const trends = await readFile(join(build.outDir, 'trends/index.html'), 'utf8');
+    expect(report).not.toMatch(/<script[^>]*\bsrc=/);
+    expect(trends).toMatch(/<script type="module" src="\/_astro\/[^"]+\.js"/);
   });
 
   it('ships no JavaScript on a report page beyond the inline copy-link enhancement', async () => {
@@ -221,6 +240,49 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
     const rollback = await open('/deployments/staging-pr73-full/checks/rollback-sql/');
     expect(await rollback.page.locator('pre[aria-label="SQL preview of rollback-sql"]').innerText()).toContain('DROP VIEW IF EXISTS attempt;');
     await rollback.page.context().close();
+  });
+
+  it('draws every chart (the canvas is not blank) with the same data in the table beside it, read from the evidence', async () => {
+    for (const path of ['/trends/', '/checks/perf-baseline/', '/checks/row-count/']) {
+      const { page, problems } = await open(path);
+      const canvases = page.locator('canvas[data-chart]');
+      expect(await canvases.count(), path).toBeGreaterThan(0);
+      for (let i = 0; i < (await canvases.count()); i += 1) {
+        const canvas = canvases.nth(i);
+        expect(await canvas.getAttribute('aria-label')).toMatch(/: \d+ deployments?; the table below has every value\./);
+        const painted = await canvas.evaluate((c: HTMLCanvasElement) => {
+          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let p = 3; p < data.length; p += 4) if (data[p]! > 0) n += 1;
+          return n;
+        });
+        expect(painted, `${path} chart ${i}`).toBeGreaterThan(500);
+      }
+      expect(problems, path).toEqual([]);
+      await page.context().close();
+    }
+    // The perf-baseline table: every value is that deployment's median execution time in its snapshot.
+    const { page } = await open('/checks/perf-baseline/');
+    const rows = await page.$$eval('table.chart-data tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-deployment'), tr.querySelector('td[data-value]')?.getAttribute('data-value')]));
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const [id, value] of rows) {
+      const snapshot = JSON.parse(await readFile(join(FIXTURE, id!, 'checks', 'perf-baseline.json'), 'utf8').catch(() => 'null')) as { result?: { medianExecutionMs?: number } } | null;
+      expect(value, id!).toBe(snapshot?.result?.medianExecutionMs === undefined ? '' : String(snapshot.result.medianExecutionMs));
+    }
+    await page.context().close();
+  });
+
+  it('shows a comparison labelled check by check, linked from the report', async () => {
+    const { page } = await open('/deployments/staging-pr76-smoke-failing/');
+    const link = page.locator('nav.comparison-links a').first();
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(/^\/deployments\/staging-pr76-smoke-failing\/compare\/[a-z0-9-]+\/$/);
+    await link.click();
+    await page.waitForURL(`**${href}`);
+    const labels = await page.$$eval('tr[data-check-id]', (trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-check-id'), tr.getAttribute('data-label')])));
+    expect(labels['smoke-tests']).toBe('regressed');
+    expect(await page.locator('tr[data-check-id="smoke-tests"]').innerText()).toMatch(/test newly failed: test_attempt_view_types|test removed: test_attempt_view_no_nulls_in_required_fields/);
+    await page.context().close();
   });
 
   it('works without JavaScript: reports render and links resolve; the copy button stays hidden', async () => {
