@@ -24,14 +24,33 @@ export function comparisonTargets(deployments: readonly Slim[]): Map<string, Com
   const known = new Set(deployments.map((d) => d.id));
   const sorted = [...deployments].sort(byTime);
   const targets = new Map<string, ComparisonTargets>();
-  for (const [i, d] of sorted.entries()) {
-    const earlier = sorted.slice(0, i).filter((e) => e.environment === d.environment);
-    const previous = earlier.at(-1)?.id ?? null;
-    const marked = earlier.filter((e) => e.markedBaseline).at(-1)?.id ?? null;
+  // One pass, oldest first, remembering the latest per environment, per marked baseline and per PR.
+  const lastInEnv = new Map<string, string>();
+  const lastMarked = new Map<string, string>();
+  const lastOfPr = new Map<number, Map<string, string>>();
+  for (const d of sorted) {
+    const previous = lastInEnv.get(d.environment) ?? null;
+    const marked = lastMarked.get(d.environment) ?? null;
     const baseline = d.baseline && known.has(d.baseline) ? d.baseline : marked;
     const pr = d.pr?.number ?? null;
-    const samePr = pr === null ? null : (sorted.slice(0, i).filter((e) => e.environment !== d.environment && e.pr?.number === pr).at(-1)?.id ?? null);
+    let samePr: string | null = null;
+    if (pr !== null) {
+      const byEnv = lastOfPr.get(pr);
+      // The newest earlier one in another environment.
+      for (const [env, id] of byEnv ?? []) {
+        if (env === d.environment) continue;
+        const candidate = sorted.find((x) => x.id === id)!;
+        const current = samePr ? sorted.find((x) => x.id === samePr)! : null;
+        if (!current || byTime(current, candidate) < 0) samePr = id;
+      }
+    }
     targets.set(d.id, { previous, baseline: baseline === d.id ? null : baseline, samePr });
+    lastInEnv.set(d.environment, d.id);
+    if (d.markedBaseline) lastMarked.set(d.environment, d.id);
+    if (pr !== null) {
+      if (!lastOfPr.has(pr)) lastOfPr.set(pr, new Map());
+      lastOfPr.get(pr)!.set(d.environment, d.id);
+    }
   }
   return targets;
 }

@@ -139,3 +139,24 @@ describe('highlighting', () => {
     expect(a.lines[0]?.[0]).toMatchObject({ text: 'SELECT' });
   });
 });
+
+describe('history and trends', () => {
+  it('charts a check by its measurement: explain by median execution time, a one-number query by its number, others by duration', async () => {
+    const { metricOf, checkHistoryModel, trendsModel } = await import('../../src/site/view-models/check-history.ts');
+    const ids = (await readdir(root)).filter((d) => !d.startsWith('_'));
+    const entries = await Promise.all(ids.map((id) => load(id)));
+    const full = entries.find((e) => e.deployment.id === 'staging-pr73-full')!;
+    expect(metricOf(full.snapshots.get('perf-baseline')!).name).toBe('execution time (ms, median)');
+    expect(metricOf(full.snapshots.get('row-count')!)).toEqual({ name: 'total_attempts', value: 500 });
+    expect(metricOf(full.snapshots.get('smoke-tests')!).name).toBe('duration (ms)');
+
+    const history = checkHistoryModel('row-count', entries);
+    expect(history.points.map((p) => p.startedAt)).toEqual([...history.points.map((p) => p.startedAt)].sort());
+    expect(history.chart.series.map((s) => s.label)).toEqual(['production', 'staging']);
+    // One x per deployment; each environment's line has a value only at its own deployments.
+    for (const s of history.chart.series) expect(s.points).toHaveLength(history.points.length);
+    const trends = trendsModel(entries);
+    expect(trends.environments).toEqual(['production', 'staging']);
+    expect(trends.charts.map((c) => c.chart.id)).toEqual(expect.arrayContaining(['trend-perf-baseline', 'trend-row-count', 'trend-total-duration']));
+  });
+});
