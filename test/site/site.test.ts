@@ -198,7 +198,8 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
   });
 
   it('has no serious or critical accessibility violations (axe-core)', async () => {
-    const sample = ['/', '/environments/staging/', '/evidence/', '/deployments/staging-pr73-full/', '/deployments/staging-pr74-blocked/', '/deployments/staging-pr73-full/checks/perf-baseline/', '/deployments/production-pr73-approved/checks/long-result/', '/deployments/staging-pr75-interrupted/checks/determinism/'];
+    const compare = pages.find((p) => p.includes('/compare/'))!;
+    const sample = ['/', '/environments/staging/', '/evidence/', '/trends/', '/checks/perf-baseline/', compare, '/deployments/staging-pr73-full/', '/deployments/staging-pr74-blocked/', '/deployments/staging-pr73-full/checks/perf-baseline/', '/deployments/production-pr73-approved/checks/long-result/', '/deployments/staging-pr75-interrupted/checks/determinism/'];
     for (const path of sample) {
       const { page } = await open(path);
       await page.addScriptTag({ content: axeSource });
@@ -261,6 +262,19 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
       expect(problems, path).toEqual([]);
       await page.context().close();
     }
+    // Each table holds what the evidence says: the count of row-count, the total time of each deployment.
+    const counts = await open('/checks/row-count/');
+    for (const [id, value] of await counts.page.$$eval('table.chart-data tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-deployment'), tr.querySelector('td[data-value]')?.getAttribute('data-value')]))) {
+      const snapshot = JSON.parse(await readFile(join(FIXTURE, id!, 'checks', 'row-count.json'), 'utf8').catch(() => 'null')) as { result?: { rows?: unknown[][] } } | null;
+      expect(value, id!).toBe(snapshot?.result?.rows?.[0]?.[0] === undefined ? '' : String(snapshot.result.rows[0]![0]));
+    }
+    await counts.page.context().close();
+    const trends = await open('/trends/');
+    for (const [id, value] of await trends.page.$$eval('table[data-chart-table="trend-total-duration"] tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-deployment'), tr.querySelector('td[data-value]')?.getAttribute('data-value')]))) {
+      const deployment = JSON.parse(await readFile(join(FIXTURE, id!, 'deployment.json'), 'utf8')) as Deployment;
+      expect(value, id!).toBe(String(deployment.timeline.find((t) => t.id === 'total')!.durationMs));
+    }
+    await trends.page.context().close();
     // The perf-baseline table: every value is that deployment's median execution time in its snapshot.
     const { page } = await open('/checks/perf-baseline/');
     const rows = await page.$$eval('table.chart-data tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-deployment'), tr.querySelector('td[data-value]')?.getAttribute('data-value')]));
