@@ -3,7 +3,6 @@
  * The embedded database runs them directly; the alembic revisions run the same files.
  */
 import { readFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const sqlDir = fileURLToPath(new URL('./sql/', import.meta.url));
@@ -50,10 +49,4 @@ export async function loadSeedtestDatabase(
   await exec(seedSettingsSql(options));
   await exec(await readSql(seedFile));
   await exec('RESET seedtest.attempts; RESET seedtest.anchor;');
-}
-
-/** The uuid the generator gives student n (md5('student:n')::uuid), e.g. the perf check's sample student. */
-export function studentUuid(n: number): string {
-  const hex = createHash('md5').update(`student:${n}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -41,7 +41,3 @@ export const decisionLabels: Record<DecisionStatus, { symbol: string; tone: 'pas
   BLOCKED: { symbol: '✗', tone: 'fail' },
   INCOMPLETE: { symbol: '…', tone: 'incomplete' },
 };
-
-export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
-}

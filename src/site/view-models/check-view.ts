@@ -3,7 +3,7 @@
  * render the same view. Components only render these fields.
  */
 import type { CheckDefinition, CheckSnapshot, Deployment, JsonValue, ParsedOutput } from '../../format/index.ts';
-import { formatBytes, formatMs, formatUtc, statusLabels, type AnyStatus } from '../format.ts';
+import { formatBytes, formatMs, formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 import { planTree, type PlanNodeView } from './plan-tree.ts';
 import { tableModel, type TableModel } from './result-table.ts';
@@ -259,9 +259,4 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
         : null,
     raw: raw ? { href: routes.rawFile(deployment.id, `checks/${entry.id}.json`), sha256: raw.sha256, bytes: formatBytes(raw.bytes) } : null,
   };
-}
-
-export function statusText(status: AnyStatus): string {
-  const label = statusLabels[status];
-  return `${label.symbol} ${label.word}`;
 }

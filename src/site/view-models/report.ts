@@ -5,7 +5,7 @@
  */
 import type { CheckSnapshot, Deployment, Manifest } from '../../format/index.ts';
 import type { RawFile } from '../load-evidence.ts';
-import { decisionLabels, formatBytes, formatMs, formatUtc, statusLabels, type AnyStatus } from '../format.ts';
+import { decisionLabels, formatBytes, formatMs, formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 import { checkView, type CheckView } from './check-view.ts';
 
@@ -36,7 +36,6 @@ export interface ReportModel {
   artifacts: { path: string; href: string; bytes: string; sha256: string; inManifest: boolean }[];
   manifest: { href: string; sha256: string } | null;
   postDeployment: { actions: string[]; prMarkdown: string };
-  counts: Record<AnyStatus, number>;
 }
 
 const PRE = 'pre';
@@ -66,8 +65,6 @@ export function reportModel(deployment: Deployment, snapshots: ReadonlyMap<strin
       });
 
   const statusOf = new Map(views.map((v) => [v.id, v.status]));
-  const counts = Object.fromEntries(Object.keys(statusLabels).map((k) => [k, 0])) as Record<AnyStatus, number>;
-  for (const v of views) counts[v.status] += 1;
   const label = decisionLabels[deployment.decision.status];
   const attested = new Map(deployment.attestations.map((a) => [a.id, a]));
   const manifestFile = fileByPath.get('manifest.json');
@@ -114,7 +111,6 @@ export function reportModel(deployment: Deployment, snapshots: ReadonlyMap<strin
     artifacts: files.map((f) => ({ path: f.path, href: routes.rawFile(deployment.id, f.path), bytes: formatBytes(f.bytes), sha256: f.sha256, inManifest: f.path === 'manifest.json' || inManifest.has(`${f.path}:${f.sha256}`) })),
     manifest: manifestFile ? { href: routes.rawFile(deployment.id, 'manifest.json'), sha256: manifestFile.sha256 } : null,
     postDeployment: { actions: definition.postDeployment, prMarkdown: prMarkdown(deployment) },
-    counts,
   };
 }
 
