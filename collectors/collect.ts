@@ -14,12 +14,17 @@ import {
   type Checklist,
   type CheckSnapshot,
   type Deployment,
+  secretEnvNames,
 } from '../src/format/index.ts';
+import { commandEnvValue } from './checks/check-context.ts';
+import { Redactor } from './db/secrets.ts';
+import { assertSingleSelect } from './checks/single-select.ts';
+import { httpUrl } from '../src/format/http-url.ts';
 import type { Attested } from './assertions/evaluate.ts';
 import { paramsNeeded, runCheck } from './checks/run-check.ts';
 import type { CheckContext } from './checks/check-context.ts';
 import type { ConnectionTarget } from './db/connection.ts';
-import { DatabaseSession } from './db/session.ts';
+import { DatabaseSession, privilegeWarning } from './db/session.ts';
 import { buildTimeline } from './decision/timeline.ts';
 import { decide } from './decision/decide.ts';
 import { claimDeploymentDir, defaultDeploymentId, validateDeploymentId } from './evidence/deployment-id.ts';
@@ -51,6 +56,8 @@ export interface CollectOptions {
   markBaseline?: boolean;
   notes?: string | null;
   progress?: CollectProgress;
+  /** Warnings for the user (stderr): a privileged collecting role, a URL to percent-encode… */
+  warn?: (message: string) => void;
   now?: () => Date;
 }
 
@@ -66,6 +73,9 @@ function validate(options: CollectOptions): void {
   if (!env.test(options.environment)) throw new CollectConfigError(`invalid environment "${options.environment}": use a lowercase slug such as staging or production`);
   if (options.deploymentId !== undefined) validateDeploymentId(options.deploymentId);
   if (options.baseline) validateDeploymentId(options.baseline);
+  if (options.pr?.url && !httpUrl(options.pr.url)) {
+    throw new CollectConfigError('--pr-url must be an http:// or https:// address (the report links it; any other scheme could run script in a reader\'s browser)');
+  }
   const known = new Set(checklist.parameters.map((p) => p.name));
   for (const name of Object.keys(options.params ?? {})) {
     if (!known.has(name)) throw new CollectConfigError(`unknown parameter "${name}" for checklist ${checklist.id} (it takes: ${[...known].join(', ') || 'none'})`);
@@ -74,6 +84,31 @@ function validate(options: CollectOptions): void {
   for (const id of options.attest ?? []) {
     if (!attestations.has(id)) throw new CollectConfigError(`unknown attestation "${id}" for checklist ${checklist.id} (it takes: ${[...attestations].join(', ') || 'none'})`);
   }
+}
+
+const checklistParam = (checklist: Checklist, name: string) => checklist.parameters.find((p) => p.name === name);
+
+/**
+ * Everything redacted from this collection's output and evidence: the connection password,
+ * the value of every environment variable a command gets (unless the checklist marks it
+ * public), and the values of parameters the checklist declares secret.
+ */
+export function collectionSecrets(checklist: Checklist, target: ConnectionTarget, commandEnv: Record<string, string>, given: Record<string, string>): string[] {
+  const secrets = new Set(target.secrets);
+  for (const check of checklist.checks) {
+    if (check.kind !== 'command') continue;
+    for (const name of secretEnvNames(check)) {
+      // DATABASE_URL is the collector's own connection: its secret, the password, is already known.
+      if (name in commandEnv) continue;
+      const value = commandEnvValue(name, { commandEnv });
+      if (value) secrets.add(value);
+    }
+  }
+  for (const p of checklist.parameters) {
+    const value = given[p.name] ?? p.default;
+    if (p.secret && value) secrets.add(value);
+  }
+  return [...secrets];
 }
 
 async function gitCommit(dir: string): Promise<string | null> {
@@ -99,6 +134,8 @@ function initialParameters(checklist: Checklist, given: Record<string, string>):
 async function resolveByQuery(checklist: Checklist, name: string, session: DatabaseSession): Promise<string | null> {
   const sql = checklist.parameters.find((p) => p.name === name)?.resolveSql;
   if (!sql) return null;
+  // Guarded like a sql check: a parameter's query is checklist text too.
+  if (!(await assertSingleSelect(sql, `the query of parameter ${name}`).then(() => true, () => false))) return null;
   return session
     .readOnly({ statementTimeoutMs: checklist.defaults.statementTimeoutMs, lockTimeoutMs: checklist.defaults.lockTimeoutMs }, async (tx) => (await tx.query(sql)).rows[0]?.[0] ?? null)
     .catch(() => null);
@@ -118,6 +155,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
 
 async function collectWith(session: DatabaseSession, options: CollectOptions, now: () => Date): Promise<CollectResult> {
   const { checklist, target } = options;
+  const privileged = privilegeWarning(session.privileges);
+  if (privileged) options.warn?.(privileged);
   const started = now();
   const requestedId = options.deploymentId ?? defaultDeploymentId(started, options.environment, options.pr?.number ?? null);
   if (options.baseline && !(await stat(join(options.evidenceRoot, options.baseline, 'deployment.json')).catch(() => null))) {
@@ -135,6 +174,8 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     at: started.toISOString(),
   }));
   const parameters = initialParameters(checklist, options.params ?? {});
+  const commandEnv = { DATABASE_URL: target.url };
+  const redactor = new Redactor(collectionSecrets(checklist, target, commandEnv, options.params ?? {}));
   const snapshots: CheckSnapshot[] = [];
   const byId = new Map<string, CheckSnapshot>();
 
@@ -144,7 +185,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     id,
     environment: options.environment,
     pr: { number: options.pr?.number ?? null, title: options.pr?.title ?? null, url: options.pr?.url ?? null },
-    change: { targetRevision: parameters.find((p) => p.name === checklist.revisionParam)?.value ?? null },
+    change: { targetRevision: parameters.find((p) => p.name === checklist.revisionParam && !checklistParam(checklist, p.name)?.secret)?.value ?? null },
     checklist: { id: checklist.id, version: checklist.version, definition: checklist },
     parameters,
     attestations,
@@ -156,6 +197,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
       user: target.user,
       serverVersion: session.serverVersion,
       applicationName: APPLICATION_NAME,
+      privileges: session.privileges,
     },
     tool: { name: TOOL_NAME, version: TOOL_VERSION, gitCommit: await gitCommit(options.appDir), node: process.version },
     startedAt: started.toISOString(),
@@ -166,11 +208,13 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
   const params = new Map(parameters.map((p) => [p.name, p.value]));
   const queried = new Set<string>();
   // A value read by its query, or captured from a check's parsed output (the alembic head), is recorded as such.
+  // A secret parameter's value is never stored: it is redacted like any other secret.
   const parametersNow = (): Deployment['parameters'] =>
     parameters.map((p) => {
       const value = params.get(p.name) ?? null;
-      if (value === p.value) return p;
-      return { name: p.name, value, source: queried.has(p.name) ? ('query' as const) : ('captured' as const) };
+      const shown = value === null ? null : redactor.redact(value).text;
+      if (value === p.value) return { ...p, value: shown };
+      return { name: p.name, value: shown, source: queried.has(p.name) ? ('query' as const) : ('captured' as const) };
     });
   const assemble = (complete: boolean, finishedAt: Date | null, evidenceCaptureFrom: string | null): Deployment => {
     const end = (finishedAt ?? now()).toISOString();
@@ -201,8 +245,8 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     checklist,
     params,
     appDir: options.appDir,
-    commandEnv: { DATABASE_URL: target.url },
-    secrets: target.secrets,
+    commandEnv,
+    redactor,
     attestations,
   };
   const total = checklist.checks.length;

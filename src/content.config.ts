@@ -6,13 +6,15 @@
 import { defineCollection } from 'astro:content';
 import { z } from 'astro/zod';
 import { checkSnapshotSchema, deploymentSchema, manifestSchema } from './format/index.ts';
-import { evidenceDir } from './site/evidence-dir.ts';
+import { evidenceDir, strictBuild } from './site/evidence-dir.ts';
+import { describeRefused } from './format/evidence-tree.ts';
 import { loadEvidence, type LoadedEvidence } from './site/load-evidence.ts';
 
 let loaded: Promise<LoadedEvidence> | undefined;
 function evidence(): Promise<LoadedEvidence> {
-  loaded ??= loadEvidence(evidenceDir()).then((result) => {
+  loaded ??= loadEvidence(evidenceDir(), { strict: strictBuild() }).then((result) => {
     for (const line of result.skipped) console.warn(`[evidence] ${line}`);
+    if (result.refused.length > 0) console.warn(`[evidence] ${describeRefused(evidenceDir(), result.refused).replaceAll('\n', '\n[evidence] ')}`);
     return result;
   });
   return loaded;

@@ -3,6 +3,7 @@ import type { Checklist, CheckError, CheckResult, CheckSnapshot } from '../../sr
 import type { Attested } from '../assertions/evaluate.ts';
 import type { DatabaseSession, SessionSettings } from '../db/session.ts';
 import { QueryError } from '../db/session.ts';
+import type { Redactor } from '../db/secrets.ts';
 
 export interface CheckContext {
   session: DatabaseSession;
@@ -13,8 +14,8 @@ export interface CheckContext {
   appDir: string;
   /** Values for the names a command check may pass through (DATABASE_URL for alembic…). */
   commandEnv: Readonly<Record<string, string>>;
-  /** Redacted from every output and message. */
-  secrets: readonly string[];
+  /** Redacts every secret of this collection (in all its encodings) from output and messages. */
+  redactor: Redactor;
   attestations: readonly Attested[];
 }
 
@@ -54,7 +55,17 @@ export function paramValues(names: readonly string[], ctx: CheckContext): { name
   return names.map((name) => ({ name, value: ctx.params.get(name) ?? null }));
 }
 
+/** Parameter values as the evidence records them: a secret parameter's value redacted. */
+export function shownParams(params: readonly { name: string; value: string | null }[], ctx: Pick<CheckContext, 'redactor'>): { name: string; value: string | null }[] {
+  return params.map((p) => ({ name: p.name, value: p.value === null ? null : ctx.redactor.redact(p.value).text }));
+}
+
 /** `"schema"."name"`, quoted as PostgreSQL's quote_ident would. */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The value a command gets for an allow-listed variable: the collector's own (DATABASE_URL), else the environment's. */
+export function commandEnvValue(name: string, ctx: Pick<CheckContext, 'commandEnv'>): string | undefined {
+  return ctx.commandEnv[name] ?? process.env[name];
 }

@@ -1,38 +1,24 @@
 /**
  * `command`: argv in a working directory, with a timeout and an allow-listed environment.
- * A failing checked command is evidence (exit code, stderr), not an exception. Child
- * processes are started through execa, in their own process group so that a timeout kills
- * the whole tree (pytest's workers, a shell's children), not just the first process.
+ * A failing checked command is evidence (exit code, stderr), not an exception. Each command
+ * runs under a supervisor (`../process/`) in a process group of its own, so a timeout kills the
+ * whole tree (pytest's workers, a shell's children), and so does the collector's death.
+ * Its output is redacted as it streams, before it is capped.
  */
 import { access, constants, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
-import type { CheckOf, ParsedOutput } from '../../src/format/index.ts';
+import { execa } from 'execa';
+import { commandEnvNames, type CheckOf, type ParsedOutput } from '../../src/format/index.ts';
 import { parseOutput } from '../parsers/parse-output.ts';
 import { JunitParseError } from '../parsers/pytest-junit.ts';
-import { redactSecrets } from '../db/secrets.ts';
-import type { CheckContext, CheckRun } from './check-context.ts';
+import { StreamRedactor, type Redactor } from '../db/secrets.ts';
+import { runSupervised } from '../process/run-supervised.ts';
+import { commandEnvValue, type CheckContext, type CheckRun } from './check-context.ts';
 import { round } from './sql-check.ts';
 
-/** Seconds a command gets between SIGTERM and SIGKILL at its timeout. */
+/** Milliseconds a command gets between SIGTERM and SIGKILL at its timeout. */
 const KILL_GRACE_MS = 3_000;
-
-const running = new Set<number>();
-let exitHookInstalled = false;
-function killGroupsOnExit(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of running) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
-}
 
 export async function findExecutable(name: string, path: string | undefined): Promise<string | null> {
   if (name.includes('/')) return (await isExecutable(name)) ? name : null;
@@ -74,23 +60,39 @@ async function unmetRequirement(program: string, requires: CheckOf<'command'>['r
   return null;
 }
 
-/** Keeps the first `cap` bytes of a stream and counts the rest. */
-class CappedOutput {
+/**
+ * One output stream of a command: redacted as it arrives (before the cap, across chunk
+ * boundaries), then capped to its first `cap` bytes; the rest is counted.
+ */
+class RedactedCappedOutput {
+  private readonly redacting: StreamRedactor;
   private chunks: Buffer[] = [];
   private kept = 0;
   omitted = 0;
-  constructor(private readonly cap: number) {}
+  constructor(
+    private readonly cap: number,
+    redactor: Redactor,
+  ) {
+    this.redacting = new StreamRedactor(redactor);
+  }
   push(chunk: Buffer): void {
+    this.keep(this.redacting.push(chunk));
+  }
+  private keep(text: string): void {
+    if (!text) return;
+    const bytes = Buffer.from(text, 'utf8');
     const room = this.cap - this.kept;
     if (room > 0) {
-      const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
+      const part = bytes.length <= room ? bytes : bytes.subarray(0, room);
       this.chunks.push(part);
       this.kept += part.length;
     }
-    this.omitted += Math.max(0, chunk.length - Math.max(0, room));
+    this.omitted += Math.max(0, bytes.length - Math.max(0, room));
   }
-  text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
+  /** Ends the stream: the kept text (a character cut by the cap is dropped) and the redactions counted. */
+  finish(): { text: string; redactions: number } {
+    this.keep(this.redacting.end());
+    return { text: new TextDecoder('utf-8').decode(Buffer.concat(this.chunks)).replace(/\uFFFD$/, ''), redactions: this.redacting.count };
   }
 }
 
@@ -98,14 +100,16 @@ export async function runCommandCheck(check: CheckOf<'command'>, ctx: CheckConte
   const cwd = resolve(ctx.appDir, check.cwd);
   // Unset parameters never reach here: runCheck skips the check first.
   const argv = check.argv.map((arg) => arg.replace(/\{\{([a-zA-Z][a-zA-Z0-9_]*)\}\}/g, (_m, name: string) => ctx.params.get(name) ?? ''));
-  const envNames = ['PATH', ...check.env.filter((n) => n !== 'PATH')];
+  const envNames = ['PATH', ...commandEnvNames(check).filter((n) => n !== 'PATH')];
   const env: Record<string, string> = {};
   for (const name of envNames) {
-    const value = ctx.commandEnv[name] ?? process.env[name];
+    const value = commandEnvValue(name, ctx);
     if (value !== undefined) env[name] = value;
   }
+  // What the evidence records: a secret parameter substituted into an argument is redacted there too.
+  const shownArgv = () => argv.map((arg) => ctx.redactor.redact(arg).text);
   const run: CheckRun = {
-    source: { argv, cwd, env: envNames, timeoutMs: check.timeoutMs, ...(check.mutating ? { note: 'the one step allowed to change the database' } : {}) },
+    source: { argv: shownArgv(), cwd, env: envNames, timeoutMs: check.timeoutMs, ...(check.mutating ? { note: 'the one step allowed to change the database' } : {}) },
     session: null,
     result: null,
     error: null,
@@ -130,7 +134,7 @@ export async function runCommandCheck(check: CheckOf<'command'>, ctx: CheckConte
   const junitFile = junitDir ? join(junitDir, 'junit.xml') : null;
   if (junitFile) {
     argv.push(`--junitxml=${junitFile}`);
-    run.source.argv = [...argv];
+    run.source.argv = shownArgv();
   }
   try {
     return await execute(check, ctx, argv, cwd, env, run, junitFile);
@@ -148,58 +152,28 @@ async function execute(
   run: CheckRun,
   junitFile: string | null,
 ): Promise<CheckRun> {
-  const stdout = new CappedOutput(check.maxOutputBytes);
-  const stderr = new CappedOutput(check.maxOutputBytes);
-  const started = performance.now();
-  let timedOut = false;
-  killGroupsOnExit();
-  const child: ResultPromise = execa(argv[0]!, argv.slice(1), {
-    cwd,
-    env,
-    extendEnv: false,
-    reject: false,
-    buffer: false,
-    stdin: 'ignore',
-    // Its own process group, so the timeout below can end the whole tree.
-    detached: true,
-    cleanup: false,
-  });
-  const pid = child.pid;
-  if (pid) running.add(pid);
-  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-  const killGroup = (signal: NodeJS.Signals) => {
-    if (!pid) return;
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      // the group is already gone
-    }
-  };
-  let graceTimer: NodeJS.Timeout | undefined;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup('SIGTERM');
-    graceTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
-  }, check.timeoutMs);
-  const result = await child;
-  clearTimeout(timer);
-  clearTimeout(graceTimer);
-  if (pid) running.delete(pid);
-  run.measuredMs = round(performance.now() - started);
+  const stdout = new RedactedCappedOutput(check.maxOutputBytes, ctx.redactor);
+  const stderr = new RedactedCappedOutput(check.maxOutputBytes, ctx.redactor);
+  const result = await runSupervised(
+    { argv, cwd, env, timeoutMs: check.timeoutMs, graceMs: KILL_GRACE_MS },
+    (chunk) => stdout.push(chunk),
+    (chunk) => stderr.push(chunk),
+  );
+  run.measuredMs = round(result.durationMs);
 
-  if (result.failed && result.exitCode === undefined && !result.signal && !timedOut) {
+  if (result.spawnError) {
     // Could not start at all (ENOENT after the PATH check, EACCES…).
-    run.error = { kind: 'spawn', message: redactSecrets(result.shortMessage ?? 'the command could not start', ctx.secrets).text, code: result.code ?? null, hint: null, detail: null };
+    run.error = { kind: 'spawn', message: ctx.redactor.redact(`${argv[0]}: ${result.spawnError.message}`).text, code: result.spawnError.code, hint: null, detail: null };
     return run;
   }
-  const out = redactSecrets(stdout.text(), ctx.secrets);
-  const err = redactSecrets(stderr.text(), ctx.secrets);
+  const out = stdout.finish();
+  const err = stderr.finish();
   let parsed: ParsedOutput | null = null;
   let parseProblem: string | null = null;
   if (check.parser) {
     const xml = junitFile ? await readFile(junitFile, 'utf8').catch(() => null) : null;
-    const junitXml = xml === null ? null : redactSecrets(xml.length > check.maxOutputBytes ? xml.slice(0, check.maxOutputBytes) : xml, ctx.secrets).text;
+    // Redacted whole, then capped: a cap must never cut a secret in half.
+    const junitXml = xml === null ? null : capText(ctx.redactor.redact(xml).text, check.maxOutputBytes);
     try {
       parsed = parseOutput(check.parser, { stdout: out.text, stderr: err.text, junitXml });
     } catch (error) {
@@ -213,22 +187,28 @@ async function execute(
   }
   run.result = {
     kind: 'command',
-    exitCode: result.exitCode ?? null,
-    signal: result.signal ?? null,
-    timedOut,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
     stdout: out.text,
     stderr: err.text,
     outputCapBytes: check.maxOutputBytes,
-    redactions: out.count + err.count,
+    redactions: out.redactions + err.redactions,
     parsed,
   };
   if (stdout.omitted + stderr.omitted > 0) {
     run.truncation = { rowsTotal: null, rowsKept: null, bytesOmitted: stdout.omitted + stderr.omitted };
   }
-  if (timedOut) {
+  if (result.timedOut) {
     run.error = { kind: 'timeout', message: `killed after its ${check.timeoutMs} ms timeout; the output so far is kept`, code: null, hint: null, detail: null };
   } else if (parseProblem) {
     run.error = { kind: 'internal', message: parseProblem, code: null, hint: null, detail: null };
   }
   return run;
+}
+
+/** The first `cap` bytes of a text, never half a character. */
+function capText(text: string, cap: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length <= cap ? text : new TextDecoder('utf-8').decode(bytes.subarray(0, cap)).replace(/\uFFFD$/, '');
 }

@@ -1,6 +1,6 @@
 /** `explain`: EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of one SELECT, read-only, N runs, medians. */
 import type { CheckOf, JsonValue } from '../../src/format/index.ts';
-import { errorFrom, paramValues, sessionRecord, sessionSettingsFor, type CheckContext, type CheckRun } from './check-context.ts';
+import { errorFrom, paramValues, shownParams, sessionRecord, sessionSettingsFor, type CheckContext, type CheckRun } from './check-context.ts';
 import { median, readPlan } from './explain-plan.ts';
 import { assertSingleSelect, RefusedStatementError } from './single-select.ts';
 import { round } from './sql-check.ts';
@@ -9,7 +9,7 @@ export async function runExplainCheck(check: CheckOf<'explain'>, ctx: CheckConte
   const settings = sessionSettingsFor(check, ctx);
   const params = paramValues(check.params, ctx);
   const run: CheckRun = {
-    source: { sql: check.sql, params },
+    source: { sql: check.sql, params: shownParams(params, ctx) },
     session: sessionRecord(settings, ctx),
     result: null,
     error: null,
@@ -18,7 +18,7 @@ export async function runExplainCheck(check: CheckOf<'explain'>, ctx: CheckConte
     measuredMs: 0,
   };
   try {
-    await assertSingleSelect(check.sql);
+    await assertSingleSelect(check.sql, 'an explain check (EXPLAIN ANALYZE executes what it explains)');
   } catch (error) {
     if (!(error instanceof RefusedStatementError)) throw error;
     run.error = { kind: 'refused', message: error.message, code: null, hint: 'An explain check takes one SELECT statement.', detail: null };

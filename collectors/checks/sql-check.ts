@@ -1,8 +1,9 @@
-/** `sql`: one statement in a READ ONLY transaction; columns with type names, lossless rows, capped. */
+/** `sql`: one SELECT (checked by PostgreSQL's parser) in a READ ONLY transaction; columns with type names, lossless rows, capped. */
 import { createHash } from 'node:crypto';
 import type { Cell, CheckOf } from '../../src/format/index.ts';
 import { normalizeCell } from '../db/lossless-values.ts';
-import { errorFrom, paramValues, sessionRecord, sessionSettingsFor, type CheckContext, type CheckRun } from './check-context.ts';
+import { assertSingleSelect, RefusedStatementError } from './single-select.ts';
+import { errorFrom, paramValues, shownParams, sessionRecord, sessionSettingsFor, type CheckContext, type CheckRun } from './check-context.ts';
 
 export async function runSqlCheck(check: CheckOf<'sql'>, ctx: CheckContext): Promise<CheckRun> {
   const given = check.sqlParam ? ctx.params.get(check.sqlParam) : undefined;
@@ -10,7 +11,7 @@ export async function runSqlCheck(check: CheckOf<'sql'>, ctx: CheckContext): Pro
   const params = paramValues(check.params, ctx);
   const settings = sessionSettingsFor(check, ctx);
   const run: CheckRun = {
-    source: { sql, params, ...(given ? { note: `query given by parameter ${check.sqlParam}` } : {}) },
+    source: { sql, params: shownParams(params, ctx), ...(given ? { note: `query given by parameter ${check.sqlParam}` } : {}) },
     session: sessionRecord(settings, ctx),
     result: null,
     error: null,
@@ -18,6 +19,14 @@ export async function runSqlCheck(check: CheckOf<'sql'>, ctx: CheckContext): Pro
     truncation: null,
     measuredMs: 0,
   };
+  try {
+    await assertSingleSelect(sql, 'a sql check');
+  } catch (error) {
+    if (!(error instanceof RefusedStatementError)) throw error;
+    run.error = { kind: 'refused', message: error.message, code: null, hint: 'A sql check takes one SELECT statement that only reads.', detail: null };
+    run.session = null;
+    return run;
+  }
   try {
     run.result = await ctx.session.readOnly(settings, async (tx) => {
       const reads: { durationMs: number; rowsSha256: string }[] = [];

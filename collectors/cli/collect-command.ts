@@ -4,7 +4,8 @@ import { Command, Option } from 'commander';
 import type { Deployment } from '../../src/format/index.ts';
 import { loadChecklist } from '../checklists/load-checklist.ts';
 import { collect } from '../collect.ts';
-import { environmentNamesDatabase, resolveConnection, type ConnectionTarget } from '../db/connection.ts';
+import { environmentNamesDatabase, resolveConnection, unencodedUrlCharacters, type ConnectionTarget } from '../db/connection.ts';
+import { credentialWarnings } from '../checklists/credential-literals.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { jsonSummary, log, progressReporter, summary, type Streams } from './output.ts';
 
@@ -81,6 +82,8 @@ interface CollectFlags {
 /** Runs a collection (and, unless `print` is false, prints its result); returns the exit code. */
 export async function runCollection(flags: CollectFlags, target: ConnectionTarget, streams: Streams, defaults: { appDir: string; print?: boolean }): Promise<{ code: number; dir: string; deployment: Deployment }> {
   const checklist = await loadChecklist(flags.checklist);
+  const warn = (message: string) => log(streams, `warning: ${message}`);
+  for (const message of credentialWarnings(checklist)) warn(message);
   const result = await collect({
     checklist,
     environment: flags.env,
@@ -96,6 +99,7 @@ export async function runCollection(flags: CollectFlags, target: ConnectionTarge
     markBaseline: flags.markBaseline ?? false,
     notes: flags.notes ?? null,
     progress: progressReporter(streams),
+    warn,
   });
   if (defaults.print !== false) {
     streams.stdout.write(flags.json ? jsonSummary(result.deployment, result.dir) : summary(result.deployment, result.snapshots, result.dir, streams));
@@ -116,6 +120,8 @@ export function collectCommand(streams: Streams, setExit: (code: number) => void
       );
     }
     const target = resolveConnection({ databaseUrl: flags.databaseUrl, env: streams.env });
+    const unencoded = unencodedUrlCharacters(flags.databaseUrl ?? streams.env.DATABASE_URL);
+    if (unencoded) log(streams, `warning: ${unencoded}`);
     log(streams, `collecting ${flags.checklist} against ${target.host}${target.port ? `:${target.port}` : ''}/${target.database}`);
     const { code } = await runCollection(flags, target, streams, { appDir: '.' });
     setExit(code);

@@ -1,18 +1,23 @@
-/** Exit codes (DESIGN.md, CLI): 0 all pass; 1 checks failed or blocked; 2 usage or configuration; 3 database or tool unreachable. */
+/**
+ * Exit codes (DESIGN.md, CLI): 0 all pass; 1 checks failed or blocked; 2 usage or
+ * configuration; 3 database or tool unreachable; 4 the evidence could not be written.
+ */
 import { ChecklistError } from '../checklists/define-checklist.ts';
 import { CollectConfigError } from '../collect.ts';
 import { ConnectionConfigError } from '../db/connection.ts';
 import { DatabaseUnreachableError } from '../db/session.ts';
 import { DeploymentIdError } from '../evidence/deployment-id.ts';
+import { EvidenceWriteError } from '../evidence/evidence-write-error.ts';
 import { EvidenceFormatError } from '../../src/format/index.ts';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, environment: 4 } as const;
 
 /** A usage problem found by a command itself (a missing option, a bad value). */
 export class UsageError extends Error {}
 
 export function exitCodeFor(error: unknown): number | null {
   if (error instanceof DatabaseUnreachableError) return EXIT.unreachable;
+  if (error instanceof EvidenceWriteError) return EXIT.environment;
   if (
     error instanceof UsageError ||
     error instanceof CollectConfigError ||

@@ -4,6 +4,7 @@ import { TOOL_VERSION } from '../tool-info.ts';
 import { scrub } from '../db/secrets.ts';
 import { collectCommand } from './collect-command.ts';
 import { compareCommand } from './compare-command.ts';
+import { checklistCommand } from './checklist-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { EXIT, exitCodeFor } from './errors.ts';
 import type { Streams } from './output.ts';
@@ -22,7 +23,7 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
       writeErr: (s) => streams.stderr.write(s),
     })
     .showHelpAfterError('(run with --help for usage)');
-  for (const command of [collectCommand(streams, setExit), compareCommand(streams, setExit), demoCommand(streams, setExit)]) {
+  for (const command of [collectCommand(streams, setExit), compareCommand(streams, setExit), demoCommand(streams, setExit), checklistCommand(streams, setExit)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) }));
   }
   try {

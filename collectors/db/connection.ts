@@ -70,6 +70,18 @@ export function resolveConnection(options: {
   };
 }
 
+/**
+ * libpq and node-pg read `postgres://user:p@ss@host/db` at the last `@`, but Python drivers
+ * (alembic, pytest through SQLAlchemy) split at the first one and print the rest of the
+ * password as a host name. The password is redacted in every fragment either way; the URL
+ * should still be percent-encoded. Never echoes the URL.
+ */
+export function unencodedUrlCharacters(url: string | undefined): string | null {
+  const authority = url?.match(/^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i)?.[1];
+  if (!authority || authority.split('@').length <= 2) return null;
+  return 'the database URL has an unencoded "@" in its user or password: percent-encode it as %40 — tools such as alembic and psycopg2 split the URL at the first "@"';
+}
+
 /** `host:port/database as user`, for messages. */
 export function describeTarget(target: Pick<ConnectionTarget, 'host' | 'port' | 'database' | 'user'>): string {
   return `${target.host}${target.port ? `:${target.port}` : ''}/${target.database} as ${target.user}`;

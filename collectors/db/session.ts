@@ -63,6 +63,35 @@ export function toQueryError(error: unknown, secrets: readonly string[]): QueryE
   return new QueryError(message, kind, code, e.hint ? scrub(e.hint, secrets) : null, e.detail ? scrub(e.detail, secrets) : null);
 }
 
+export interface RolePrivileges {
+  superuser: boolean;
+  /** Predefined roles held that reach past the database: server files and programs. */
+  roles: string[];
+}
+
+/** Predefined roles that let a read-only transaction touch the server itself. */
+const SERVER_ROLES = ['pg_write_server_files', 'pg_execute_server_program', 'pg_read_server_files'];
+
+async function readPrivileges(client: pg.Client): Promise<RolePrivileges> {
+  const result = await client.query<{ superuser: boolean; roles: string | null }>(
+    `SELECT r.rolsuper AS superuser,
+            (SELECT string_agg(b.rolname, ',' ORDER BY b.rolname) FROM pg_roles b
+              WHERE b.rolname = ANY($1::text[]) AND pg_has_role(current_user, b.oid, 'MEMBER')) AS roles
+       FROM pg_roles r WHERE r.rolname = current_user`,
+    [SERVER_ROLES],
+  );
+  const row = result.rows[0];
+  return { superuser: row?.superuser === true, roles: row?.roles ? row.roles.split(',') : [] };
+}
+
+/** One line for stderr and the report, or null when the role holds nothing beyond reading. */
+export function privilegeWarning(privileges: RolePrivileges | undefined): string | null {
+  if (!privileges) return null;
+  const held = [...(privileges.superuser ? ['superuser'] : []), ...privileges.roles];
+  if (held.length === 0) return null;
+  return `collected as a role that is ${held.join(', ')}: read-only transactions do not stop such a role from writing server files or running programs; collect with a read-only role (pg_read_all_data)`;
+}
+
 export interface ReadOnlyTransaction {
   query(text: string, values?: readonly (string | null)[]): Promise<RawResult>;
   /** Column names and `format_type` names, asked of the server once per (type, modifier). */
@@ -74,6 +103,8 @@ export class DatabaseSession {
   private broken = false;
   private readonly typeNames = new Map<string, string>();
   serverVersion = '';
+  /** What the collecting role may do beyond reading (issue 8): recorded in the evidence, warned about. */
+  privileges: RolePrivileges = { superuser: false, roles: [] };
 
   private constructor(
     readonly target: ConnectionTarget,
@@ -111,6 +142,7 @@ export class DatabaseSession {
       );
       const version = await client.query<{ server_version: string }>('SHOW server_version');
       this.serverVersion = version.rows[0]?.server_version ?? '';
+      this.privileges = await readPrivileges(client);
     } catch (error) {
       await client.end().catch(() => {});
       throw error;

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { asEvidenceWriteError } from './evidence-write-error.ts';
 
 const pending = new Set<string>();
 let hooked = false;
@@ -53,6 +54,6 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
   } catch (error) {
     await rm(temp, { force: true });
     pending.delete(temp);
-    throw error;
+    throw asEvidenceWriteError(error, file);
   }
 }

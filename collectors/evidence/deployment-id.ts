@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deploymentIdSchema } from '../../src/format/index.ts';
+import { asEvidenceWriteError } from './evidence-write-error.ts';
 
 export class DeploymentIdError extends Error {}
 
@@ -24,7 +25,9 @@ export function defaultDeploymentId(now: Date, environment: string, pr: number |
 
 /** Creates `<root>/<id>` (or `<id>-2`, `<id>-3`… when `allowSuffix`) and returns the id claimed. */
 export async function claimDeploymentDir(root: string, id: string, allowSuffix: boolean): Promise<string> {
-  await mkdir(root, { recursive: true });
+  await mkdir(root, { recursive: true }).catch((error: unknown) => {
+    throw asEvidenceWriteError(error, root);
+  });
   for (let n = 1; n < 1000; n += 1) {
     const candidate = n === 1 ? id : `${id}-${n}`;
     validateDeploymentId(candidate);
@@ -33,7 +36,7 @@ export async function claimDeploymentDir(root: string, id: string, allowSuffix: 
       await mkdir(join(root, candidate, 'checks'));
       return candidate;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw asEvidenceWriteError(error, join(root, candidate));
       if (!allowSuffix) throw new DeploymentIdError(`deployment "${id}" already exists in ${root}: evidence is never overwritten; choose another --id`);
     }
   }

@@ -20,10 +20,13 @@ import {
 } from '../../src/format/index.ts';
 import { buildJsonSchemaFiles } from '../../src/format/json-schema.ts';
 import { writeFileAtomic } from './atomic-write.ts';
+import { asEvidenceWriteError } from './evidence-write-error.ts';
 
 export async function ensureJsonSchemas(root: string): Promise<void> {
   const dir = join(root, SCHEMA_DIR);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw asEvidenceWriteError(error, dir);
+  });
   for (const [name, text] of buildJsonSchemaFiles()) {
     const current = await readFile(join(dir, name), 'utf8').catch(() => null);
     if (current !== text) await writeFileAtomic(join(dir, name), text);

@@ -9,6 +9,8 @@ import { checkIdSchema, relationSchema, slugSchema } from './common.ts';
 /** Names a checklist parameter (`--param name=value`), e.g. the sample student of the perf check. */
 const paramNameSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'must be an identifier');
 
+const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
 const checkBase = {
   id: checkIdSchema,
   /** The template's section number, e.g. "4.1", or "pre" for the pre-deployment checklist. */
@@ -106,8 +108,12 @@ export const commandCheckSchema = z
     argv: z.array(z.string().min(1)).min(1),
     /** Relative to the application directory (`--app-dir`). */
     cwd: z.string().default('.'),
-    /** Names of environment variables passed through; nothing else reaches the command. */
-    env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
+    /**
+     * Environment variables passed through; nothing else reaches the command (PATH always does).
+     * Every value is a secret, redacted from all output in every encoding, unless the entry is
+     * written `{ "name": "APP_ENV", "public": true }`.
+     */
+    env: z.array(z.union([envNameSchema, z.object({ name: envNameSchema, public: z.boolean() }).strict()])).default([]),
     timeoutMs: z.number().int().positive().default(120_000),
     maxOutputBytes: z.number().int().positive().default(256 * 1024),
     /** The one step allowed to change the database (alembic upgrade). */
@@ -151,6 +157,16 @@ export type CheckDefinition = z.infer<typeof checkDefinitionSchema>;
 export type CheckDefinitionInput = z.input<typeof checkDefinitionSchema>;
 export type CheckOf<K extends CheckDefinition['kind']> = Extract<CheckDefinition, { kind: K }>;
 
+/** The names of the variables a command check gets (besides PATH). */
+export function commandEnvNames(check: CheckOf<'command'>): string[] {
+  return check.env.map((entry) => (typeof entry === 'string' ? entry : entry.name));
+}
+
+/** Names whose values are secrets: every variable not marked public (PATH is never secret). */
+export function secretEnvNames(check: CheckOf<'command'>): string[] {
+  return check.env.filter((entry) => typeof entry === 'string' || !entry.public).map((entry) => (typeof entry === 'string' ? entry : entry.name)).filter((name) => name !== 'PATH');
+}
+
 /** `{{name}}` placeholders in a command argument. */
 export function argvParams(arg: string): string[] {
   return [...arg.matchAll(/\{\{([a-zA-Z][a-zA-Z0-9_]*)\}\}/g)].map((m) => m[1]!);
@@ -189,6 +205,8 @@ export const checklistSchema = z
             default: z.string().optional(),
             /** When no value is given, read one with this query (read-only), e.g. a sample student. */
             resolveSql: z.string().min(1).optional(),
+            /** A secret (a token handed to a command): redacted from all output, never stored in the evidence. */
+            secret: z.boolean().optional(),
           })
           .strict(),
       )

@@ -52,6 +52,8 @@ export const deploymentSchema = z
         user: z.string(),
         serverVersion: z.string(),
         applicationName: z.string(),
+        /** What the collecting role may do beyond reading: superuser, and roles reaching server files or programs. */
+        privileges: z.object({ superuser: z.boolean(), roles: z.array(z.string()) }).strict().optional(),
       })
       .strict(),
     tool: z

@@ -1,11 +1,12 @@
 /**
  * Reads one deployment directory: every file validated against format v1, every file's bytes
  * hashed. Shared by the site's loader and the CLI (`compare`): one reader, one set of errors.
+ * Only the files `listEvidenceTree` knows are read, never through a link (evidence is untrusted).
  */
 import { createHash } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { checkSnapshotSchema, deploymentSchema, manifestSchema, type CheckSnapshot, type Deployment, type Manifest } from './index.ts';
+import { isRealDirectory, listDeployment, readEvidenceBytes, type RefusedEntry } from './evidence-tree.ts';
 import { EvidenceFormatError, parseEvidenceText } from './read-evidence.ts';
 
 export interface RawFile {
@@ -21,6 +22,8 @@ export interface DeploymentDir {
   snapshots: Map<string, CheckSnapshot>;
   manifest: Manifest | null;
   files: RawFile[];
+  /** Entries of the directory that were not read (links, unknown files). */
+  refused: RefusedEntry[];
 }
 
 /** A path as a person would type it: relative to the working directory when it lies below it. */
@@ -31,43 +34,42 @@ export function shownPath(file: string): string {
 }
 
 async function readValidated<T>(file: string, parse: (file: string, text: string) => T): Promise<{ value: T; bytes: number; sha256: string }> {
-  const bytes = await readFile(file);
+  const bytes = await readEvidenceBytes(file);
   return { value: parse(shownPath(file), bytes.toString('utf8')), bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** Null when the directory holds no deployment.json (a collector died before writing one). */
-export async function readDeploymentDir(root: string, id: string): Promise<DeploymentDir | null> {
+/**
+ * Null when the directory holds no deployment.json (a collector died before writing one).
+ * `known` is the directory's listing when the caller already has it.
+ */
+export async function readDeploymentDir(root: string, id: string, known?: readonly string[]): Promise<DeploymentDir | null> {
   const dir = join(root, id);
+  const refused: RefusedEntry[] = [];
+  if (!known && !(await isRealDirectory(dir))) return null;
+  const files = known ?? (await listDeployment(root, id, (path, reason) => refused.push({ path, reason })));
+  if (!files.includes('deployment.json')) return null;
   const deploymentFile = join(dir, 'deployment.json');
-  if (!(await stat(deploymentFile).catch(() => null))) return null;
   const read = await readValidated(deploymentFile, (f, t) => parseEvidenceText(deploymentSchema, f, t));
   const deployment = read.value;
   if (deployment.id !== id) throw new EvidenceFormatError(shownPath(deploymentFile), [`id: "${deployment.id}" does not match its directory "${id}"`]);
-  const files: RawFile[] = [{ path: 'deployment.json', bytes: read.bytes, sha256: read.sha256 }];
+  const raw: RawFile[] = [{ path: 'deployment.json', bytes: read.bytes, sha256: read.sha256 }];
 
   let manifest: Manifest | null = null;
-  const manifestFile = join(dir, 'manifest.json');
-  if (await stat(manifestFile).catch(() => null)) {
-    const m = await readValidated(manifestFile, (f, t) => parseEvidenceText(manifestSchema, f, t));
+  if (files.includes('manifest.json')) {
+    const m = await readValidated(join(dir, 'manifest.json'), (f, t) => parseEvidenceText(manifestSchema, f, t));
     manifest = m.value;
-    files.push({ path: 'manifest.json', bytes: m.bytes, sha256: m.sha256 });
+    raw.push({ path: 'manifest.json', bytes: m.bytes, sha256: m.sha256 });
   }
 
   const snapshots = new Map<string, CheckSnapshot>();
-  const names = (await readdir(join(dir, 'checks')).catch(() => [] as string[])).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort();
-  for (const name of names) {
-    const file = join(dir, 'checks', name);
+  for (const path of files.filter((f) => f.startsWith('checks/'))) {
+    const name = path.slice('checks/'.length);
+    const file = join(dir, path);
     const c = await readValidated(file, (f, t) => parseEvidenceText(checkSnapshotSchema, f, t));
     if (`${c.value.id}.json` !== name) throw new EvidenceFormatError(shownPath(file), [`id: "${c.value.id}" does not match the file name`]);
     if (c.value.deploymentId !== id) throw new EvidenceFormatError(shownPath(file), [`deploymentId: "${c.value.deploymentId}" does not match its deployment "${id}"`]);
     snapshots.set(c.value.id, c.value);
-    files.push({ path: `checks/${name}`, bytes: c.bytes, sha256: c.sha256 });
+    raw.push({ path, bytes: c.bytes, sha256: c.sha256 });
   }
-  return { id, deployment, snapshots, manifest, files };
-}
-
-/** Every deployment directory under an evidence root (`_schemas` and dot-entries are not deployments). */
-export async function deploymentIds(root: string): Promise<string[]> {
-  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('_') && !e.name.startsWith('.')).map((e) => e.name).sort();
+  return { id, deployment, snapshots, manifest, files: raw, refused };
 }

@@ -4,3 +4,11 @@ import { resolve } from 'node:path';
 export function evidenceDir(): string {
   return resolve(process.env.DEPLOY_EVIDENCE_DIR ?? 'evidence');
 }
+
+/**
+ * Strict builds fail on anything under the evidence root the format does not know, instead of
+ * warning: `DEPLOY_EVIDENCE_STRICT=1`, or `npm run build -- --strict` (Astro leaves the flag in argv).
+ */
+export function strictBuild(): boolean {
+  return process.env.DEPLOY_EVIDENCE_STRICT === '1' || process.argv.includes('--strict');
+}

@@ -2,11 +2,14 @@
  * Reads evidence/ for the site: every file validated with the format-v1 schemas, every file's
  * sha256 computed from its bytes (the site links the raw JSON with its hash). A bad or
  * unknown-version file stops the build with its path and the field, not a stack trace.
+ * Only regular files the format knows are read (never a link): anything else under the root is
+ * reported, and with `strict` it fails the build.
  */
 import { AstroError } from 'astro/errors';
-import { EvidenceFormatError, type CheckSnapshot, type Deployment, type Manifest } from '../format/index.ts';
-import { deploymentIds, readDeploymentDir, shownPath, type RawFile } from '../format/read-deployment-dir.ts';
 import { join } from 'node:path';
+import { EvidenceFormatError, type CheckSnapshot, type Deployment, type Manifest } from '../format/index.ts';
+import { describeRefused, listEvidenceTree, UnsafeEvidenceFileError, type RefusedEntry } from '../format/evidence-tree.ts';
+import { readDeploymentDir, shownPath, type RawFile } from '../format/read-deployment-dir.ts';
 
 export type { RawFile };
 
@@ -29,13 +32,28 @@ export interface LoadedEvidence {
   deployments: LoadedDeployment[];
   checks: LoadedCheck[];
   skipped: string[];
+  refused: RefusedEntry[];
 }
 
-export async function loadEvidence(root: string): Promise<LoadedEvidence> {
-  const result: LoadedEvidence = { deployments: [], checks: [], skipped: [] };
+function buildError(message: string, hint: string): AstroError {
+  const friendly = new AstroError(message, hint);
+  // The file and the field are the whole story: no stack trace into the site's own code.
+  friendly.stack = '';
+  return friendly;
+}
+
+export async function loadEvidence(root: string, options: { strict?: boolean } = {}): Promise<LoadedEvidence> {
+  const tree = await listEvidenceTree(root);
+  const result: LoadedEvidence = { deployments: [], checks: [], skipped: [], refused: tree.refused };
+  if (options.strict && tree.refused.length > 0) {
+    throw buildError(
+      `the evidence folder holds entries the format does not know (--strict):\n${describeRefused(shownPath(root), tree.refused)}`,
+      'Remove them: only regular files named by the evidence format (deployment.json, manifest.json, checks/<check-id>.json, _schemas/v1/*.schema.json) are read or published, and links are never followed.',
+    );
+  }
   try {
-    for (const id of await deploymentIds(root)) {
-      const dir = await readDeploymentDir(root, id);
+    for (const { id, files } of tree.deployments) {
+      const dir = await readDeploymentDir(root, id, files);
       if (!dir) {
         // A directory claimed by a collector that died before writing anything.
         result.skipped.push(`${shownPath(join(root, id))}: no deployment.json, skipped`);
@@ -49,13 +67,10 @@ export async function loadEvidence(root: string): Promise<LoadedEvidence> {
     }
   } catch (error) {
     if (error instanceof EvidenceFormatError) {
-      const friendly = new AstroError(
-        error.message,
-        'Fix or remove the file named above. Evidence files are validated against evidence/_schemas/v1 (format v1); the site never rewrites them.',
-      );
-      // The file and the field are the whole story: no stack trace into the site's own code.
-      friendly.stack = '';
-      throw friendly;
+      throw buildError(error.message, 'Fix or remove the file named above. Evidence files are validated against evidence/_schemas/v1 (format v1); the site never rewrites them.');
+    }
+    if (error instanceof UnsafeEvidenceFileError) {
+      throw buildError(error.message, 'Evidence files must be regular files: links are never followed.');
     }
     throw error;
   }

@@ -9,6 +9,7 @@ import type { CheckContext } from '../../collectors/checks/check-context.ts';
 import { runCommandCheck } from '../../collectors/checks/command-check.ts';
 import { runCheck } from '../../collectors/checks/run-check.ts';
 import type { DatabaseSession } from '../../collectors/db/session.ts';
+import { Redactor } from '../../collectors/db/secrets.ts';
 import type { z } from 'astro/zod';
 import { commandCheckSchema, type CheckOf } from '../../src/format/index.ts';
 
@@ -21,7 +22,7 @@ const ctx: CheckContext = {
   params: new Map([['targetRevision', 'abc123']]),
   appDir: '/tmp',
   commandEnv: { DATABASE_URL: 'postgresql://app:Sup3r-Secret@db:5432/seed' },
-  secrets: ['Sup3r-Secret'],
+  redactor: new Redactor(['Sup3r-Secret']),
   attestations: [],
 };
 

@@ -8,6 +8,7 @@ import type { RawFile } from '../load-evidence.ts';
 import { decisionLabels, formatBytes, formatMs, formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 import { checkView, type CheckView } from './check-view.ts';
+import { httpUrl } from '../../format/http-url.ts';
 
 export interface SectionBlock {
   number: string;
@@ -23,6 +24,8 @@ export interface ReportModel {
   title: string;
   decision: { status: Deployment['decision']['status']; symbol: string; tone: string; reasons: string[] };
   inProgress: boolean;
+  /** Said above everything else: the collecting role could write beyond the database. */
+  warnings: string[];
   facts: { label: string; value: string; href?: string }[];
   preDeployment: {
     title: string;
@@ -76,10 +79,11 @@ export function reportModel(deployment: Deployment, snapshots: ReadonlyMap<strin
     title: deployment.pr.number ? `PR #${deployment.pr.number}${deployment.pr.title ? ` — ${deployment.pr.title}` : ''}` : `Deployment ${deployment.id}`,
     decision: { status: deployment.decision.status, symbol: label.symbol, tone: label.tone, reasons: deployment.decision.reasons },
     inProgress: deployment.collection !== 'complete',
+    warnings: [privilegeNote(deployment.target.privileges)].filter((w): w is string => w !== null),
     facts: [
       { label: 'Deployment', value: deployment.id },
       { label: 'Environment', value: deployment.environment, href: routes.environment(deployment.environment) },
-      ...(deployment.pr.number ? [{ label: 'Pull request', value: `#${deployment.pr.number}${deployment.pr.title ? ` ${deployment.pr.title}` : ''}`, ...(deployment.pr.url ? { href: deployment.pr.url } : {}) }] : []),
+      ...pullRequestFacts(deployment.pr),
       ...(deployment.change.targetRevision ? [{ label: 'Target revision', value: deployment.change.targetRevision }] : []),
       { label: 'Checklist', value: `${deployment.checklist.id} ${deployment.checklist.version}` },
       { label: 'Database', value: `${deployment.target.kind === 'embedded' ? 'embedded PGlite' : 'PostgreSQL'} ${deployment.target.serverVersion} — ${deployment.target.host}${deployment.target.port ? `:${deployment.target.port}` : ''}/${deployment.target.database} as ${deployment.target.user}` },
@@ -129,4 +133,25 @@ export function prMarkdown(deployment: Deployment): string {
     `Report: ${routes.deployment(deployment.id)} · raw evidence: ${routes.rawFile(deployment.id, 'manifest.json')}`,
   ];
   return lines.join('\n');
+}
+
+/**
+ * The pull request, linked only through an http(s) URL: anything else in `pr.url` (a
+ * `javascript:` URL edited into the evidence) is shown as text, never as a link.
+ */
+function pullRequestFacts(pr: Deployment['pr']): ReportModel['facts'] {
+  const href = httpUrl(pr.url);
+  const facts: ReportModel['facts'] = [];
+  if (pr.number) facts.push({ label: 'Pull request', value: `#${pr.number}${pr.title ? ` ${pr.title}` : ''}`, ...(href ? { href } : {}) });
+  else if (pr.title) facts.push({ label: 'Pull request', value: pr.title });
+  if (pr.url && !href) facts.push({ label: 'Pull request URL (not a web address, not linked)', value: pr.url });
+  else if (href && !pr.number) facts.push({ label: 'Pull request URL', value: pr.url!, href });
+  return facts;
+}
+
+function privilegeNote(privileges: Deployment['target']['privileges']): string | null {
+  if (!privileges) return null;
+  const held = [...(privileges.superuser ? ['a superuser'] : []), ...privileges.roles.map((r) => `a member of ${r}`)];
+  if (held.length === 0) return null;
+  return `Collected as ${held.join(' and ')}. Read-only transactions do not stop such a role from writing server files or running programs: the checks were guarded by name, but a read-only collecting role (pg_read_all_data) is what guarantees it.`;
 }

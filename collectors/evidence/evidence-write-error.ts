@@ -1,0 +1,36 @@
+/**
+ * The collector could not write its evidence (disk full, folder not writable, a path that is a
+ * file): an environment failure with an exit code of its own (4), distinct from a BLOCKED
+ * decision (1), naming the path so the user knows where to look (issue 8).
+ */
+export class EvidenceWriteError extends Error {
+  constructor(
+    readonly path: string,
+    readonly code: string | null,
+    reason: string,
+  ) {
+    super(`cannot write the evidence: ${path}: ${reason}${code ? ` (${code})` : ''}`);
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a part of the path is not a folder',
+  EEXIST: 'a file is in the way of a folder',
+  EISDIR: 'a folder is in the way of a file',
+  EIO: 'input/output error',
+  EMFILE: 'too many open files',
+  ENAMETOOLONG: 'the path is too long',
+};
+
+/** Wraps a file-system error of an evidence write; anything else passes through unchanged. */
+export function asEvidenceWriteError(error: unknown, path: string): unknown {
+  if (error instanceof EvidenceWriteError) return error;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== 'string' || !(code in REASONS)) return error;
+  return new EvidenceWriteError(path, code, REASONS[code]!);
+}

@@ -1,0 +1,73 @@
+// The supervisor of one checked command (issue 8: nothing the collector started may outlive it,
+// even under SIGKILL). The collector starts this script with a pipe on its stdin and sends one
+// JSON line: { argv, cwd, env, timeoutMs, graceMs }. It starts the command in a process group
+// of its own, with the supervisor's stdout and stderr (the collector's pipes), and then:
+// - when its stdin closes — the collector ended, however it ended — it kills the whole group;
+// - at the timeout it sends SIGTERM to the group, then SIGKILL after the grace period;
+// - when the command ends, it kills what is left of its group (a straggler holding the output
+//   pipe open would otherwise hang the collector) and reports on fd 3:
+//   { exitCode, signal, timedOut, durationMs, spawnError }.
+// Plain JavaScript, no imports beyond Node's: it starts in a few tens of milliseconds.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+
+let child = null;
+let finished = false;
+
+function killGroup(signal) {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}
+
+function report(status) {
+  if (finished) return;
+  finished = true;
+  const out = createWriteStream(null, { fd: 3 });
+  out.end(`${JSON.stringify(status)}\n`, () => process.exit(0));
+}
+
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  if (child || finished) return;
+  input += chunk;
+  const newline = input.indexOf('\n');
+  if (newline !== -1) start(JSON.parse(input.slice(0, newline)));
+});
+process.stdin.on('end', () => {
+  // The collector is gone (or gave up): nothing it started may go on.
+  killGroup('SIGKILL');
+  if (!finished) process.exit(1);
+});
+
+function start(spec) {
+  const started = performance.now();
+  let timedOut = false;
+  let graceTimer;
+  child = spawn(spec.argv[0], spec.argv.slice(1), {
+    cwd: spec.cwd,
+    env: spec.env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup('SIGTERM');
+    graceTimer = setTimeout(() => killGroup('SIGKILL'), spec.graceMs);
+  }, spec.timeoutMs);
+  child.on('error', (error) => {
+    clearTimeout(timer);
+    report({ exitCode: null, signal: null, timedOut: false, durationMs: performance.now() - started, spawnError: { code: error.code ?? null, message: error.message } });
+  });
+  child.on('exit', (code, signal) => {
+    const durationMs = performance.now() - started;
+    clearTimeout(timer);
+    clearTimeout(graceTimer);
+    killGroup('SIGKILL');
+    report({ exitCode: code, signal, timedOut, durationMs, spawnError: null });
+  });
+}

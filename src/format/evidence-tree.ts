@@ -1,0 +1,143 @@
+/**
+ * What may be read or published from an evidence root. Evidence arrives by pull request, so it
+ * is untrusted input (issue 8): a symlink committed as `evidence/passwd -> /etc/passwd` must
+ * never be read, copied or served. Only regular files whose names the format knows are listed;
+ * everything else — links, devices, unknown files, unknown folders — is refused by path, and
+ * files are opened with O_NOFOLLOW so a link swapped in after listing is not followed either.
+ */
+import { constants } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SCHEMA_DIR, checkIdSchema, deploymentIdSchema, schemaFiles } from './common.ts';
+
+/** Files a deployment directory may hold, besides `checks/<check-id>.json`. */
+export const DEPLOYMENT_FILES = ['deployment.json', 'manifest.json'] as const;
+export const SCHEMA_FILE_NAMES: readonly string[] = Object.values(schemaFiles).map((s) => s.file);
+
+export interface RefusedEntry {
+  /** Relative to the evidence root, `/`-separated. */
+  path: string;
+  reason: string;
+}
+
+export interface EvidenceTree {
+  /** JSON Schema files present under `_schemas/v1/`, by file name. */
+  schemas: string[];
+  /** Deployment directories, sorted, each with its known files relative to it (sorted). */
+  deployments: { id: string; files: string[] }[];
+  refused: RefusedEntry[];
+}
+
+/** Thrown when a listed file turns out not to be a regular file when it is opened. */
+export class UnsafeEvidenceFileError extends Error {}
+
+function describeEntry(entry: { isSymbolicLink(): boolean; isFile(): boolean; isDirectory(): boolean }): string {
+  if (entry.isSymbolicLink()) return 'a symbolic link (never followed)';
+  if (entry.isDirectory()) return 'a folder the evidence format does not know';
+  if (entry.isFile()) return 'a file the evidence format does not know';
+  return 'not a regular file';
+}
+
+/** Collector temp files (`.deployment.json.<pid>.<rand>.tmp`) and other dot-entries: never evidence, never reported. */
+const hidden = (name: string) => name.startsWith('.');
+
+export async function listEvidenceTree(root: string): Promise<EvidenceTree> {
+  const tree: EvidenceTree = { schemas: [], deployments: [], refused: [] };
+  const refuse = (path: string, reason: string) => tree.refused.push({ path, reason });
+  const entries = await readdir(root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const name = entry.name;
+    if (hidden(name)) continue;
+    if (name === '_schemas') {
+      if (!entry.isDirectory()) {
+        refuse(name, describeEntry(entry));
+        continue;
+      }
+      await listSchemas(root, tree, refuse);
+      continue;
+    }
+    if (!entry.isDirectory()) {
+      refuse(name, describeEntry(entry));
+      continue;
+    }
+    if (!deploymentIdSchema.safeParse(name).success) {
+      refuse(name, 'a folder whose name is not a deployment id');
+      continue;
+    }
+    tree.deployments.push({ id: name, files: await listDeployment(root, name, refuse) });
+  }
+  return tree;
+}
+
+async function listSchemas(root: string, tree: EvidenceTree, refuse: (path: string, reason: string) => void): Promise<void> {
+  const [top, version] = SCHEMA_DIR.split('/') as [string, string];
+  for (const entry of await readdir(join(root, top), { withFileTypes: true })) {
+    if (hidden(entry.name)) continue;
+    if (entry.name !== version || !entry.isDirectory()) {
+      refuse(`${top}/${entry.name}`, entry.name === version ? describeEntry(entry) : 'not a schema version this tool knows');
+      continue;
+    }
+    for (const file of await readdir(join(root, SCHEMA_DIR), { withFileTypes: true })) {
+      if (hidden(file.name)) continue;
+      if (file.isFile() && SCHEMA_FILE_NAMES.includes(file.name)) tree.schemas.push(file.name);
+      else refuse(`${SCHEMA_DIR}/${file.name}`, describeEntry(file));
+    }
+  }
+  tree.schemas.sort();
+}
+
+/** The known files of one deployment directory; `refuse` hears about everything else. */
+export async function listDeployment(root: string, id: string, refuse: (path: string, reason: string) => void): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(join(root, id), { withFileTypes: true })) {
+    const name = entry.name;
+    if (hidden(name)) continue;
+    if (name === 'checks' && entry.isDirectory()) {
+      for (const check of await readdir(join(root, id, 'checks'), { withFileTypes: true })) {
+        if (hidden(check.name)) continue;
+        const checkId = check.name.endsWith('.json') ? check.name.slice(0, -5) : null;
+        if (check.isFile() && checkId !== null && checkIdSchema.safeParse(checkId).success) files.push(`checks/${check.name}`);
+        else refuse(`${id}/checks/${check.name}`, describeEntry(check));
+      }
+      continue;
+    }
+    if (entry.isFile() && (DEPLOYMENT_FILES as readonly string[]).includes(name)) files.push(name);
+    else refuse(`${id}/${name}`, describeEntry(entry));
+  }
+  return files.sort();
+}
+
+/**
+ * Reads one evidence file without following a link: O_NOFOLLOW refuses a symlink at the last
+ * component, and the opened descriptor must be a regular file (not a FIFO or a device).
+ * The folders above it were checked by `listEvidenceTree` (lstat, never followed).
+ */
+export async function readEvidenceBytes(file: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new UnsafeEvidenceFileError(`${file}: a symbolic link (never followed)`);
+    throw error;
+  }
+  try {
+    if (!(await handle.stat()).isFile()) throw new UnsafeEvidenceFileError(`${file}: not a regular file`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** True when `path` exists and is a real folder (not a link to one). */
+export async function isRealDirectory(path: string): Promise<boolean> {
+  const s = await lstat(path).catch(() => null);
+  return Boolean(s?.isDirectory());
+}
+
+/** One line per refused entry, for warnings and errors. */
+export function describeRefused(root: string, refused: readonly RefusedEntry[]): string {
+  return refused.map((r) => `${join(root, r.path)}: ${r.reason}; not read, not published`).join('\n');
+}
