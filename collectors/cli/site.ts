@@ -24,7 +24,7 @@ export class SiteBuildError extends Error {
  * `<cwd>/.astro/` and copies all of that into outDir, and its server chunks must reach
  * node_modules. The finished site is then moved into place.
  */
-export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string } = {}): Promise<{ ms: number; output: string }> {
+export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean } = {}): Promise<{ ms: number; output: string }> {
   const started = performance.now();
   await mkdir(STAGING, { recursive: true });
   const staging = await mkdtemp(join(STAGING, 'site-'));
@@ -35,6 +35,8 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
         DEPLOY_EVIDENCE_DIR: resolve(evidenceDir),
         ASTRO_TELEMETRY_DISABLED: '1',
         ...(options.cacheDir ? { DEPLOY_EVIDENCE_CACHE_DIR: resolve(options.cacheDir) } : {}),
+        // Anything under the evidence root the format does not know fails the build instead of a warning.
+        DEPLOY_EVIDENCE_STRICT: options.strict ? '1' : '0',
       },
       reject: false,
       all: true,

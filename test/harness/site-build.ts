@@ -11,12 +11,12 @@ export interface SiteBuild {
   ms: number;
 }
 
-export async function buildSite(evidence: string): Promise<SiteBuild> {
+export async function buildSite(evidence: string, options: { strict?: boolean } = {}): Promise<SiteBuild> {
   const outDir = await mkdtemp(join(tmpdir(), 'site-'));
   // Its own cache (not inside outDir, which the build empties first), so builds can run side by side.
   const cacheDir = await mkdtemp(join(tmpdir(), 'site-cache-'));
   try {
-    const { ms, output } = await build(evidence, outDir, { cacheDir });
+    const { ms, output } = await build(evidence, outDir, { cacheDir, ...options });
     return { exitCode: 0, output, outDir, ms };
   } catch (error) {
     if (error instanceof SiteBuildError) return { exitCode: 1, output: error.output, outDir, ms: 0 };

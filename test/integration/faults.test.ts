@@ -2,6 +2,7 @@
  * Bad input and faults against a real PostgreSQL server: nothing an error touches turns
  * green, the other checks still run, and the database is unchanged.
  */
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadChecklist } from '../../collectors/checklists/load-checklist.ts';
 import { collect, type CollectResult } from '../../collectors/collect.ts';
@@ -18,6 +19,7 @@ describe.skipIf(realServer() === null)('faults on a real server', () => {
   beforeAll(async () => {
     db = await cloneRealDatabase();
     await db.admin('CREATE SEQUENCE evil_seq');
+    for (const file of ['/tmp/deploy-evidence-pwned', '/tmp/deploy-evidence-pwned.csv']) await rm(file, { force: true });
     result = await collect({
       checklist: await loadChecklist(faultsChecklist),
       environment: 'staging',
@@ -46,19 +48,34 @@ describe.skipIf(realServer() === null)('faults on a real server', () => {
     expect(snapshot('explain-slow')).toMatchObject({ status: 'fail', error: { kind: 'timeout', code: '57014' } });
   });
 
-  it('refuses writes in the read-only transaction (INSERT, CREATE, nextval) and leaves the database unchanged', async () => {
-    for (const id of ['write-insert', 'write-create', 'write-nextval']) {
-      expect(snapshot(id), id).toMatchObject({ status: 'error', error: { kind: 'sql', code: '25006' } });
-      expect(snapshot(id).error?.message).toMatch(/read-only transaction/);
-    }
+  it('refuses writes: INSERT and CREATE before sending (one SELECT only), nextval in the read-only transaction; the database is unchanged', async () => {
+    expect(snapshot('write-insert')).toMatchObject({ status: 'error', session: null, error: { kind: 'refused', message: 'not sent: a sql check runs only a SELECT, this is InsertStmt' } });
+    expect(snapshot('write-create')).toMatchObject({ status: 'error', session: null, error: { kind: 'refused', message: 'not sent: a sql check runs only a SELECT, this is CreateStmt' } });
+    expect(snapshot('write-nextval')).toMatchObject({ status: 'error', error: { kind: 'sql', code: '25006' } });
+    expect(snapshot('write-nextval').error?.message).toMatch(/read-only transaction/);
     expect((await db.admin('SELECT count(*)::int AS n FROM items WHERE id = 99999')).rows[0]?.n).toBe(0);
     expect((await db.admin("SELECT to_regclass('evil') AS t, to_regclass('evil2') AS t2")).rows[0]).toEqual({ t: null, t2: null });
     expect((await db.admin('SELECT is_called FROM evil_seq')).rows[0]?.is_called).toBe(false);
   });
 
   it('refuses a second statement smuggled after a semicolon', () => {
-    expect(snapshot('smuggled-write')).toMatchObject({ status: 'error', error: { kind: 'sql', code: '42601' } });
-    expect(snapshot('smuggled-write').error?.message).toMatch(/multiple commands/);
+    expect(snapshot('smuggled-write')).toMatchObject({ status: 'error', error: { kind: 'refused', message: 'not sent: a sql check takes exactly one statement, found 2' } });
+  });
+
+  it('refuses, as a superuser, what READ ONLY does not stop: server files, programs, replication slots, stats resets, set_config', async () => {
+    expect(result.deployment.target.privileges).toEqual({ superuser: true, roles: expect.any(Array) });
+    for (const [id, message] of [
+      ['copy-to-program', /this is CopyStmt/],
+      ['copy-to-file', /this is CopyStmt/],
+      ['replication-slot', /pg_create_physical_replication_slot\(\), which acts outside a read-only transaction/],
+      ['stats-reset', /pg_stat_reset\(\)/],
+      ['read-write-again', /set_config\(\)/],
+    ] as const) {
+      expect(snapshot(id), id).toMatchObject({ status: 'error', session: null, error: { kind: 'refused' } });
+      expect(snapshot(id).error?.message).toMatch(message);
+    }
+    expect((await db.admin("SELECT count(*)::int AS n FROM pg_replication_slots WHERE slot_name = 'evil_slot'")).rows[0]?.n).toBe(0);
+    expect((await db.admin("SELECT pg_stat_file('/tmp/deploy-evidence-pwned', true) AS f, pg_stat_file('/tmp/deploy-evidence-pwned.csv', true) AS g")).rows[0]).toEqual({ f: null, g: null });
   });
 
   it('refuses EXPLAIN ANALYZE of anything but one SELECT before sending it', async () => {
