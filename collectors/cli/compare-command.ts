@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { compareDeployments, type DeploymentComparison } from '../../src/compare/compare-deployments.ts';
 import { readDeploymentDir } from '../../src/format/read-deployment-dir.ts';
 import { EXIT, UsageError } from './errors.ts';
+import { validateDeploymentId } from '../evidence/deployment-id.ts';
 import { colorsFor, type Streams } from './output.ts';
 
 export const compareExamples = `
@@ -43,6 +44,9 @@ export function compareCommand(streams: Streams, setExit: (code: number) => void
     .addHelpText('after', compareExamples)
     .action(async (baseId: string, currentId: string, flags: { evidenceDir: string; json?: boolean; failOnRegression?: boolean }) => {
       const root = resolve(flags.evidenceDir);
+      // Ids become paths: only a deployment-id slug is looked up (never `../…`).
+      validateDeploymentId(baseId);
+      validateDeploymentId(currentId);
       const [base, current] = await Promise.all([readDeploymentDir(root, baseId).catch(rethrow), readDeploymentDir(root, currentId).catch(rethrow)]);
       if (!base) throw new UsageError(`no deployment "${baseId}" in ${root}`);
       if (!current) throw new UsageError(`no deployment "${currentId}" in ${root}`);

@@ -9,6 +9,7 @@ import { DatabaseUnreachableError } from '../db/session.ts';
 import { DeploymentIdError } from '../evidence/deployment-id.ts';
 import { EvidenceWriteError } from '../evidence/evidence-write-error.ts';
 import { EvidenceFormatError } from '../../src/format/index.ts';
+import { UnsafeEvidenceFileError } from '../../src/format/evidence-tree.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, environment: 4 } as const;
 
@@ -24,7 +25,8 @@ export function exitCodeFor(error: unknown): number | null {
     error instanceof ChecklistError ||
     error instanceof DeploymentIdError ||
     error instanceof ConnectionConfigError ||
-    error instanceof EvidenceFormatError
+    error instanceof EvidenceFormatError ||
+    error instanceof UnsafeEvidenceFileError
   ) {
     return EXIT.usage;
   }

@@ -1,4 +1,7 @@
 /** `deploy-evidence compare`: the comparison in the terminal and as JSON, and the regression gate's exit codes. */
+import { cp, mkdtemp, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.ts';
 
@@ -40,5 +43,17 @@ describe('deploy-evidence compare', () => {
     const run = await runCli(['compare', 'sample-staging-pr73', 'no-such-deployment', '--evidence-dir', evidence]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/no deployment "no-such-deployment" in /);
+  });
+
+  it('exits 2 for an id that is a path, and reads no deployment through a link', async () => {
+    const escape = await runCli(['compare', 'sample-staging-pr73', '../evidence/sample-staging-pr73', '--evidence-dir', evidence]);
+    expect(escape.exitCode).toBe(2);
+    expect(escape.stderr).toMatch(/invalid deployment id "\.\.\/evidence\/sample-staging-pr73"/);
+    const root = await mkdtemp(join(tmpdir(), 'compare-links-'));
+    await cp(join(evidence, 'sample-staging-pr73'), join(root, 'sample-staging-pr73'), { recursive: true });
+    await symlink(join(evidence, 'sample-production-pr73'), join(root, 'linked'));
+    const linked = await runCli(['compare', 'sample-staging-pr73', 'linked', '--evidence-dir', root]);
+    expect(linked.exitCode).toBe(2);
+    expect(linked.stderr).toMatch(/no deployment "linked" in /);
   });
 });

@@ -95,6 +95,26 @@ describe('report', () => {
     expect(views.find((v) => v.id === 'determinism')?.problem).toBe('Not collected: the collection did not finish.');
   });
 
+  it('warns above everything when the collecting role could write beyond the database, and says nothing otherwise', async () => {
+    const { deployment, snapshots } = await load('staging-pr74-blocked');
+    expect(reportModel(deployment, snapshots, [], null).warnings).toEqual([]);
+    const asSuperuser = { ...deployment, target: { ...deployment.target, privileges: { superuser: true, roles: ['pg_execute_server_program'] } } };
+    expect(reportModel(asSuperuser, snapshots, [], null).warnings).toEqual([
+      expect.stringMatching(/^Collected as a superuser and a member of pg_execute_server_program\. Read-only transactions do not stop such a role/),
+    ]);
+    const readOnly = { ...deployment, target: { ...deployment.target, privileges: { superuser: false, roles: [] } } };
+    expect(reportModel(readOnly, snapshots, [], null).warnings).toEqual([]);
+  });
+
+  it('links the pull request only through an http(s) URL', async () => {
+    const { deployment, snapshots } = await load('staging-pr74-blocked');
+    const facts = (url: string) => reportModel({ ...deployment, pr: { number: 74, title: 't', url } }, snapshots, [], null).facts.filter((f) => f.label.startsWith('Pull request'));
+    expect(facts('https://example.com/pr/74')).toEqual([{ label: 'Pull request', value: '#74 t', href: 'https://example.com/pr/74' }]);
+    for (const url of ['javascript:alert(1)', ' JaVaScRiPt:alert(1)', '\u0000javascript:x', 'java\tscript:x', 'data:text/html,x', 'vbscript:x', 'not a url']) {
+      expect(facts(url), url).toEqual([{ label: 'Pull request', value: '#74 t' }, { label: 'Pull request URL (not a web address, not linked)', value: url }]);
+    }
+  });
+
   it('writes the Markdown for the pull request', async () => {
     const { deployment } = await load('staging-pr74-blocked');
     const md = prMarkdown(deployment);
