@@ -1,33 +1,69 @@
 /**
- * Comparing evidence values without losing precision: int8 and numeric arrive as strings,
- * and 9007199254740993 must not equal 9007199254740992. Integers compare as BigInt,
- * other numbers as decimals, everything else as text.
+ * Comparing evidence values without losing precision: int8 and numeric arrive as strings, and
+ * neither 9007199254740993 vs 9007199254740992 nor 12345678901234567890.5 vs …890.4 may
+ * compare equal (issue 9). Numbers are compared as exact decimals — digits and exponent, never
+ * through a float — with PostgreSQL's order for the specials: -Infinity < every number <
+ * Infinity < NaN, and NaN equals NaN. Anything else compares as text.
  */
 import type { Cell } from '../../src/format/index.ts';
 import type { CompareOp } from '../../src/format/index.ts';
 
-const INTEGER = /^-?\d+$/;
-const DECIMAL = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+type Decimal =
+  | { kind: 'finite'; negative: boolean; digits: string; exponent: number }
+  | { kind: 'infinity'; negative: boolean }
+  | { kind: 'nan' };
 
-function asNumeric(value: Cell | string | number): { int: bigint } | { num: number } | null {
-  if (typeof value === 'number') return Number.isInteger(value) ? { int: BigInt(value) } : { num: value };
+const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
+
+/** `0.d1d2… × 10^exponent`, digits without leading or trailing zeros; zero is the empty digit string. */
+export function parseDecimal(value: Cell | string | number): Decimal | null {
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return { kind: 'nan' };
+    if (!Number.isFinite(value)) return { kind: 'infinity', negative: value < 0 };
+    value = String(value);
+  }
   if (typeof value !== 'string') return null;
-  if (INTEGER.test(value)) return { int: BigInt(value) };
-  if (DECIMAL.test(value)) return { num: Number(value) };
-  return null;
+  const text = value.trim();
+  if (/^nan$/i.test(text)) return { kind: 'nan' };
+  const inf = /^([+-])?inf(inity)?$/i.exec(text);
+  if (inf) return { kind: 'infinity', negative: inf[1] === '-' };
+  const m = DECIMAL.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return null;
+  const whole = m[2] ?? '';
+  const fraction = m[3] ?? '';
+  let digits = whole + fraction;
+  let exponent = whole.length + Number(m[4] ?? 0);
+  const leading = digits.length - digits.replace(/^0+/, '').length;
+  digits = digits.slice(leading);
+  exponent -= leading;
+  digits = digits.replace(/0+$/, '');
+  return { kind: 'finite', negative: m[1] === '-' && digits !== '', digits, exponent: digits === '' ? 0 : exponent };
+}
+
+function compareMagnitude(a: { digits: string; exponent: number }, b: { digits: string; exponent: number }): number {
+  if (a.digits === '' || b.digits === '') return a.digits === b.digits ? 0 : a.digits === '' ? -1 : 1;
+  if (a.exponent !== b.exponent) return a.exponent < b.exponent ? -1 : 1;
+  const width = Math.max(a.digits.length, b.digits.length);
+  const x = a.digits.padEnd(width, '0');
+  const y = b.digits.padEnd(width, '0');
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export function compareDecimals(a: Decimal, b: Decimal): number {
+  const rank = (d: Decimal) => (d.kind === 'nan' ? 3 : d.kind === 'infinity' ? (d.negative ? 0 : 2) : 1);
+  if (rank(a) !== rank(b)) return rank(a) < rank(b) ? -1 : 1;
+  if (a.kind !== 'finite' || b.kind !== 'finite') return 0;
+  if (a.negative !== b.negative) return a.negative ? -1 : 1;
+  const c = compareMagnitude(a, b);
+  return a.negative ? -c : c;
 }
 
 /** -1, 0 or 1; null when the two cannot be ordered (NULL on either side). */
 export function compareCells(a: Cell | string | number, b: Cell | string | number): number | null {
   if (a === null || b === null) return null;
-  const x = asNumeric(a);
-  const y = asNumeric(b);
-  if (x && y) {
-    if ('int' in x && 'int' in y) return x.int < y.int ? -1 : x.int > y.int ? 1 : 0;
-    const fx = 'int' in x ? Number(x.int) : x.num;
-    const fy = 'int' in y ? Number(y.int) : y.num;
-    return fx < fy ? -1 : fx > fy ? 1 : 0;
-  }
+  const x = parseDecimal(a);
+  const y = parseDecimal(b);
+  if (x && y) return compareDecimals(x, y);
   const sa = String(a);
   const sb = String(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;

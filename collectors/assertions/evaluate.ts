@@ -5,13 +5,11 @@
 import type {
   Assertion,
   AssertionOutcome,
-  Cell,
   CheckDefinition,
   CheckResult,
   JsonValue,
-  ResultOf,
 } from '../../src/format/index.ts';
-import { compareCells, opSymbols, satisfies } from './compare-values.ts';
+import { foldRows, isRowAssertion, type Verdict } from './row-folds.ts';
 import { evaluateColumnExpectations } from './columns-expectations.ts';
 import { parsePytestVerbose } from './pytest-verbose.ts';
 
@@ -28,9 +26,13 @@ export interface EvaluationInput {
   /** The measured work (query, command), without transaction setup. */
   measuredMs: number;
   attestations: readonly Attested[];
+  /**
+   * Verdicts of the row assertions, folded over every row while the result streamed. Without
+   * them (a stored result, a unit test) they are folded over the rows the result holds.
+   */
+  rowVerdicts?: ReadonlyMap<number, Verdict>;
 }
 
-type Verdict = { status: AssertionOutcome['status']; expected: JsonValue; actual: JsonValue; description: string };
 
 export function evaluateAssertions(input: EvaluationInput): AssertionOutcome[] {
   const outcomes: AssertionOutcome[] = [];
@@ -38,9 +40,11 @@ export function evaluateAssertions(input: EvaluationInput): AssertionOutcome[] {
     outcomes.push(...evaluateColumnExpectations(input.check.expect, input.result));
   }
   const ids = assertionIds(input.check);
+  const { result } = input;
+  const rowVerdicts = result.kind === 'sql' ? (input.rowVerdicts ?? foldRows(input.check, result.columns.map((c) => c.name), result.rows)) : new Map<number, Verdict>();
   for (const [i, assertion] of input.check.assertions.entries()) {
     const id = ids[i]!;
-    const verdict = judge(assertion, input);
+    const verdict = (isRowAssertion(assertion) ? rowVerdicts.get(i) : undefined) ?? judge(assertion, input);
     outcomes.push({
       id,
       type: assertion.type,
@@ -118,70 +122,12 @@ function judge(assertion: Assertion, input: EvaluationInput): Verdict {
         description: assertion.columns.map((c) => `${c.name} is ${c.type}`).join('; '),
       };
     }
-    case 'field-compare': {
-      if (result.kind !== 'sql') return mismatch(result.kind);
-      const description = `${assertion.field} ${opSymbols[assertion.op]} ${assertion.value}${assertion.rows === 'all' ? ' in every row' : ''}`;
-      const index = columnIndex(result, assertion.field);
-      if (index < 0) return { status: unmet(assertion), expected: assertion.value, actual: `no column "${assertion.field}"`, description };
-      if (result.rows.length === 0) return { status: unmet(assertion), expected: assertion.value, actual: 'no rows', description };
-      const rows = assertion.rows === 'all' ? result.rows : result.rows.slice(0, 1);
-      const bad = rows.find((row) => !satisfies(assertion.op, row[index] ?? null, assertion.value));
-      if (bad) return { status: unmet(assertion), expected: assertion.value, actual: bad[index] ?? null, description };
-      return { status: 'pass', expected: assertion.value, actual: assertion.rows === 'all' ? `all ${rows.length} rows` : (rows[0]![index] ?? null), description };
-    }
-    case 'fields-equal': {
-      if (result.kind !== 'sql') return mismatch(result.kind);
-      const description = `${assertion.fields.join(' = ')}`;
-      const indexes = assertion.fields.map((f) => columnIndex(result, f));
-      const missing = assertion.fields.filter((_, i) => indexes[i]! < 0);
-      if (missing.length > 0) return { status: unmet(assertion), expected: 'equal', actual: `no column ${missing.map((m) => `"${m}"`).join(', ')}`, description };
-      if (result.rows.length === 0) return { status: unmet(assertion), expected: 'equal', actual: 'no rows', description };
-      const pick = (row: Cell[]) => Object.fromEntries(assertion.fields.map((f, i) => [f, row[indexes[i]!] ?? null]));
-      const bad = result.rows.find((row) => indexes.some((i) => compareCells(row[i] ?? null, row[indexes[0]!] ?? null) !== 0));
-      return { status: bad ? unmet(assertion) : 'pass', expected: 'equal', actual: pick(bad ?? result.rows[0]!), description };
-    }
-    case 'no-nulls': {
-      if (result.kind !== 'sql') return mismatch(result.kind);
-      const description = `no NULL in ${assertion.fields.join(', ')}`;
-      const counts: Record<string, JsonValue> = {};
-      let ok = true;
-      for (const field of assertion.fields) {
-        const i = columnIndex(result, field);
-        if (i < 0) {
-          counts[field] = 'no such column';
-          ok = false;
-          continue;
-        }
-        const nulls = result.rows.filter((row) => row[i] === null).length;
-        counts[field] = nulls;
-        if (nulls > 0) ok = false;
-      }
-      return { status: ok ? 'pass' : unmet(assertion), expected: 0, actual: counts, description: `${description} (${result.rows.length} rows)` };
-    }
-    case 'ordered-within-groups': {
-      if (result.kind !== 'sql') return mismatch(result.kind);
-      const order = assertion.strict ? 'strictly increasing' : 'non-decreasing';
-      const description = `${assertion.orderBy} ${order} within each (${assertion.groupBy.join(', ')})`;
-      const groupIdx = assertion.groupBy.map((f) => columnIndex(result, f));
-      const orderIdx = columnIndex(result, assertion.orderBy);
-      const missing = [...assertion.groupBy, assertion.orderBy].filter((f) => columnIndex(result, f) < 0);
-      if (missing.length > 0) return { status: unmet(assertion), expected: order, actual: `no column ${missing.map((m) => `"${m}"`).join(', ')}`, description };
-      const last = new Map<string, Cell>();
-      for (const [n, row] of result.rows.entries()) {
-        const key = JSON.stringify(groupIdx.map((i) => row[i] ?? null));
-        const value = row[orderIdx] ?? null;
-        const previous = last.get(key);
-        if (value === null) return { status: unmet(assertion), expected: order, actual: `row ${n + 1}: ${assertion.orderBy} is NULL`, description };
-        if (previous !== undefined) {
-          const c = compareCells(value, previous);
-          if (c === null || c < 0 || (assertion.strict && c === 0)) {
-            return { status: unmet(assertion), expected: order, actual: `row ${n + 1}: ${assertion.orderBy} ${String(value)} after ${String(previous)}`, description };
-          }
-        }
-        last.set(key, value);
-      }
-      return { status: 'pass', expected: order, actual: `${result.rows.length} rows in ${last.size} groups`, description };
-    }
+    case 'field-compare':
+    case 'fields-equal':
+    case 'no-nulls':
+    case 'ordered-within-groups':
+      // Folded over every row while the result streamed (row-folds.ts); see evaluateAssertions.
+      return mismatch(result.kind);
     case 'same-on-reread': {
       if (result.kind !== 'sql') return mismatch(result.kind);
       const hashes = result.reads.map((r) => r.rowsSha256);
@@ -297,10 +243,6 @@ function judge(assertion: Assertion, input: EvaluationInput): Verdict {
       };
     }
   }
-}
-
-function columnIndex(result: ResultOf<'sql'>, name: string): number {
-  return result.columns.findIndex((c) => c.name === name);
 }
 
 function durationMetric(metric: 'duration' | 'execution' | 'planning', result: CheckResult, measuredMs: number): number | null {

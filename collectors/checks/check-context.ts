@@ -4,6 +4,7 @@ import type { Attested } from '../assertions/evaluate.ts';
 import type { DatabaseSession, SessionSettings } from '../db/session.ts';
 import { QueryError } from '../db/session.ts';
 import type { Redactor } from '../db/secrets.ts';
+import type { Verdict } from '../assertions/row-folds.ts';
 
 export interface CheckContext {
   session: DatabaseSession;
@@ -28,6 +29,8 @@ export interface CheckRun {
   truncation: CheckSnapshot['truncation'];
   /** The measured work (queries, command) in ms, for `max-duration`. */
   measuredMs: number;
+  /** Row assertions folded over every streamed row, by assertion index (sql checks). */
+  rowVerdicts?: ReadonlyMap<number, Verdict>;
 }
 
 export function sessionSettingsFor(

@@ -77,7 +77,7 @@ export async function runCheck(check: CheckDefinition, ctx: CheckContext, deploy
   let assertions: CheckSnapshot['assertions'];
   if (run.skipReason) assertions = unjudgedAssertions(check, `not run: ${run.skipReason}`);
   else if (run.error || !run.result) assertions = unjudgedAssertions(check, `not judged: ${run.error?.message ?? 'no result'}`);
-  else assertions = evaluateAssertions({ check, result: run.result, measuredMs: run.measuredMs, attestations: ctx.attestations });
+  else assertions = evaluateAssertions({ check, result: run.result, measuredMs: run.measuredMs, attestations: ctx.attestations, ...(run.rowVerdicts ? { rowVerdicts: run.rowVerdicts } : {}) });
 
   return {
     $schema: schemaFiles.check.fromFile,

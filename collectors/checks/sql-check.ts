@@ -2,6 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { Cell, CheckOf } from '../../src/format/index.ts';
 import { normalizeCell } from '../db/lossless-values.ts';
+import type { RawField } from '../db/session.ts';
+import { createRowFolds, type RowFold } from '../assertions/row-folds.ts';
 import { assertSingleSelect, RefusedStatementError } from './single-select.ts';
 import { errorFrom, paramValues, shownParams, sessionRecord, sessionSettingsFor, type CheckContext, type CheckRun } from './check-context.ts';
 
@@ -27,26 +29,47 @@ export async function runSqlCheck(check: CheckOf<'sql'>, ctx: CheckContext): Pro
     run.session = null;
     return run;
   }
+  // Filled while the last read streams: every row judged, whatever is kept.
+  let folds: Map<number, RowFold> | undefined;
+  let judged = 0;
   try {
     run.result = await ctx.session.readOnly(settings, async (tx) => {
       const reads: { durationMs: number; rowsSha256: string }[] = [];
-      let rows: Cell[][] = [];
-      let fields: Awaited<ReturnType<typeof tx.query>>['fields'] = [];
+      let kept: Cell[][] = [];
+      let rowCount = 0;
+      let fields: RawField[] = [];
       for (let i = 0; i < check.reads; i += 1) {
+        // Only the last read is kept and judged; every read is digested whole.
+        const last = i === check.reads - 1;
         const started = performance.now();
-        const raw = await tx.query(sql, params.map((p) => p.value));
-        const durationMs = round(performance.now() - started);
-        fields = raw.fields;
-        rows = raw.rows.map((row) => row.map((text, c) => normalizeCell(text, raw.fields[c]!.dataTypeID)));
-        reads.push({ durationMs, rowsSha256: createHash('sha256').update(JSON.stringify(rows)).digest('hex') });
+        const digest = createHash('sha256').update('[');
+        let count = 0;
+        kept = [];
+        fields = await tx.stream(sql, params.map((p) => p.value), (batchFields, rows) => {
+          if (last && !folds) folds = createRowFolds(check, batchFields.map((f) => f.name));
+          for (const raw of rows) {
+            const row = raw.map((text, c) => normalizeCell(text, batchFields[c]!.dataTypeID));
+            count += 1;
+            // Byte for byte JSON.stringify of the whole result, without holding it.
+            digest.update(count === 1 ? JSON.stringify(row) : `,${JSON.stringify(row)}`);
+            if (!last) continue;
+            if (kept.length < check.maxRows) kept.push(row);
+            for (const fold of folds!.values()) fold.push(row, count);
+          }
+        });
+        reads.push({ durationMs: round(performance.now() - started), rowsSha256: digest.update(']').digest('hex') });
+        rowCount = count;
       }
+      judged = rowCount;
+      folds ??= createRowFolds(check, fields.map((f) => f.name));
       const columns = await tx.describe(fields);
       run.measuredMs = reads[0]!.durationMs;
-      if (rows.length > check.maxRows) {
-        run.truncation = { rowsTotal: rows.length, rowsKept: check.maxRows, bytesOmitted: 0 };
+      if (rowCount > check.maxRows) {
+        run.truncation = { rowsTotal: rowCount, rowsKept: check.maxRows, bytesOmitted: 0 };
       }
-      return { kind: 'sql' as const, columns, rows: rows.slice(0, check.maxRows), rowCount: rows.length, reads };
+      return { kind: 'sql' as const, columns, rows: kept, rowCount, rowsJudged: rowCount, reads };
     });
+    run.rowVerdicts = new Map([...folds!].map(([index, fold]) => [index, fold.verdict(judged)]));
   } catch (error) {
     run.error = errorFrom(error);
   }

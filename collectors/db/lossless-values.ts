@@ -16,7 +16,8 @@ const FLOAT4 = 700;
 const FLOAT8 = 701;
 const TIMESTAMPTZ = 1184;
 
-const FLOAT_SPECIALS = new Set(['NaN', 'Infinity', '-Infinity']);
+/** Floats JSON cannot hold as numbers: NaN and the infinities, and -0 (JSON writes it as 0). */
+const FLOAT_SPECIALS = new Set(['NaN', 'Infinity', '-Infinity', '-0']);
 
 /** `2025-11-01 09:00:00.123456+00` → `2025-11-01T09:00:00.123456Z`, keeping every microsecond. */
 const UTC_TIMESTAMPTZ = /^(\d{4,}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)\+00$/;
@@ -31,7 +32,7 @@ export function normalizeCell(text: string | null, typeOid: number): Cell {
       return Number(text);
     case FLOAT4:
     case FLOAT8:
-      // A string in a float column is the tag for NaN / ±Infinity, which JSON cannot hold.
+      // A string in a float column is the tag for NaN, ±Infinity or -0, which JSON cannot hold as numbers.
       return FLOAT_SPECIALS.has(text) ? text : Number(text);
     case TIMESTAMPTZ: {
       const m = UTC_TIMESTAMPTZ.exec(text);

@@ -5,6 +5,7 @@
  * the server itself refuses writes, whatever the checklist's SQL says.
  */
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import type { ResultColumn } from '../../src/format/index.ts';
 import { describeTarget, type ConnectionTarget } from './connection.ts';
 import { rawTextTypes } from './lossless-values.ts';
@@ -25,6 +26,9 @@ export interface RawResult {
   fields: RawField[];
   rows: (string | null)[][];
 }
+
+/** Rows fetched per round trip when a result is streamed: bounded memory, few round trips. */
+const STREAM_BATCH_ROWS = 2_000;
 
 /** Could not connect at all: the CLI exits 3 with this one-line message. */
 export class DatabaseUnreachableError extends Error {}
@@ -94,6 +98,11 @@ export function privilegeWarning(privileges: RolePrivileges | undefined): string
 
 export interface ReadOnlyTransaction {
   query(text: string, values?: readonly (string | null)[]): Promise<RawResult>;
+  /**
+   * Runs a query through a cursor and hands its rows over in batches, so a result of millions
+   * of rows never sits in memory whole (issue 9). Returns the fields (also given with each batch).
+   */
+  stream(text: string, values: readonly (string | null)[], onBatch: (fields: RawField[], rows: (string | null)[][]) => void): Promise<RawField[]>;
   /** Column names and `format_type` names, asked of the server once per (type, modifier). */
   describe(fields: readonly RawField[]): Promise<ResultColumn[]>;
 }
@@ -190,8 +199,32 @@ export class DatabaseSession {
         throw toQueryError(error, secrets);
       }
     };
+    const stream = async (text: string, values: readonly (string | null)[], onBatch: (fields: RawField[], rows: (string | null)[][]) => void): Promise<RawField[]> => {
+      // pg-cursor uses the extended protocol too: one statement, read in portions of a portal.
+      const cursor = client.query(new Cursor(text, [...values], { rowMode: 'array', types: rawTextTypes }));
+      let fields: RawField[] = [];
+      try {
+        for (;;) {
+          const rows = await new Promise<(string | null)[][]>((resolve, reject) => {
+            cursor.read(STREAM_BATCH_ROWS, (error, batch, result) => {
+              if (error) return reject(error);
+              fields = (result?.fields as RawField[] | undefined) ?? fields;
+              resolve(batch as unknown as (string | null)[][]);
+            });
+          });
+          if (rows.length > 0 || fields.length > 0) onBatch(fields, rows);
+          if (rows.length < STREAM_BATCH_ROWS) break;
+        }
+        return fields;
+      } catch (error) {
+        throw toQueryError(error, secrets);
+      } finally {
+        await cursor.close().catch(() => {});
+      }
+    };
     const tx: ReadOnlyTransaction = {
       query: run,
+      stream,
       describe: (fields) => this.describe(run, fields),
     };
     try {

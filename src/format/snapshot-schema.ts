@@ -42,7 +42,12 @@ const sqlResultSchema = z
     rows: z.array(z.array(cellSchema)),
     /** Rows the query returned, whether or not all were kept. */
     rowCount: z.number().int().nonnegative(),
-    /** One entry per read (more than one when the check re-reads for determinism): duration and the rows' sha256. */
+    /**
+     * Rows every row assertion judged: all of them, streamed, not only the `rows` kept for
+     * display (absent in evidence collected before assertions streamed).
+     */
+    rowsJudged: z.number().int().nonnegative().optional(),
+    /** One entry per read (more than one when the check re-reads for determinism): duration and the sha256 of all its rows (`JSON.stringify` of the whole result, folded as it streamed). */
     reads: z
       .array(z.object({ durationMs: z.number().nonnegative(), rowsSha256: z.string() }).strict())
       .min(1),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateAssertions } from '../../collectors/assertions/evaluate.ts';
 import { compareCells } from '../../collectors/assertions/compare-values.ts';
+import { foldRows } from '../../collectors/assertions/row-folds.ts';
 import { checkDefinitionSchema, type AssertionInput, type Cell, type CheckResult } from '../../src/format/index.ts';
 
 function sqlResult(columns: [string, string][], rows: Cell[][], reads = ['a']): CheckResult {
@@ -33,6 +34,24 @@ function judge(kind: 'sql' | 'command' | 'explain' | 'dependents', assertion: As
 }
 
 describe('comparing values exactly', () => {
+  it('compares decimals exactly: many digits, tiny differences, signs, exponents, NaN and infinities', () => {
+    expect(compareCells('12345678901234567890.5', '12345678901234567890.4')).toBe(1);
+    expect(compareCells('1234567890123456789012345678901234567890', '1234567890123456789012345678901234567891')).toBe(-1);
+    expect(compareCells('0.10000000000000000000000000000000000001', '0.1')).toBe(1);
+    expect(compareCells('-0.000000000000000000001', '-0.000000000000000000002')).toBe(1);
+    expect(compareCells('-12345678901234567890.5', '-12345678901234567890.4')).toBe(-1);
+    expect(compareCells('100', '1e2')).toBe(0);
+    expect(compareCells('1.0e-3', '0.001')).toBe(0);
+    expect(compareCells('-0', '0')).toBe(0);
+    expect(compareCells('007', '7')).toBe(0);
+    expect(compareCells('NaN', 'NaN')).toBe(0);
+    expect(compareCells('NaN', 'Infinity')).toBe(1);
+    expect(compareCells('Infinity', '99999999999999999999999999')).toBe(1);
+    expect(compareCells('-Infinity', '-99999999999999999999999999')).toBe(-1);
+    expect(compareCells(0.1, '0.1')).toBe(0);
+    expect(compareCells(1e21, '1000000000000000000000')).toBe(0);
+  });
+
   it('orders int8 strings beyond 2^53 exactly', () => {
     expect(compareCells('9007199254740993', '9007199254740992')).toBe(1);
     expect(compareCells('9007199254740993', 9007199254740992)).toBe(1);
@@ -53,7 +72,7 @@ describe('assertions', () => {
   it('field-compare: first row or every row, exact for int8', () => {
     const r = sqlResult([['n', 'bigint']], [['9007199254740993'], ['0']]);
     expect(judge('sql', { type: 'field-compare', field: 'n', op: 'gt', value: '9007199254740992' }, r).status).toBe('pass');
-    expect(judge('sql', { type: 'field-compare', field: 'n', op: 'gt', value: 0, rows: 'all' }, r)).toMatchObject({ status: 'fail', actual: '0' });
+    expect(judge('sql', { type: 'field-compare', field: 'n', op: 'gt', value: 0, rows: 'all' }, r)).toMatchObject({ status: 'fail', actual: '1 of 2 rows: row 2: n = 0' });
     expect(judge('sql', { type: 'field-compare', field: 'missing', op: 'eq', value: 1 }, r)).toMatchObject({ status: 'fail', actual: 'no column "missing"' });
     expect(judge('sql', { type: 'field-compare', field: 'n', op: 'gt', value: 0 }, sqlResult([['n', 'bigint']], []))).toMatchObject({ status: 'fail', actual: 'no rows' });
   });
@@ -63,7 +82,7 @@ describe('assertions', () => {
     expect(judge('sql', { type: 'fields-equal', fields: ['total', 'pairs', 'ids'] }, sqlResult(cols, [['1000', '1000', '1000']])).status).toBe('pass');
     expect(judge('sql', { type: 'fields-equal', fields: ['total', 'pairs', 'ids'] }, sqlResult(cols, [['1000', '1000', '999']]))).toMatchObject({
       status: 'fail',
-      actual: { total: '1000', pairs: '1000', ids: '999' },
+      actual: '1 of 1 rows differ: row 1: total = 1000, pairs = 1000, ids = 999',
     });
   });
 
@@ -79,7 +98,24 @@ describe('assertions', () => {
   it('no-nulls: counts NULLs per field, and an empty string is not NULL', () => {
     const r = sqlResult([['a', 'text'], ['b', 'text']], [['', 'x'], ['y', null]]);
     expect(judge('sql', { type: 'no-nulls', fields: ['a'] }, r).status).toBe('pass');
-    expect(judge('sql', { type: 'no-nulls', fields: ['a', 'b'] }, r)).toMatchObject({ status: 'fail', actual: { a: 0, b: 1 } });
+    expect(judge('sql', { type: 'no-nulls', fields: ['a', 'b'] }, r)).toMatchObject({ status: 'fail', actual: { a: 0, b: '1 NULL (first at row 2)' } });
+  });
+
+  it('judges every row, not only those kept: a NULL at row 150 and a value out of bounds at row 180 of 200 fail, by row number', () => {
+    const rows: Cell[][] = Array.from({ length: 200 }, (_, i) => [String(i + 1), i + 1 === 150 ? null : 'a@example.com', i + 1 === 180 ? 9999 : 10]);
+    const result = { ...sqlResult([['id', 'bigint'], ['email', 'text'], ['score', 'integer']], rows.slice(0, 100)), rowCount: 200 };
+    const check = checkDefinitionSchema.parse({
+      id: 'c', section: '1', title: 't', kind: 'sql', sql: 'SELECT 1', maxRows: 100,
+      assertions: [{ type: 'no-nulls', fields: ['email'] }, { type: 'field-compare', field: 'score', op: 'lte', value: 100, rows: 'all' }],
+    });
+    // The folds see every row as it streams; the kept 100 alone would pass.
+    const streamed = foldRows(check, ['id', 'email', 'score'], rows);
+    const outcomes = evaluateAssertions({ check, result, measuredMs: 1, attestations: [], rowVerdicts: streamed });
+    expect(outcomes.map((o) => [o.status, o.actual])).toEqual([
+      ['fail', { email: '1 NULL (first at row 150)' }],
+      ['fail', '1 of 200 rows: row 180: score = 9999'],
+    ]);
+    expect(evaluateAssertions({ check, result, measuredMs: 1, attestations: [] }).map((o) => o.status)).toEqual(['pass', 'pass']);
   });
 
   it('ordered-within-groups: attempt_no increasing per (student, item)', () => {

@@ -18,6 +18,13 @@ describe('lossless values', () => {
     expect(normalizeCell('-Infinity', 701)).toBe('-Infinity');
   });
 
+  it('keeps float -0 as the tag "-0" (JSON would write the number as 0)', () => {
+    expect(normalizeCell('-0', 701)).toBe('-0');
+    expect(normalizeCell('-0', 700)).toBe('-0');
+    expect(normalizeCell('0', 701)).toBe(0);
+    expect(JSON.stringify([normalizeCell('-0', 701)])).toBe('["-0"]');
+  });
+
   it('keeps timestamp without time zone as the server text, and timestamptz as UTC ISO to the microsecond', () => {
     expect(normalizeCell('2025-11-01 09:00:00.123456', 1114)).toBe('2025-11-01 09:00:00.123456');
     expect(normalizeCell('2025-11-01 00:00:00.123456+00', 1184)).toBe('2025-11-01T00:00:00.123456Z');
