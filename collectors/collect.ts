@@ -55,6 +55,11 @@ export interface CollectOptions {
   /** Mark this deployment as the baseline for its environment. */
   markBaseline?: boolean;
   notes?: string | null;
+  /**
+   * Opt-in for this run to the checks marked `mutating` (a migration): who allowed it and how.
+   * Without it they are skipped, never run: asking for evidence never migrates a database.
+   */
+  allowMutating?: { by: string; via: string } | null;
   progress?: CollectProgress;
   /** Warnings for the user (stderr): a privileged collecting role, a URL to percent-encode… */
   warn?: (message: string) => void;
@@ -199,6 +204,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
       applicationName: APPLICATION_NAME,
       privileges: session.privileges,
     },
+    mutatingSteps: options.allowMutating ? { allowed: true, by: options.allowMutating.by, via: options.allowMutating.via } : { allowed: false, by: null, via: null },
     tool: { name: TOOL_NAME, version: TOOL_VERSION, gitCommit: await gitCommit(options.appDir), node: process.version },
     startedAt: started.toISOString(),
     baseline: options.baseline ?? null,
@@ -248,6 +254,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     commandEnv,
     redactor,
     attestations,
+    mutatingAllowed: Boolean(options.allowMutating),
   };
   const total = checklist.checks.length;
   for (const [index, check] of checklist.checks.entries()) {

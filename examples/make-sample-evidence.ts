@@ -55,11 +55,13 @@ function breakdown(label: string, result: CollectResult): void {
 try {
   for (const id of Object.values(SAMPLES)) await rm(`${evidence}${id}`, { recursive: true, force: true });
   const pr = { number: 73, title: 'attempt VIEW V1 스키마 잠금' };
+  // The throwaway server is the script's own: the migration step may run.
+  const allowMutating = { by: 'release-engineer (sample)', via: 'the sample-evidence script, on its own throwaway server' };
   const staging = resolveConnection({ databaseUrl: await prepare('seedtest_staging', 50_000) });
-  breakdown('staging', await collect({ checklist: attemptViewLock, environment: 'staging', deploymentId: SAMPLES.staging, pr, evidenceRoot: evidence, target: staging, appDir: app, attest: ['ci-green', 'pr-approved'], attestedBy: 'release-engineer (sample)' }));
-  breakdown('staging re-run', await collect({ checklist: attemptViewLock, environment: 'staging', deploymentId: SAMPLES.rerun, pr, evidenceRoot: evidence, target: staging, appDir: app, attest: ['ci-green', 'pr-approved', 'guide-reviewed'], attestedBy: 'release-engineer (sample)', notes: 'Re-run after the guide review: the migration was already applied, so the upgrade is a no-op.' }));
+  breakdown('staging', await collect({ checklist: attemptViewLock, environment: 'staging', deploymentId: SAMPLES.staging, pr, evidenceRoot: evidence, target: staging, appDir: app, allowMutating, attest: ['ci-green', 'pr-approved'], attestedBy: 'release-engineer (sample)' }));
+  breakdown('staging re-run', await collect({ checklist: attemptViewLock, environment: 'staging', deploymentId: SAMPLES.rerun, pr, evidenceRoot: evidence, target: staging, appDir: app, allowMutating, attest: ['ci-green', 'pr-approved', 'guide-reviewed'], attestedBy: 'release-engineer (sample)', notes: 'Re-run after the guide review: the migration was already applied, so the upgrade is a no-op.' }));
   const production = resolveConnection({ databaseUrl: await prepare('seedtest_production', 120_000) });
-  breakdown('production', await collect({ checklist: attemptViewLock, environment: 'production', deploymentId: SAMPLES.production, pr, evidenceRoot: evidence, target: production, appDir: app, attest: ['ci-green', 'pr-approved', 'guide-reviewed', 'backup-taken'], attestedBy: 'release-manager (sample)' }));
+  breakdown('production', await collect({ checklist: attemptViewLock, environment: 'production', deploymentId: SAMPLES.production, pr, evidenceRoot: evidence, target: production, appDir: app, allowMutating, attest: ['ci-green', 'pr-approved', 'guide-reviewed', 'backup-taken'], attestedBy: 'release-manager (sample)' }));
 } finally {
   await server.stop();
 }

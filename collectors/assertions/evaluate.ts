@@ -209,6 +209,19 @@ function judge(assertion: Assertion, input: EvaluationInput): Verdict {
       if (result.kind !== 'command') return mismatch(result.kind);
       const ran = result.parsed && result.parsed.kind !== 'pytest' && result.parsed.kind !== 'alembic-history' ? result.parsed.migrations : [];
       const match = ran.find((m) => m.to?.startsWith(assertion.revision));
+      const state = result.databaseState;
+      if (state) {
+        // The database is the first witness, the log the second (an env.py without logging prints nothing).
+        const at = (versions: string[] | null) => versions?.some((v) => v.startsWith(assertion.revision)) ?? false;
+        const moved = at(state.after) && !at(state.before);
+        const shown = (versions: string[] | null) => (versions === null ? '(no version table)' : versions.length === 0 ? '(empty)' : versions.join(', '));
+        return {
+          status: moved ? 'pass' : unmet(assertion),
+          expected: `the database moves to ${assertion.revision}`,
+          actual: `database: ${shown(state.before)} → ${shown(state.after)}; log: ${match ? `ran ${match.from ?? '<base>'} -> ${match.to}` : ran.length === 0 ? 'no migration reported' : ran.map((m) => `${m.from ?? '<base>'} -> ${m.to ?? '<base>'}`).join(', ')}`,
+          description: `migration ${assertion.revision} ran`,
+        };
+      }
       return {
         status: match ? 'pass' : unmet(assertion),
         expected: `Running … -> ${assertion.revision}`,

@@ -18,6 +18,8 @@ export interface CheckContext {
   /** Redacts every secret of this collection (in all its encodings) from output and messages. */
   redactor: Redactor;
   attestations: readonly Attested[];
+  /** The user opted in, for this run, to the checks marked `mutating`. */
+  mutatingAllowed: boolean;
 }
 
 export interface CheckRun {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { commandEnvNames, type CheckOf, type ParsedOutput } from '../../src/format/index.ts';
-import { parseOutput } from '../parsers/parse-output.ts';
+import { DATABASE_WITNESS, parseOutput } from '../parsers/parse-output.ts';
 import { JunitParseError } from '../parsers/pytest-junit.ts';
 import { StreamRedactor, type Redactor } from '../db/secrets.ts';
 import { runSupervised } from '../process/run-supervised.ts';
@@ -152,6 +152,8 @@ async function execute(
   run: CheckRun,
   junitFile: string | null,
 ): Promise<CheckRun> {
+  const witness = check.parser ? DATABASE_WITNESS[check.parser] : undefined;
+  const before = witness ? await readWitness(witness, ctx) : null;
   const stdout = new RedactedCappedOutput(check.maxOutputBytes, ctx.redactor);
   const stderr = new RedactedCappedOutput(check.maxOutputBytes, ctx.redactor);
   const result = await runSupervised(
@@ -195,6 +197,7 @@ async function execute(
     outputCapBytes: check.maxOutputBytes,
     redactions: out.redactions + err.redactions,
     parsed,
+    ...(witness ? { databaseState: { sql: witness, before, after: await readWitness(witness, ctx) } } : {}),
   };
   if (stdout.omitted + stderr.omitted > 0) {
     run.truncation = { rowsTotal: null, rowsKept: null, bytesOmitted: stdout.omitted + stderr.omitted };
@@ -205,6 +208,14 @@ async function execute(
     run.error = { kind: 'internal', message: parseProblem, code: null, hint: null, detail: null };
   }
   return run;
+}
+
+/** The witness query's first column, read-only; null when there is nothing to read (no version table yet). */
+async function readWitness(sql: string, ctx: CheckContext): Promise<string[] | null> {
+  const settings = { statementTimeoutMs: ctx.checklist.defaults.statementTimeoutMs, lockTimeoutMs: ctx.checklist.defaults.lockTimeoutMs };
+  return ctx.session
+    .readOnly(settings, async (tx) => (await tx.query(sql)).rows.map((row) => row[0] ?? ''))
+    .catch(() => null);
 }
 
 /** The first `cap` bytes of a text, never half a character. */

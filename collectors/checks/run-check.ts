@@ -40,6 +40,9 @@ export function paramsNeeded(check: CheckDefinition): string[] {
   return [];
 }
 
+export const MUTATING_NOT_ALLOWED =
+  'a mutating step (it may change the database) was not allowed for this run: pass --allow-mutating (or "allowMutating": true in deploy-evidence.config.json) to run it';
+
 const RANK: Record<'pass' | 'warn' | 'fail', number> = { pass: 0, warn: 1, fail: 2 };
 
 export function statusOf(check: CheckDefinition, run: Pick<CheckRun, 'error' | 'skipReason'>, outcomes: CheckSnapshot['assertions']): CheckStatus {
@@ -62,7 +65,9 @@ export async function runCheck(check: CheckDefinition, ctx: CheckContext, deploy
   const producer = (name: string) => ctx.checklist.checks.find((c) => c.kind === 'command' && name in c.captures)?.id;
   try {
     run =
-      unset.length > 0
+      check.kind === 'command' && check.mutating && !ctx.mutatingAllowed
+        ? { source: {}, session: null, result: null, error: null, skipReason: MUTATING_NOT_ALLOWED, truncation: null, measuredMs: 0 }
+        : unset.length > 0
         ? { source: {}, session: null, result: null, error: null, skipReason: producer(unset[0]!)
               ? `parameter ${unset[0]} not set: ${producer(unset[0]!)}, which reads it, did not produce it`
               : `parameter ${unset.join(', ')} not set (--param ${unset[0]}=…)`, truncation: null, measuredMs: 0 }

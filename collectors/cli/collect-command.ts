@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Deployment } from '../../src/format/index.ts';
-import { loadChecklist } from '../checklists/load-checklist.ts';
+import { builtInChecklists, loadChecklist } from '../checklists/load-checklist.ts';
+import { CONFIG_FILE, loadConfig } from './config-file.ts';
 import { collect } from '../collect.ts';
 import { environmentNamesDatabase, resolveConnection, unencodedUrlCharacters, type ConnectionTarget } from '../db/connection.ts';
 import { credentialWarnings } from '../checklists/credential-literals.ts';
@@ -11,10 +12,10 @@ import { jsonSummary, log, progressReporter, summary, type Streams } from './out
 
 export const collectExamples = `
 Examples:
-  $ deploy-evidence collect --checklist attempt-view-lock --env staging --pr 73 \\
-      --pr-title "attempt VIEW V1 스키마 잠금" --database-url postgres://user:secret@host/db
-  $ DATABASE_URL=postgres://… deploy-evidence collect --env production --pr 73 --attest ci-green --attest pr-approved
-  $ PGHOST=db.internal PGDATABASE=seedtest deploy-evidence collect --env staging --param sampleStudentId=… --json`;
+  $ deploy-evidence collect --checklist checklists/my-view.json --env staging --pr 42 \\
+      --database-url postgres://collector:secret@host/db
+  $ deploy-evidence collect --checklist checklists/my-view.json --env staging --allow-mutating   # run the migration step too
+  $ DATABASE_URL=postgres://… deploy-evidence collect --checklist attempt-view-lock --env production --pr 73 --attest ci-green --json`;
 
 export function collectList(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -44,13 +45,14 @@ export function exitCodeForDecision(decision: Deployment['decision']['status']):
 
 export function addCollectOptions(command: Command): Command {
   return command
-    .option('--checklist <id|file>', 'built-in checklist id, or a checklist file (.json, .ts, .js)', 'attempt-view-lock')
+    .option('--checklist <id|file>', 'the checklist to run (required): a built-in id, or a checklist file (.json, .ts, .js)')
     .option('--pr <number>', 'pull request number')
     .option('--pr-title <title>', 'pull request title')
     .option('--pr-url <url>', 'pull request URL')
     .option('--id <deployment-id>', 'deployment id (default <yyyy-mm-dd>-<env>-pr<n>, -2, -3… for re-runs)')
-    .option('--evidence-dir <dir>', 'evidence root', 'evidence')
+    .option('--evidence-dir <dir>', 'evidence root (default: evidence)')
     .option('--app-dir <dir>', 'application directory the command checks run in')
+    .option('--allow-mutating', 'let the checks marked mutating (a migration) run in this collection; without it they are skipped')
     .option('--param <name=value>', 'checklist parameter (repeatable)', collectList, [])
     .option('--attest <id>', 'attestation given (repeatable), e.g. ci-green, pr-approved', collectList, [])
     .option('--by <name>', 'who gives the attestations (default $USER)')
@@ -63,12 +65,15 @@ export function addCollectOptions(command: Command): Command {
 interface CollectFlags {
   checklist: string;
   env: string;
+  allowMutating?: boolean;
   pr?: string;
   prTitle?: string;
   prUrl?: string;
   id?: string;
   evidenceDir: string;
   appDir?: string;
+  /** How the opt-in to mutating checks was given, for the evidence. */
+  allowMutatingVia?: string;
   param: string[];
   attest: string[];
   by?: string;
@@ -98,6 +103,7 @@ export async function runCollection(flags: CollectFlags, target: ConnectionTarge
     baseline: flags.baseline ?? null,
     markBaseline: flags.markBaseline ?? false,
     notes: flags.notes ?? null,
+    allowMutating: flags.allowMutating ? { by: flags.by ?? streams.env.USER ?? 'unknown', via: flags.allowMutatingVia ?? '--allow-mutating' } : null,
     progress: progressReporter(streams),
     warn,
   });
@@ -113,7 +119,21 @@ export function collectCommand(streams: Streams, setExit: (code: number) => void
     .requiredOption('--env <environment>', 'environment, e.g. staging or production')
     .addOption(new Option('--database-url <url>', 'postgres:// URL (default: DATABASE_URL, then the PG* variables)'));
   addCollectOptions(command).addHelpText('after', collectExamples);
-  command.action(async (flags: CollectFlags) => {
+  command.option('--config <file>', `config file (default: ./${CONFIG_FILE} when present)`);
+  command.action(async (given: Omit<CollectFlags, 'checklist' | 'evidenceDir'> & { checklist?: string; evidenceDir?: string; config?: string }) => {
+    const config = await loadConfig(given.config);
+    const checklist = given.checklist ?? config.checklist;
+    if (!checklist) {
+      // Never a default: the built-in checklist migrates with `alembic upgrade head` (issue 9).
+      throw new UsageError(`--checklist is required: a built-in (${[...builtInChecklists.keys()].join(', ')}) or your checklist file (.json, .ts, .js)`);
+    }
+    const flags: CollectFlags = {
+      ...given,
+      checklist,
+      evidenceDir: given.evidenceDir ?? config.evidenceDir ?? 'evidence',
+      ...(given.appDir ?? config.appDir ? { appDir: given.appDir ?? config.appDir } : {}),
+      ...(given.allowMutating ? { allowMutating: true, allowMutatingVia: '--allow-mutating' } : config.allowMutating ? { allowMutating: true, allowMutatingVia: `allowMutating in ${config.file}` } : {}),
+    };
     if (!flags.databaseUrl && !environmentNamesDatabase(streams.env)) {
       throw new UsageError(
         'no database given: pass --database-url, set DATABASE_URL or the PG* variables (PGHOST, PGDATABASE…), or run `deploy-evidence demo` for the embedded database',
@@ -122,7 +142,7 @@ export function collectCommand(streams: Streams, setExit: (code: number) => void
     const target = resolveConnection({ databaseUrl: flags.databaseUrl, env: streams.env });
     const unencoded = unencodedUrlCharacters(flags.databaseUrl ?? streams.env.DATABASE_URL);
     if (unencoded) log(streams, `warning: ${unencoded}`);
-    log(streams, `collecting ${flags.checklist} against ${target.host}${target.port ? `:${target.port}` : ''}/${target.database}`);
+    log(streams, `collecting ${flags.checklist}${flags.allowMutating ? ' (mutating steps allowed)' : ''} against ${target.host}${target.port ? `:${target.port}` : ''}/${target.database}`);
     const { code } = await runCollection(flags, target, streams, { appDir: '.' });
     setExit(code);
   });

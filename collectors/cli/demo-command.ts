@@ -81,6 +81,9 @@ export function demoCommand(streams: Streams, setExit: (code: number) => void): 
             {
               checklist: 'attempt-view-lock',
               env: step.environment,
+              // The demo's database is its own and thrown away: the migration step may run.
+              allowMutating: true,
+              allowMutatingVia: 'the demo, on its own throwaway embedded database',
               pr: '73',
               prTitle: 'attempt VIEW V1 스키마 잠금',
               evidenceDir: flags.evidenceDir,

@@ -19,3 +19,11 @@ export function parseOutput(
       return output.junitXml === null ? null : parsePytestJunit(output.junitXml);
   }
 }
+
+/**
+ * For parsers of a migration tool: the read-only query whose answer, before and after the
+ * command, says which migration the database is at (issue 9: the log may be silent).
+ */
+export const DATABASE_WITNESS: Partial<Record<NonNullable<CheckOf<'command'>['parser']>, string>> = {
+  'alembic-upgrade': 'SELECT version_num FROM alembic_version ORDER BY version_num',
+};

@@ -56,6 +56,12 @@ export const deploymentSchema = z
         privileges: z.object({ superuser: z.boolean(), roles: z.array(z.string()) }).strict().optional(),
       })
       .strict(),
+    /**
+     * Whether checks marked `mutating` (the migration) were allowed to run in this collection,
+     * by whom and how (`--allow-mutating`, a config file, the demo). Without the opt-in they
+     * are skipped and the decision is INCOMPLETE (absent in evidence collected before the opt-in).
+     */
+    mutatingSteps: z.object({ allowed: z.boolean(), by: z.string().nullable(), via: z.string().nullable() }).strict().optional(),
     tool: z
       .object({ name: z.literal('deploy-evidence'), version: z.string(), gitCommit: z.string().nullable(), node: z.string() })
       .strict(),

@@ -204,6 +204,15 @@ const commandResultSchema = z
     redactions: z.number().int().nonnegative(),
     /** The tool's output read by the checklist's parser; null without one, or when nothing could be read. */
     parsed: parsedOutputSchema.nullable().default(null),
+    /**
+     * What the database itself says the command did, read-only before and after it (for a
+     * migration: the version table). A log can be silent (an env.py without logging); the
+     * database is the first witness, the log the second. `null` before/after: nothing to read.
+     */
+    databaseState: z
+      .object({ sql: z.string(), before: z.array(z.string()).nullable(), after: z.array(z.string()).nullable() })
+      .strict()
+      .optional(),
   })
   .strict();
 

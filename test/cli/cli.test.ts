@@ -14,14 +14,15 @@ const CANARY = 'Canary-Pw-7x9Q!';
 
 describe('usage errors exit 2 with the reason', () => {
   it.each([
-    [['collect', '--env', 'staging', '--id', 'Bad_Id', '--database-url', 'postgres://u@127.0.0.1:1/db'], /invalid deployment id "Bad_Id"/],
-    [['collect', '--env', 'staging', '--checklist', 'no-such-list', '--database-url', 'postgres://u@127.0.0.1:1/db'], /unknown checklist "no-such-list"/],
+    [['collect', '--env', 'staging', '--database-url', 'postgres://u@127.0.0.1:1/db'], /--checklist is required: a built-in \(attempt-view-lock\) or your checklist file/],
+    [['collect', '--env', 'staging', '--checklist', join(fixtures, 'lossless.json'), '--id', 'Bad_Id', '--database-url', 'postgres://u@127.0.0.1:1/db'], /invalid deployment id "Bad_Id"/],
+    [['collect', '--env', 'staging', '--checklist', 'no-such-list', '--database-url', 'postgres://u@127.0.0.1:1/db'], /unknown checklist "no-such-list": not a built-in \(attempt-view-lock\) and no such file/],
     [['collect', '--env', 'staging', '--no-such-option'], /unknown option '--no-such-option'/],
     [['collect', '--database-url', 'postgres://u@127.0.0.1:1/db'], /required option '--env <environment>' not specified/],
-    [['collect', '--env', 'staging'], /no database given: pass --database-url, set DATABASE_URL or the PG\* variables/],
-    [['collect', '--env', 'Staging!', '--database-url', 'postgres://u@127.0.0.1:1/db'], /invalid environment "Staging!"/],
-    [['collect', '--env', 'staging', '--pr', 'abc', '--database-url', 'postgres://u@127.0.0.1:1/db'], /--pr takes a pull request number/],
-    [['collect', '--env', 'staging', '--database-url', 'mysql://u:pw@h/db'], /must start with postgres:\/\//],
+    [['collect', '--env', 'staging', '--checklist', 'attempt-view-lock'], /no database given: pass --database-url, set DATABASE_URL or the PG\* variables/],
+    [['collect', '--env', 'Staging!', '--checklist', join(fixtures, 'lossless.json'), '--database-url', 'postgres://u@127.0.0.1:1/db'], /invalid environment "Staging!"/],
+    [['collect', '--env', 'staging', '--checklist', join(fixtures, 'lossless.json'), '--pr', 'abc', '--database-url', 'postgres://u@127.0.0.1:1/db'], /--pr takes a pull request number/],
+    [['collect', '--env', 'staging', '--checklist', 'attempt-view-lock', '--database-url', 'mysql://u:pw@h/db'], /must start with postgres:\/\//],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('%j', async (args, message) => {
     const run = await runCli(args);
@@ -40,7 +41,7 @@ describe('usage errors exit 2 with the reason', () => {
 describe('an unreachable database exits 3 with one line naming host and database', () => {
   it('nothing listening', async () => {
     const root = await tempEvidenceRoot();
-    const run = await runCli(['collect', '--env', 'staging', '--evidence-dir', root, '--database-url', `postgresql://app:${encodeURIComponent(CANARY)}@127.0.0.1:1/seedtest`]);
+    const run = await runCli(['collect', '--env', 'staging', '--checklist', join(fixtures, 'lossless.json'), '--evidence-dir', root, '--database-url', `postgresql://app:${encodeURIComponent(CANARY)}@127.0.0.1:1/seedtest`]);
     expect(run.exitCode).toBe(3);
     expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^deploy-evidence: cannot connect to 127\.0\.0\.1:1\/seedtest as app: .*ECONNREFUSED/);
     expect(run.stderr + run.stdout).not.toContain('Canary');
@@ -48,7 +49,7 @@ describe('an unreachable database exits 3 with one line naming host and database
   });
 
   it.skipIf(realServer() === null)('wrong password (a canary), from DATABASE_URL', async () => {
-    const run = await runCli(['collect', '--env', 'staging', '--evidence-dir', await tempEvidenceRoot()], { DATABASE_URL: serverUrl('postgres', 'postgres', CANARY) });
+    const run = await runCli(['collect', '--env', 'staging', '--checklist', join(fixtures, 'lossless.json'), '--evidence-dir', await tempEvidenceRoot()], { DATABASE_URL: serverUrl('postgres', 'postgres', CANARY) });
     expect(run.exitCode).toBe(3);
     const last = run.stderr.trim().split('\n').at(-1)!;
     expect(last).toMatch(/^deploy-evidence: cannot connect to 127\.0\.0\.1:\d+\/postgres as postgres: password authentication failed for user "postgres"$/);
@@ -72,7 +73,7 @@ describe.skipIf(realServer() === null)('a collection with a password', () => {
   it('writes evidence, a summary and progress that never contain the password', async () => {
     const root = await tempEvidenceRoot();
     const url = db.url.replace(/^postgresql:\/\/[^@]+@/, `postgresql://canary:${encodeURIComponent(CANARY)}@`);
-    const run = await runCli(['collect', '--env', 'staging', '--pr', '73', '--evidence-dir', root, '--app-dir', exampleApp, '--database-url', url]);
+    const run = await runCli(['collect', '--env', 'staging', '--checklist', 'attempt-view-lock', '--allow-mutating', '--pr', '73', '--evidence-dir', root, '--app-dir', exampleApp, '--database-url', url]);
     if (toolingProblem === null) {
       // The whole checklist ran, commands included; only the attestations are missing.
       expect(run.exitCode, run.stdout).toBe(0);

@@ -248,7 +248,7 @@ describe.skipIf(realServer() === null)('evidence that cannot be written', () => 
 
 describe('what the user hands in', () => {
   it.each(['javascript:alert(document.domain)', 'JaVaScRiPt:alert(1)', ' javascript:alert(1)', 'data:text/html,x', 'vbscript:msgbox(1)'])('refuses --pr-url %j with exit 2', async (url) => {
-    const run = await runCli(['collect', '--env', 'staging', '--pr-url', url, '--database-url', 'postgres://u@127.0.0.1:1/db']);
+    const run = await runCli(['collect', '--env', 'staging', '--checklist', 'attempt-view-lock', '--pr-url', url, '--database-url', 'postgres://u@127.0.0.1:1/db']);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/--pr-url must be an http:\/\/ or https:\/\/ address/);
   });

@@ -23,6 +23,7 @@ const ctx: CheckContext = {
   appDir: '/tmp',
   commandEnv: { DATABASE_URL: 'postgresql://app:Sup3r-Secret@db:5432/seed' },
   redactor: new Redactor(['Sup3r-Secret']),
+  mutatingAllowed: false,
   attestations: [],
 };
 

@@ -24,6 +24,7 @@ async function collectAgainst(db: TestDatabase, environment: string): Promise<Co
     evidenceRoot: await tempEvidenceRoot(),
     target: db.target,
     appDir: exampleApp,
+    allowMutating: { by: 'test', via: 'the test suite, on its own database' },
   });
 }
 

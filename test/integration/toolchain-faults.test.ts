@@ -14,7 +14,7 @@ const runnable = realServer() !== null && toolingProblem === null;
 async function collectWithApp(appDir: string, stage: 'base' | 'upgraded') {
   const db = await cloneRealDatabase(stage);
   try {
-    const result = await collect({ checklist: attemptViewLock, environment: 'staging', evidenceRoot: await tempEvidenceRoot(), target: db.target, appDir });
+    const result = await collect({ checklist: attemptViewLock, environment: 'staging', evidenceRoot: await tempEvidenceRoot(), target: db.target, appDir, allowMutating: { by: 'test', via: 'the test suite' } });
     return { result, db, byId: new Map(result.snapshots.map((s) => [s.id, s])) };
   } catch (error) {
     await db.drop();
