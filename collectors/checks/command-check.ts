@@ -5,6 +5,7 @@
  * whole tree (pytest's workers, a shell's children), and so does the collector's death.
  * Its output is redacted as it streams, before it is capped.
  */
+import { createHash } from 'node:crypto';
 import { access, constants, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -62,18 +63,25 @@ async function unmetRequirement(program: string, requires: CheckOf<'command'>['r
 
 /**
  * One output stream of a command: redacted as it arrives (before the cap, across chunk
- * boundaries), then capped to its first `cap` bytes; the rest is counted.
+ * boundaries), digested whole, and kept as a head and a tail within `cap` bytes (issue 9: a
+ * command printing 50 MB keeps both ends and the digest of everything, in bounded memory).
  */
 class RedactedCappedOutput {
   private readonly redacting: StreamRedactor;
-  private chunks: Buffer[] = [];
-  private kept = 0;
-  omitted = 0;
+  private readonly digest = createHash('sha256');
+  private readonly head: Buffer[] = [];
+  private headBytes = 0;
+  /** The last `tailCap` bytes seen (a few chunks at most). */
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  private total = 0;
+  private readonly tailCap: number;
   constructor(
     private readonly cap: number,
     redactor: Redactor,
   ) {
     this.redacting = new StreamRedactor(redactor);
+    this.tailCap = Math.floor(cap / 4);
   }
   push(chunk: Buffer): void {
     this.keep(this.redacting.push(chunk));
@@ -81,18 +89,39 @@ class RedactedCappedOutput {
   private keep(text: string): void {
     if (!text) return;
     const bytes = Buffer.from(text, 'utf8');
-    const room = this.cap - this.kept;
+    this.digest.update(bytes);
+    this.total += bytes.length;
+    const room = this.cap - this.headBytes;
     if (room > 0) {
       const part = bytes.length <= room ? bytes : bytes.subarray(0, room);
-      this.chunks.push(part);
-      this.kept += part.length;
+      this.head.push(part);
+      this.headBytes += part.length;
     }
-    this.omitted += Math.max(0, bytes.length - Math.max(0, room));
+    if (this.tailCap === 0) return;
+    this.tail.push(bytes);
+    this.tailBytes += bytes.length;
+    while (this.tail.length > 1 && this.tailBytes - this.tail[0]!.length >= this.tailCap) this.tailBytes -= this.tail.shift()!.length;
   }
-  /** Ends the stream: the kept text (a character cut by the cap is dropped) and the redactions counted. */
-  finish(): { text: string; redactions: number } {
+  /**
+   * Ends the stream. Within the cap everything is kept; beyond it, the first `cap - cap/4`
+   * bytes and the last `cap/4` (a character cut at either edge is dropped).
+   */
+  finish(): { text: string; tail: string | null; omitted: number; summary: { bytes: number; sha256: string }; redactions: number } {
     this.keep(this.redacting.end());
-    return { text: new TextDecoder('utf-8').decode(Buffer.concat(this.chunks)).replace(/\uFFFD$/, ''), redactions: this.redacting.count };
+    const decode = (bytes: Buffer) => new TextDecoder('utf-8').decode(bytes);
+    const head = Buffer.concat(this.head);
+    const summary = { bytes: this.total, sha256: this.digest.digest('hex') };
+    if (this.total <= this.cap) return { text: decode(head), tail: null, omitted: 0, summary, redactions: this.redacting.count };
+    const tailBytes = Buffer.concat(this.tail);
+    const tail = tailBytes.subarray(tailBytes.length - this.tailCap);
+    const kept = head.subarray(0, this.cap - this.tailCap);
+    return {
+      text: decode(kept).replace(/\uFFFD$/, ''),
+      tail: this.tailCap > 0 ? decode(tail).replace(/^\uFFFD/, '') : null,
+      omitted: this.total - kept.length - (this.tailCap > 0 ? tail.length : 0),
+      summary,
+      redactions: this.redacting.count,
+    };
   }
 }
 
@@ -197,10 +226,14 @@ async function execute(
     outputCapBytes: check.maxOutputBytes,
     redactions: out.redactions + err.redactions,
     parsed,
+    streams: {
+      stdout: { ...out.summary, tail: out.tail },
+      stderr: { ...err.summary, tail: err.tail },
+    },
     ...(witness ? { databaseState: { sql: witness, before, after: await readWitness(witness, ctx) } } : {}),
   };
-  if (stdout.omitted + stderr.omitted > 0) {
-    run.truncation = { rowsTotal: null, rowsKept: null, bytesOmitted: stdout.omitted + stderr.omitted };
+  if (out.omitted + err.omitted > 0) {
+    run.truncation = { rowsTotal: null, rowsKept: null, bytesOmitted: out.omitted + err.omitted };
   }
   if (result.timedOut) {
     run.error = { kind: 'timeout', message: `killed after its ${check.timeoutMs} ms timeout; the output so far is kept`, code: null, hint: null, detail: null };

@@ -205,6 +205,18 @@ const commandResultSchema = z
     /** The tool's output read by the checklist's parser; null without one, or when nothing could be read. */
     parsed: parsedOutputSchema.nullable().default(null),
     /**
+     * Each whole stream, after redaction: its size and sha256, and — when it exceeded the cap —
+     * its last bytes (`stdout`/`stderr` then hold the first bytes; the middle is counted in
+     * `truncation.bytesOmitted`). Absent in evidence collected before the tail was kept.
+     */
+    streams: z
+      .object({
+        stdout: z.object({ bytes: z.number().int().nonnegative(), sha256: z.string(), tail: z.string().nullable() }).strict(),
+        stderr: z.object({ bytes: z.number().int().nonnegative(), sha256: z.string(), tail: z.string().nullable() }).strict(),
+      })
+      .strict()
+      .optional(),
+    /**
      * What the database itself says the command did, read-only before and after it (for a
      * migration: the version table). A log can be silent (an env.py without logging); the
      * database is the first witness, the log the second. `null` before/after: nothing to read.

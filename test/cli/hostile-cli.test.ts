@@ -93,8 +93,8 @@ const leakyChecklist = {
       env: ['DATABASE_URL'],
       timeoutMs: 60_000,
     },
-    // 1000 bytes, then the URL: a cap of 1027 bytes falls inside the password.
-    { id: 'cap-cuts-url', kind: 'command', section: '1', title: 'The cap falls inside a printed URL', argv: ['python3', '-c', "import os, sys\nsys.stdout.write('x' * 1000 + os.environ['DATABASE_URL'])"], env: ['DATABASE_URL'], maxOutputBytes: 1027 },
+    // 1000 bytes, the URL, 1000 more: a cap of 1368 bytes keeps a head of 1026 (the cut falls inside the password) and a tail of 342.
+    { id: 'cap-cuts-url', kind: 'command', section: '1', title: 'The cap falls inside a printed URL', argv: ['python3', '-c', "import os, sys\nsys.stdout.write('x' * 1000 + os.environ['DATABASE_URL'] + 'y' * 1000)"], env: ['DATABASE_URL'], maxOutputBytes: 1368 },
     { id: 'param-in-argv', kind: 'command', section: '1', title: 'A secret parameter in argv', argv: ['echo', '--key={{apiKey}}'] },
     { id: 'who', kind: 'sql', section: '1', title: 'Who collects', sql: 'SELECT current_user AS who' },
   ],

@@ -3,6 +3,7 @@
  * is killed at its timeout with the output so far, output is capped and redacted, and only
  * allow-listed environment variables reach the command.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { attemptViewLock } from '../../collectors/checklists/attempt-view-lock.ts';
 import type { CheckContext } from '../../collectors/checks/check-context.ts';
@@ -63,10 +64,14 @@ describe('command checks', () => {
     expect(snapshot).toMatchObject({ status: 'error', error: { kind: 'timeout' }, result: { timedOut: true, stdout: 'started\n', signal: 'SIGTERM' } });
   });
 
-  it('caps the output and records how much was left out', async () => {
-    const run = await runCommandCheck(command({ argv: ['sh', '-c', "head -c 100000 /dev/zero | tr '\\0' a"], maxOutputBytes: 1000 }), ctx);
-    expect(run.result?.kind === 'command' && run.result.stdout).toBe('a'.repeat(1000));
-    expect(run.truncation).toEqual({ rowsTotal: null, rowsKept: null, bytesOmitted: 99_000 });
+  it('caps the output to a head and a tail, digests the whole stream, and records how much was left out', async () => {
+    const run = await runCommandCheck(command({ argv: ['sh', '-c', "printf HEAD; head -c 100000 /dev/zero | tr '\\0' a; printf TAIL"], maxOutputBytes: 1000 }), ctx);
+    const result = run.result?.kind === 'command' ? run.result : null;
+    const whole = `HEAD${'a'.repeat(100_000)}TAIL`;
+    expect(result?.stdout).toBe(whole.slice(0, 750));
+    expect(result?.streams?.stdout).toEqual({ bytes: whole.length, sha256: createHash('sha256').update(whole).digest('hex'), tail: whole.slice(-250) });
+    expect(result?.streams?.stderr).toEqual({ bytes: 0, sha256: createHash('sha256').digest('hex'), tail: null });
+    expect(run.truncation).toEqual({ rowsTotal: null, rowsKept: null, bytesOmitted: whole.length - 1000 });
   });
 
   it('passes only allow-listed variables, and redacts secrets from what the command prints', async () => {

@@ -143,8 +143,8 @@ function resultView(snapshot: CheckSnapshot, tableLimit: number): ResultView | n
         kind: 'command',
         exitCode: result.exitCode === null ? (result.signal ? `killed by ${result.signal}` : 'none') : String(result.exitCode),
         timedOut: result.timedOut,
-        stdout: result.stdout,
-        stderr: result.stderr,
+        stdout: withTail(result.stdout, result.streams?.stdout),
+        stderr: withTail(result.stderr, result.streams?.stderr),
         redactions: result.redactions,
         cap: formatBytes(result.outputCapBytes),
         parsed: parsedView(result.parsed),
@@ -259,4 +259,11 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
         : null,
     raw: raw ? { href: routes.rawFile(deployment.id, `checks/${entry.id}.json`), sha256: raw.sha256, bytes: formatBytes(raw.bytes) } : null,
   };
+}
+
+/** A capped stream as shown: its head, a line saying what was left out of the middle, its tail. */
+function withTail(head: string, stream: { bytes: number; sha256: string; tail: string | null } | undefined): string {
+  if (!stream || stream.tail === null) return head;
+  const omitted = stream.bytes - Buffer.byteLength(head) - Buffer.byteLength(stream.tail);
+  return `${head}\n… ${formatBytes(omitted)} left out here (the whole stream: ${formatBytes(stream.bytes)}, sha256 ${stream.sha256}) …\n${stream.tail}`;
 }
