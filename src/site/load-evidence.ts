@@ -60,9 +60,9 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
         continue;
       }
       result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files });
-      for (const snapshot of dir.snapshots.values()) {
-        const file = dir.files.find((f) => f.path === `checks/${snapshot.id}.json`)!;
-        result.checks.push({ id: `${id}/${snapshot.id}`, deploymentId: id, snapshot, file });
+      for (const full of dir.snapshots.values()) {
+        const file = dir.files.find((f) => f.path === `checks/${full.id}.json`)!;
+        result.checks.push({ id: `${id}/${full.id}`, deploymentId: id, snapshot: boundedRows(full), file });
       }
     }
   } catch (error) {
@@ -75,4 +75,17 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
     throw error;
   }
   return result;
+}
+
+/**
+ * Pages show at most this many rows of a result; the raw file (published byte for byte, with
+ * its sha256) has the rest. A checklist may keep a million rows in the evidence (issue 9):
+ * the site's data store and every page stay bounded whatever it kept.
+ */
+export const SITE_MAX_ROWS = 1_000;
+
+function boundedRows(snapshot: CheckSnapshot): CheckSnapshot {
+  const result = snapshot.result;
+  if (result?.kind !== 'sql' || result.rows.length <= SITE_MAX_ROWS) return snapshot;
+  return { ...snapshot, result: { ...result, rows: result.rows.slice(0, SITE_MAX_ROWS) } };
 }

@@ -50,7 +50,7 @@ describe('result tables', () => {
     const result = { kind: 'sql' as const, columns: [{ name: 'n', type: 'integer', typeOid: 23 }], rows: Array.from({ length: 120 }, (_, i) => [i]), rowCount: 300, reads: [{ durationMs: 1, rowsSha256: 'x' }] };
     const model = tableModel(result, { rowsTotal: 300, rowsKept: 120, bytesOmitted: 0 }, 20);
     expect(model.rows).toHaveLength(20);
-    expect(model.note).toBe('The query returned 300 rows; the evidence keeps the first 120. Showing 20 of the 120 rows kept.');
+    expect(model.note).toBe('The query returned 300 rows; the evidence keeps the first 120. Showing 20 of the 120 rows kept; the raw evidence file has them all.');
     expect(model.columns[0]).toEqual({ name: 'n', type: 'integer', numeric: true });
   });
 });

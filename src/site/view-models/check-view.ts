@@ -127,6 +127,9 @@ function problemOf(snapshot: CheckSnapshot): string | null {
   return unmet.map((a) => `${a.description} — expected ${showJson(a.expected)}, got ${showJson(a.actual)}`).join('; ');
 }
 
+/** Rows a check's own page shows (the report shows fewer); the raw file has the rest. */
+export const CHECK_PAGE_ROWS = 500;
+
 function resultView(snapshot: CheckSnapshot, tableLimit: number): ResultView | null {
   const result = snapshot.result;
   if (!result) return null;
@@ -191,7 +194,7 @@ export interface CheckViewInput {
   tableLimit?: number;
 }
 
-export function checkView({ deployment, definition, entry, snapshot, raw, tableLimit = Number.POSITIVE_INFINITY }: CheckViewInput): CheckView {
+export function checkView({ deployment, definition, entry, snapshot, raw, tableLimit = CHECK_PAGE_ROWS }: CheckViewInput): CheckView {
   const base = {
     id: entry.id,
     href: routes.check(deployment.id, entry.id),

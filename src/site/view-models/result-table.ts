@@ -33,8 +33,10 @@ export function tableModel(result: ResultOf<'sql'>, truncation: CheckSnapshot['t
   if (truncation?.rowsTotal != null && truncation.rowsKept != null) {
     notes.push(`The query returned ${truncation.rowsTotal.toLocaleString('en-US')} rows; the evidence keeps the first ${truncation.rowsKept.toLocaleString('en-US')}.`);
   }
-  if (shown.length < result.rows.length) {
-    notes.push(`Showing ${shown.length.toLocaleString('en-US')} of the ${result.rows.length.toLocaleString('en-US')} rows kept.`);
+  // The rows the evidence file keeps (the site's loader may hold fewer: SITE_MAX_ROWS).
+  const kept = truncation?.rowsKept ?? result.rowCount;
+  if (shown.length < kept) {
+    notes.push(`Showing ${shown.length.toLocaleString('en-US')} of the ${kept.toLocaleString('en-US')} rows kept; the raw evidence file has them all.`);
   }
   return {
     columns: result.columns.map((c) => ({ name: c.name, type: c.type, numeric: NUMERIC_TYPES.test(c.type) })),

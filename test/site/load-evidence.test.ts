@@ -1,0 +1,36 @@
+/**
+ * The site's loader stays bounded whatever a checklist kept (issue 9): a check file of 5,000
+ * rows reaches pages as at most SITE_MAX_ROWS, its own page shows CHECK_PAGE_ROWS and says the
+ * raw file has the rest.
+ */
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadEvidence, SITE_MAX_ROWS } from '../../src/site/load-evidence.ts';
+import { CHECK_PAGE_ROWS, checkView } from '../../src/site/view-models/check-view.ts';
+
+const FIXTURE = new URL('../fixtures/site-evidence/', import.meta.url).pathname;
+
+describe('loading a large result for the site', () => {
+  it('keeps at most SITE_MAX_ROWS rows in the data store, and the check page says how many the file keeps', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'big-result-'));
+    await cp(join(FIXTURE, '_schemas'), join(root, '_schemas'), { recursive: true });
+    await cp(join(FIXTURE, 'production-pr73-approved'), join(root, 'production-pr73-approved'), { recursive: true });
+    const file = join(root, 'production-pr73-approved', 'checks', 'long-result.json');
+    const snapshot = JSON.parse(await readFile(file, 'utf8'));
+    const row = snapshot.result.rows[0];
+    snapshot.result.rows = Array.from({ length: 5_000 }, () => row);
+    snapshot.result.rowCount = 6_000;
+    snapshot.truncation = { rowsTotal: 6_000, rowsKept: 5_000, bytesOmitted: 0 };
+    await writeFile(file, JSON.stringify(snapshot, null, 2));
+
+    const loaded = await loadEvidence(root);
+    const check = loaded.checks.find((c) => c.id === 'production-pr73-approved/long-result')!;
+    expect(check.snapshot.result?.kind === 'sql' && check.snapshot.result.rows.length).toBe(SITE_MAX_ROWS);
+    const deployment = loaded.deployments[0]!.deployment;
+    const view = checkView({ deployment, definition: deployment.checklist.definition.checks.find((c) => c.id === 'long-result'), entry: deployment.checks.find((c) => c.id === 'long-result')!, snapshot: check.snapshot, raw: check.file });
+    expect(view.result?.kind === 'sql' && view.result.table.rows.length).toBe(CHECK_PAGE_ROWS);
+    expect(view.result?.kind === 'sql' && view.result.table.note).toBe('The query returned 6,000 rows; the evidence keeps the first 5,000. Showing 500 of the 5,000 rows kept; the raw evidence file has them all.');
+  });
+});
