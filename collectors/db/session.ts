@@ -28,7 +28,7 @@ export interface RawResult {
 }
 
 /** Rows fetched per round trip when a result is streamed: bounded memory, few round trips. */
-const STREAM_BATCH_ROWS = 2_000;
+const STREAM_BATCH_ROWS = 500;
 
 /** Could not connect at all: the CLI exits 3 with this one-line message. */
 export class DatabaseUnreachableError extends Error {}
