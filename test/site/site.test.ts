@@ -264,12 +264,16 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
     }
     // Each table holds what the evidence says: the count of row-count, the total time of each deployment.
     const counts = await open('/checks/row-count/');
+    // Two checklists have a row-count check: one chart and table each, never one line.
+    expect(await counts.page.locator('table.chart-data').count()).toBe(2);
     for (const [id, value] of await counts.page.$$eval('table.chart-data tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-deployment'), tr.querySelector('td[data-value]')?.getAttribute('data-value')]))) {
       const snapshot = JSON.parse(await readFile(join(FIXTURE, id!, 'checks', 'row-count.json'), 'utf8').catch(() => 'null')) as { result?: { rows?: unknown[][] } } | null;
       expect(value, id!).toBe(snapshot?.result?.rows?.[0]?.[0] === undefined ? '' : String(snapshot.result.rows[0]![0]));
     }
     await counts.page.context().close();
     const trends = await open('/trends/');
+    // The total-time table shows each deployment's decision: BLOCKED is never "Pass".
+    expect(await trends.page.locator('table[data-chart-table="trend-total-duration"] tr[data-deployment="staging-pr74-blocked"] [data-decision="BLOCKED"]').count()).toBe(1);
     for (const [id, value] of await trends.page.$$eval('table[data-chart-table="trend-total-duration"] tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-deployment'), tr.querySelector('td[data-value]')?.getAttribute('data-value')]))) {
       const deployment = JSON.parse(await readFile(join(FIXTURE, id!, 'deployment.json'), 'utf8')) as Deployment;
       expect(value, id!).toBe(String(deployment.timeline.find((t) => t.id === 'total')!.durationMs));

@@ -170,13 +170,21 @@ describe('history and trends', () => {
     expect(metricOf(full.snapshots.get('row-count')!)).toEqual({ name: 'total_attempts', value: 500 });
     expect(metricOf(full.snapshots.get('smoke-tests')!).name).toBe('duration (ms)');
 
+    // row-count is a check of two checklists here: never one line (issue 9).
     const history = checkHistoryModel('row-count', entries);
-    expect(history.points.map((p) => p.startedAt)).toEqual([...history.points.map((p) => p.startedAt)].sort());
-    expect(history.chart.series.map((s) => s.label)).toEqual(['production', 'staging']);
-    // One x per deployment; each environment's line has a value only at its own deployments.
-    for (const s of history.chart.series) expect(s.points).toHaveLength(history.points.length);
+    expect(history.groups.map((g) => [g.checklist, g.points.map((p) => p.deploymentId)])).toEqual([
+      ['approved-example', ['production-pr73-approved']],
+      ['attempt-view-lock', ['staging-pr73-full', 'staging-pr75-interrupted', 'staging-pr76-smoke-failing'].sort((a, b) => (entries.find((e) => e.deployment.id === a)!.deployment.startedAt < entries.find((e) => e.deployment.id === b)!.deployment.startedAt ? -1 : 1))],
+    ]);
+    const view = history.groups[1]!;
+    expect(view.points.map((p) => p.startedAt)).toEqual([...view.points.map((p) => p.startedAt)].sort());
+    expect(view.chart.series.map((s) => s.label)).toEqual(['staging']);
+    for (const s of view.chart.series) expect(s.points).toHaveLength(view.points.length);
     const trends = trendsModel(entries);
     expect(trends.environments).toEqual(['production', 'staging']);
-    expect(trends.charts.map((c) => c.chart.id)).toEqual(expect.arrayContaining(['trend-perf-baseline', 'trend-row-count', 'trend-total-duration']));
+    expect(trends.charts.map((c) => c.chart.id)).toEqual(expect.arrayContaining(['trend-attempt-view-lock--perf-baseline', 'trend-attempt-view-lock--row-count', 'trend-approved-example--row-count', 'trend-total-duration']));
+    // The total-time table shows each deployment's decision, not a check status.
+    const totals = trends.charts.find((c) => c.chart.id === 'trend-total-duration')!.points;
+    expect(totals.find((p) => p.deploymentId === 'staging-pr74-blocked')).toMatchObject({ status: null, decision: 'BLOCKED' });
   });
 });

@@ -32,7 +32,9 @@ export interface HistoryPoint {
   environment: string;
   startedAt: string;
   started: string;
-  status: AnyStatus;
+  /** The check's status at this deployment; null on rows that show the deployment's decision instead. */
+  status: AnyStatus | null;
+  decision?: Deployment['decision']['status'];
   value: number | null;
 }
 
@@ -82,8 +84,13 @@ function chart(id: string, title: string, yLabel: string, points: HistoryPoint[]
   };
 }
 
-export interface CheckHistoryModel {
-  id: string;
+/**
+ * One check of one checklist across deployments. Checks are matched by checklist id *and*
+ * check id (issue 9): two checklists that both have a `sample-rows` check measure different
+ * things and are never charted on one line.
+ */
+export interface CheckHistoryGroup {
+  checklist: string;
   title: string;
   section: string;
   metric: string;
@@ -91,20 +98,25 @@ export interface CheckHistoryModel {
   chart: ChartModel;
 }
 
+export interface CheckHistoryModel {
+  id: string;
+  groups: CheckHistoryGroup[];
+}
+
 export function checkHistoryModel(checkId: string, entries: readonly Entry[]): CheckHistoryModel {
-  const points: HistoryPoint[] = [];
-  let metric = 'duration (ms)';
-  let title = checkId;
-  let section = '';
+  const groups = new Map<string, Omit<CheckHistoryGroup, 'chart'>>();
   for (const e of [...entries].sort(byTime)) {
     const entry = e.deployment.checks.find((c) => c.id === checkId);
     if (!entry) continue;
-    title = entry.title;
-    section = entry.section;
+    const checklist = e.deployment.checklist.id;
+    let group = groups.get(checklist);
+    if (!group) groups.set(checklist, (group = { checklist, title: entry.title, section: entry.section, metric: 'duration (ms)', points: [] }));
+    group.title = entry.title;
+    group.section = entry.section;
     const snapshot = e.snapshots.get(checkId);
     const m = snapshot ? metricOf(snapshot) : null;
-    if (m) metric = m.name;
-    points.push({
+    if (m) group.metric = m.name;
+    group.points.push({
       deploymentId: e.deployment.id,
       href: routes.deployment(e.deployment.id),
       checkHref: routes.check(e.deployment.id, checkId),
@@ -115,7 +127,12 @@ export function checkHistoryModel(checkId: string, entries: readonly Entry[]): C
       value: m?.value ?? null,
     });
   }
-  return { id: checkId, title, section, metric, points, chart: chart(`check-${checkId}`, `${checkId}: ${metric} by deployment`, metric, points) };
+  return {
+    id: checkId,
+    groups: [...groups.values()]
+      .sort((a, b) => (a.checklist < b.checklist ? -1 : 1))
+      .map((g) => ({ ...g, chart: chart(`check-${g.checklist}--${checkId}`, `${checkId} (checklist ${g.checklist}): ${g.metric} by deployment`, g.metric, g.points) })),
+  };
 }
 
 export interface TrendsModel {
@@ -137,8 +154,9 @@ export function trendsModel(entries: readonly Entry[]): TrendsModel {
       }),
     );
   for (const { id } of [...measured('explain'), ...measured('count')]) {
-    const history = checkHistoryModel(id, sorted);
-    charts.push({ chart: { ...history.chart, id: `trend-${id}` }, points: history.points, checkHref: routes.checkHistory(id) });
+    for (const group of checkHistoryModel(id, sorted).groups) {
+      charts.push({ chart: { ...group.chart, id: `trend-${group.checklist}--${id}` }, points: group.points, checkHref: routes.checkHistory(id) });
+    }
   }
   const totals: HistoryPoint[] = sorted.map((e) => ({
     deploymentId: e.deployment.id,
@@ -147,7 +165,9 @@ export function trendsModel(entries: readonly Entry[]): TrendsModel {
     environment: e.deployment.environment,
     startedAt: e.deployment.startedAt,
     started: formatUtc(e.deployment.startedAt),
-    status: e.deployment.collection === 'complete' ? 'pass' : 'missing',
+    // The deployment's decision, never a check status: a BLOCKED deployment is not "Pass".
+    status: null,
+    decision: e.deployment.decision.status,
     value: e.deployment.timeline.find((t) => t.id === 'total')?.durationMs ?? null,
   }));
   charts.push({ chart: chart('trend-total-duration', 'Total deployment time (ms) by deployment', 'total deployment time (ms)', totals), points: totals, checkHref: null });
