@@ -23,13 +23,20 @@ function side(d: Deployment) {
 }
 
 export function compareDeployments(base: DeploymentSide, current: DeploymentSide): DeploymentComparison {
+  const a = base.deployment.checklist;
+  const b = current.deployment.checklist;
+  // Checks are matched by checklist id and check id: two checklists' `sample-rows` are different checks.
+  const sameChecklist = a.id === b.id;
   const ids = [
     ...current.deployment.checks.map((c) => c.id),
-    ...base.deployment.checks.map((c) => c.id).filter((id) => !current.deployment.checks.some((c) => c.id === id)),
+    ...base.deployment.checks.map((c) => c.id).filter((id) => !sameChecklist || !current.deployment.checks.some((c) => c.id === id)),
   ];
-  const checks = ids.map((id): CheckComparison => {
-    const [a, b] = [base.snapshots.get(id), current.snapshots.get(id)];
-    if (a || b) return compareCheck(a, b);
+  const definitions = new Map(b.definition.checks.map((c) => [c.id, c]));
+  const checks = ids.map((id, i): CheckComparison => {
+    const fromBaseOnly = i >= current.deployment.checks.length;
+    const [x, y] = sameChecklist ? [base.snapshots.get(id), current.snapshots.get(id)] : fromBaseOnly ? [base.snapshots.get(id), undefined] : [undefined, current.snapshots.get(id)];
+    const definition = definitions.get(id);
+    if (x || y) return compareCheck(x, y, definition?.kind === 'sql' && definition.key ? { key: definition.key } : {});
     // Listed by a checklist but collected on neither side: nothing to compare.
     const entry = current.deployment.checks.find((c) => c.id === id) ?? base.deployment.checks.find((c) => c.id === id)!;
     return { id, title: entry.title, section: entry.section, kind: entry.kind, label: 'same', base: null, current: null, differences: [], timings: [] };
@@ -38,14 +45,18 @@ export function compareDeployments(base: DeploymentSide, current: DeploymentSide
   for (const c of checks) counts[c.label] += 1;
   const regressions = checks.flatMap((c) => [
     ...(c.label === 'regressed' ? [`${c.id}: ${c.differences.filter((d) => d.worse || d.kind === 'status').map((d) => d.text).join('; ') || 'regressed'}`] : []),
+    // A check the base had that the current deployment lacks is evidence lost, not a pass (issue 9).
+    ...(c.label === 'removed' ? [`${c.id}: in ${base.deployment.id} but missing from ${current.deployment.id}`] : []),
     ...c.timings.filter((t) => t.exceedsLimit && c.label !== 'regressed').map((t) => `${c.id}: ${t.metric} time ×${t.ratio} exceeds its ×${t.maxRatio} limit`),
   ]);
-  const a = base.deployment.checklist;
-  const b = current.deployment.checklist;
   return {
     base: side(base.deployment),
     current: side(current.deployment),
-    checklistNote: a.id !== b.id || a.version !== b.version ? `collected with different checklists: ${a.id} ${a.version} and ${b.id} ${b.version}` : null,
+    checklistNote: !sameChecklist
+      ? `different checklists: ${a.id} ${a.version} and ${b.id} ${b.version} — their checks are not compared, even where the ids match`
+      : a.version !== b.version
+        ? `collected with different versions of checklist ${a.id}: ${a.version} and ${b.version}`
+        : null,
     checks,
     counts,
     regressions,

@@ -46,6 +46,8 @@ export const sqlCheckSchema = z
     sqlParam: paramNameSchema.optional(),
     /** Rows kept in the evidence; the total is always recorded. */
     maxRows: z.number().int().positive().default(100),
+    /** Columns that identify a row, for comparing results across deployments row by row; without it rows are compared by position. */
+    key: z.array(z.string().min(1)).min(1).optional(),
     /** Read the same query this many times (for `same-on-reread`). */
     reads: z.number().int().min(1).max(10).default(1),
   })

@@ -1,9 +1,10 @@
 /** Comparison is a pure function with labelled results: every label, every kind, missing checks, other checklists. */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compareCheck } from '../../src/compare/compare-checks.ts';
 import { compareDeployments } from '../../src/compare/compare-deployments.ts';
 import { comparisonPairs, comparisonTargets } from '../../src/compare/history.ts';
-import type { CheckResult, CheckSnapshot, CheckStatus, Deployment, ParsedOutput } from '../../src/format/index.ts';
+import type { CheckResult, CheckSnapshot, CheckStatus, Deployment, ParsedOutput, ResultOf } from '../../src/format/index.ts';
 import { schemaFiles } from '../../src/format/index.ts';
 
 function snap(id: string, kind: CheckSnapshot['kind'], status: CheckStatus, result: CheckResult | null, assertions: CheckSnapshot['assertions'] = []): CheckSnapshot {
@@ -35,7 +36,7 @@ const sql = (columns: [string, string][], rows: (string | number | null)[][]): C
   columns: columns.map(([name, type]) => ({ name, type, typeOid: 0 })),
   rows,
   rowCount: rows.length,
-  reads: [{ durationMs: 1, rowsSha256: 'x' }],
+  reads: [{ durationMs: 1, rowsSha256: createHash('sha256').update(JSON.stringify(rows)).digest('hex') }],
 });
 const columns = (cols: [string, string, boolean][]): CheckResult => ({
   kind: 'columns',
@@ -100,7 +101,10 @@ describe('labels', () => {
 describe('per kind', () => {
   it('sql: row count delta, absolute and %, for multi-row results; values exact beyond 2^53', () => {
     const rows = (n: number) => snap('s', 'sql', 'pass', sql([['id', 'bigint']], Array.from({ length: n }, (_, i) => [String(i)])));
-    expect(compareCheck(rows(10), rows(15)).differences).toEqual([{ kind: 'row-count', text: 'rows: 10 → 15 (+5, +50.0%)', worse: false }]);
+    expect(compareCheck(rows(10), rows(15)).differences).toEqual([
+      { kind: 'row-count', text: 'rows: 10 → 15 (+5, +50.0%)', worse: false },
+      { kind: 'rows-added', text: '5 rows added (by position): row 11; row 12; row 13; and 2 more', worse: false },
+    ]);
     const big = (v: string) => snap('s', 'sql', 'pass', sql([['n', 'bigint']], [[v]]));
     expect(compareCheck(big('9007199254740992'), big('9007199254740993')).differences[0]?.text).toBe('n: 9007199254740992 → 9007199254740993 (+1, +0.0%)');
   });
@@ -149,6 +153,40 @@ describe('per kind', () => {
     expect(compareCheck(snap('e', 'command', 'fail', command(null, 1)), snap('e', 'command', 'fail', command(null, 2))).differences[0]).toMatchObject({ kind: 'exit-code', text: 'exit code: 1 → 2' });
   });
 
+  it('sql: rows compared by position when every value changed, not labelled same because the count is', () => {
+    const cols: [string, string][] = [['id', 'bigint'], ['score', 'integer']];
+    const a = snap('s', 'sql', 'pass', sql(cols, [['1', 10], ['2', 20], ['3', 30]]));
+    const b = snap('s', 'sql', 'pass', sql(cols, [['1', 11], ['2', 21], ['3', 31]]));
+    expect(compareCheck(a, b)).toMatchObject({
+      label: 'changed',
+      differences: [{ kind: 'rows-changed', text: '3 rows changed (by position): row 1: score 10 → 11; row 2: score 20 → 21; row 3: score 30 → 31' }],
+    });
+    expect(compareCheck(a, a)).toMatchObject({ label: 'same', differences: [] });
+  });
+
+  it('sql: rows compared by key — added, removed and changed, naming the first few', () => {
+    const cols: [string, string][] = [['id', 'bigint'], ['name', 'text']];
+    const a = snap('s', 'sql', 'pass', sql(cols, [['1', 'a'], ['2', 'b'], ['3', 'c'], ['4', 'd'], ['5', 'e'], ['6', 'f']]));
+    const b = snap('s', 'sql', 'pass', sql(cols, [['2', 'B'], ['1', 'a'], ['3', 'c'], ['7', 'g'], ['4', 'D'], ['5', 'E'], ['6', 'F']]));
+    expect(compareCheck(a, b, { key: ['id'] }).differences.map((d) => d.text)).toEqual([
+      'rows: 6 → 7 (+1, +16.7%)',
+      '1 row added (by key id): id=7',
+      '4 rows changed (by key id): id=2: name b → B; id=4: name d → D; id=5: name e → E; and 1 more',
+    ]);
+    const c = snap('s', 'sql', 'pass', sql(cols, [['2', 'b'], ['3', 'c']]));
+    expect(compareCheck(a, c, { key: ['id'] }).differences.map((d) => d.text)).toEqual(['rows: 6 → 2 (-4, -66.7%)', '4 rows removed (by key id): id=1; id=4; id=5; and 1 more']);
+  });
+
+  it('sql: says when the results differ beyond the kept rows (the digest of every row)', () => {
+    const cols: [string, string][] = [['id', 'bigint']];
+    const kept = [['1'], ['2']];
+    const a = snap('s', 'sql', 'pass', { ...(sql(cols, kept) as ResultOf<'sql'>), rowCount: 500, reads: [{ durationMs: 1, rowsSha256: 'digest-of-all-500-a' }] });
+    const b = snap('s', 'sql', 'pass', { ...(sql(cols, kept) as ResultOf<'sql'>), rowCount: 500, reads: [{ durationMs: 1, rowsSha256: 'digest-of-all-500-b' }] });
+    expect(compareCheck(a, b)).toMatchObject({ label: 'changed', differences: [{ text: 'the kept rows are identical, but the results differ beyond them (their digests differ)' }] });
+    const same = snap('s', 'sql', 'pass', { ...(sql(cols, kept) as ResultOf<'sql'>), rowCount: 500, reads: [{ durationMs: 1, rowsSha256: 'digest-of-all-500-a' }] });
+    expect(compareCheck(a, same)).toMatchObject({ label: 'same', differences: [] });
+  });
+
   it('dependents: a new dependent is worse', () => {
     const deps = (names: string[]): CheckResult => ({ kind: 'dependents', relation: { schema: 'public', name: 'attempt', exists: true }, dependents: names.map((name) => ({ type: 'view', schema: 'public', name, dependencyType: 'n' })) });
     expect(compareCheck(snap('d', 'dependents', 'fail', deps([])), snap('d', 'dependents', 'fail', deps(['kpi'])))).toMatchObject({ label: 'regressed', differences: [{ text: 'dependents: none → view public.kpi' }] });
@@ -161,7 +199,7 @@ function deployment(id: string, env: string, startedAt: string, checks: string[]
     environment: env,
     startedAt,
     checks: checks.map((c) => ({ id: c, section: '1', title: c, kind: 'sql', required: true, status: 'pass' })),
-    checklist: { id: 'list', version: '1.0.0', definition: {} as Deployment['checklist']['definition'] },
+    checklist: { id: 'list', version: '1.0.0', definition: { checks: [] } as unknown as Deployment['checklist']['definition'] },
     decision: { status: 'APPROVED', reasons: [] },
     baseline: null,
     markedBaseline: false,
@@ -171,13 +209,35 @@ function deployment(id: string, env: string, startedAt: string, checks: string[]
 
 describe('deployments', () => {
   it('compares in the current checklist order, with checks missing on either side, and notes other checklist versions', () => {
-    const base = { deployment: deployment('a', 'staging', '2026-11-01T00:00:00Z', ['x', 'y', 'old'], { checklist: { id: 'list', version: '0.9.0', definition: {} as never } }), snapshots: new Map([['x', snap('x', 'sql', 'pass', null)], ['y', snap('y', 'sql', 'pass', null)], ['old', snap('old', 'sql', 'pass', null)]]) };
+    const base = { deployment: deployment('a', 'staging', '2026-11-01T00:00:00Z', ['x', 'y', 'old'], { checklist: { id: 'list', version: '0.9.0', definition: { checks: [] } as never } }), snapshots: new Map([['x', snap('x', 'sql', 'pass', null)], ['y', snap('y', 'sql', 'pass', null)], ['old', snap('old', 'sql', 'pass', null)]]) };
     const current = { deployment: deployment('b', 'staging', '2026-11-02T00:00:00Z', ['y', 'x', 'added', 'never']), snapshots: new Map([['x', snap('x', 'sql', 'fail', null)], ['y', snap('y', 'sql', 'pass', null)], ['added', snap('added', 'sql', 'pass', null)]]) };
     const result = compareDeployments(base, current);
     expect(result.checks.map((c) => [c.id, c.label])).toEqual([['y', 'same'], ['x', 'regressed'], ['added', 'new'], ['never', 'same'], ['old', 'removed']]);
     expect(result.counts).toEqual({ new: 1, removed: 1, regressed: 1, fixed: 0, changed: 0, same: 2 });
-    expect(result.regressions).toEqual(['x: status: pass → fail']);
-    expect(result.checklistNote).toBe('collected with different checklists: list 0.9.0 and list 1.0.0');
+    expect(result.regressions).toEqual(['x: status: pass → fail', 'old: in a but missing from b']);
+    expect(result.checklistNote).toBe('collected with different versions of checklist list: 0.9.0 and 1.0.0');
+  });
+
+  it('never compares the checks of two different checklists, even where the ids match, and says so up front', () => {
+    const base = { deployment: deployment('a', 'staging', '2026-11-01T00:00:00Z', ['sample-rows'], { checklist: { id: 'invoices', version: '1.0.0', definition: { checks: [] } as never } }), snapshots: new Map([['sample-rows', snap('sample-rows', 'sql', 'pass', sql([['n', 'integer']], [[1], [2]]))]]) };
+    const current = { deployment: deployment('b', 'staging', '2026-11-02T00:00:00Z', ['sample-rows']), snapshots: new Map([['sample-rows', snap('sample-rows', 'sql', 'pass', sql([['n', 'integer']], [[7], [8]]))]]) };
+    const result = compareDeployments(base, current);
+    expect(result.checklistNote).toBe('different checklists: invoices 1.0.0 and list 1.0.0 — their checks are not compared, even where the ids match');
+    expect(result.checks.map((c) => [c.id, c.label, c.differences.length])).toEqual([['sample-rows', 'new', 0], ['sample-rows', 'removed', 0]]);
+    expect(result.regressions).toEqual(['sample-rows: in a but missing from b']);
+  });
+
+  it('fails the gate when a check the base had is missing from the current deployment', () => {
+    const base = { deployment: deployment('a', 'staging', '2026-11-01T00:00:00Z', ['x', 'y']), snapshots: new Map([['x', snap('x', 'sql', 'pass', null)], ['y', snap('y', 'sql', 'pass', null)]]) };
+    const current = { deployment: deployment('b', 'staging', '2026-11-02T00:00:00Z', []), snapshots: new Map() };
+    expect(compareDeployments(base, current).regressions).toEqual(['x: in a but missing from b', 'y: in a but missing from b']);
+  });
+
+  it('uses the key columns the current checklist names for a sql check', () => {
+    const key = { checks: [{ id: 'rows', kind: 'sql', key: ['id'] }] } as never;
+    const base = { deployment: deployment('a', 'staging', '2026-11-01T00:00:00Z', ['rows']), snapshots: new Map([['rows', snap('rows', 'sql', 'pass', sql([['id', 'bigint'], ['v', 'text']], [['1', 'a'], ['2', 'b']]))]]) };
+    const current = { deployment: deployment('b', 'staging', '2026-11-02T00:00:00Z', ['rows'], { checklist: { id: 'list', version: '1.0.0', definition: key } }), snapshots: new Map([['rows', snap('rows', 'sql', 'pass', sql([['id', 'bigint'], ['v', 'text']], [['2', 'b'], ['1', 'a']]))]]) };
+    expect(compareDeployments(base, current).checks[0]).toMatchObject({ label: 'same', differences: [] });
   });
 
   it('picks the previous deployment in the same environment, the baseline and the same PR elsewhere, at most three pairs each', () => {
