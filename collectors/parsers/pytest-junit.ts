@@ -20,6 +20,8 @@ const parser = new XMLParser({
   textNodeName: '#text',
   parseAttributeValue: false,
   parseTagValue: false,
+  // Character references (`&#10;` in a failure message) decoded once, like the named ones (issue 9).
+  htmlEntities: true,
   // A report with one suite or one case must read the same as one with many.
   isArray: (name) => name === 'testsuite' || name === 'testcase',
 });

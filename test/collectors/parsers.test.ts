@@ -94,6 +94,12 @@ describe('pytest JUnit XML', () => {
     expect(parsePytestJunit('<testsuites><testsuite name="pytest" tests="0"/></testsuites>').summary.tests).toBe(0);
   });
 
+  it('decodes character references once: a failure message keeps its newline, an escaped entity stays escaped', () => {
+    const xml = '<testsuites><testsuite name="pytest"><testcase classname="tests.t" name="test_x" time="0.1"><failure message="assert 1 == 2&#10;where 1 = f() &amp;lt;x&amp;gt;">line1&#10;line2</failure></testcase></testsuite></testsuites>';
+    const [test] = parsePytestJunit(xml).tests;
+    expect(test).toMatchObject({ outcome: 'failed', message: 'assert 1 == 2\nwhere 1 = f() &lt;x&gt;', details: 'line1\nline2' });
+  });
+
   it('refuses a report that is not XML, by name', () => {
     expect(() => parsePytestJunit('<testsuites><testsuite')).toThrow(JunitParseError);
   });

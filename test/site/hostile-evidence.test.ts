@@ -27,6 +27,8 @@ const HOSTILE_URLS: Record<string, string> = {
   'url-vbscript': 'vbscript:msgbox(1)',
 };
 const GOOD_URL = 'https://git.example.com/org/repo/pull/74';
+/** Displays as "invoice-exe.png" if the override is obeyed. */
+const BIDI_TITLE = 'invoice-\u202Egnp.exe\u200B\u0007';
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -34,7 +36,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /** A copy of a fixture deployment under another id (every file that names the id rewritten). */
-async function copyDeployment(root: string, id: string, prUrl: string | null): Promise<void> {
+async function copyDeployment(root: string, id: string, prUrl: string | null, prTitle?: string): Promise<void> {
   await cp(join(FIXTURE, SOURCE_ID), join(root, id), { recursive: true });
   for (const file of await filesUnder(join(root, id))) {
     const text = await readFile(file, 'utf8');
@@ -42,6 +44,7 @@ async function copyDeployment(root: string, id: string, prUrl: string | null): P
     if (file.endsWith('deployment.json')) {
       const json = JSON.parse(rewritten) as { pr: { number: number | null; url: string | null } };
       json.pr.url = prUrl;
+      if (prTitle !== undefined) (json.pr as { title?: string }).title = prTitle;
       json.pr.number ??= 74;
       await writeFile(file, `${JSON.stringify(json, null, 2)}\n`);
     } else {
@@ -56,7 +59,7 @@ let build: SiteBuild;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'hostile-evidence-'));
   await cp(join(FIXTURE, '_schemas'), join(root, '_schemas'), { recursive: true });
-  await copyDeployment(root, 'good-url', GOOD_URL);
+  await copyDeployment(root, 'good-url', GOOD_URL, BIDI_TITLE);
   for (const [id, url] of Object.entries(HOSTILE_URLS)) await copyDeployment(root, id, url);
   // The links and strays a pull request can commit.
   await symlink('/etc/passwd', join(root, 'passwd'));
@@ -119,6 +122,16 @@ describe('a build over hostile evidence', () => {
     }
     const good = await readFile(join(build.outDir, 'deployments', 'good-url', 'index.html'), 'utf8');
     expect(good).toContain(`href="${GOOD_URL}"`);
+  });
+
+  it('shows bidi overrides, zero-width and control characters as visible markers on every page', async () => {
+    const html = await readFile(join(build.outDir, 'deployments', 'good-url', 'index.html'), 'utf8');
+    expect(html).toContain('invoice-⟨U+202E⟩gnp.exe⟨U+200B⟩⟨U+0007⟩');
+    for (const file of (await filesUnder(build.outDir)).filter((f) => f.endsWith('.html'))) {
+      expect(/[\u202A-\u202E\u2066-\u2069\u200B]/.test(await readFile(file, 'utf8')), file).toBe(false);
+    }
+    // The raw evidence keeps the bytes as they are.
+    expect(await readFile(join(build.outDir, 'evidence', 'good-url', 'deployment.json'), 'utf8')).toContain('gnp.exe'.padStart(8, '\u202E'));
   });
 
   it('fails a strict build, naming the paths', async () => {
