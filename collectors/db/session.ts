@@ -215,11 +215,12 @@ export class DatabaseSession {
           if (rows.length > 0 || fields.length > 0) onBatch(fields, rows);
           if (rows.length < STREAM_BATCH_ROWS) break;
         }
+        await cursor.close();
         return fields;
       } catch (error) {
+        // No close() here: after an error the portal is gone with the transaction, and on a lost
+        // connection close() would wait for an answer that never comes.
         throw toQueryError(error, secrets);
-      } finally {
-        await cursor.close().catch(() => {});
       }
     };
     const tx: ReadOnlyTransaction = {
