@@ -136,11 +136,16 @@ function initialParameters(checklist: Checklist, given: Record<string, string>):
  * Reads a parameter with its `resolveSql` when the first check that needs it is about to run:
  * after the upgrade, so a query on the new view finds it (read-only, like every check).
  */
-async function resolveByQuery(checklist: Checklist, name: string, session: DatabaseSession): Promise<string | null> {
+async function resolveByQuery(checklist: Checklist, name: string, session: DatabaseSession, warn?: (message: string) => void): Promise<string | null> {
   const sql = checklist.parameters.find((p) => p.name === name)?.resolveSql;
   if (!sql) return null;
-  // Guarded like a sql check: a parameter's query is checklist text too.
-  if (!(await assertSingleSelect(sql, `the query of parameter ${name}`).then(() => true, () => false))) return null;
+  // Guarded like a sql check: a parameter's query is checklist text too. Refused, the parameter
+  // stays unset (the checks that need it are skipped), and the user is told why.
+  const refused = await assertSingleSelect(sql, `the query of parameter ${name}`).then(() => null, (error: Error) => error.message);
+  if (refused) {
+    warn?.(`parameter ${name}: its resolveSql was ${refused}`);
+    return null;
+  }
   return session
     .readOnly({ statementTimeoutMs: checklist.defaults.statementTimeoutMs, lockTimeoutMs: checklist.defaults.lockTimeoutMs }, async (tx) => (await tx.query(sql)).rows[0]?.[0] ?? null)
     .catch(() => null);
@@ -261,7 +266,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     options.progress?.checkStarted(check, index, total);
     for (const name of paramsNeeded(check)) {
       if (params.get(name) != null || queried.has(name)) continue;
-      const value = await resolveByQuery(checklist, name, session);
+      const value = await resolveByQuery(checklist, name, session, options.warn);
       if (value !== null) {
         params.set(name, value);
         queried.add(name);

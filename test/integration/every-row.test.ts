@@ -87,3 +87,27 @@ describe.each(engines)('on $name', ({ open, available }) => {
     expect(s.result?.kind === 'sql' && s.result.rows[0]).toEqual(['12345678901234567890.5', '1234567890123456789012345678901234567890', '-0']);
   });
 });
+
+describe('a parameter query that is not a single SELECT', () => {
+  it('is not sent: the parameter stays unset, the checks that need it are skipped, and the user is told why', async () => {
+    const db = await embeddedDatabase();
+    try {
+      const warnings: string[] = [];
+      const list = defineChecklist({
+        id: 'refused-parameter',
+        version: '1.0.0',
+        title: 'x',
+        parameters: [{ name: 'victim', description: 'read by a query that writes', resolveSql: 'DELETE FROM items RETURNING id' }],
+        sections: [{ number: '1', title: 'x' }],
+        checks: [{ id: 'uses-it', kind: 'sql', section: '1', title: 'x', sql: 'SELECT $1::text AS v', params: ['victim'] }],
+      });
+      const before = (await db.admin('SELECT count(*)::int AS n FROM items')).rows[0]?.n;
+      const result = await collect({ checklist: list, environment: 'staging', evidenceRoot: await tempEvidenceRoot(), target: db.target, appDir: '.', warn: (m) => warnings.push(m) });
+      expect(result.snapshots[0]).toMatchObject({ status: 'skipped', skipReason: 'parameter victim not set (--param victim=…)' });
+      expect(warnings).toContain('parameter victim: its resolveSql was not sent: the query of parameter victim runs only a SELECT, this is DeleteStmt');
+      expect((await db.admin('SELECT count(*)::int AS n FROM items')).rows[0]?.n).toBe(before);
+    } finally {
+      await db.drop();
+    }
+  });
+});

@@ -114,11 +114,10 @@ describe('a build over hostile evidence', () => {
   });
 
   it('renders a non-http pull request URL as text, never as a link', async () => {
-    for (const [id, url] of Object.entries(HOSTILE_URLS)) {
+    for (const id of Object.keys(HOSTILE_URLS)) {
       const html = await readFile(join(build.outDir, 'deployments', id, 'index.html'), 'utf8');
       expect(html, id).not.toMatch(/<a\b[^>]*href="\s*(javascript|data|vbscript)/i);
       expect(html, id).toContain('not a web address, not linked');
-      expect(url.length).toBeGreaterThan(0);
     }
     const good = await readFile(join(build.outDir, 'deployments', 'good-url', 'index.html'), 'utf8');
     expect(good).toContain(`href="${GOOD_URL}"`);
