@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSite } from '../collectors/cli/site.ts';
+import { buildSite } from '../src/cli/astro-site.ts';
 import { EvidenceWriter, ensureJsonSchemas } from '../collectors/evidence/evidence-writer.ts';
 import { readDeploymentDir } from '../src/format/read-deployment-dir.ts';
 import type { CheckSnapshot, Deployment } from '../src/format/index.ts';

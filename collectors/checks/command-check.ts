@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { commandEnvNames, type CheckOf, type ParsedOutput } from '../../src/format/index.ts';
-import { DATABASE_WITNESS, parseOutput } from '../parsers/parse-output.ts';
-import { JunitParseError } from '../parsers/pytest-junit.ts';
+import { DATABASE_WITNESS, parseOutput } from '../../src/core/parsers/parse-output.ts';
+import { JunitParseError } from '../../src/core/parsers/pytest-junit.ts';
 import { StreamRedactor, type Redactor } from '../db/secrets.ts';
-import { runSupervised } from '../process/run-supervised.ts';
+import { runSupervised } from '../process/child-process.ts';
 import { commandEnvValue, type CheckContext, type CheckRun } from './check-context.ts';
 import { round } from './sql-check.ts';
 

@@ -1,7 +1,7 @@
 /** `explain`: EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of one SELECT, read-only, N runs, medians. */
 import type { CheckOf, JsonValue } from '../../src/format/index.ts';
 import { errorFrom, paramValues, shownParams, sessionRecord, sessionSettingsFor, type CheckContext, type CheckRun } from './check-context.ts';
-import { median, readPlan } from './explain-plan.ts';
+import { median, readPlan } from '../../src/core/parsers/explain-plan.ts';
 import { assertSingleSelect, RefusedStatementError } from './single-select.ts';
 import { round } from './sql-check.ts';
 

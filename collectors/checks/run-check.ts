@@ -10,7 +10,7 @@ import {
   type CheckSnapshot,
   type CheckStatus,
 } from '../../src/format/index.ts';
-import { evaluateAssertions, unjudgedAssertions } from '../assertions/evaluate.ts';
+import { evaluateAssertions, unjudgedAssertions } from '../../src/core/assertions/evaluate.ts';
 import { errorFrom, type CheckContext, type CheckRun } from './check-context.ts';
 import { runColumnsCheck } from './columns-check.ts';
 import { runCommandCheck } from './command-check.ts';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Cell, CheckOf } from '../../src/format/index.ts';
 import { normalizeCell } from '../db/lossless-values.ts';
 import type { RawField } from '../db/session.ts';
-import { createRowFolds, type RowFold } from '../assertions/row-folds.ts';
+import { createRowFolds, type RowFold } from '../../src/core/assertions/row-folds.ts';
 import { assertSingleSelect, RefusedStatementError } from './single-select.ts';
 import { errorFrom, paramValues, shownParams, sessionRecord, sessionSettingsFor, type CheckContext, type CheckRun } from './check-context.ts';
 

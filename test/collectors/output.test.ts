@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colorsFor, statusWord } from '../../collectors/cli/output.ts';
+import { colorsFor, statusWord } from '../../src/cli/output.ts';
 
 describe('terminal output', () => {
   it('colours only a terminal, and never with NO_COLOR or TERM=dumb', () => {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { resolveConnection, type ConnectionTarget } from '../../collectors/db/connection.ts';
 import { startEmbeddedDatabase } from '../../collectors/db/embedded.ts';
-import { pythonToolingProblem } from '../../collectors/python-tooling.ts';
+import { pythonToolingProblem } from '../../collectors/process/python-tooling.ts';
 import { SEED_ANCHOR, SEED_ATTEMPTS, TEMPLATES } from './global-setup.ts';
 import { adminQuery } from './seed-database.ts';
 

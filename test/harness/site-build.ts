@@ -2,7 +2,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSite as build, SiteBuildError } from '../../collectors/cli/site.ts';
+import { buildSite as build, SiteBuildError } from '../../src/cli/astro-site.ts';
 
 export interface SiteBuild {
   exitCode: number;

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
 import { buildSite, type SiteBuild } from '../harness/site-build.ts';
-import { comparisonPairs } from '../../src/compare/history.ts';
+import { comparisonPairs } from '../../src/core/compare/comparison-targets.ts';
 import type { Deployment } from '../../src/format/index.ts';
 import { serveStatic, type StaticServer } from '../harness/static-server.ts';
 

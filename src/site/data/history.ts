@@ -1,6 +1,6 @@
 /** Deployments with their snapshots, for comparisons, per-check history and trends. */
 import type { CheckSnapshot, Deployment } from '../../format/index.ts';
-import { comparisonTargets, type ComparisonTargets } from '../../compare/history.ts';
+import { comparisonTargets, type ComparisonTargets } from '../../core/compare/comparison-targets.ts';
 import { allDeployments, snapshotsByDeployment } from './evidence.ts';
 
 export interface Entry {

@@ -1,6 +1,6 @@
 /** A comparison page: per check a label, the statuses on both sides, and what differs. */
-import type { CheckComparison, ComparisonLabel } from '../../compare/compare-checks.ts';
-import type { DeploymentComparison } from '../../compare/compare-deployments.ts';
+import type { CheckComparison, ComparisonLabel } from '../../core/compare/compare-checks.ts';
+import type { DeploymentComparison } from '../../core/compare/compare-deployments.ts';
 import { formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 

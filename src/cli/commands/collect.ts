@@ -1,0 +1,150 @@
+/** `deploy-evidence collect`: run a checklist against a database and write its evidence. */
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { Deployment } from '../../format/index.ts';
+import { builtInChecklists, loadChecklist } from '../../../collectors/checklists/load-checklist.ts';
+import { CONFIG_FILE, loadConfig } from '../config-file.ts';
+import { collect } from '../../../collectors/collect.ts';
+import { environmentNamesDatabase, resolveConnection, unencodedUrlCharacters, type ConnectionTarget } from '../../../collectors/db/connection.ts';
+import { credentialWarnings } from '../../../collectors/checklists/credential-literals.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { jsonSummary, log, progressReporter, summary, type Streams } from '../output.ts';
+
+export const collectExamples = `
+Examples:
+  $ deploy-evidence collect --checklist checklists/my-view.json --env staging --pr 42 \\
+      --database-url postgres://collector:secret@host/db
+  $ deploy-evidence collect --checklist checklists/my-view.json --env staging --allow-mutating   # run the migration step too
+  $ DATABASE_URL=postgres://… deploy-evidence collect --checklist attempt-view-lock --env production --pr 73 --attest ci-green --json`;
+
+export function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function parseParams(pairs: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param takes name=value, got "${pair}"`);
+    params[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return params;
+}
+
+export function parsePrNumber(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value.replace(/^#/, ''));
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--pr takes a pull request number, got "${value}"`);
+  return n;
+}
+
+/** Shared by collect and demo: the code 0 or 1 a decision maps to. */
+export function exitCodeForDecision(decision: Deployment['decision']['status']): number {
+  return decision === 'APPROVED' || decision === 'APPROVED WITH NOTES' ? EXIT.ok : EXIT.failed;
+}
+
+export function addCollectOptions(command: Command): Command {
+  return command
+    .option('--checklist <id|file>', 'the checklist to run (required): a built-in id, or a checklist file (.json, .ts, .js)')
+    .option('--pr <number>', 'pull request number')
+    .option('--pr-title <title>', 'pull request title')
+    .option('--pr-url <url>', 'pull request URL')
+    .option('--id <deployment-id>', 'deployment id (default <yyyy-mm-dd>-<env>-pr<n>, -2, -3… for re-runs)')
+    .option('--evidence-dir <dir>', 'evidence root (default: evidence)')
+    .option('--app-dir <dir>', 'application directory the command checks run in')
+    .option('--allow-mutating', 'let the checks marked mutating (a migration) run in this collection; without it they are skipped')
+    .option('--param <name=value>', 'checklist parameter (repeatable)', collectList, [])
+    .option('--attest <id>', 'attestation given (repeatable), e.g. ci-green, pr-approved', collectList, [])
+    .option('--by <name>', 'who gives the attestations (default $USER)')
+    .option('--baseline <deployment-id>', 'deployment to compare against (default: the newest one marked as baseline in this environment)')
+    .option('--mark-baseline', 'mark this deployment as the baseline for its environment')
+    .option('--notes <markdown>', 'notes for the report')
+    .option('--json', 'print one JSON document instead of the summary table');
+}
+
+interface CollectFlags {
+  checklist: string;
+  env: string;
+  allowMutating?: boolean;
+  pr?: string;
+  prTitle?: string;
+  prUrl?: string;
+  id?: string;
+  evidenceDir: string;
+  appDir?: string;
+  /** How the opt-in to mutating checks was given, for the evidence. */
+  allowMutatingVia?: string;
+  param: string[];
+  attest: string[];
+  by?: string;
+  baseline?: string;
+  markBaseline?: boolean;
+  notes?: string;
+  json?: boolean;
+  databaseUrl?: string;
+}
+
+/** Runs a collection (and, unless `print` is false, prints its result); returns the exit code. */
+export async function runCollection(flags: CollectFlags, target: ConnectionTarget, streams: Streams, defaults: { appDir: string; print?: boolean }): Promise<{ code: number; dir: string; deployment: Deployment }> {
+  const checklist = await loadChecklist(flags.checklist);
+  const warn = (message: string) => log(streams, `warning: ${message}`);
+  for (const message of credentialWarnings(checklist)) warn(message);
+  const result = await collect({
+    checklist,
+    environment: flags.env,
+    pr: { number: parsePrNumber(flags.pr), title: flags.prTitle ?? null, url: flags.prUrl ?? null },
+    ...(flags.id !== undefined ? { deploymentId: flags.id } : {}),
+    evidenceRoot: resolve(flags.evidenceDir),
+    target,
+    appDir: resolve(flags.appDir ?? defaults.appDir),
+    params: parseParams(flags.param),
+    attest: flags.attest,
+    ...(flags.by !== undefined ? { attestedBy: flags.by } : {}),
+    baseline: flags.baseline ?? null,
+    markBaseline: flags.markBaseline ?? false,
+    notes: flags.notes ?? null,
+    allowMutating: flags.allowMutating ? { by: flags.by ?? streams.env.USER ?? 'unknown', via: flags.allowMutatingVia ?? '--allow-mutating' } : null,
+    progress: progressReporter(streams),
+    warn,
+  });
+  if (defaults.print !== false) {
+    streams.stdout.write(flags.json ? jsonSummary(result.deployment, result.dir) : summary(result.deployment, result.snapshots, result.dir, streams));
+  }
+  return { code: exitCodeForDecision(result.deployment.decision.status), dir: result.dir, deployment: result.deployment };
+}
+
+export function collectCommand(streams: Streams, setExit: (code: number) => void): Command {
+  const command = new Command('collect')
+    .description('run a checklist against a database and write the evidence under evidence/<deployment-id>/')
+    .requiredOption('--env <environment>', 'environment, e.g. staging or production')
+    .addOption(new Option('--database-url <url>', 'postgres:// URL (default: DATABASE_URL, then the PG* variables)'));
+  addCollectOptions(command).addHelpText('after', collectExamples);
+  command.option('--config <file>', `config file (default: ./${CONFIG_FILE} when present)`);
+  command.action(async (given: Omit<CollectFlags, 'checklist' | 'evidenceDir'> & { checklist?: string; evidenceDir?: string; config?: string }) => {
+    const config = await loadConfig(given.config);
+    const checklist = given.checklist ?? config.checklist;
+    if (!checklist) {
+      // Never a default: the built-in checklist migrates with `alembic upgrade head` (issue 9).
+      throw new UsageError(`--checklist is required: a built-in (${[...builtInChecklists.keys()].join(', ')}) or your checklist file (.json, .ts, .js)`);
+    }
+    const flags: CollectFlags = {
+      ...given,
+      checklist,
+      evidenceDir: given.evidenceDir ?? config.evidenceDir ?? 'evidence',
+      ...(given.appDir ?? config.appDir ? { appDir: given.appDir ?? config.appDir } : {}),
+      ...(given.allowMutating ? { allowMutating: true, allowMutatingVia: '--allow-mutating' } : config.allowMutating ? { allowMutating: true, allowMutatingVia: `allowMutating in ${config.file}` } : {}),
+    };
+    if (!flags.databaseUrl && !environmentNamesDatabase(streams.env)) {
+      throw new UsageError(
+        'no database given: pass --database-url, set DATABASE_URL or the PG* variables (PGHOST, PGDATABASE…), or run `deploy-evidence demo` for the embedded database',
+      );
+    }
+    const target = resolveConnection({ databaseUrl: flags.databaseUrl, env: streams.env });
+    const unencoded = unencodedUrlCharacters(flags.databaseUrl ?? streams.env.DATABASE_URL);
+    if (unencoded) log(streams, `warning: ${unencoded}`);
+    log(streams, `collecting ${flags.checklist}${flags.allowMutating ? ' (mutating steps allowed)' : ''} against ${target.host}${target.port ? `:${target.port}` : ''}/${target.database}`);
+    const { code } = await runCollection(flags, target, streams, { appDir: '.' });
+    setExit(code);
+  });
+  return command;
+}

@@ -1,0 +1,34 @@
+/**
+ * Exit codes (DESIGN.md, CLI): 0 all pass; 1 checks failed or blocked; 2 usage or
+ * configuration; 3 database or tool unreachable; 4 the evidence could not be written.
+ */
+import { ChecklistError } from '../../collectors/checklists/define-checklist.ts';
+import { CollectConfigError } from '../../collectors/collect.ts';
+import { ConnectionConfigError } from '../../collectors/db/connection.ts';
+import { DatabaseUnreachableError } from '../../collectors/db/session.ts';
+import { DeploymentIdError } from '../../collectors/evidence/deployment-id.ts';
+import { EvidenceWriteError } from '../../collectors/evidence/evidence-write-error.ts';
+import { EvidenceFormatError } from '../format/index.ts';
+import { UnsafeEvidenceFileError } from '../format/evidence-tree.ts';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, environment: 4 } as const;
+
+/** A usage problem found by a command itself (a missing option, a bad value). */
+export class UsageError extends Error {}
+
+export function exitCodeFor(error: unknown): number | null {
+  if (error instanceof DatabaseUnreachableError) return EXIT.unreachable;
+  if (error instanceof EvidenceWriteError) return EXIT.environment;
+  if (
+    error instanceof UsageError ||
+    error instanceof CollectConfigError ||
+    error instanceof ChecklistError ||
+    error instanceof DeploymentIdError ||
+    error instanceof ConnectionConfigError ||
+    error instanceof EvidenceFormatError ||
+    error instanceof UnsafeEvidenceFileError
+  ) {
+    return EXIT.usage;
+  }
+  return null;
+}

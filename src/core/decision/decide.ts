@@ -1,0 +1,85 @@
+/**
+ * Go/no-go, computed, never typed. A fail blocks; an error, a skip or a missing required
+ * check makes the decision INCOMPLETE (never a pass); warnings approve with notes.
+ */
+import type { Checklist, CheckSnapshot, CriterionStatus, Deployment, DecisionStatus } from '../../format/index.ts';
+
+type Judged = Pick<CheckSnapshot, 'id' | 'status' | 'assertions' | 'error' | 'skipReason'>;
+
+/** One line saying why a check is not a plain pass. */
+export function checkProblem(snapshot: Judged | undefined): string {
+  if (!snapshot) return 'missing: the check did not run';
+  if (snapshot.skipReason) return `skipped: ${snapshot.skipReason}`;
+  if (snapshot.error) return `${snapshot.status === 'fail' ? 'failed' : 'error'} (${snapshot.error.kind}${snapshot.error.code ? ` ${snapshot.error.code}` : ''}): ${snapshot.error.message}`;
+  const unmet = snapshot.assertions.filter((a) => a.status !== 'pass');
+  if (unmet.length === 0) return snapshot.status;
+  return unmet.map((a) => `${a.status}: ${a.description} (expected ${show(a.expected)}, got ${show(a.actual)})`).join('; ');
+}
+
+function show(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+const CRITERION_RANK: Record<CriterionStatus, number> = { pass: 0, warn: 1, incomplete: 2, fail: 3 };
+
+function criterionStatusOf(snapshot: Judged | undefined): CriterionStatus {
+  if (!snapshot) return 'incomplete';
+  switch (snapshot.status) {
+    case 'pass':
+      return 'pass';
+    case 'warn':
+      return 'warn';
+    case 'fail':
+      return 'fail';
+    case 'error':
+    case 'skipped':
+      return 'incomplete';
+  }
+}
+
+export interface DecisionInput {
+  checklist: Checklist;
+  snapshots: ReadonlyMap<string, Judged>;
+  /** False while collecting, or when the run was interrupted. */
+  complete: boolean;
+}
+
+export function decide({ checklist, snapshots, complete }: DecisionInput): Pick<Deployment, 'criteria' | 'decision'> {
+  const criteria = checklist.criteria.map((criterion) => {
+    let status: CriterionStatus = 'pass';
+    const notes: string[] = [];
+    for (const id of criterion.checks) {
+      const snapshot = snapshots.get(id);
+      const s = criterionStatusOf(snapshot);
+      if (CRITERION_RANK[s] > CRITERION_RANK[status]) status = s;
+      if (s !== 'pass') notes.push(`${id}: ${checkProblem(snapshot)}`);
+    }
+    return { id: criterion.id, label: criterion.label, checks: criterion.checks, status, notes };
+  });
+
+  const blocked: string[] = [];
+  const incomplete: string[] = [];
+  const notes: string[] = [];
+  if (!complete) incomplete.push('the collection did not finish: the evidence is partial');
+  for (const check of checklist.checks) {
+    const snapshot = snapshots.get(check.id);
+    const where = `${check.id} (§${check.section})`;
+    const status = snapshot?.status ?? 'missing';
+    if (status === 'pass') continue;
+    const line = `${where}: ${checkProblem(snapshot)}`;
+    if (!check.required) notes.push(`optional ${line}`);
+    else if (status === 'fail') blocked.push(line);
+    else if (status === 'warn') notes.push(line);
+    else incomplete.push(line);
+  }
+
+  let status: DecisionStatus;
+  if (blocked.length > 0) status = 'BLOCKED';
+  else if (incomplete.length > 0) status = 'INCOMPLETE';
+  else if (notes.length > 0) status = 'APPROVED WITH NOTES';
+  else status = 'APPROVED';
+  const reasons =
+    status === 'APPROVED' ? ['every check passed and every criterion is met'] : [...blocked, ...incomplete, ...notes];
+  return { criteria, decision: { status, reasons } };
+}
