@@ -6,7 +6,6 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import {
   SCHEMA_VERSION,
   schemaFiles,
@@ -29,6 +28,7 @@ import { buildTimeline } from '../src/core/decision/timeline.ts';
 import { decide } from '../src/core/decision/decide.ts';
 import { claimDeploymentDir, defaultDeploymentId, validateDeploymentId } from './evidence/deployment-id.ts';
 import { EvidenceWriter, ensureJsonSchemas } from './evidence/evidence-writer.ts';
+import { runCaptured } from './process/child-process.ts';
 import { APPLICATION_NAME, TOOL_NAME, TOOL_VERSION } from './tool-info.ts';
 
 /** A problem with what the user asked for: the CLI exits 2. */
@@ -117,8 +117,8 @@ export function collectionSecrets(checklist: Checklist, target: ConnectionTarget
 }
 
 async function gitCommit(dir: string): Promise<string | null> {
-  const result = await execa('git', ['rev-parse', 'HEAD'], { cwd: dir, reject: false, timeout: 5_000 });
-  return result.exitCode === 0 ? String(result.stdout).trim() : null;
+  const result = await runCaptured(['git', 'rev-parse', 'HEAD'], { cwd: dir, timeoutMs: 5_000 }).catch(() => null);
+  return result?.exitCode === 0 ? result.stdout.trim() : null;
 }
 
 /** Given on the command line, else the checklist's default; parameters read by a query wait until a check needs them. */

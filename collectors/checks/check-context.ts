@@ -1,10 +1,10 @@
 /** What a check runs with, and what running it yields before assertions judge it. */
 import type { Checklist, CheckError, CheckResult, CheckSnapshot } from '../../src/format/index.ts';
-import type { Attested } from '../../src/core/assertions/evaluate.ts';
+import type { Attested } from '../../src/core/assertions/assertion-type.ts';
 import type { DatabaseSession, SessionSettings } from '../db/session.ts';
 import { QueryError } from '../db/session.ts';
 import type { Redactor } from '../db/secrets.ts';
-import type { Verdict } from '../../src/core/assertions/row-folds.ts';
+import type { Verdict } from '../../src/core/assertions/assertion-type.ts';
 
 export interface CheckContext {
   session: DatabaseSession;

@@ -4,8 +4,8 @@
  * always reports as nullable, every expected NOT NULL column is counted for NULLs on the data.
  */
 import type { CheckOf, ResultOf } from '../../src/format/index.ts';
-import { errorFrom, quoteIdent, sessionRecord, sessionSettingsFor, type CheckContext, type CheckRun } from './check-context.ts';
-import { round } from './sql-check.ts';
+import { quoteIdent, type CheckContext, type CheckRun } from './check-context.ts';
+import { readOnlyRun } from './read-only-run.ts';
 
 export const COLUMNS_SQL = `SELECT c.ordinal_position::int AS position,
        c.column_name,
@@ -30,51 +30,34 @@ const RELKINDS: Record<string, ResultOf<'columns'>['relation']['relkind']> = {
   p: 'partitioned table',
 };
 
-export async function runColumnsCheck(check: CheckOf<'columns'>, ctx: CheckContext): Promise<CheckRun> {
-  const settings = sessionSettingsFor(check, ctx);
+export function runColumnsCheck(check: CheckOf<'columns'>, ctx: CheckContext): Promise<CheckRun> {
   const { schema, name } = check.relation;
-  const run: CheckRun = {
-    source: { sql: COLUMNS_SQL, params: [{ name: 'table_schema', value: schema }, { name: 'table_name', value: name }], relation: check.relation },
-    session: sessionRecord(settings, ctx),
-    result: null,
-    error: null,
-    skipReason: null,
-    truncation: null,
-    measuredMs: 0,
-  };
-  try {
-    run.result = await ctx.session.readOnly(settings, async (tx) => {
-      const started = performance.now();
-      const kindRow = (await tx.query(RELKIND_SQL, [schema, name])).rows[0];
-      const relkind = kindRow ? (RELKINDS[kindRow[0] ?? ''] ?? 'other') : 'missing';
-      const columns = relkind === 'missing' ? [] : (await tx.query(COLUMNS_SQL, [schema, name])).rows.map(([position, column, type, nullable]) => ({
-        position: Number(position),
-        name: column ?? '',
-        type: type ?? '',
-        nullable: nullable === 'YES',
-      }));
-      let nullCheckOnData: ResultOf<'columns'>['nullCheckOnData'] = null;
-      const present = new Set(columns.map((c) => c.name));
-      const notNull = check.expect.columns.filter((c) => !c.nullable && present.has(c.name)).map((c) => c.name);
-      if (relkind === 'view' && notNull.length > 0) {
-        const sql = `SELECT ${notNull.map((c) => `count(*) FILTER (WHERE ${quoteIdent(c)} IS NULL) AS ${quoteIdent(c)}`).join(',\n       ')}\nFROM ${quoteIdent(schema)}.${quoteIdent(name)}`;
-        const counts = (await tx.query(sql)).rows[0] ?? [];
-        nullCheckOnData = { sql, nullRows: notNull.map((column, i) => ({ column, rows: counts[i] ?? '0' })) };
-      }
-      run.measuredMs = round(performance.now() - started);
-      return {
+  const source = { sql: COLUMNS_SQL, params: [{ name: 'table_schema', value: schema }, { name: 'table_name', value: name }], relation: check.relation };
+  return readOnlyRun({ check, source }, ctx, async (tx) => {
+    const kindRow = (await tx.query(RELKIND_SQL, [schema, name])).rows[0];
+    const relkind = kindRow ? (RELKINDS[kindRow[0] ?? ''] ?? 'other') : 'missing';
+    const columns = relkind === 'missing' ? [] : (await tx.query(COLUMNS_SQL, [schema, name])).rows.map(([position, column, type, nullable]) => ({
+      position: Number(position),
+      name: column ?? '',
+      type: type ?? '',
+      nullable: nullable === 'YES',
+    }));
+    let nullCheckOnData: ResultOf<'columns'>['nullCheckOnData'] = null;
+    const present = new Set(columns.map((c) => c.name));
+    const notNull = check.expect.columns.filter((c) => !c.nullable && present.has(c.name)).map((c) => c.name);
+    if (relkind === 'view' && notNull.length > 0) {
+      const sql = `SELECT ${notNull.map((c) => `count(*) FILTER (WHERE ${quoteIdent(c)} IS NULL) AS ${quoteIdent(c)}`).join(',\n       ')}\nFROM ${quoteIdent(schema)}.${quoteIdent(name)}`;
+      const counts = (await tx.query(sql)).rows[0] ?? [];
+      nullCheckOnData = { sql, nullRows: notNull.map((column, i) => ({ column, rows: counts[i] ?? '0' })) };
+    }
+    return {
+      result: {
         kind: 'columns' as const,
         relation: { schema, name, relkind },
         columns,
         nullCheckOnData,
-        note:
-          relkind === 'view'
-            ? 'PostgreSQL reports every view column as nullable; NOT NULL expectations were checked on the data (count of NULL rows).'
-            : null,
-      };
-    });
-  } catch (error) {
-    run.error = errorFrom(error);
-  }
-  return run;
+        note: relkind === 'view' ? 'PostgreSQL reports every view column as nullable; NOT NULL expectations were checked on the data (count of NULL rows).' : null,
+      },
+    };
+  });
 }

@@ -3,8 +3,8 @@
  * other objects), from pg_depend — so a rollback verdict rests on the catalog, not on a grep.
  */
 import type { CheckOf } from '../../src/format/index.ts';
-import { errorFrom, quoteIdent, sessionRecord, sessionSettingsFor, type CheckContext, type CheckRun } from './check-context.ts';
-import { round } from './sql-check.ts';
+import { quoteIdent, type CheckContext, type CheckRun } from './check-context.ts';
+import { readOnlyRun } from './read-only-run.ts';
 
 // A view's own _RETURN rule and its internal parts (row type, columns) are not dependents.
 // For a rewrite rule, the dependent is the view or rule's relation (pg_rewrite.ev_class).
@@ -25,32 +25,18 @@ WHERE d.refclassid = 'pg_catalog.pg_class'::regclass
   AND r.ev_class IS DISTINCT FROM t.oid
 ORDER BY 1, 2, 3, 4`;
 
-export async function runDependentsCheck(check: CheckOf<'dependents'>, ctx: CheckContext): Promise<CheckRun> {
-  const settings = sessionSettingsFor(check, ctx);
+export function runDependentsCheck(check: CheckOf<'dependents'>, ctx: CheckContext): Promise<CheckRun> {
   const qualified = `${quoteIdent(check.relation.schema)}.${quoteIdent(check.relation.name)}`;
-  const run: CheckRun = {
-    source: { sql: DEPENDENTS_SQL, params: [{ name: 'relation', value: qualified }], relation: check.relation },
-    session: sessionRecord(settings, ctx),
-    result: null,
-    error: null,
-    skipReason: null,
-    truncation: null,
-    measuredMs: 0,
-  };
-  try {
-    run.result = await ctx.session.readOnly(settings, async (tx) => {
-      const started = performance.now();
-      const exists = (await tx.query('SELECT to_regclass($1) IS NOT NULL', [qualified])).rows[0]?.[0] === 't';
-      const rows = exists ? (await tx.query(DEPENDENTS_SQL, [qualified])).rows : [];
-      run.measuredMs = round(performance.now() - started);
-      return {
+  const source = { sql: DEPENDENTS_SQL, params: [{ name: 'relation', value: qualified }], relation: check.relation };
+  return readOnlyRun({ check, source }, ctx, async (tx) => {
+    const exists = (await tx.query('SELECT to_regclass($1) IS NOT NULL', [qualified])).rows[0]?.[0] === 't';
+    const rows = exists ? (await tx.query(DEPENDENTS_SQL, [qualified])).rows : [];
+    return {
+      result: {
         kind: 'dependents' as const,
         relation: { ...check.relation, exists },
         dependents: rows.map(([type, schema, name, deptype]) => ({ type: type ?? '', schema: schema ?? null, name: name ?? '', dependencyType: deptype ?? '' })),
-      };
-    });
-  } catch (error) {
-    run.error = errorFrom(error);
-  }
-  return run;
+      },
+    };
+  });
 }

@@ -4,46 +4,22 @@
  */
 import {
   SCHEMA_VERSION,
-  argvParams,
   schemaFiles,
   type CheckDefinition,
   type CheckSnapshot,
   type CheckStatus,
 } from '../../src/format/index.ts';
 import { evaluateAssertions, unjudgedAssertions } from '../../src/core/assertions/evaluate.ts';
+import { paramsNeeded } from '../../src/core/kinds/registry.ts';
+import { roundMs } from '../../src/core/numbers.ts';
+import { CHECK_STATUS_ORDER } from '../../src/core/order.ts';
 import { errorFrom, type CheckContext, type CheckRun } from './check-context.ts';
-import { runColumnsCheck } from './columns-check.ts';
-import { runCommandCheck } from './command-check.ts';
-import { runDependentsCheck } from './dependents-check.ts';
-import { runExplainCheck } from './explain-check.ts';
-import { runSqlCheck } from './sql-check.ts';
+import { runnerOf } from './runners.ts';
 
-function dispatch(check: CheckDefinition, ctx: CheckContext): Promise<CheckRun> {
-  switch (check.kind) {
-    case 'sql':
-      return runSqlCheck(check, ctx);
-    case 'columns':
-      return runColumnsCheck(check, ctx);
-    case 'explain':
-      return runExplainCheck(check, ctx);
-    case 'command':
-      return runCommandCheck(check, ctx);
-    case 'dependents':
-      return runDependentsCheck(check, ctx);
-  }
-}
-
-/** Parameters a check cannot run without (`sqlParam` is optional: the check's own SQL is the default). */
-export function paramsNeeded(check: CheckDefinition): string[] {
-  if (check.kind === 'command') return [...new Set(check.argv.flatMap(argvParams))];
-  if (check.kind === 'sql' || check.kind === 'explain') return check.params;
-  return [];
-}
+export { paramsNeeded };
 
 export const MUTATING_NOT_ALLOWED =
   'a mutating step (it may change the database) was not allowed for this run: pass --allow-mutating (or "allowMutating": true in deploy-evidence.config.json) to run it';
-
-const RANK: Record<'pass' | 'warn' | 'fail', number> = { pass: 0, warn: 1, fail: 2 };
 
 export function statusOf(check: CheckDefinition, run: Pick<CheckRun, 'error' | 'skipReason'>, outcomes: CheckSnapshot['assertions']): CheckStatus {
   if (run.skipReason) return 'skipped';
@@ -52,7 +28,7 @@ export function statusOf(check: CheckDefinition, run: Pick<CheckRun, 'error' | '
   for (const outcome of outcomes) {
     // A skipped assertion on a check that ran means it could not be judged: never a pass.
     const status = outcome.status === 'skipped' ? 'fail' : outcome.status;
-    if (RANK[status] > RANK[worst]) worst = status;
+    if (CHECK_STATUS_ORDER[status] > CHECK_STATUS_ORDER[worst]) worst = status;
   }
   return worst;
 }
@@ -71,12 +47,12 @@ export async function runCheck(check: CheckDefinition, ctx: CheckContext, deploy
         ? { source: {}, session: null, result: null, error: null, skipReason: producer(unset[0]!)
               ? `parameter ${unset[0]} not set: ${producer(unset[0]!)}, which reads it, did not produce it`
               : `parameter ${unset.join(', ')} not set (--param ${unset[0]}=…)`, truncation: null, measuredMs: 0 }
-        : await dispatch(check, ctx);
+        : await runnerOf(check)(check, ctx);
   } catch (error) {
     // The collector's own failure: recorded as `error` for this check, the others still run.
     run = { source: {}, session: null, result: null, error: errorFrom(error), skipReason: null, truncation: null, measuredMs: 0 };
   }
-  const durationMs = Math.round((performance.now() - t0) * 1000) / 1000;
+  const durationMs = roundMs(performance.now() - t0);
   const finishedAt = new Date(startedAt.getTime() + Math.round(durationMs));
 
   let assertions: CheckSnapshot['assertions'];

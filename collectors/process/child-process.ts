@@ -1,11 +1,17 @@
 /**
- * Runs one checked command under `supervisor.mjs`, which holds the command's process group and
- * kills it when the collector goes away — even under SIGKILL, when no exit hook of ours runs —
- * or at the command's timeout. Output arrives as raw chunks, for the caller to redact and cap.
+ * The child-process kit: every process deploy-evidence starts goes through here (STYLE.md 8,
+ * "wrap child processes once"). Each runs under `supervisor.mjs`, which holds the child's
+ * process group and kills it when we go away — even under SIGKILL, when no exit hook of ours
+ * runs — or at its timeout. Output arrives as raw chunks; `CappedOutput` keeps a head and a
+ * tail within a cap, redacted as it streams, and digests the whole.
  */
-import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { access, constants, stat } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { Redactor, StreamRedactor } from '../db/secrets.ts';
 
 const SUPERVISOR = fileURLToPath(new URL('./supervisor.mjs', import.meta.url));
 
@@ -13,7 +19,8 @@ export interface SupervisedSpec {
   argv: readonly string[];
   cwd: string;
   env: Record<string, string>;
-  timeoutMs: number;
+  /** Killed (the whole group) after this long; null for a service that runs until stopped. */
+  timeoutMs: number | null;
   /** Between SIGTERM and SIGKILL at the timeout. */
   graceMs: number;
 }
@@ -27,11 +34,14 @@ export interface SupervisedResult {
   spawnError: { code: string | null; message: string } | null;
 }
 
-export async function runSupervised(
-  spec: SupervisedSpec,
-  onStdout: (chunk: Buffer) => void,
-  onStderr: (chunk: Buffer) => void,
-): Promise<SupervisedResult> {
+export interface Supervised {
+  done: Promise<SupervisedResult>;
+  /** Ends the child and its whole group now (the supervisor sees its stdin close). */
+  stop(): void;
+}
+
+/** Starts `spec.argv` under the supervisor; output chunks go to the callbacks as they arrive. */
+export function spawnSupervised(spec: SupervisedSpec, onStdout: (chunk: Buffer) => void, onStderr: (chunk: Buffer) => void): Supervised {
   const supervisor = execa(process.execPath, [SUPERVISOR], {
     // The environment travels in the spec over the pipe, never in argv (visible to `ps`).
     env: {},
@@ -51,11 +61,149 @@ export async function runSupervised(
   // stdin stays open while the command runs: its end is the supervisor's signal that we are gone.
   supervisor.stdin?.on('error', () => {});
   supervisor.stdin?.write(`${JSON.stringify(spec)}\n`);
-  const ended = await supervisor;
-  supervisor.stdin?.destroy();
-  const line = status.trim();
-  if (!line) {
-    throw new Error(`the command supervisor ended without a status (exit ${ended.exitCode ?? ended.signal ?? 'unknown'})${ended.stderr ? `: ${String(ended.stderr)}` : ''}`);
+  const done = (async () => {
+    const ended = await supervisor;
+    supervisor.stdin?.destroy();
+    const line = status.trim();
+    if (!line) {
+      throw new Error(`the process supervisor ended without a status (exit ${ended.exitCode ?? ended.signal ?? 'unknown'})${ended.stderr ? `: ${String(ended.stderr)}` : ''}`);
+    }
+    return JSON.parse(line) as SupervisedResult;
+  })();
+  return { done, stop: () => supervisor.stdin?.end() };
+}
+
+export function runSupervised(spec: SupervisedSpec, onStdout: (chunk: Buffer) => void, onStderr: (chunk: Buffer) => void): Promise<SupervisedResult> {
+  return spawnSupervised(spec, onStdout, onStderr).done;
+}
+
+export interface CapturedRun extends SupervisedResult {
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved as they arrived (within the cap). */
+  all: string;
+}
+
+/** Runs a helper command (git, python3, astro) to its end and returns its output, capped. */
+export async function runCaptured(
+  argv: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs: number; capBytes?: number },
+): Promise<CapturedRun> {
+  const cap = options.capBytes ?? 1024 * 1024;
+  const none = new Redactor([]);
+  const stdout = new CappedOutput(cap, none);
+  const stderr = new CappedOutput(cap, none);
+  const all = new CappedOutput(cap, none);
+  const result = await runSupervised(
+    { argv, cwd: options.cwd, env: options.env ?? { PATH: process.env.PATH ?? '' }, timeoutMs: options.timeoutMs, graceMs: 2_000 },
+    (chunk) => {
+      stdout.push(chunk);
+      all.push(chunk);
+    },
+    (chunk) => {
+      stderr.push(chunk);
+      all.push(chunk);
+    },
+  );
+  const text = (o: CappedOutput) => {
+    const kept = o.finish();
+    return kept.tail === null ? kept.text : `${kept.text}\n…\n${kept.tail}`;
+  };
+  return { ...result, stdout: text(stdout), stderr: text(stderr), all: text(all) };
+}
+
+export async function findExecutable(name: string, path: string | undefined): Promise<string | null> {
+  if (name.includes('/')) return (await isExecutable(name)) ? name : null;
+  for (const dir of (path ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, name);
+    if (await isExecutable(candidate)) return candidate;
   }
-  return JSON.parse(line) as SupervisedResult;
+  return null;
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The Python modules among `modules` that `python3` cannot import. */
+export async function missingPythonModules(modules: readonly string[], env: Record<string, string>): Promise<string[]> {
+  const script = 'import importlib.util, sys\nprint("\\n".join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))';
+  const result = await runCaptured(['python3', '-c', script, ...modules], { cwd: process.cwd(), env, timeoutMs: 30_000 });
+  if (result.exitCode !== 0) return [...modules];
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+/**
+ * One output stream: redacted as it arrives (before the cap, across chunk boundaries), digested
+ * whole, and kept as a head and a tail within `cap` bytes (issue 9: a command printing 50 MB
+ * keeps both ends and the digest of everything, in bounded memory).
+ */
+export class CappedOutput {
+  private readonly redacting: StreamRedactor;
+  private readonly digest = createHash('sha256');
+  private readonly head: Buffer[] = [];
+  private headBytes = 0;
+  /** The last `tailCap` bytes seen (a few chunks at most). */
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  private total = 0;
+  private readonly tailCap: number;
+  constructor(
+    private readonly cap: number,
+    redactor: Redactor,
+  ) {
+    this.redacting = new StreamRedactor(redactor);
+    this.tailCap = Math.floor(cap / 4);
+  }
+  push(chunk: Buffer): void {
+    this.keep(this.redacting.push(chunk));
+  }
+  private keep(text: string): void {
+    if (!text) return;
+    const bytes = Buffer.from(text, 'utf8');
+    this.digest.update(bytes);
+    this.total += bytes.length;
+    const room = this.cap - this.headBytes;
+    if (room > 0) {
+      const part = bytes.length <= room ? bytes : bytes.subarray(0, room);
+      this.head.push(part);
+      this.headBytes += part.length;
+    }
+    if (this.tailCap === 0) return;
+    this.tail.push(bytes);
+    this.tailBytes += bytes.length;
+    while (this.tail.length > 1 && this.tailBytes - this.tail[0]!.length >= this.tailCap) this.tailBytes -= this.tail.shift()!.length;
+  }
+  /**
+   * Ends the stream. Within the cap everything is kept; beyond it, the first `cap - cap/4`
+   * bytes and the last `cap/4` (a character cut at either edge is dropped).
+   */
+  finish(): { text: string; tail: string | null; omitted: number; summary: { bytes: number; sha256: string }; redactions: number } {
+    this.keep(this.redacting.end());
+    const decode = (bytes: Buffer) => new TextDecoder('utf-8').decode(bytes);
+    const head = Buffer.concat(this.head);
+    const summary = { bytes: this.total, sha256: this.digest.digest('hex') };
+    if (this.total <= this.cap) return { text: decode(head), tail: null, omitted: 0, summary, redactions: this.redacting.count };
+    const tailBytes = Buffer.concat(this.tail);
+    const tail = tailBytes.subarray(tailBytes.length - this.tailCap);
+    const kept = head.subarray(0, this.cap - this.tailCap);
+    return {
+      text: decode(kept).replace(/\uFFFD$/, ''),
+      tail: this.tailCap > 0 ? decode(tail).replace(/^\uFFFD/, '') : null,
+      omitted: this.total - kept.length - (this.tailCap > 0 ? tail.length : 0),
+      summary,
+      redactions: this.redacting.count,
+    };
+  }
+}
+
+/** The first `cap` bytes of a text, never half a character. */
+export function capText(text: string, cap: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length <= cap ? text : new TextDecoder('utf-8').decode(bytes.subarray(0, cap)).replace(/\uFFFD$/, '');
 }

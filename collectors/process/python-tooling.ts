@@ -3,7 +3,7 @@
  * the psycopg2 driver). The demo prepares its embedded database accordingly: before the
  * upgrade when the commands will run, already upgraded when they will be skipped.
  */
-import { findExecutable, missingPythonModules } from '../checks/command-check.ts';
+import { findExecutable, missingPythonModules } from './child-process.ts';
 
 export const PYTHON_INSTALL_HINT = 'pip install alembic sqlalchemy psycopg2-binary pytest';
 

@@ -1,6 +1,6 @@
 // The supervisor of one checked command (issue 8: nothing the collector started may outlive it,
 // even under SIGKILL). The collector starts this script with a pipe on its stdin and sends one
-// JSON line: { argv, cwd, env, timeoutMs, graceMs }. It starts the command in a process group
+// JSON line: { argv, cwd, env, timeoutMs (or null), graceMs }. It starts the command in a process group
 // of its own, with the supervisor's stdout and stderr (the collector's pipes), and then:
 // - when its stdin closes — the collector ended, however it ended — it kills the whole group;
 // - at the timeout it sends SIGTERM to the group, then SIGKILL after the grace period;
@@ -54,7 +54,8 @@ function start(spec) {
     stdio: ['ignore', 'inherit', 'inherit'],
     detached: true,
   });
-  const timer = setTimeout(() => {
+  // No timeout (null) for a service such as the site preview: it runs until the caller stops it.
+  const timer = spec.timeoutMs === null ? undefined : setTimeout(() => {
     timedOut = true;
     killGroup('SIGTERM');
     graceTimer = setTimeout(() => killGroup('SIGKILL'), spec.graceMs);

@@ -1,12 +1,11 @@
 /**
  * Building and serving the audit site from the CLI (the demo): Astro's own `build` and
- * `preview`, run as child processes in the project that holds astro.config.mjs.
+ * `preview`, run through the child-process kit in the project that holds astro.config.mjs.
  */
-import { createServer } from 'node:net';
 import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, type ResultPromise } from 'execa';
+import { runCaptured, spawnSupervised, type Supervised } from '../../collectors/process/child-process.ts';
 
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
 const ASTRO = fileURLToPath(new URL('../../node_modules/astro/astro.js', import.meta.url));
@@ -16,6 +15,16 @@ export class SiteBuildError extends Error {
   constructor(readonly output: string) {
     super(`the site build failed:\n${output}`);
   }
+}
+
+/** What Astro gets from our environment: enough to run Node, nothing secret. */
+function astroEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = { ASTRO_TELEMETRY_DISABLED: '1', ...extra };
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS']) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
 }
 
 /**
@@ -29,21 +38,18 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
   await mkdir(STAGING, { recursive: true });
   const staging = await mkdtemp(join(STAGING, 'site-'));
   try {
-    const result = await execa(process.execPath, [ASTRO, 'build', '--outDir', staging], {
+    const result = await runCaptured([process.execPath, ASTRO, 'build', '--outDir', staging], {
       cwd: PROJECT,
-      env: {
+      env: astroEnv({
         DEPLOY_EVIDENCE_DIR: resolve(evidenceDir),
-        ASTRO_TELEMETRY_DISABLED: '1',
         ...(options.cacheDir ? { DEPLOY_EVIDENCE_CACHE_DIR: resolve(options.cacheDir) } : {}),
         // Anything under the evidence root the format does not know fails the build instead of a warning.
         DEPLOY_EVIDENCE_STRICT: options.strict ? '1' : '0',
-      },
-      reject: false,
-      all: true,
-      timeout: 30 * 60_000,
+      }),
+      timeoutMs: 30 * 60_000,
     });
-    const output = String(result.all ?? '').trim();
-    if (result.exitCode !== 0) throw new SiteBuildError(output);
+    const output = result.all.trim();
+    if (result.exitCode !== 0) throw new SiteBuildError(result.spawnError ? result.spawnError.message : output);
     await rm(outDir, { recursive: true, force: true });
     await mkdir(dirname(resolve(outDir)), { recursive: true });
     await rename(staging, outDir).catch(async (error: NodeJS.ErrnoException) => {
@@ -56,23 +62,11 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 4321));
-    });
-  });
-}
-
-/** Serves a built site on 127.0.0.1 with `astro preview`, until the returned process ends. */
-export function previewSite(outDir: string, port: number): ResultPromise {
-  return execa(process.execPath, [ASTRO, 'preview', '--host', '127.0.0.1', '--port', String(port), '--outDir', outDir], {
-    cwd: PROJECT,
-    env: { ASTRO_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    reject: false,
-  });
+/** Serves a built site on 127.0.0.1 with `astro preview` until stopped; its errors go to our stderr. */
+export function previewSite(outDir: string, port: number): Supervised {
+  return spawnSupervised(
+    { argv: [process.execPath, ASTRO, 'preview', '--host', '127.0.0.1', '--port', String(port), '--outDir', outDir], cwd: PROJECT, env: astroEnv({}), timeoutMs: null, graceMs: 2_000 },
+    () => {},
+    (chunk) => process.stderr.write(chunk),
+  );
 }

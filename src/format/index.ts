@@ -7,3 +7,4 @@ export * from './deployment-schema.ts';
 export * from './manifest-schema.ts';
 export * from './stable-json.ts';
 export * from './read-evidence.ts';
+export * from './deployment-evidence.ts';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
-import { checkSnapshotSchema, deploymentSchema, manifestSchema, type CheckSnapshot, type Deployment, type Manifest } from './index.ts';
+import { checkSnapshotSchema, deploymentSchema, manifestSchema, type CheckSnapshot, type DeploymentEvidence, type Manifest } from './index.ts';
 import { isRealDirectory, listDeployment, readEvidenceBytes, type RefusedEntry } from './evidence-tree.ts';
 import { EvidenceFormatError, parseEvidenceText } from './read-evidence.ts';
 
@@ -16,9 +16,8 @@ export interface RawFile {
   sha256: string;
 }
 
-export interface DeploymentDir {
+export interface DeploymentDir extends DeploymentEvidence {
   id: string;
-  deployment: Deployment;
   snapshots: Map<string, CheckSnapshot>;
   manifest: Manifest | null;
   files: RawFile[];

@@ -97,7 +97,7 @@ describe.skipIf(realServer() === null)('a collection with a password', () => {
     const run = await runCli(['collect', '--env', 'staging', '--checklist', join(fixtures, 'echo-url.json'), '--evidence-dir', root, '--database-url', url, '--json']);
     expect(run.exitCode).toBe(0);
     const summary = JSON.parse(run.stdout) as { evidenceDir: string; decision: { status: string } };
-    const { checks } = await readDeployment(summary.evidenceDir);
+    const { snapshots: checks } = await readDeployment(summary.evidenceDir);
     const echo = checks.get('echo-url')!;
     expect(echo.result?.kind === 'command' && echo.result.redactions).toBeGreaterThan(0);
     expect(echo.result?.kind === 'command' && echo.result.stdout).toMatch(/postgresql:\/\/canary:\*\*\*@127\.0\.0\.1/);
@@ -140,7 +140,7 @@ describe.skipIf(realServer() === null)('connection settings from the libpq PG* v
       });
       expect(run.exitCode, run.stderr).toBe(0);
       const { evidenceDir } = JSON.parse(run.stdout) as { evidenceDir: string };
-      const { deployment, checks } = await readDeployment(evidenceDir);
+      const { deployment, snapshots: checks } = await readDeployment(evidenceDir);
       expect(deployment.target).toMatchObject({ kind: 'postgresql', host: '127.0.0.1', port: pg.port, database, user: 'postgres' });
       expect(deployment.checklist.id).toBe('module-checklist');
       expect(checks.get('whoami')?.result?.kind === 'sql' && checks.get('whoami')?.result).toMatchObject({ rows: [[database, 'postgres']] });
@@ -162,7 +162,7 @@ describe.skipIf(realServer() === null)('killing the collector mid-run', () => {
       child.kill(signal);
       await new Promise((resolve) => child.once('exit', resolve));
       const read = await readDeployment(join(root, 'killed'));
-      expect(read.checks.has('first')).toBe(true);
+      expect(read.snapshots.has('first')).toBe(true);
       expect(read.deployment.collection).toBe('in-progress');
       expect(read.deployment.decision.status).toBe('INCOMPLETE');
       expect(read.manifest).toBeNull();

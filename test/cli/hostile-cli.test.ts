@@ -131,7 +131,7 @@ describe.skipIf(realServer() === null)('canaries: no secret in any encoding reac
   });
 
   it('redacts what the commands printed, counting each form, and keeps the public value', async () => {
-    const { checks, deployment } = await readDeployment(dir);
+    const { snapshots: checks, deployment } = await readDeployment(dir);
     const token = checks.get('token-encodings')!.result;
     expect(token?.kind === 'command' && token.exitCode).toBe(0);
     expect(token?.kind === 'command' && token.stdout).toContain(`mode ${PUBLIC_VALUE}`);

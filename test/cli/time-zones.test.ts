@@ -14,7 +14,7 @@ async function rowsUnder(tz: string, db: TestDatabase): Promise<string> {
   const run = await runCli(['collect', '--env', 'staging', '--checklist', checklist, '--evidence-dir', await tempEvidenceRoot(), '--database-url', db.url, '--json'], { TZ: tz });
   expect(run.exitCode, run.stderr).toBe(0);
   const { evidenceDir } = JSON.parse(run.stdout) as { evidenceDir: string };
-  const snapshot = (await readDeployment(evidenceDir)).checks.get('values')!;
+  const snapshot = (await readDeployment(evidenceDir)).snapshots.get('values')!;
   if (snapshot.result?.kind !== 'sql') throw new Error('no sql result');
   return JSON.stringify({ columns: snapshot.result.columns, rows: snapshot.result.rows }, null, 2);
 }

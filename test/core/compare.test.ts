@@ -138,7 +138,7 @@ describe('per kind', () => {
     expect(compareCheck(snap('p', 'explain', 'pass', explain(100)), snap('p', 'explain', 'pass', explain(250, ['Seq Scan'], 100, wide))).label).toBe('same');
   });
 
-  it('command: tests added, removed, newly failing, fixed; alembic head moved; exit code', () => {
+  it('command: tests added, removed, newly failing, fixed; migration head moved; exit code', () => {
     const before = snap('t', 'command', 'fail', command(pytest([['a', 'passed'], ['b', 'passed'], ['c', 'failed'], ['gone', 'passed']])));
     const after = snap('t', 'command', 'fail', command(pytest([['a', 'passed'], ['b', 'failed'], ['c', 'passed'], ['d', 'passed']])));
     const result = compareCheck(before, after);
@@ -149,7 +149,7 @@ describe('per kind', () => {
       ['test-removed', 'test removed: gone', true],
     ]);
     expect(result.label).toBe('regressed');
-    expect(compareCheck(snap('h', 'command', 'pass', command(history(['r1']))), snap('h', 'command', 'pass', command(history(['r2'])))).differences).toEqual([{ kind: 'head-moved', text: 'alembic head moved: r1 → r2', worse: false }]);
+    expect(compareCheck(snap('h', 'command', 'pass', command(history(['r1']))), snap('h', 'command', 'pass', command(history(['r2'])))).differences).toEqual([{ kind: 'head-moved', text: 'migration head moved: r1 → r2', worse: false }]);
     expect(compareCheck(snap('e', 'command', 'fail', command(null, 1)), snap('e', 'command', 'fail', command(null, 2))).differences[0]).toMatchObject({ kind: 'exit-code', text: 'exit code: 1 → 2' });
   });
 

@@ -14,10 +14,10 @@ describe('committed evidence', () => {
     const production = await readDeployment(join(root, 'sample-production-pr73'));
     expect(production.deployment.target.kind).toBe('postgresql');
     expect(production.deployment.decision.status).toBe('APPROVED');
-    const smoke = production.checks.get('smoke-tests')?.result;
+    const smoke = production.snapshots.get('smoke-tests')?.result;
     expect(smoke?.kind === 'command' && smoke.parsed?.kind === 'pytest' && smoke.parsed.tests.map((t) => t.outcome)).toEqual(['passed', 'passed', 'passed', 'passed', 'passed']);
     const rerun = await readDeployment(join(root, 'sample-staging-pr73-rerun'));
-    expect(rerun.checks.get('alembic-upgrade')?.status).toBe('warn');
+    expect(rerun.snapshots.get('alembic-upgrade')?.status).toBe('warn');
   });
 
   it('validates every file and matches every manifest entry to the bytes on disk', async () => {

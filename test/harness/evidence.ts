@@ -9,7 +9,7 @@ import {
   manifestSchema,
   parseEvidenceText,
   type CheckSnapshot,
-  type Deployment,
+  type DeploymentEvidence,
   type Manifest,
 } from '../../src/format/index.ts';
 
@@ -17,9 +17,8 @@ export async function tempEvidenceRoot(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'evidence-'));
 }
 
-export interface ReadDeployment {
-  deployment: Deployment;
-  checks: Map<string, CheckSnapshot>;
+export interface ReadDeployment extends DeploymentEvidence {
+  snapshots: Map<string, CheckSnapshot>;
   manifest: Manifest | null;
   /** Every file name in the deployment directory, dot-files included. */
   files: string[];
@@ -27,17 +26,17 @@ export interface ReadDeployment {
 
 export async function readDeployment(dir: string): Promise<ReadDeployment> {
   const deployment = parseEvidenceText(deploymentSchema, join(dir, 'deployment.json'), await readFile(join(dir, 'deployment.json'), 'utf8'));
-  const checks = new Map<string, CheckSnapshot>();
+  const snapshots = new Map<string, CheckSnapshot>();
   const checkFiles = await readdir(join(dir, 'checks'));
   for (const name of checkFiles.filter((f) => !f.startsWith('.'))) {
     const file = join(dir, 'checks', name);
     const snapshot = parseEvidenceText(checkSnapshotSchema, file, await readFile(file, 'utf8'));
-    checks.set(snapshot.id, snapshot);
+    snapshots.set(snapshot.id, snapshot);
   }
   const manifestText = await readFile(join(dir, 'manifest.json'), 'utf8').catch(() => null);
   const manifest = manifestText === null ? null : parseEvidenceText(manifestSchema, join(dir, 'manifest.json'), manifestText);
   const files = [...(await readdir(dir)), ...checkFiles.map((f) => `checks/${f}`)];
-  return { deployment, checks, manifest, files };
+  return { deployment, snapshots, manifest, files };
 }
 
 /** Every byte written under a directory, for "the password appears nowhere" checks. */

@@ -10,7 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/cli/astro-site.ts';
+import { freePort } from '../../collectors/process/free-port.ts';
 
 export interface PostgresServer {
   host: string;

@@ -51,7 +51,7 @@ describe.each(engines)('attempt-view-lock against $name', ({ name, open, availab
 
   it.skipIf(!available)('writes a snapshot for every check of the checklist, each valid against the committed JSON Schema', async () => {
     const read = await readDeployment(result.dir);
-    expect([...read.checks.keys()].sort()).toEqual(attemptViewLock.checks.map((c) => c.id).sort());
+    expect([...read.snapshots.keys()].sort()).toEqual(attemptViewLock.checks.map((c) => c.id).sort());
     const ajv = new Ajv({ strict: false });
     const schemaRoot = new URL('../../evidence/_schemas/v1/', import.meta.url).pathname;
     const validators = {
@@ -61,11 +61,11 @@ describe.each(engines)('attempt-view-lock against $name', ({ name, open, availab
     };
     expect(validators.deployment(JSON.parse(await readFile(join(result.dir, 'deployment.json'), 'utf8'))), JSON.stringify(validators.deployment.errors)).toBe(true);
     expect(validators.manifest(JSON.parse(await readFile(join(result.dir, 'manifest.json'), 'utf8')))).toBe(true);
-    for (const id of read.checks.keys()) {
+    for (const id of read.snapshots.keys()) {
       const data = JSON.parse(await readFile(join(result.dir, 'checks', `${id}.json`), 'utf8'));
       expect(validators.check(data), `${id}: ${JSON.stringify(validators.check.errors)}`).toBe(true);
     }
-    expect(read.manifest?.files.map((f) => f.path)).toEqual(['deployment.json', ...[...read.checks.keys()].map((k) => `checks/${k}.json`)].sort());
+    expect(read.manifest?.files.map((f) => f.path)).toEqual(['deployment.json', ...[...read.snapshots.keys()].map((k) => `checks/${k}.json`)].sort());
   });
 
   it.skipIf(!available)('passes every data check on the seeded data', () => {

@@ -45,7 +45,7 @@ describe.skipIf(realServer() === null)('a pending migration in a team\'s own ale
     const run = await runCli(['collect', '--checklist', checklist, '--env', 'staging', '--id', 'no-opt-in', '--app-dir', app, '--evidence-dir', root, '--database-url', url, '--json']);
     expect(run.exitCode, run.stderr).toBe(1);
     expect(await catalog(url)).toEqual(before);
-    const { deployment, checks } = await readDeployment(join(root, 'no-opt-in'));
+    const { deployment, snapshots: checks } = await readDeployment(join(root, 'no-opt-in'));
     expect(checks.get('upgrade')).toMatchObject({ status: 'skipped', skipReason: expect.stringMatching(/^a mutating step \(it may change the database\) was not allowed for this run: pass --allow-mutating/) });
     expect(deployment.mutatingSteps).toEqual({ allowed: false, by: null, via: null });
     expect(deployment.decision.status).toBe('INCOMPLETE');
@@ -55,7 +55,7 @@ describe.skipIf(realServer() === null)('a pending migration in a team\'s own ale
     const root = await tempEvidenceRoot();
     const run = await runCli(['collect', '--checklist', checklist, '--env', 'staging', '--id', 'opted-in', '--allow-mutating', '--by', 'dba@example.com', '--app-dir', app, '--evidence-dir', root, '--database-url', url]);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    const { deployment, checks } = await readDeployment(join(root, 'opted-in'));
+    const { deployment, snapshots: checks } = await readDeployment(join(root, 'opted-in'));
     expect(deployment.mutatingSteps).toEqual({ allowed: true, by: 'dba@example.com', via: '--allow-mutating' });
     const upgrade = checks.get('upgrade')!;
     expect(upgrade.status).toBe('pass');
@@ -73,7 +73,7 @@ describe.skipIf(realServer() === null)('a pending migration in a team\'s own ale
     await writeFile(config, JSON.stringify({ checklist, appDir: app, evidenceDir: 'evidence', allowMutating: true }));
     const run = await runCli(['collect', '--config', config, '--env', 'staging', '--id', 'from-config', '--database-url', url]);
     // Already at head from the test before: the step runs and moves nothing.
-    const { deployment, checks } = await readDeployment(join(dir, 'evidence', 'from-config'));
+    const { deployment, snapshots: checks } = await readDeployment(join(dir, 'evidence', 'from-config'));
     expect(deployment.mutatingSteps).toEqual({ allowed: true, by: expect.any(String), via: `allowMutating in ${config}` });
     expect(checks.get('upgrade')?.assertions.find((a) => a.type === 'migration-ran')).toMatchObject({ status: 'fail', actual: 'database: a1b2c3d4e5f6 → a1b2c3d4e5f6; log: no migration reported' });
     expect(run.exitCode).toBe(1);

@@ -142,7 +142,9 @@ describe('check view', () => {
     const { deployment, snapshots } = await load('staging-pr74-blocked');
     const entry = deployment.checks.find((c) => c.id === 'missing-table')!;
     const view = checkView({ deployment, definition: undefined, entry, snapshot: snapshots.get('missing-table'), raw: undefined });
-    expect(view.problem).toBe('Could not run: relation "attempt_v2" does not exist');
+    expect(view.problem).toBe('error (sql 42P01): relation "attempt_v2" does not exist');
+    // The report and the decision say why in the same words (one definition, in the core).
+    expect(deployment.decision.reasons.some((r) => r.endsWith(`: ${view.problem}`) && r.startsWith('missing-table'))).toBe(true);
     expect(view.error?.code).toBe('42P01');
   });
 });

@@ -16,7 +16,8 @@ import { PYTHON_INSTALL_HINT, pythonToolingProblem } from '../../../collectors/p
 import { runCollection } from './collect.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { log, statusWord, colorsFor, type Streams } from '../output.ts';
-import { buildSite, freePort, previewSite } from '../astro-site.ts';
+import { buildSite, previewSite } from '../astro-site.ts';
+import { freePort } from '../../../collectors/process/free-port.ts';
 
 const exampleApp = fileURLToPath(new URL('../../examples/seedtest-api/', import.meta.url));
 
@@ -128,6 +129,6 @@ export function demoCommand(streams: Streams, setExit: (code: number) => void): 
       const port = await freePort();
       const preview = previewSite(outDir, port);
       log(streams, `\nserving the site: http://127.0.0.1:${port}/  (latest report: http://127.0.0.1:${port}/deployments/${last}/; Ctrl-C to stop)`);
-      await preview;
+      await preview.done;
     });
 }

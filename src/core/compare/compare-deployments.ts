@@ -1,11 +1,9 @@
 /** Comparing two deployments check by check, in the current checklist's order (base-only checks last). */
-import type { CheckSnapshot, Deployment } from '../../format/index.ts';
+import type { Deployment, DeploymentEvidence } from '../../format/index.ts';
 import { compareCheck, type CheckComparison, type ComparisonLabel } from './compare-checks.ts';
 
-export interface DeploymentSide {
-  deployment: Deployment;
-  snapshots: ReadonlyMap<string, CheckSnapshot>;
-}
+/** One side of a comparison. */
+export type DeploymentSide = DeploymentEvidence;
 
 export interface DeploymentComparison {
   base: { id: string; environment: string; startedAt: string; decision: Deployment['decision']['status']; checklist: string };

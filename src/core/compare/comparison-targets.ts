@@ -5,12 +5,10 @@
  * deployments, not quadratically.
  */
 import type { Deployment } from '../../format/index.ts';
+import { chronological } from '../order.ts';
 
 type Slim = Pick<Deployment, 'id' | 'environment' | 'startedAt' | 'baseline' | 'markedBaseline'> & { pr?: { number: number | null } };
 
-function byTime(a: Slim, b: Slim): number {
-  return a.startedAt === b.startedAt ? (a.id < b.id ? -1 : 1) : a.startedAt < b.startedAt ? -1 : 1;
-}
 
 export interface ComparisonTargets {
   previous: string | null;
@@ -22,7 +20,7 @@ export interface ComparisonTargets {
 /** For every deployment id: the previous in its environment, and its baseline (explicit, else the newest earlier one marked as baseline). */
 export function comparisonTargets(deployments: readonly Slim[]): Map<string, ComparisonTargets> {
   const known = new Set(deployments.map((d) => d.id));
-  const sorted = [...deployments].sort(byTime);
+  const sorted = [...deployments].sort(chronological);
   const targets = new Map<string, ComparisonTargets>();
   // One pass, oldest first, remembering the latest per environment, per marked baseline and per PR.
   const lastInEnv = new Map<string, string>();
@@ -41,7 +39,7 @@ export function comparisonTargets(deployments: readonly Slim[]): Map<string, Com
         if (env === d.environment) continue;
         const candidate = sorted.find((x) => x.id === id)!;
         const current = samePr ? sorted.find((x) => x.id === samePr)! : null;
-        if (!current || byTime(current, candidate) < 0) samePr = id;
+        if (!current || chronological(current, candidate) < 0) samePr = id;
       }
     }
     targets.set(d.id, { previous, baseline: baseline === d.id ? null : baseline, samePr });

@@ -2,26 +2,11 @@
  * Go/no-go, computed, never typed. A fail blocks; an error, a skip or a missing required
  * check makes the decision INCOMPLETE (never a pass); warnings approve with notes.
  */
-import type { Checklist, CheckSnapshot, CriterionStatus, Deployment, DecisionStatus } from '../../format/index.ts';
+import type { Checklist, CriterionStatus, Deployment, DecisionStatus } from '../../format/index.ts';
+import { CRITERION_STATUS_ORDER as CRITERION_RANK } from '../order.ts';
+import { checkProblem, type Judged } from './check-problem.ts';
 
-type Judged = Pick<CheckSnapshot, 'id' | 'status' | 'assertions' | 'error' | 'skipReason'>;
-
-/** One line saying why a check is not a plain pass. */
-export function checkProblem(snapshot: Judged | undefined): string {
-  if (!snapshot) return 'missing: the check did not run';
-  if (snapshot.skipReason) return `skipped: ${snapshot.skipReason}`;
-  if (snapshot.error) return `${snapshot.status === 'fail' ? 'failed' : 'error'} (${snapshot.error.kind}${snapshot.error.code ? ` ${snapshot.error.code}` : ''}): ${snapshot.error.message}`;
-  const unmet = snapshot.assertions.filter((a) => a.status !== 'pass');
-  if (unmet.length === 0) return snapshot.status;
-  return unmet.map((a) => `${a.status}: ${a.description} (expected ${show(a.expected)}, got ${show(a.actual)})`).join('; ');
-}
-
-function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
-}
-
-const CRITERION_RANK: Record<CriterionStatus, number> = { pass: 0, warn: 1, incomplete: 2, fail: 3 };
+export { checkProblem };
 
 function criterionStatusOf(snapshot: Judged | undefined): CriterionStatus {
   if (!snapshot) return 'incomplete';

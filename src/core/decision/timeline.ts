@@ -1,5 +1,6 @@
 /** The deployment timeline, from the collectors' own clocks: one entry per checklist phase. */
 import type { Checklist, CheckSnapshot, Deployment } from '../../format/index.ts';
+import { chronological } from '../order.ts';
 
 type Timed = Pick<CheckSnapshot, 'id' | 'startedAt' | 'finishedAt'>;
 
@@ -28,7 +29,7 @@ export function buildTimeline(
     durationMs: Math.max(0, Date.parse(span.finishedAt) - Date.parse(span.startedAt)),
   });
   const timeline = [...spans.entries()]
-    .sort((a, b) => (a[1].startedAt < b[1].startedAt ? -1 : a[1].startedAt > b[1].startedAt ? 1 : 0))
+    .sort(([a, x], [b, y]) => chronological({ id: a, startedAt: x.startedAt }, { id: b, startedAt: y.startedAt }))
     .map(([id, span]) => entry(id, labels.get(id) ?? id, span));
   if (extra.evidenceCapture) timeline.push(entry('evidence-capture', 'Evidence capture', extra.evidenceCapture));
   timeline.push(entry('total', 'Total deployment time', extra.total));

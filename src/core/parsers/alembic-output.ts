@@ -7,6 +7,7 @@
  *   --sql:          `-- Running downgrade B -> A` in the SQL it prints
  */
 import type { ParsedOutput } from '../../format/index.ts';
+import type { OutputParser } from './output-parser.ts';
 
 type Revision = Extract<ParsedOutput, { kind: 'alembic-history' }>['revisions'][number];
 type Migration = Extract<ParsedOutput, { kind: 'alembic-upgrade' }>['migrations'][number];
@@ -70,3 +71,15 @@ export function parseAlembicUpgrade(stdout: string, stderr: string): Extract<Par
 export function parseAlembicSql(stdout: string, stderr: string): Extract<ParsedOutput, { kind: 'alembic-sql' }> {
   return { kind: 'alembic-sql', migrations: migrationsIn(stdout).length > 0 ? migrationsIn(stdout) : migrationsIn(stderr), sql: stdout, errors: errorsIn(`${stdout}\n${stderr}`) };
 }
+
+/** `alembic history` / `heads` / `current`. */
+export const alembicHistoryParser: OutputParser = { parse: ({ stdout }) => parseAlembicHistory(stdout) };
+
+/** `alembic upgrade <rev>`: the database's alembic_version table, read before and after, is the first witness. */
+export const alembicUpgradeParser: OutputParser = {
+  parse: ({ stdout, stderr }) => parseAlembicUpgrade(stdout, stderr),
+  databaseWitness: 'SELECT version_num FROM alembic_version ORDER BY version_num',
+};
+
+/** `alembic upgrade|downgrade A:B --sql`. */
+export const alembicSqlParser: OutputParser = { parse: ({ stdout, stderr }) => parseAlembicSql(stdout, stderr) };

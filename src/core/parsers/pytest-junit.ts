@@ -1,4 +1,5 @@
 /** pytest's JUnit XML report (`--junitxml`), read with fast-xml-parser. */
+import { OutputParseError, type OutputParser } from './output-parser.ts';
 import { XMLParser } from 'fast-xml-parser';
 import type { ParsedOutput } from '../../format/index.ts';
 
@@ -34,7 +35,7 @@ function first(value: XmlMessage | XmlMessage[] | undefined): { message: string 
   return { message: v.message ?? null, details: v['#text']?.trim() || null };
 }
 
-export class JunitParseError extends Error {}
+export class JunitParseError extends OutputParseError {}
 
 export function parsePytestJunit(xml: string): Extract<ParsedOutput, { kind: 'pytest' }> {
   let doc: { testsuites?: { testsuite?: { testcase?: XmlCase[] }[] }; testsuite?: { testcase?: XmlCase[] }[] };
@@ -76,3 +77,10 @@ export function parsePytestJunit(xml: string): Extract<ParsedOutput, { kind: 'py
     junitXml: xml,
   };
 }
+
+/** pytest, run with `--junitxml=<our file>`: the report is read after the run. */
+export const pytestJunitParser: OutputParser = {
+  // No report at all (pytest could not start, or was killed): nothing to read, never a pass.
+  parse: ({ report }) => (report === null ? null : parsePytestJunit(report)),
+  reportArgument: (file) => `--junitxml=${file}`,
+};

@@ -1,12 +1,9 @@
 /** Deployments with their snapshots, for comparisons, per-check history and trends. */
-import type { CheckSnapshot, Deployment } from '../../format/index.ts';
+import type { DeploymentEvidence } from '../../format/index.ts';
 import { comparisonTargets, type ComparisonTargets } from '../../core/compare/comparison-targets.ts';
 import { allDeployments, snapshotsByDeployment } from './evidence.ts';
 
-export interface Entry {
-  deployment: Deployment;
-  snapshots: ReadonlyMap<string, CheckSnapshot>;
-}
+export type Entry = DeploymentEvidence;
 
 export async function allEntries(): Promise<Entry[]> {
   const snapshots = await snapshotsByDeployment();

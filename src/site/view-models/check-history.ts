@@ -2,27 +2,18 @@
  * One check across every deployment, and the trends across deployments: each point is a real
  * measurement from the evidence, and each links to its deployment.
  */
-import type { CheckSnapshot, Deployment } from '../../format/index.ts';
+import type { CheckSnapshot, Deployment, DeploymentEvidence } from '../../format/index.ts';
+import type { Metric } from '../../core/kinds/check-kind.ts';
+import { metricOfResult } from '../../core/kinds/registry.ts';
+import { chronological } from '../../core/order.ts';
+
+export type { Metric };
 import { formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 
-export interface Metric {
-  /** What the number is: "execution time (ms, median)", "total_attempts", "duration (ms)". */
-  name: string;
-  value: number | null;
-}
-
-const NUMERIC = /^(smallint|integer|bigint|numeric|real|double precision)/;
-
-/** The number a check is charted by: explain → median execution time; a one-number query → that number; else its duration. */
+/** The number a check is charted by: what its kind measures (explain: median execution time; a one-number query: that number), else its duration. */
 export function metricOf(snapshot: CheckSnapshot): Metric {
-  const r = snapshot.result;
-  if (r?.kind === 'explain') return { name: 'execution time (ms, median)', value: r.medianExecutionMs };
-  if (r?.kind === 'sql' && r.rowCount === 1 && r.columns.length === 1 && NUMERIC.test(r.columns[0]!.type)) {
-    const v = Number(r.rows[0]?.[0]);
-    return { name: r.columns[0]!.name, value: Number.isFinite(v) ? v : null };
-  }
-  return { name: 'duration (ms)', value: snapshot.durationMs };
+  return (snapshot.result ? metricOfResult(snapshot.result) : null) ?? { name: 'duration (ms)', value: snapshot.durationMs };
 }
 
 export interface HistoryPoint {
@@ -52,14 +43,9 @@ export interface ChartModel {
   series: ChartSeries[];
 }
 
-interface Entry {
-  deployment: Deployment;
-  snapshots: ReadonlyMap<string, CheckSnapshot>;
-}
+type Entry = DeploymentEvidence;
 
-function byTime(a: Entry, b: Entry): number {
-  return a.deployment.startedAt === b.deployment.startedAt ? (a.deployment.id < b.deployment.id ? -1 : 1) : a.deployment.startedAt < b.deployment.startedAt ? -1 : 1;
-}
+const byTime = (a: Entry, b: Entry) => chronological(a.deployment, b.deployment);
 
 /** Every check id that appears in any deployment, with its latest title. */
 export function allCheckIds(entries: readonly Entry[]): { id: string; title: string; section: string }[] {

@@ -3,10 +3,12 @@
  * render the same view. Components only render these fields.
  */
 import type { CheckDefinition, CheckSnapshot, Deployment, JsonValue, ParsedOutput } from '../../format/index.ts';
+import { problemUnlessPass } from '../../core/decision/check-problem.ts';
 import { formatBytes, formatMs, formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
-import { planTree, type PlanNodeView } from './plan-tree.ts';
-import { tableModel, type TableModel } from './result-table.ts';
+import { resultView, type ResultView } from './results/registry.ts';
+
+export type { ResultView };
 
 export interface AssertionView {
   id: string;
@@ -14,66 +16,6 @@ export interface AssertionView {
   expected: string;
   actual: string;
   status: AnyStatus;
-}
-
-export type ResultView =
-  | { kind: 'sql'; table: TableModel; rowCount: number; reads: { duration: string; sha256: string }[] }
-  | { kind: 'command'; exitCode: string; timedOut: boolean; stdout: string; stderr: string; redactions: number; cap: string; parsed: ParsedView | null }
-  | {
-      kind: 'explain';
-      executionMs: string;
-      planningMs: string;
-      medianExecutionMs: string;
-      medianPlanningMs: string;
-      runs: { n: number; execution: string; planning: string }[];
-      rowsScanned: string;
-      buffers: string;
-      nodeTypes: string[];
-      tree: PlanNodeView | null;
-    }
-  | {
-      kind: 'columns';
-      relation: string;
-      relkind: string;
-      columns: { position: number; name: string; type: string; nullable: string }[];
-      note: string | null;
-      nullCheckSql: string | null;
-    }
-  | { kind: 'dependents'; relation: string; exists: boolean; dependents: { type: string; name: string; dependencyType: string }[] };
-
-/** A tool's parsed output, shaped for display beside the raw output. */
-export type ParsedView =
-  | { kind: 'alembic-history'; revisions: { revision: string; parents: string; message: string; markers: string }[]; head: string }
-  | { kind: 'alembic-migrations'; title: string; steps: string[]; errors: string[]; sql: string | null }
-  | { kind: 'pytest'; summary: string; tests: { name: string; status: AnyStatus; duration: string; message: string | null }[] };
-
-const PYTEST_STATUS: Record<string, AnyStatus> = { passed: 'pass', failed: 'fail', error: 'error', skipped: 'skipped' };
-
-function parsedView(parsed: ParsedOutput | null): ParsedView | null {
-  if (!parsed) return null;
-  switch (parsed.kind) {
-    case 'alembic-history':
-      return {
-        kind: 'alembic-history',
-        revisions: parsed.revisions.map((r) => ({ revision: r.revision, parents: r.downRevisions.length > 0 ? r.downRevisions.join(', ') : '<base>', message: r.message ?? '', markers: r.markers.join(', ') })),
-        head: parsed.head ?? (parsed.heads.length > 1 ? `several heads: ${parsed.heads.join(', ')}` : 'no head'),
-      };
-    case 'alembic-upgrade':
-    case 'alembic-sql':
-      return {
-        kind: 'alembic-migrations',
-        title: parsed.kind === 'alembic-upgrade' ? 'Migrations that ran' : 'Migrations the SQL would run',
-        steps: parsed.migrations.map((m) => `${m.direction} ${m.from ?? '<base>'} → ${m.to ?? '<base>'}${m.message ? `: ${m.message}` : ''}`),
-        errors: parsed.errors,
-        sql: parsed.kind === 'alembic-sql' ? parsed.sql : null,
-      };
-    case 'pytest':
-      return {
-        kind: 'pytest',
-        summary: `${parsed.summary.tests} tests: ${parsed.summary.passed} passed, ${parsed.summary.failed} failed, ${parsed.summary.errors} errors, ${parsed.summary.skipped} skipped`,
-        tests: parsed.tests.map((t) => ({ name: t.name, status: PYTEST_STATUS[t.outcome] ?? 'error', duration: formatMs(t.durationMs), message: t.message })),
-      };
-  }
 }
 
 export interface CheckView {
@@ -119,70 +61,8 @@ export function commandLine(argv: readonly string[]): string {
   return argv.map((arg) => (/^[\w@%+=:,./{}-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)).join(' ');
 }
 
-function problemOf(snapshot: CheckSnapshot): string | null {
-  if (snapshot.skipReason) return `Skipped: ${snapshot.skipReason}`;
-  if (snapshot.error) return `${snapshot.error.kind === 'timeout' ? 'Timed out' : 'Could not run'}: ${snapshot.error.message}`;
-  const unmet = snapshot.assertions.filter((a) => a.status !== 'pass');
-  if (unmet.length === 0) return null;
-  return unmet.map((a) => `${a.description} — expected ${showJson(a.expected)}, got ${showJson(a.actual)}`).join('; ');
-}
-
 /** Rows a check's own page shows (the report shows fewer); the raw file has the rest. */
 export const CHECK_PAGE_ROWS = 500;
-
-function resultView(snapshot: CheckSnapshot, tableLimit: number): ResultView | null {
-  const result = snapshot.result;
-  if (!result) return null;
-  switch (result.kind) {
-    case 'sql':
-      return {
-        kind: 'sql',
-        table: tableModel(result, snapshot.truncation, tableLimit),
-        rowCount: result.rowCount,
-        reads: result.reads.map((r) => ({ duration: formatMs(r.durationMs), sha256: r.rowsSha256 })),
-      };
-    case 'command':
-      return {
-        kind: 'command',
-        exitCode: result.exitCode === null ? (result.signal ? `killed by ${result.signal}` : 'none') : String(result.exitCode),
-        timedOut: result.timedOut,
-        stdout: withTail(result.stdout, result.streams?.stdout),
-        stderr: withTail(result.stderr, result.streams?.stderr),
-        redactions: result.redactions,
-        cap: formatBytes(result.outputCapBytes),
-        parsed: parsedView(result.parsed),
-      };
-    case 'explain':
-      return {
-        kind: 'explain',
-        executionMs: formatMs(result.executionMs),
-        planningMs: formatMs(result.planningMs),
-        medianExecutionMs: formatMs(result.medianExecutionMs),
-        medianPlanningMs: formatMs(result.medianPlanningMs),
-        runs: result.runs.map((r, i) => ({ n: i + 1, execution: formatMs(r.executionMs), planning: formatMs(r.planningMs) })),
-        rowsScanned: result.rowsScanned.toLocaleString('en-US'),
-        buffers: `${result.sharedHitBlocks.toLocaleString('en-US')} hit, ${result.sharedReadBlocks.toLocaleString('en-US')} read`,
-        nodeTypes: result.nodeTypes,
-        tree: planTree(result.plan),
-      };
-    case 'columns':
-      return {
-        kind: 'columns',
-        relation: `${result.relation.schema}.${result.relation.name}`,
-        relkind: result.relation.relkind,
-        columns: result.columns.map((c) => ({ position: c.position, name: c.name, type: c.type, nullable: c.nullable ? 'YES' : 'NO' })),
-        note: result.note,
-        nullCheckSql: result.nullCheckOnData?.sql ?? null,
-      };
-    case 'dependents':
-      return {
-        kind: 'dependents',
-        relation: `${result.relation.schema}.${result.relation.name}`,
-        exists: result.relation.exists,
-        dependents: result.dependents.map((d) => ({ type: d.type, name: d.schema ? `${d.schema}.${d.name}` : d.name, dependencyType: d.dependencyType })),
-      };
-  }
-}
 
 export interface CheckViewInput {
   deployment: Deployment;
@@ -227,7 +107,7 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
   return {
     ...base,
     status: snapshot.status,
-    problem: problemOf(snapshot),
+    problem: problemUnlessPass(snapshot),
     source: {
       sql: source.sql ?? null,
       params: (source.params ?? []).map((p) => ({ name: p.name, value: p.value ?? 'NULL' })),
@@ -255,7 +135,7 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
     assertions: snapshot.assertions.map((a) => ({ id: a.id, description: a.description, expected: showJson(a.expected), actual: showJson(a.actual), status: a.status })),
     error: snapshot.error,
     skipReason: snapshot.skipReason,
-    result: resultView(snapshot, tableLimit),
+    result: snapshot.result ? resultView(snapshot.result, { truncation: snapshot.truncation, tableLimit }) : null,
     truncation:
       truncation && truncation.bytesOmitted > 0
         ? `Output capped: ${formatBytes(truncation.bytesOmitted)} beyond the ${snapshot.result?.kind === 'command' ? formatBytes(snapshot.result.outputCapBytes) : ''} cap per stream were left out.`
@@ -264,9 +144,3 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
   };
 }
 
-/** A capped stream as shown: its head, a line saying what was left out of the middle, its tail. */
-function withTail(head: string, stream: { bytes: number; sha256: string; tail: string | null } | undefined): string {
-  if (!stream || stream.tail === null) return head;
-  const omitted = stream.bytes - Buffer.byteLength(head) - Buffer.byteLength(stream.tail);
-  return `${head}\n… ${formatBytes(omitted)} left out here (the whole stream: ${formatBytes(stream.bytes)}, sha256 ${stream.sha256}) …\n${stream.tail}`;
-}

@@ -1,6 +1,8 @@
 /** A comparison page: per check a label, the statuses on both sides, and what differs. */
 import type { CheckComparison, ComparisonLabel } from '../../core/compare/compare-checks.ts';
-import type { DeploymentComparison } from '../../core/compare/compare-deployments.ts';
+import { compareDeployments, type DeploymentComparison } from '../../core/compare/compare-deployments.ts';
+import { comparisonPairs } from '../../core/compare/comparison-targets.ts';
+import type { DeploymentEvidence } from '../../format/index.ts';
 import { formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 
@@ -58,4 +60,14 @@ export function comparisonModel(comparison: DeploymentComparison): ComparisonMod
       timings: c.timings,
     })),
   };
+}
+
+/** Every comparison page the site renders (bounded: at most three per deployment), with its model. */
+export function comparisonPages(entries: readonly DeploymentEvidence[]): { current: string; base: string; model: ComparisonModel }[] {
+  const byId = new Map(entries.map((e) => [e.deployment.id, e]));
+  return comparisonPairs(entries.map((e) => e.deployment)).map(({ current, base }) => ({
+    current,
+    base,
+    model: comparisonModel(compareDeployments(byId.get(base)!, byId.get(current)!)),
+  }));
 }

@@ -1,5 +1,6 @@
 /** The deployments index: newest first, with decision and check counts. */
 import type { CheckStatus, Deployment, DecisionStatus } from '../../format/index.ts';
+import { chronological } from '../../core/order.ts';
 import { formatUtc } from '../format.ts';
 import { routes } from '../routes.ts';
 
@@ -20,7 +21,8 @@ export interface DeploymentRow {
 
 export function deploymentRows(deployments: readonly Deployment[]): DeploymentRow[] {
   return [...deployments]
-    .sort((a, b) => (a.startedAt === b.startedAt ? (a.id < b.id ? 1 : -1) : a.startedAt < b.startedAt ? 1 : -1))
+    // Newest first.
+    .sort((a, b) => chronological(b, a))
     .map((d) => {
       const counts = { pass: 0, warn: 0, fail: 0, error: 0, skipped: 0, missing: 0 };
       for (const check of d.checks) counts[check.status ?? 'missing'] += 1;

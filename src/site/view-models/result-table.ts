@@ -2,6 +2,7 @@
  * Result tables show values exactly as stored: 64-bit ids and timestamps as the database
  * wrote them, NULL visibly distinct from an empty string, and the truncation said out loud.
  */
+import { isNumericType } from '../../core/numbers.ts';
 import type { Cell, CheckSnapshot, ResultOf } from '../../format/index.ts';
 
 export interface CellView {
@@ -25,7 +26,7 @@ export interface TableModel {
   empty: boolean;
 }
 
-const NUMERIC_TYPES = /^(smallint|integer|bigint|numeric|real|double precision)/;
+
 
 export function tableModel(result: ResultOf<'sql'>, truncation: CheckSnapshot['truncation'], limit = Number.POSITIVE_INFINITY): TableModel {
   const shown = result.rows.slice(0, limit);
@@ -39,7 +40,7 @@ export function tableModel(result: ResultOf<'sql'>, truncation: CheckSnapshot['t
     notes.push(`Showing ${shown.length.toLocaleString('en-US')} of the ${kept.toLocaleString('en-US')} rows kept; the raw evidence file has them all.`);
   }
   return {
-    columns: result.columns.map((c) => ({ name: c.name, type: c.type, numeric: NUMERIC_TYPES.test(c.type) })),
+    columns: result.columns.map((c) => ({ name: c.name, type: c.type, numeric: isNumericType(c.type) })),
     rows: shown.map((row) => row.map(cellView)),
     note: notes.length > 0 ? notes.join(' ') : null,
     empty: result.rows.length === 0,

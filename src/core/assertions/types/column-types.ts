@@ -1,0 +1,23 @@
+/** `column-types`: the result's columns have these types, as format_type names them (`id` is bigint, not numeric). */
+import type { JsonValue } from '../../../format/index.ts';
+import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+
+export const columnTypes: AssertionModule<AssertionOf<'column-types'>> = {
+  over: 'result',
+  judge(a, { result }) {
+    if (result.kind !== 'sql') return notApplicable(result.kind);
+    const actual: Record<string, JsonValue> = {};
+    let ok = true;
+    for (const want of a.columns) {
+      const got = result.columns.find((c) => c.name === want.name)?.type ?? 'missing';
+      actual[want.name] = got;
+      if (got !== want.type) ok = false;
+    }
+    return {
+      status: ok ? 'pass' : a.severity,
+      expected: Object.fromEntries(a.columns.map((c) => [c.name, c.type])),
+      actual,
+      description: a.columns.map((c) => `${c.name} is ${c.type}`).join('; '),
+    };
+  },
+};

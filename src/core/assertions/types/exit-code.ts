@@ -1,0 +1,15 @@
+/** `exit-code`: the command exited with this code (a signal is never a match). */
+import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+
+export const exitCode: AssertionModule<AssertionOf<'exit-code'>> = {
+  over: 'result',
+  judge(a, { result }) {
+    if (result.kind !== 'command') return notApplicable(result.kind);
+    return {
+      status: result.exitCode === a.equals ? 'pass' : a.severity,
+      expected: a.equals,
+      actual: result.exitCode ?? (result.signal ? `killed by ${result.signal}` : null),
+      description: `exit code ${a.equals}`,
+    };
+  },
+};

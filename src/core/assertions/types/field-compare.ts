@@ -1,0 +1,28 @@
+/** `field-compare`: a result field compared with a constant, exactly (int8 and numeric as decimals), in the first row or every row. */
+import { opSymbols, satisfies } from '../compare-values.ts';
+import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
+import { Offenders, shownCell, unjudgeable } from '../offenders.ts';
+
+export const fieldCompare: AssertionModule<AssertionOf<'field-compare'>> = {
+  over: 'rows',
+  fold(a, columns) {
+    const description = `${a.field} ${opSymbols[a.op]} ${a.value}${a.rows === 'all' ? ' in every row' : ''}`;
+    const index = columns.indexOf(a.field);
+    if (index < 0) return unjudgeable(a.severity, a.value, `no column "${a.field}"`, description);
+    const offenders = new Offenders();
+    let firstValue: string | number | boolean | null = null;
+    return {
+      push(row, n) {
+        if (n === 1) firstValue = row[index] ?? null;
+        if (a.rows === 'first' && n > 1) return;
+        if (!satisfies(a.op, row[index] ?? null, a.value)) offenders.add(n, `${a.field} = ${shownCell(row[index])}`);
+      },
+      verdict(total) {
+        if (total === 0) return { status: a.severity, expected: a.value, actual: 'no rows', description };
+        if (a.rows === 'first') return { status: offenders.count ? a.severity : 'pass', expected: a.value, actual: firstValue, description };
+        if (offenders.count) return { status: a.severity, expected: a.value, actual: `${offenders.count} of ${total} rows: ${offenders.text()}`, description };
+        return { status: 'pass', expected: a.value, actual: `all ${total} rows`, description };
+      },
+    };
+  },
+};

@@ -1,0 +1,31 @@
+/** `fields-equal`: every listed field holds the same value, row by row (determinism: total = distinct pairs = distinct ids). */
+import type { Cell, JsonValue } from '../../../format/index.ts';
+import { compareCells } from '../compare-values.ts';
+import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
+import { missingColumns, Offenders, shownCell, unjudgeable } from '../offenders.ts';
+
+export const fieldsEqual: AssertionModule<AssertionOf<'fields-equal'>> = {
+  over: 'rows',
+  fold(a, columns) {
+    const description = a.fields.join(' = ');
+    const missing = missingColumns(a.fields, columns);
+    if (missing) return unjudgeable(a.severity, 'equal', missing, description);
+    const indexes = a.fields.map((f) => columns.indexOf(f));
+    const offenders = new Offenders();
+    let firstRow: Record<string, JsonValue> | null = null;
+    const pick = (row: readonly Cell[]) => Object.fromEntries(a.fields.map((f, i) => [f, row[indexes[i]!] ?? null]));
+    return {
+      push(row, n) {
+        if (n === 1) firstRow = pick(row);
+        if (indexes.some((i) => compareCells(row[i] ?? null, row[indexes[0]!] ?? null) !== 0)) {
+          offenders.add(n, a.fields.map((f, i) => `${f} = ${shownCell(row[indexes[i]!])}`).join(', '));
+        }
+      },
+      verdict(total) {
+        if (total === 0) return { status: a.severity, expected: 'equal', actual: 'no rows', description };
+        if (offenders.count) return { status: a.severity, expected: 'equal', actual: `${offenders.count} of ${total} rows differ: ${offenders.text()}`, description };
+        return { status: 'pass', expected: 'equal', actual: total === 1 ? firstRow : `equal in all ${total} rows`, description };
+      },
+    };
+  },
+};

@@ -1,0 +1,18 @@
+/** `tests-passed`: each named test ran and passed; a test that did not run is a failure, not a pass. */
+import type { JsonValue } from '../../../format/index.ts';
+import { parsedFacts } from '../../parsers/registry.ts';
+import { parsePytestVerbose } from '../../parsers/pytest-verbose.ts';
+import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+
+export const testsPassed: AssertionModule<AssertionOf<'tests-passed'>> = {
+  over: 'result',
+  judge(a, { result }) {
+    if (result.kind !== 'command') return notApplicable(result.kind);
+    // A test runner's parsed report when the checklist names a parser; pytest's -v lines otherwise.
+    const outcomes = parsedFacts(result.parsed).tests ?? parsePytestVerbose(result.stdout);
+    const actual: Record<string, JsonValue> = {};
+    for (const name of a.tests) actual[name] = outcomes.get(name) ?? 'not run';
+    const ok = a.tests.every((name) => actual[name] === 'PASSED');
+    return { status: ok ? 'pass' : a.severity, expected: Object.fromEntries(a.tests.map((t) => [t, 'PASSED'])), actual, description: `${a.tests.length} named tests passed` };
+  },
+};

@@ -1,0 +1,8 @@
+/** `text-not-contains`: the command's output does not contain a text (an ERROR line, a traceback…). */
+import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+import { searchOutput } from './text-search.ts';
+
+export const textNotContains: AssertionModule<AssertionOf<'text-not-contains'>> = {
+  over: 'result',
+  judge: (a, { result }) => (result.kind === 'command' ? searchOutput(a, result) : notApplicable(result.kind)),
+};

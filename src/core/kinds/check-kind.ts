@@ -1,0 +1,28 @@
+/**
+ * What the pure core knows of each check kind: the parameters it needs, how two of its results
+ * differ, and the number it is charted by. One module per kind, listed once in `registry.ts`
+ * (keyed by the kind union: a kind without them is a compile error). The runner of each kind
+ * lives with the I/O in `collectors/checks/`, its result view in `src/site/`.
+ */
+import type { CheckKind, CheckOf, ResultOf } from '../../format/index.ts';
+import type { Difference, TimingComparison } from '../compare/difference.ts';
+
+export interface Metric {
+  /** What the number is: "execution time (ms, median)", "total_attempts", "duration (ms)". */
+  name: string;
+  value: number | null;
+}
+
+export interface CompareOptions {
+  /** The check's key columns from the current checklist (sql checks), for row-by-row comparison. */
+  key?: readonly string[];
+}
+
+export interface CheckKindCore<K extends CheckKind> {
+  /** Parameters the check cannot run without. */
+  paramsNeeded(check: CheckOf<K>): string[];
+  /** What meaningfully differs between two results of this kind (never a text diff of JSON). */
+  compare(base: ResultOf<K>, current: ResultOf<K>, options: CompareOptions): { differences: Difference[]; timings?: TimingComparison[] };
+  /** The number a result is charted by, when it is a measurement; null: chart the check's duration. */
+  metric(result: ResultOf<K>): Metric | null;
+}

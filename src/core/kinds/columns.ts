@@ -1,0 +1,28 @@
+/** `columns` checks in the core: a retyped or removed column is worse; a column that became nullable too. */
+import type { ResultOf } from '../../format/index.ts';
+import type { Difference } from '../compare/difference.ts';
+import type { CheckKindCore } from './check-kind.ts';
+
+function columnDifferences(base: ResultOf<'columns'>, current: ResultOf<'columns'>): Difference[] {
+  const out: Difference[] = [];
+  const before = new Map(base.columns.map((c) => [c.name, c]));
+  const after = new Map(current.columns.map((c) => [c.name, c]));
+  for (const [name, c] of after) {
+    const b = before.get(name);
+    if (!b) out.push({ kind: 'column-added', text: `column added: ${name} ${c.type}`, worse: false });
+    else {
+      if (b.type !== c.type) out.push({ kind: 'column-retyped', text: `column retyped: ${name} ${b.type} → ${c.type}`, worse: true });
+      if (b.nullable !== c.nullable) out.push({ kind: 'column-nullability', text: `column ${name}: ${b.nullable ? 'NULL allowed' : 'NOT NULL'} → ${c.nullable ? 'NULL allowed' : 'NOT NULL'}`, worse: c.nullable });
+    }
+  }
+  for (const name of before.keys()) {
+    if (!after.has(name)) out.push({ kind: 'column-removed', text: `column removed: ${name}`, worse: true });
+  }
+  return out;
+}
+
+export const columnsKind: CheckKindCore<'columns'> = {
+  paramsNeeded: () => [],
+  compare: (base, current) => ({ differences: columnDifferences(base, current) }),
+  metric: () => null,
+};

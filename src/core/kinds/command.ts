@@ -1,0 +1,49 @@
+/**
+ * `command` checks in the core: the parameters its argv names, and a comparison of exit codes
+ * and of what its parser read — tests, heads, migrations — in tool-neutral terms.
+ */
+import { argvParams, type ParsedOutput } from '../../format/index.ts';
+import type { Difference } from '../compare/difference.ts';
+import { parsedFacts } from '../parsers/registry.ts';
+import type { CheckKindCore } from './check-kind.ts';
+
+const FAILING = new Set(['FAILED', 'ERROR']);
+
+function parsedDifferences(base: ParsedOutput | null, current: ParsedOutput | null): Difference[] {
+  // Only the same tool's output is compared: a history and a test report say different things.
+  if (!base || !current || base.kind !== current.kind) return [];
+  const was = parsedFacts(base);
+  const now = parsedFacts(current);
+  const out: Difference[] = [];
+  if (was.tests && now.tests) {
+    for (const [name, outcome] of now.tests) {
+      const before = was.tests.get(name);
+      const shown = outcome.toLowerCase();
+      if (before === undefined) out.push({ kind: 'test-added', text: `test added: ${name} (${shown})`, worse: FAILING.has(outcome) });
+      else if (before === 'PASSED' && outcome !== 'PASSED') out.push({ kind: 'test-newly-failing', text: `test newly ${shown}: ${name}`, worse: true });
+      else if (before !== 'PASSED' && outcome === 'PASSED') out.push({ kind: 'test-fixed', text: `test now passes: ${name} (was ${before.toLowerCase()})`, worse: false });
+    }
+    for (const name of was.tests.keys()) if (!now.tests.has(name)) out.push({ kind: 'test-removed', text: `test removed: ${name}`, worse: true });
+  }
+  if (was.heads && now.heads) {
+    const a = was.heads.join(', ') || 'none';
+    const b = now.heads.join(', ') || 'none';
+    if (a !== b) out.push({ kind: 'head-moved', text: `migration head moved: ${a} → ${b}`, worse: false });
+  }
+  if (was.migrations && now.migrations) {
+    const steps = (m: NonNullable<typeof was.migrations>) => m.map((s) => `${s.from ?? '<base>'} -> ${s.to ?? '<base>'}`).join(', ') || 'none';
+    if (steps(was.migrations) !== steps(now.migrations)) out.push({ kind: 'migrations', text: `migrations: ${steps(was.migrations)} → ${steps(now.migrations)}`, worse: false });
+  }
+  return out;
+}
+
+export const commandKind: CheckKindCore<'command'> = {
+  paramsNeeded: (check) => [...new Set(check.argv.flatMap(argvParams))],
+  compare(base, current) {
+    const differences: Difference[] = [];
+    if (base.exitCode !== current.exitCode) differences.push({ kind: 'exit-code', text: `exit code: ${base.exitCode ?? 'none'} → ${current.exitCode ?? 'none'}`, worse: current.exitCode !== 0 });
+    differences.push(...parsedDifferences(base.parsed, current.parsed));
+    return { differences };
+  },
+  metric: () => null,
+};

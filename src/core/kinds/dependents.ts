@@ -1,0 +1,14 @@
+/** `dependents` checks in the core: more dependents than before is worse (a rollback got harder). */
+import type { ResultOf } from '../../format/index.ts';
+import type { CheckKindCore } from './check-kind.ts';
+
+const names = (r: ResultOf<'dependents'>) => r.dependents.map((d) => `${d.type} ${d.schema ? `${d.schema}.` : ''}${d.name}`).sort().join(', ') || 'none';
+
+export const dependentsKind: CheckKindCore<'dependents'> = {
+  paramsNeeded: () => [],
+  compare(base, current) {
+    if (names(base) === names(current)) return { differences: [] };
+    return { differences: [{ kind: 'dependents', text: `dependents: ${names(base)} → ${names(current)}`, worse: current.dependents.length > base.dependents.length }] };
+  },
+  metric: () => null,
+};

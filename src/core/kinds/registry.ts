@@ -1,0 +1,30 @@
+/** Every check kind the core knows, keyed by the kind union of the format. */
+import type { CheckDefinition, CheckKind, ResultOf } from '../../format/index.ts';
+import type { CheckKindCore, Metric } from './check-kind.ts';
+import { columnsKind } from './columns.ts';
+import { commandKind } from './command.ts';
+import { dependentsKind } from './dependents.ts';
+import { explainKind } from './explain.ts';
+import { sqlKind } from './sql.ts';
+
+export const CHECK_KINDS: { [K in CheckKind]: CheckKindCore<K> } = {
+  sql: sqlKind,
+  columns: columnsKind,
+  explain: explainKind,
+  command: commandKind,
+  dependents: dependentsKind,
+};
+
+/** The kind's module, for a value whose kind is only known at run time. */
+export function kindOf<K extends CheckKind>(kind: K): CheckKindCore<CheckKind> {
+  return CHECK_KINDS[kind] as unknown as CheckKindCore<CheckKind>;
+}
+
+/** Parameters a check cannot run without (`sqlParam` is optional: the check's own SQL is the default). */
+export function paramsNeeded(check: CheckDefinition): string[] {
+  return kindOf(check.kind).paramsNeeded(check as never);
+}
+
+export function metricOfResult(result: ResultOf<CheckKind>): Metric | null {
+  return kindOf(result.kind).metric(result as never);
+}

@@ -1,0 +1,16 @@
+/** A dependents result as pages show it. */
+import type { ResultViewBuilder } from './result-view.ts';
+
+export interface DependentsResultView {
+  kind: 'dependents';
+  relation: string;
+  exists: boolean;
+  dependents: { type: string; name: string; dependencyType: string }[];
+}
+
+export const dependentsResultView: ResultViewBuilder<'dependents', DependentsResultView> = (result) => ({
+  kind: 'dependents',
+  relation: `${result.relation.schema}.${result.relation.name}`,
+  exists: result.relation.exists,
+  dependents: result.dependents.map((d) => ({ type: d.type, name: d.schema ? `${d.schema}.${d.name}` : d.name, dependencyType: d.dependencyType })),
+});
