@@ -173,7 +173,9 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     throw new CollectConfigError(`baseline "${options.baseline}" is not a deployment in ${options.evidenceRoot}`);
   }
   const id = await claimDeploymentDir(options.evidenceRoot, requestedId, options.deploymentId === undefined);
-  await ensureJsonSchemas(options.evidenceRoot);
+  for (const file of await ensureJsonSchemas(options.evidenceRoot)) {
+    options.warn?.(`${file} differs from format v1 as this tool writes it; left as it is (committed schema files are never rewritten)`);
+  }
   const writer = new EvidenceWriter(options.evidenceRoot, id);
 
   const by = options.attestedBy ?? process.env.USER ?? 'unknown';

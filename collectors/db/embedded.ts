@@ -1,12 +1,11 @@
 /**
- * The embedded default database: PGlite (PostgreSQL in WASM) loaded with the seedtest-api
- * schema and deterministic data, served on 127.0.0.1 through pglite-socket so the collector
- * (node-pg) and child processes (alembic, pytest, psql) reach it like any server.
+ * The embedded database: PGlite (PostgreSQL in WASM), loaded by the caller's script (the demo
+ * loads the example application's schema and data), served on 127.0.0.1 through pglite-socket
+ * so the collector (node-pg) and child processes (alembic, pytest, psql) reach it like any server.
  * Known limits: one session shared by every connection; statement_timeout is not enforced.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { loadSeedtestDatabase, type SeedOptions } from '../../examples/seedtest-api/database.ts';
 import { resolveConnection, type ConnectionTarget } from './connection.ts';
 
 export interface EmbeddedDatabase {
@@ -17,19 +16,13 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-export interface EmbeddedOptions extends Partial<SeedOptions> {
-  /** Create only the base tables (the state before `alembic upgrade head`). */
-  withoutView?: boolean;
-}
+/** Fills a fresh database through a function that runs a multi-statement SQL script. */
+export type DatabaseLoader = (exec: (sql: string) => Promise<unknown>) => Promise<void>;
 
-export async function startEmbeddedDatabase(options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(load: DatabaseLoader): Promise<EmbeddedDatabase> {
   const started = performance.now();
   const db = await PGlite.create();
-  await loadSeedtestDatabase((sql) => db.exec(sql), {
-    attempts: options.attempts ?? 50_000,
-    ...(options.anchor !== undefined ? { anchor: options.anchor } : {}),
-    ...(options.withoutView !== undefined ? { withoutView: options.withoutView } : {}),
-  });
+  await load((sql) => db.exec(sql));
   const seedMs = performance.now() - started;
 
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });

@@ -22,15 +22,24 @@ import { buildJsonSchemaFiles } from '../../src/format/json-schema.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { asEvidenceWriteError } from './evidence-write-error.ts';
 
-export async function ensureJsonSchemas(root: string): Promise<void> {
+/**
+ * Writes the JSON Schema files of format v1 that are missing under an evidence root, and never
+ * rewrites one that is there: auditors validate against those committed bytes. Returns the
+ * files that differ from this tool's v1 (left as they are, for the caller to report).
+ */
+export async function ensureJsonSchemas(root: string): Promise<string[]> {
   const dir = join(root, SCHEMA_DIR);
   await mkdir(dir, { recursive: true }).catch((error: unknown) => {
     throw asEvidenceWriteError(error, dir);
   });
+  const differing: string[] = [];
   for (const [name, text] of buildJsonSchemaFiles()) {
-    const current = await readFile(join(dir, name), 'utf8').catch(() => null);
-    if (current !== text) await writeFileAtomic(join(dir, name), text);
+    const file = join(dir, name);
+    const current = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(asEvidenceWriteError(error, file))));
+    if (current === null) await writeFileAtomic(file, text);
+    else if (current !== text) differing.push(file);
   }
+  return differing;
 }
 
 export class EvidenceWriter {

@@ -50,3 +50,8 @@ export async function loadSeedtestDatabase(
   await exec(await readSql(seedFile));
   await exec('RESET seedtest.attempts; RESET seedtest.anchor;');
 }
+
+/** The loader for an embedded database (`startEmbeddedDatabase(seedtestLoader({ attempts: 500 }))`). */
+export function seedtestLoader(options: Partial<SeedOptions> & { withoutView?: boolean } = {}): (exec: (sql: string) => Promise<unknown>) => Promise<void> {
+  return (exec) => loadSeedtestDatabase(exec, { attempts: options.attempts ?? 50_000, ...options });
+}

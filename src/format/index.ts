@@ -8,3 +8,4 @@ export * from './manifest-schema.ts';
 export * from './stable-json.ts';
 export * from './read-evidence.ts';
 export * from './deployment-evidence.ts';
+export * from './versions.ts';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
-import { checkSnapshotSchema, deploymentSchema, manifestSchema, type CheckSnapshot, type DeploymentEvidence, type Manifest } from './index.ts';
+import { type CheckSnapshot, type DeploymentEvidence, type Manifest } from './index.ts';
 import { isRealDirectory, listDeployment, readEvidenceBytes, type RefusedEntry } from './evidence-tree.ts';
 import { EvidenceFormatError, parseEvidenceText } from './read-evidence.ts';
 
@@ -48,14 +48,14 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
   const files = known ?? (await listDeployment(root, id, (path, reason) => refused.push({ path, reason })));
   if (!files.includes('deployment.json')) return null;
   const deploymentFile = join(dir, 'deployment.json');
-  const read = await readValidated(deploymentFile, (f, t) => parseEvidenceText(deploymentSchema, f, t));
+  const read = await readValidated(deploymentFile, (f, t) => parseEvidenceText('deployment', f, t));
   const deployment = read.value;
   if (deployment.id !== id) throw new EvidenceFormatError(shownPath(deploymentFile), [`id: "${deployment.id}" does not match its directory "${id}"`]);
   const raw: RawFile[] = [{ path: 'deployment.json', bytes: read.bytes, sha256: read.sha256 }];
 
   let manifest: Manifest | null = null;
   if (files.includes('manifest.json')) {
-    const m = await readValidated(join(dir, 'manifest.json'), (f, t) => parseEvidenceText(manifestSchema, f, t));
+    const m = await readValidated(join(dir, 'manifest.json'), (f, t) => parseEvidenceText('manifest', f, t));
     manifest = m.value;
     raw.push({ path: 'manifest.json', bytes: m.bytes, sha256: m.sha256 });
   }
@@ -64,7 +64,7 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
   for (const path of files.filter((f) => f.startsWith('checks/'))) {
     const name = path.slice('checks/'.length);
     const file = join(dir, path);
-    const c = await readValidated(file, (f, t) => parseEvidenceText(checkSnapshotSchema, f, t));
+    const c = await readValidated(file, (f, t) => parseEvidenceText('check', f, t));
     if (`${c.value.id}.json` !== name) throw new EvidenceFormatError(shownPath(file), [`id: "${c.value.id}" does not match the file name`]);
     if (c.value.deploymentId !== id) throw new EvidenceFormatError(shownPath(file), [`deploymentId: "${c.value.deploymentId}" does not match its deployment "${id}"`]);
     snapshots.set(c.value.id, c.value);

@@ -3,7 +3,7 @@
  * file and the field, so a bad file fails a build or a verify with a line a person can act on.
  */
 import type { z } from 'astro/zod';
-import { SCHEMA_VERSION } from './common.ts';
+import { FORMAT_VERSIONS, type EvidenceFileKind, type EvidenceModels } from './versions.ts';
 
 export class EvidenceFormatError extends Error {
   constructor(
@@ -23,29 +23,34 @@ export function describeZodIssues(error: z.ZodError): string[] {
   });
 }
 
-export function parseEvidenceText<S extends z.ZodTypeAny>(schema: S, file: string, text: string): z.infer<S> {
+/** Reads an evidence file's text into the current model, whatever format version it was written in. */
+export function parseEvidenceText<K extends EvidenceFileKind>(kind: K, file: string, text: string): EvidenceModels[K] {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
     throw new EvidenceFormatError(file, [`not valid JSON: ${(error as Error).message}`]);
   }
-  return parseEvidenceValue(schema, file, data);
+  return parseEvidenceValue(kind, file, data);
 }
 
-export function parseEvidenceValue<S extends z.ZodTypeAny>(schema: S, file: string, data: unknown): z.infer<S> {
+/** Raw JSON → model: validated with the schema of its `schemaVersion`, then brought to the current model. */
+export function parseEvidenceValue<K extends EvidenceFileKind>(kind: K, file: string, data: unknown): EvidenceModels[K] {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new EvidenceFormatError(file, ['(root): must be a JSON object']);
   }
   const version = (data as Record<string, unknown>).schemaVersion;
-  if (version !== SCHEMA_VERSION) {
+  const understood = Object.keys(FORMAT_VERSIONS).join(', ');
+  const reader = typeof version === 'number' ? FORMAT_VERSIONS[version] : undefined;
+  if (!reader) {
     throw new EvidenceFormatError(file, [
       version === undefined
-        ? 'schemaVersion: missing (this reader understands schemaVersion 1)'
-        : `schemaVersion: ${JSON.stringify(version)} is not supported (this reader understands schemaVersion ${SCHEMA_VERSION})`,
+        ? `schemaVersion: missing (this reader understands schemaVersion ${understood})`
+        : `schemaVersion: ${JSON.stringify(version)} is not supported (this reader understands schemaVersion ${understood})`,
     ]);
   }
+  const { schema, toModel } = reader[kind];
   const parsed = schema.safeParse(data);
   if (!parsed.success) throw new EvidenceFormatError(file, describeZodIssues(parsed.error));
-  return parsed.data;
+  return toModel(parsed.data) as EvidenceModels[K];
 }

@@ -1,8 +1,10 @@
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../collectors/evidence/atomic-write.ts';
+import { ensureJsonSchemas } from '../../collectors/evidence/evidence-writer.ts';
+import { buildJsonSchemaFiles } from '../../src/format/json-schema.ts';
 import { claimDeploymentDir, defaultDeploymentId, DeploymentIdError, validateDeploymentId } from '../../collectors/evidence/deployment-id.ts';
 
 describe('deployment ids', () => {
@@ -37,5 +39,21 @@ describe('atomic writes', () => {
   it('fails without touching the old file when the directory is gone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'atomic-'));
     await expect(writeFileAtomic(join(dir, 'missing', 'x.json'), '{}')).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('the JSON Schema files beside the evidence', () => {
+  it('writes the missing ones and never rewrites one already there, reporting a file that differs', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'schemas-'));
+    expect(await ensureJsonSchemas(root)).toEqual([]);
+    const names = (await readdir(join(root, '_schemas/v1'))).sort();
+    expect(names).toEqual(['check.schema.json', 'deployment.schema.json', 'manifest.schema.json']);
+    const check = join(root, '_schemas/v1/check.schema.json');
+    const committed = '{"committed": "by an auditor, whatever it says"}\n';
+    await writeFile(check, committed);
+    await rm(join(root, '_schemas/v1/manifest.schema.json'));
+    expect(await ensureJsonSchemas(root)).toEqual([check]);
+    expect(await readFile(check, 'utf8')).toBe(committed);
+    expect(await readFile(join(root, '_schemas/v1/manifest.schema.json'), 'utf8')).toBe(buildJsonSchemaFiles().get('manifest.schema.json'));
   });
 });

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { resolveConnection, type ConnectionTarget } from '../../collectors/db/connection.ts';
+import { seedtestLoader } from '../../examples/seedtest-api/database.ts';
 import { startEmbeddedDatabase } from '../../collectors/db/embedded.ts';
 import { pythonToolingProblem } from '../../collectors/process/python-tooling.ts';
 import { SEED_ANCHOR, SEED_ATTEMPTS, TEMPLATES } from './global-setup.ts';
@@ -56,7 +57,7 @@ export { serverUrl };
 
 /** The embedded database with the same seed as the real server's templates. */
 export async function embeddedDatabase(stage: Stage = 'upgraded'): Promise<TestDatabase> {
-  const embedded = await startEmbeddedDatabase({ attempts: SEED_ATTEMPTS, anchor: SEED_ANCHOR, withoutView: stage === 'base' });
+  const embedded = await startEmbeddedDatabase(seedtestLoader({ attempts: SEED_ATTEMPTS, anchor: SEED_ANCHOR, withoutView: stage === 'base' }));
   return {
     target: embedded.target,
     url: embedded.target.url,

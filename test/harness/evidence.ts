@@ -4,9 +4,6 @@ import { join } from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import {
-  checkSnapshotSchema,
-  deploymentSchema,
-  manifestSchema,
   parseEvidenceText,
   type CheckSnapshot,
   type DeploymentEvidence,
@@ -25,16 +22,16 @@ export interface ReadDeployment extends DeploymentEvidence {
 }
 
 export async function readDeployment(dir: string): Promise<ReadDeployment> {
-  const deployment = parseEvidenceText(deploymentSchema, join(dir, 'deployment.json'), await readFile(join(dir, 'deployment.json'), 'utf8'));
+  const deployment = parseEvidenceText('deployment', join(dir, 'deployment.json'), await readFile(join(dir, 'deployment.json'), 'utf8'));
   const snapshots = new Map<string, CheckSnapshot>();
   const checkFiles = await readdir(join(dir, 'checks'));
   for (const name of checkFiles.filter((f) => !f.startsWith('.'))) {
     const file = join(dir, 'checks', name);
-    const snapshot = parseEvidenceText(checkSnapshotSchema, file, await readFile(file, 'utf8'));
+    const snapshot = parseEvidenceText('check', file, await readFile(file, 'utf8'));
     snapshots.set(snapshot.id, snapshot);
   }
   const manifestText = await readFile(join(dir, 'manifest.json'), 'utf8').catch(() => null);
-  const manifest = manifestText === null ? null : parseEvidenceText(manifestSchema, join(dir, 'manifest.json'), manifestText);
+  const manifest = manifestText === null ? null : parseEvidenceText('manifest', join(dir, 'manifest.json'), manifestText);
   const files = [...(await readdir(dir)), ...checkFiles.map((f) => `checks/${f}`)];
   return { deployment, snapshots, manifest, files };
 }

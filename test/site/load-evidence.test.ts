@@ -34,3 +34,23 @@ describe('loading a large result for the site', () => {
     expect(view.result?.kind === 'sql' && view.result.table.note).toBe('The query returned 6,000 rows; the evidence keeps the first 5,000. Showing 500 of the 5,000 rows kept; the raw evidence file has them all.');
   });
 });
+
+describe('loading a bad evidence file', () => {
+  it.each([
+    ['check-bad-status.json', 'staging-pr74-blocked/checks/too-many-rows.json', /status: Invalid enum value.*received 'ok'/],
+    ['check-unknown-version.json', 'staging-pr74-blocked/checks/too-many-rows.json', /schemaVersion: 2 is not supported/],
+    ['deployment-bad-decision.json', 'staging-pr74-blocked/deployment.json', /decision\.status: Invalid enum value/],
+    ['check-not-json.json', 'staging-pr74-blocked/checks/too-many-rows.json', /not valid JSON/],
+  ])('%s stops the load naming the file and the field, with a hint and no stack trace', async (broken, into, message) => {
+    const root = await mkdtemp(join(tmpdir(), 'bad-evidence-'));
+    await cp(join(FIXTURE, '_schemas'), join(root, '_schemas'), { recursive: true });
+    await cp(join(FIXTURE, 'staging-pr74-blocked'), join(root, 'staging-pr74-blocked'), { recursive: true });
+    await writeFile(join(root, into), await readFile(new URL(`../fixtures/broken/${broken}`, import.meta.url)));
+    const error = await loadEvidence(root).then(() => null, (e: Error & { hint?: string }) => e);
+    expect(error).not.toBeNull();
+    expect(error!.message).toContain(join(root, into));
+    expect(error!.message).toMatch(message);
+    expect(error!.hint).toMatch(/Fix or remove the file/);
+    expect(error!.stack).toBe('');
+  });
+});

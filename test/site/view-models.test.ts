@@ -97,7 +97,12 @@ describe('report', () => {
 
   it('warns above everything when the collecting role could write beyond the database, and says nothing otherwise', async () => {
     const { deployment, snapshots } = await load('staging-pr74-blocked');
-    expect(reportModel(deployment, snapshots, [], null).warnings).toEqual([]);
+    // The fixture was collected on PGlite as its superuser: the report says so.
+    expect(deployment.target.privileges?.superuser).toBe(true);
+    expect(reportModel(deployment, snapshots, [], null).warnings).toEqual([expect.stringMatching(/^Collected as a superuser/)]);
+    // Evidence that does not record the role's privileges warns about nothing it does not know.
+    const { privileges: _unrecorded, ...withoutPrivileges } = deployment.target;
+    expect(reportModel({ ...deployment, target: withoutPrivileges }, snapshots, [], null).warnings).toEqual([]);
     const asSuperuser = { ...deployment, target: { ...deployment.target, privileges: { superuser: true, roles: ['pg_execute_server_program'] } } };
     expect(reportModel(asSuperuser, snapshots, [], null).warnings).toEqual([
       expect.stringMatching(/^Collected as a superuser and a member of pg_execute_server_program\. Read-only transactions do not stop such a role/),

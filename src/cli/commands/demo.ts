@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { Deployment } from '../../format/index.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../collectors/db/embedded.ts';
+import { seedtestLoader } from '../../../examples/seedtest-api/database.ts';
 import { PYTHON_INSTALL_HINT, pythonToolingProblem } from '../../../collectors/process/python-tooling.ts';
 import { runCollection } from './collect.ts';
 import { EXIT, UsageError } from '../errors.ts';
@@ -19,7 +20,7 @@ import { log, statusWord, colorsFor, type Streams } from '../output.ts';
 import { buildSite, previewSite } from '../astro-site.ts';
 import { freePort } from '../../../collectors/process/free-port.ts';
 
-const exampleApp = fileURLToPath(new URL('../../examples/seedtest-api/', import.meta.url));
+const exampleApp = fileURLToPath(new URL('../../../examples/seedtest-api/', import.meta.url));
 
 /** The change between the two staging runs: what an index PR would do to the performance baseline. */
 const INDEX_CHANGE = 'CREATE INDEX exam_results_student_id_idx ON exam_results (student_id); CREATE INDEX exam_responses_exam_result_id_idx ON exam_responses (exam_result_id); ANALYZE;';
@@ -72,7 +73,7 @@ export function demoCommand(streams: Streams, setExit: (code: number) => void): 
           if (!db) {
             const rows = step.environment === 'production' ? Math.round(attempts * 2.4) : attempts;
             log(streams, `\nstarting the ${step.environment} database (PGlite) with ${rows.toLocaleString('en-US')} attempts…`);
-            db = await startEmbeddedDatabase({ attempts: rows, withoutView: toolingProblem === null });
+            db = await startEmbeddedDatabase(seedtestLoader({ attempts: rows, withoutView: toolingProblem === null }));
             databases.set(step.environment, db);
             log(streams, `seeded in ${(db.seedMs / 1000).toFixed(1)} s`);
           }
