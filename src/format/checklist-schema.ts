@@ -102,6 +102,9 @@ export const explainCheckSchema = z
   })
   .strict();
 
+/** The output parsers a command check may name (each one module in src/core/parsers/). */
+export const parserNameSchema = z.enum(['alembic-history', 'alembic-upgrade', 'alembic-sql', 'pytest-junit']);
+
 export const commandCheckSchema = z
   .object({
     ...checkBase,
@@ -124,7 +127,7 @@ export const commandCheckSchema = z
      * Reads the tool's output into a parsed view kept beside the raw text. `pytest-junit` adds
      * `--junitxml=<temp file>` to the command and reads that report.
      */
-    parser: z.enum(['alembic-history', 'alembic-upgrade', 'alembic-sql', 'pytest-junit']).optional(),
+    parser: parserNameSchema.optional(),
     /** Sets checklist parameters from the parsed view for later checks, e.g. `{ alembicHead: 'head' }`. */
     captures: z.record(paramNameSchema, z.enum(['head', 'reached'])).default({}),
     /** Preconditions; when unmet the check is `skipped` with the reason and how to install. */

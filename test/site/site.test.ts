@@ -190,7 +190,8 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
     );
     expect(links).toBeGreaterThan(100);
     expect(anchors).toBeGreaterThan(10);
-  });
+    // Every page of the fixture site in a real browser: minutes on a loaded 2-core machine.
+  }, 300_000);
 
   it('shows each check on the report with the status of its snapshot', async () => {
     for (const [id, checks] of await fixtureSnapshots()) {

@@ -1,0 +1,55 @@
+/**
+ * Extension points are tables keyed by the format's unions. At compile time (`npm test` runs
+ * tsc first) a table missing an entry is an error — each `@ts-expect-error` below fails the
+ * type check the day a table stops being checked. At run time, each table lists exactly the
+ * format's members.
+ */
+import { describe, expect, it } from 'vitest';
+import { assertionSchema, checkKindSchema, parsedOutputSchema, parserNameSchema } from '../../src/format/index.ts';
+import { ASSERTION_TYPES } from '../../src/core/assertions/registry.ts';
+import { CHECK_KINDS } from '../../src/core/kinds/registry.ts';
+import { OUTPUT_PARSERS } from '../../src/core/parsers/registry.ts';
+import { CHECK_RUNNERS } from '../../collectors/checks/runners.ts';
+import { RESULT_VIEWS } from '../../src/site/view-models/results/registry.ts';
+import { RESULT_COMPONENTS } from '../../src/components/results/index.ts';
+
+const { attestations: _1, ...assertionsWithoutOne } = ASSERTION_TYPES;
+// @ts-expect-error an assertion type without its module does not compile
+export const incompleteAssertions: typeof ASSERTION_TYPES = assertionsWithoutOne;
+
+const { dependents: _2, ...kindsWithoutOne } = CHECK_KINDS;
+// @ts-expect-error a check kind without its core module does not compile
+export const incompleteKinds: typeof CHECK_KINDS = kindsWithoutOne;
+
+const { dependents: _3, ...runnersWithoutOne } = CHECK_RUNNERS;
+// @ts-expect-error a check kind without its runner does not compile
+export const incompleteRunners: typeof CHECK_RUNNERS = runnersWithoutOne;
+
+const { dependents: _4, ...viewsWithoutOne } = RESULT_VIEWS;
+// @ts-expect-error a check kind without its result view does not compile
+export const incompleteViews: typeof RESULT_VIEWS = viewsWithoutOne;
+
+const { 'pytest-junit': _5, ...parsersWithoutOne } = OUTPUT_PARSERS;
+// @ts-expect-error a parser name without its parser does not compile
+export const incompleteParsers: typeof OUTPUT_PARSERS = parsersWithoutOne;
+
+const sorted = (keys: Iterable<string>) => [...keys].sort();
+
+describe('extension tables', () => {
+  it('judge every assertion type of the format, once', () => {
+    expect(sorted(Object.keys(ASSERTION_TYPES))).toEqual(sorted(assertionSchema.options.map((o) => o.shape.type.value)));
+  });
+
+  it('know every check kind of the format in the core, the collectors and the site', () => {
+    const kinds = sorted(checkKindSchema.options);
+    expect(sorted(Object.keys(CHECK_KINDS))).toEqual(kinds);
+    expect(sorted(Object.keys(CHECK_RUNNERS))).toEqual(kinds);
+    expect(sorted(Object.keys(RESULT_VIEWS))).toEqual(kinds);
+    expect(sorted(Object.keys(RESULT_COMPONENTS))).toEqual(kinds);
+  });
+
+  it('have a parser for every parser name a checklist may give, and parsed shapes the format knows', () => {
+    expect(sorted(Object.keys(OUTPUT_PARSERS))).toEqual(sorted(parserNameSchema.options));
+    expect(parsedOutputSchema.options.length).toBeGreaterThan(0);
+  });
+});
