@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { loadChecklist } from '../../../collectors/checklists/load-checklist.ts';
-import { credentialWarnings } from '../../../collectors/checklists/credential-literals.ts';
+import { credentialWarnings } from '../../core/checklists/credential-literals.ts';
 import { log, type Streams } from '../output.ts';
 
 export const checklistExamples = `

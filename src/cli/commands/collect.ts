@@ -6,7 +6,7 @@ import { builtInChecklists, loadChecklist } from '../../../collectors/checklists
 import { CONFIG_FILE, loadConfig } from '../config-file.ts';
 import { collect } from '../../../collectors/collect.ts';
 import { environmentNamesDatabase, resolveConnection, unencodedUrlCharacters, type ConnectionTarget } from '../../../collectors/db/connection.ts';
-import { credentialWarnings } from '../../../collectors/checklists/credential-literals.ts';
+import { credentialWarnings } from '../../core/checklists/credential-literals.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { jsonSummary, log, progressReporter, summary, type Streams } from '../output.ts';
 

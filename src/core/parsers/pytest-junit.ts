@@ -1,4 +1,5 @@
 /** pytest's JUnit XML report (`--junitxml`), read with fast-xml-parser. */
+import { roundMs } from '../numbers.ts';
 import { OutputParseError, type OutputParser } from './output-parser.ts';
 import { XMLParser } from 'fast-xml-parser';
 import type { ParsedOutput } from '../../format/index.ts';
@@ -56,7 +57,7 @@ export function parsePytestJunit(xml: string): Extract<ParsedOutput, { kind: 'py
         name: c.name ?? '',
         classname: c.classname ?? '',
         outcome,
-        durationMs: Math.round(Number(c.time ?? 0) * 1000 * 1000) / 1000,
+        durationMs: roundMs(Number(c.time ?? 0) * 1000),
         message: detail?.message ?? null,
         details: detail?.details ?? null,
       };
@@ -72,7 +73,7 @@ export function parsePytestJunit(xml: string): Extract<ParsedOutput, { kind: 'py
       failed: count('failed'),
       errors: count('error'),
       skipped: count('skipped'),
-      durationMs: Math.round(tests.reduce((n, t) => n + t.durationMs, 0) * 1000) / 1000,
+      durationMs: roundMs(tests.reduce((n, t) => n + t.durationMs, 0)),
     },
     junitXml: xml,
   };

@@ -4,7 +4,7 @@
  * verbatim. `checklist validate` and `collect` warn about values that look like credentials
  * (issue 8); the fix is a secret parameter or an environment variable the command gets.
  */
-import type { Checklist } from '../../src/format/index.ts';
+import type { Checklist } from '../../format/index.ts';
 
 const LOOKS_LIKE_A_CREDENTIAL: { pattern: RegExp; what: string }[] = [
   { pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:(?!\{\{)[^\s@/]+@/i, what: 'a URL with a password' },
