@@ -3,7 +3,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.ts';
-import { tempEvidenceRoot } from '../harness/evidence.ts';
+import { toolingProblem } from '../harness/databases.ts';
+import { readDeployment, tempEvidenceRoot } from '../harness/evidence.ts';
 
 describe('deploy-evidence demo', () => {
   it('collects a history (staging baseline, staging re-run, production) under new ids each run, builds the site, and exits when not on a terminal', async () => {
@@ -11,8 +12,14 @@ describe('deploy-evidence demo', () => {
     const out = await tempEvidenceRoot();
     const first = await runCli(['demo', '--attempts', '1000', '--evidence-dir', evidence, '--out-dir', out, '--json']);
     expect(first.exitCode, first.stderr).toBe(0);
-    const collected = (JSON.parse(first.stdout) as { deployments: { id: string; environment: string }[] }).deployments;
+    const collected = (JSON.parse(first.stdout) as { deployments: { id: string; environment: string; decision: { status: string; reasons: string[] } }[] }).deployments;
     expect(collected.map((d) => d.environment)).toEqual(['staging', 'staging', 'production']);
+    if (toolingProblem === null) {
+      // With the Python tooling (CI has it) the example's real commands run and pass: nothing is incomplete or blocked.
+      for (const d of collected) expect(['APPROVED', 'APPROVED WITH NOTES'], `${d.id}: ${d.decision.reasons.join('; ')}`).toContain(d.decision.status);
+      const { snapshots } = await readDeployment(join(evidence, collected[2]!.id));
+      for (const id of ['alembic-history-before', 'smoke-tests', 'rollback-sql']) expect(snapshots.get(id)?.status, id).toBe('pass');
+    }
     const [baseline, rerun, production] = collected.map((d) => d.id) as [string, string, string];
     expect(rerun).toBe(`${baseline}-2`);
 
