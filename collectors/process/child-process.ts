@@ -61,16 +61,26 @@ export function spawnSupervised(spec: SupervisedSpec, onStdout: (chunk: Buffer) 
   // stdin stays open while the command runs: its end is the supervisor's signal that we are gone.
   supervisor.stdin?.on('error', () => {});
   supervisor.stdin?.write(`${JSON.stringify(spec)}\n`);
+  let stopped = false;
+  const started = performance.now();
   const done = (async () => {
     const ended = await supervisor;
     supervisor.stdin?.destroy();
     const line = status.trim();
+    // Stopped by us: the supervisor killed the group and ended without reporting.
+    if (!line && stopped) return { exitCode: null, signal: 'SIGKILL', timedOut: false, durationMs: performance.now() - started, spawnError: null };
     if (!line) {
       throw new Error(`the process supervisor ended without a status (exit ${ended.exitCode ?? ended.signal ?? 'unknown'})${ended.stderr ? `: ${String(ended.stderr)}` : ''}`);
     }
     return JSON.parse(line) as SupervisedResult;
   })();
-  return { done, stop: () => supervisor.stdin?.end() };
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      supervisor.stdin?.end();
+    },
+  };
 }
 
 export function runSupervised(spec: SupervisedSpec, onStdout: (chunk: Buffer) => void, onStderr: (chunk: Buffer) => void): Promise<SupervisedResult> {
