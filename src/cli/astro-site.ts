@@ -20,7 +20,7 @@ export class SiteBuildError extends Error {
 /** What Astro gets from our environment: enough to run Node, nothing secret. */
 function astroEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = { ASTRO_TELEMETRY_DISABLED: '1', ...extra };
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS']) {
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS', 'LANG', 'LC_ALL', 'TZ']) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
