@@ -2,14 +2,35 @@
  * `defineChecklist` validates a checklist once and applies its defaults, so what is stored in
  * deployment.json is the complete, resolved definition.
  */
-import { checklistSchema, describeZodIssues, type Checklist, type ChecklistInput } from '../../src/format/index.ts';
+import { checklistReferenceProblems, checklistSchema, describeZodIssues, type Checklist, type ChecklistInput } from '../../src/format/index.ts';
 
-export class ChecklistError extends Error {}
+export class ChecklistError extends Error {
+  constructor(
+    message: string,
+    /** Every problem found, `path: message`, in one run. */
+    readonly problems: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Every problem at once: zod stops before its cross-references when the structure is wrong, so
+ * the references are also checked on the raw input and both lists are reported together.
+ */
+export function checklistProblems(input: unknown): string[] {
+  const parsed = checklistSchema.safeParse(input);
+  if (parsed.success) return [];
+  const structural = describeZodIssues(parsed.error);
+  const references = checklistReferenceProblems(input).map((p) => `${p.path.length > 0 ? p.path.join('.') : '(root)'}: ${p.message}`);
+  return [...new Set([...structural, ...references])];
+}
 
 export function defineChecklist(input: ChecklistInput, origin = 'checklist'): Checklist {
   const parsed = checklistSchema.safeParse(input);
   if (!parsed.success) {
-    throw new ChecklistError(`${origin} is not a valid checklist:\n${describeZodIssues(parsed.error).map((l) => `  - ${l}`).join('\n')}`);
+    const problems = checklistProblems(input);
+    throw new ChecklistError(`${origin} is not a valid checklist (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n${problems.map((l) => `  - ${l}`).join('\n')}`, problems);
   }
   return parsed.data;
 }

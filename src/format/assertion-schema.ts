@@ -3,7 +3,7 @@
  * site can show "expected vs actual" a year later without running anything.
  */
 import { z } from 'astro/zod';
-import { checkIdSchema } from './common.ts';
+import { checkIdSchema, type CheckKind } from './common.ts';
 
 /** What an unmet assertion does to its check. */
 export const severitySchema = z.enum(['fail', 'warn']);
@@ -84,3 +84,12 @@ export const assertionSchema = z.discriminatedUnion('type', [
 export type Assertion = z.infer<typeof assertionSchema>;
 export type AssertionInput = z.input<typeof assertionSchema>;
 export type AssertionType = Assertion['type'];
+
+/** Which assertions can judge which kind of result. */
+export const assertionsByKind: Record<CheckKind, readonly AssertionType[]> = {
+  sql: ['row-count', 'column-types', 'field-compare', 'fields-equal', 'no-nulls', 'ordered-within-groups', 'same-on-reread', 'max-duration', 'attestations'],
+  columns: ['max-duration'],
+  explain: ['max-duration'],
+  command: ['exit-code', 'text-contains', 'text-not-contains', 'tests-passed', 'revision-is-head', 'migration-ran', 'max-duration'],
+  dependents: ['no-dependents', 'max-duration'],
+};

@@ -3,7 +3,9 @@
  * renders the same forever, even after the checklist code changes.
  */
 import { z } from 'astro/zod';
-import { assertionSchema, type AssertionType } from './assertion-schema.ts';
+import { checklistReferenceProblems } from './checklist-references.ts';
+import { assertionSchema } from './assertion-schema.ts';
+import { argvParams } from './placeholders.ts';
 import { checkIdSchema, relationSchema, slugSchema } from './common.ts';
 
 /** Names a checklist parameter (`--param name=value`), e.g. the sample student of the perf check. */
@@ -172,28 +174,6 @@ export function secretEnvNames(check: CheckOf<'command'>): string[] {
   return check.env.filter((entry) => typeof entry === 'string' || !entry.public).map((entry) => (typeof entry === 'string' ? entry : entry.name)).filter((name) => name !== 'PATH');
 }
 
-/** `{{name}}` in a command argument: the checklist parameter `name`. The one definition of the syntax. */
-const PLACEHOLDER = /\{\{([a-zA-Z][a-zA-Z0-9_]*)\}\}/g;
-
-/** The parameters a command argument names. */
-export function argvParams(arg: string): string[] {
-  return [...arg.matchAll(PLACEHOLDER)].map((m) => m[1]!);
-}
-
-/** The argument with each `{{name}}` replaced by its value (an unset parameter by nothing). */
-export function fillPlaceholders(arg: string, value: (name: string) => string | null | undefined): string {
-  return arg.replace(PLACEHOLDER, (_m, name: string) => value(name) ?? '');
-}
-
-/** Which assertions can judge which kind of result. */
-export const assertionsByKind: Record<CheckDefinition['kind'], readonly AssertionType[]> = {
-  sql: ['row-count', 'column-types', 'field-compare', 'fields-equal', 'no-nulls', 'ordered-within-groups', 'same-on-reread', 'max-duration', 'attestations'],
-  columns: ['max-duration'],
-  explain: ['max-duration'],
-  command: ['exit-code', 'text-contains', 'text-not-contains', 'tests-passed', 'revision-is-head', 'migration-ran', 'max-duration'],
-  dependents: ['no-dependents', 'max-duration'],
-};
-
 export const checklistSchema = z
   .object({
     id: slugSchema,
@@ -238,49 +218,7 @@ export const checklistSchema = z
   })
   .strict()
   .superRefine((list, ctx) => {
-    const checkIds = new Set<string>();
-    list.checks.forEach((check, i) => {
-      if (checkIds.has(check.id)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'id'], message: `duplicate check id "${check.id}"` });
-      checkIds.add(check.id);
-    });
-    const sections = new Set(list.sections.map((s) => s.number));
-    const phases = new Set(list.phases.map((p) => p.id));
-    const params = new Set(list.parameters.map((p) => p.name));
-    const attestations = new Set(list.attestations.map((a) => a.id));
-    if (list.revisionParam && !params.has(list.revisionParam)) {
-      ctx.addIssue({ code: 'custom', path: ['revisionParam'], message: `unknown parameter "${list.revisionParam}"` });
-    }
-    list.checks.forEach((check, i) => {
-      if (!sections.has(check.section)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'section'], message: `unknown section "${check.section}"` });
-      if (check.phase && !phases.has(check.phase)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'phase'], message: `unknown phase "${check.phase}"` });
-      const used = [
-        ...('params' in check ? check.params : []),
-        ...('sqlParam' in check && check.sqlParam ? [check.sqlParam] : []),
-        ...(check.kind === 'command' ? check.argv.flatMap(argvParams) : []),
-        ...(check.kind === 'command' ? Object.keys(check.captures) : []),
-      ];
-      for (const name of used) {
-        if (!params.has(name)) ctx.addIssue({ code: 'custom', path: ['checks', i], message: `unknown parameter "${name}"` });
-      }
-      const ids = new Set<string>();
-      check.assertions.forEach((a, j) => {
-        if (!assertionsByKind[check.kind].includes(a.type)) {
-          ctx.addIssue({ code: 'custom', path: ['checks', i, 'assertions', j, 'type'], message: `"${a.type}" does not apply to a ${check.kind} check (it takes: ${assertionsByKind[check.kind].join(', ')})` });
-        }
-        if (a.id && ids.has(a.id)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'assertions', j, 'id'], message: `duplicate assertion id "${a.id}"` });
-        if (a.id) ids.add(a.id);
-        if (a.type === 'attestations') {
-          for (const id of a.required) {
-            if (!attestations.has(id)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'assertions', j], message: `unknown attestation "${id}"` });
-          }
-        }
-      });
-    });
-    list.criteria.forEach((criterion, i) => {
-      criterion.checks.forEach((id, j) => {
-        if (!checkIds.has(id)) ctx.addIssue({ code: 'custom', path: ['criteria', i, 'checks', j], message: `unknown check "${id}"` });
-      });
-    });
+    for (const problem of checklistReferenceProblems(list)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
   });
 
 export type Checklist = z.infer<typeof checklistSchema>;

@@ -9,3 +9,5 @@ export * from './stable-json.ts';
 export * from './read-evidence.ts';
 export * from './deployment-evidence.ts';
 export * from './versions.ts';
+export * from './placeholders.ts';
+export * from './checklist-references.ts';

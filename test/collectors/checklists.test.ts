@@ -90,6 +90,43 @@ describe('checklist validation', () => {
     expect(message).toContain('criteria.0.checks.0: unknown check "ghost"');
   });
 
+  it('reports every problem in one run: structure and references together', () => {
+    const bad = {
+      ...minimal,
+      version: 'one',
+      checks: [
+        ...minimal.checks,
+        // Structure: no title, an unknown field. References: an unknown section and phase.
+        { id: 'no-title', kind: 'sql', section: '9', phase: 'nowhere', sql: 'SELECT 1', colour: 'red' },
+        // A reference problem inside a structurally valid check.
+        { id: 'cmd', kind: 'command', section: '1', title: 'Cmd', argv: ['echo', '{{ghost}}'], assertions: [{ type: 'row-count', min: 1 }] },
+      ],
+      criteria: [{ id: 'c', label: 'C', checks: ['missing-check'] }],
+    };
+    const error = (() => {
+      try {
+        defineChecklist(bad as ChecklistInput, 'mine.json');
+      } catch (e) {
+        return e as ChecklistError;
+      }
+      throw new Error('expected the checklist to be refused');
+    })();
+    expect(error).toBeInstanceOf(ChecklistError);
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^version: must be a semantic version/),
+        expect.stringMatching(/^checks\.1\.title: Required/),
+        expect.stringMatching(/^checks\.1: Unrecognized key\(s\) in object: 'colour'/),
+        'checks.1.section: unknown section "9"',
+        'checks.1.phase: unknown phase "nowhere"',
+        'checks.2: unknown parameter "ghost"',
+        expect.stringMatching(/^checks\.2\.assertions\.0\.type: "row-count" does not apply to a command check/),
+        'criteria.0.checks.0: unknown check "missing-check"',
+      ]),
+    );
+    expect(error.message).toMatch(/^mine\.json is not a valid checklist \(\d+ problems\):/);
+  });
+
   it('loads a user checklist from a JSON file, and refuses an unknown name', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'checklist-'));
     await writeFile(join(dir, 'mine.json'), JSON.stringify(minimal));

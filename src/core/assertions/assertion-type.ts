@@ -30,11 +30,15 @@ export interface RowFold {
 
 export type AssertionOf<T extends AssertionType> = Extract<Assertion, { type: T }>;
 
-export type AssertionModule<A extends Assertion> =
+export type AssertionModule<A extends Assertion> = {
+  /** What the assertion expects, in words, before anything ran (`checklist show`, the reference). */
+  describe(assertion: A): string;
+} & (
   /** Folded over every row of a sql result while it streams. */
   | { over: 'rows'; fold(assertion: A, columns: readonly string[]): RowFold }
   /** Judged once on the check's whole result. */
-  | { over: 'result'; judge(assertion: A, input: JudgeInput): Verdict };
+  | { over: 'result'; judge(assertion: A, input: JudgeInput): Verdict }
+);
 
 /** A result this assertion cannot judge (a row assertion on command output…): unmet, never a pass. */
 export function notApplicable(kind: string): Verdict {

@@ -2,7 +2,7 @@
  * Every assertion type, once. Keyed by the type union of the checklist format: an assertion
  * type the format knows but no module judges is a compile error, never a silent pass.
  */
-import type { AssertionType } from '../../format/index.ts';
+import type { Assertion, AssertionType } from '../../format/index.ts';
 import type { AssertionModule, AssertionOf } from './assertion-type.ts';
 import { attestations } from './types/attestations.ts';
 import { columnTypes } from './types/column-types.ts';
@@ -39,3 +39,9 @@ export const ASSERTION_TYPES: { [T in AssertionType]: AssertionModule<AssertionO
   'no-dependents': noDependents,
   attestations,
 };
+
+/** An assertion in words, as the checklist states it (its own description, else its type's). */
+export function describeAssertion(assertion: Assertion): string {
+  const module = ASSERTION_TYPES[assertion.type] as AssertionModule<typeof assertion>;
+  return assertion.description ?? module.describe(assertion);
+}

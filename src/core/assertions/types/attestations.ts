@@ -4,6 +4,7 @@ import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 
 export const attestations: AssertionModule<AssertionOf<'attestations'>> = {
   over: 'result',
+  describe: (a) => `attested: ${a.required.join(', ')}`,
   judge(a, input) {
     const given = new Map(input.attestations.map((x) => [x.id, x]));
     const actual: Record<string, JsonValue> = {};

@@ -4,6 +4,7 @@ import { notApplicable, type AssertionModule, type AssertionOf } from '../assert
 
 export const columnTypes: AssertionModule<AssertionOf<'column-types'>> = {
   over: 'result',
+  describe: (a) => a.columns.map((c) => `${c.name} is ${c.type}`).join('; '),
   judge(a, { result }) {
     if (result.kind !== 'sql') return notApplicable(result.kind);
     const actual: Record<string, JsonValue> = {};

@@ -3,6 +3,7 @@ import { notApplicable, type AssertionModule, type AssertionOf } from '../assert
 
 export const exitCode: AssertionModule<AssertionOf<'exit-code'>> = {
   over: 'result',
+  describe: (a) => `exit code ${a.equals}`,
   judge(a, { result }) {
     if (result.kind !== 'command') return notApplicable(result.kind);
     return {

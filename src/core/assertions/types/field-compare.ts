@@ -5,6 +5,7 @@ import { Offenders, shownCell, unjudgeable } from '../offenders.ts';
 
 export const fieldCompare: AssertionModule<AssertionOf<'field-compare'>> = {
   over: 'rows',
+  describe: (a) => `${a.field} ${opSymbols[a.op]} ${a.value}${a.rows === 'all' ? ' in every row' : ''}`,
   fold(a, columns) {
     const description = `${a.field} ${opSymbols[a.op]} ${a.value}${a.rows === 'all' ? ' in every row' : ''}`;
     const index = columns.indexOf(a.field);

@@ -6,6 +6,7 @@ import { missingColumns, Offenders, shownCell, unjudgeable } from '../offenders.
 
 export const fieldsEqual: AssertionModule<AssertionOf<'fields-equal'>> = {
   over: 'rows',
+  describe: (a) => a.fields.join(' = '),
   fold(a, columns) {
     const description = a.fields.join(' = ');
     const missing = missingColumns(a.fields, columns);

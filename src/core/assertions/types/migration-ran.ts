@@ -10,6 +10,7 @@ const step = (m: { from: string | null; to: string | null }) => `${m.from ?? '<b
 
 export const migrationRan: AssertionModule<AssertionOf<'migration-ran'>> = {
   over: 'result',
+  describe: (a) => `migration ${a.revision} ran`,
   judge(a, { result }) {
     if (result.kind !== 'command') return notApplicable(result.kind);
     const ran = parsedFacts(result.parsed).migrations ?? [];

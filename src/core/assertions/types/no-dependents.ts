@@ -3,6 +3,7 @@ import { notApplicable, type AssertionModule, type AssertionOf } from '../assert
 
 export const noDependents: AssertionModule<AssertionOf<'no-dependents'>> = {
   over: 'result',
+  describe: () => 'nothing depends on the relation',
   judge(a, { result }) {
     if (result.kind !== 'dependents') return notApplicable(result.kind);
     const name = `${result.relation.schema}.${result.relation.name}`;

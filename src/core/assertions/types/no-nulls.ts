@@ -5,6 +5,7 @@ import { Offenders } from '../offenders.ts';
 
 export const noNulls: AssertionModule<AssertionOf<'no-nulls'>> = {
   over: 'rows',
+  describe: (a) => `no NULL in ${a.fields.join(', ')}`,
   fold(a, columns) {
     const indexes = a.fields.map((f) => columns.indexOf(f));
     const offenders = a.fields.map(() => new Offenders());

@@ -6,6 +6,7 @@ import { missingColumns, Offenders, unjudgeable } from '../offenders.ts';
 
 export const orderedWithinGroups: AssertionModule<AssertionOf<'ordered-within-groups'>> = {
   over: 'rows',
+  describe: (a) => `${a.orderBy} ${a.strict ? 'strictly increasing' : 'non-decreasing'} within each (${a.groupBy.join(', ')})`,
   fold(a, columns) {
     const order = a.strict ? 'strictly increasing' : 'non-decreasing';
     const description = `${a.orderBy} ${order} within each (${a.groupBy.join(', ')})`;

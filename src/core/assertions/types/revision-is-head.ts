@@ -14,6 +14,7 @@ function revisionOfLine(line: string): string {
 
 export const revisionIsHead: AssertionModule<AssertionOf<'revision-is-head'>> = {
   over: 'result',
+  describe: (a) => `${a.revision} is head`,
   judge(a, { result }) {
     if (result.kind !== 'command') return notApplicable(result.kind);
     const expected = `${a.revision} (head)`;

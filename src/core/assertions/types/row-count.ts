@@ -1,18 +1,20 @@
 /** `row-count`: bounds on the number of rows a query returned (all of them, not only those kept). */
 import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
 
+function rowCountText({ min, max }: AssertionOf<'row-count'>): string {
+  if (min !== undefined && max !== undefined) return `between ${min} and ${max} rows`;
+  if (min !== undefined) return `at least ${min} row${min === 1 ? '' : 's'}`;
+  return `at most ${max} row${max === 1 ? '' : 's'}`;
+}
+
 export const rowCount: AssertionModule<AssertionOf<'row-count'>> = {
   over: 'result',
+  describe: rowCountText,
   judge(a, { result }) {
     if (result.kind !== 'sql') return notApplicable(result.kind);
     const { min, max } = a;
     const ok = (min === undefined || result.rowCount >= min) && (max === undefined || result.rowCount <= max);
-    const description =
-      min !== undefined && max !== undefined
-        ? `between ${min} and ${max} rows`
-        : min !== undefined
-          ? `at least ${min} row${min === 1 ? '' : 's'}`
-          : `at most ${max} row${max === 1 ? '' : 's'}`;
+    const description = rowCountText(a);
     return { status: ok ? 'pass' : a.severity, expected: { min: min ?? null, max: max ?? null }, actual: result.rowCount, description };
   },
 };

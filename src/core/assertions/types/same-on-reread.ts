@@ -3,6 +3,7 @@ import { notApplicable, type AssertionModule, type AssertionOf } from '../assert
 
 export const sameOnReread: AssertionModule<AssertionOf<'same-on-reread'>> = {
   over: 'result',
+  describe: () => 'identical rows on every read',
   judge(a, { result }) {
     if (result.kind !== 'sql') return notApplicable(result.kind);
     const hashes = result.reads.map((r) => r.rowsSha256);

@@ -6,6 +6,7 @@ import { notApplicable, type AssertionModule, type AssertionOf } from '../assert
 
 export const testsPassed: AssertionModule<AssertionOf<'tests-passed'>> = {
   over: 'result',
+  describe: (a) => `${a.tests.length} named tests passed: ${a.tests.join(', ')}`,
   judge(a, { result }) {
     if (result.kind !== 'command') return notApplicable(result.kind);
     // A test runner's parsed report when the checklist names a parser; pytest's -v lines otherwise.

@@ -4,5 +4,6 @@ import { searchOutput } from './text-search.ts';
 
 export const textNotContains: AssertionModule<AssertionOf<'text-not-contains'>> = {
   over: 'result',
+  describe: (a) => `${a.stream === 'output' ? 'the output' : a.stream} does not contain "${a.text}"`,
   judge: (a, { result }) => (result.kind === 'command' ? searchOutput(a, result) : notApplicable(result.kind)),
 };

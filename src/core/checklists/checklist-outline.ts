@@ -1,0 +1,72 @@
+/**
+ * A checklist in words, as `deploy-evidence checklist show` prints it: parameters, attestations,
+ * then each section's checks with what they run and what they assert, and the go/no-go
+ * criteria. Pure: the resolved checklist in, lines out.
+ */
+import type { Checklist, CheckDefinition } from '../../format/index.ts';
+import { describeAssertion } from '../assertions/registry.ts';
+
+function runs(check: CheckDefinition): string {
+  switch (check.kind) {
+    case 'sql':
+      return `query: ${oneLine(check.sql)}${check.sqlParam ? ` (or the query in parameter ${check.sqlParam})` : ''}`;
+    case 'explain':
+      return `EXPLAIN ANALYZE, ${check.runs} run${check.runs > 1 ? 's' : ''}: ${oneLine(check.sql)}`;
+    case 'columns':
+      return `columns of ${check.relation.schema}.${check.relation.name}`;
+    case 'dependents':
+      return `what depends on ${check.relation.schema}.${check.relation.name}`;
+    case 'command':
+      return `command: ${check.argv.join(' ')}${check.cwd !== '.' ? ` (in ${check.cwd})` : ''}${check.parser ? `, read by the ${check.parser} parser` : ''}`;
+  }
+}
+
+function oneLine(sql: string): string {
+  const line = sql.replace(/\s+/g, ' ').trim();
+  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+
+function expectations(check: CheckDefinition): string[] {
+  const out: string[] = [];
+  if (check.kind === 'columns') {
+    for (const c of check.expect.columns) out.push(`column ${c.name} is ${c.type}${c.nullable ? '' : ', NOT NULL'}`);
+    if (check.expect.exact) out.push(`no other columns${check.expect.ordered ? ', in this order' : ''}`);
+    else if (check.expect.ordered) out.push('in this order');
+  }
+  for (const a of check.assertions) out.push(`${describeAssertion(a)}${a.severity === 'warn' ? ' (a warning when unmet)' : ''}`);
+  return out;
+}
+
+export function checklistOutline(checklist: Checklist): string[] {
+  const lines: string[] = [`${checklist.id} ${checklist.version} — ${checklist.title}`];
+  if (checklist.description) lines.push(checklist.description);
+  if (checklist.parameters.length > 0) {
+    lines.push('', 'Parameters:');
+    for (const p of checklist.parameters) {
+      const how = [p.default !== undefined ? `default ${p.secret ? '***' : p.default}` : null, p.resolveSql ? 'read by a query when not given' : null, p.secret ? 'secret' : null].filter(Boolean);
+      lines.push(`  ${p.name}: ${p.description}${how.length ? ` (${how.join('; ')})` : ''}`);
+    }
+  }
+  if (checklist.attestations.length > 0) {
+    lines.push('', 'Attestations (--attest <id>):');
+    for (const a of checklist.attestations) lines.push(`  ${a.id}: ${a.label}${a.required ? '' : ' (optional)'}`);
+  }
+  for (const section of checklist.sections) {
+    const checks = checklist.checks.filter((c) => c.section === section.number);
+    if (checks.length === 0) continue;
+    lines.push('', `§${section.number} ${section.title}`);
+    for (const check of checks) {
+      const tags = [check.kind, check.required ? 'required' : 'optional', check.kind === 'command' && check.mutating ? 'MUTATING: runs only with --allow-mutating' : null, check.phase ? `phase ${check.phase}` : null].filter(Boolean);
+      lines.push(`  ${check.id} — ${check.title} [${tags.join(', ')}]`);
+      lines.push(`    ${runs(check)}`);
+      const expected = expectations(check);
+      if (expected.length === 0) lines.push('    asserts nothing: recorded as evidence only');
+      for (const e of expected) lines.push(`    ✓ ${e}`);
+    }
+  }
+  if (checklist.criteria.length > 0) {
+    lines.push('', 'Go/no-go criteria:');
+    for (const c of checklist.criteria) lines.push(`  ${c.id}: ${c.label} — decided by ${c.checks.join(', ')}`);
+  }
+  return lines;
+}

@@ -1,0 +1,84 @@
+/**
+ * The checks between the parts of a checklist — unknown sections, phases, parameters,
+ * attestations and checks, duplicate ids, an assertion on a kind it cannot judge — written
+ * against raw input, so they run even when the structure has errors: `checklist validate`
+ * reports every problem in one run instead of in rounds (structure first, then references).
+ */
+import { assertionsByKind } from './assertion-schema.ts';
+import { argvParams } from './placeholders.ts';
+
+export interface ChecklistProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+type Loose = Record<string, unknown>;
+const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const names = (v: unknown, field: string) => new Set(list(v).flatMap((x) => (isObject(x) && typeof x[field] === 'string' ? [x[field] as string] : [])));
+
+export function checklistReferenceProblems(raw: unknown): ChecklistProblem[] {
+  if (!isObject(raw)) return [];
+  const problems: ChecklistProblem[] = [];
+  const add = (path: (string | number)[], message: string) => problems.push({ path, message });
+  const sections = names(raw.sections, 'number');
+  const phases = names(raw.phases, 'id');
+  const params = names(raw.parameters, 'name');
+  const attestations = names(raw.attestations, 'id');
+  const revisionParam = str(raw.revisionParam);
+  if (revisionParam && !params.has(revisionParam)) add(['revisionParam'], `unknown parameter "${revisionParam}"`);
+
+  const checkIds = new Set<string>();
+  list(raw.checks).forEach((check, i) => {
+    if (!isObject(check)) return;
+    const id = str(check.id);
+    if (id !== undefined) {
+      if (checkIds.has(id)) add(['checks', i, 'id'], `duplicate check id "${id}"`);
+      checkIds.add(id);
+    }
+    const section = str(check.section);
+    if (section !== undefined && !sections.has(section)) add(['checks', i, 'section'], `unknown section "${section}"`);
+    const phase = str(check.phase);
+    if (phase !== undefined && !phases.has(phase)) add(['checks', i, 'phase'], `unknown phase "${phase}"`);
+    const kind = str(check.kind);
+    const used = [
+      ...list(check.params).filter((p): p is string => typeof p === 'string'),
+      ...(str(check.sqlParam) ? [check.sqlParam as string] : []),
+      ...(kind === 'command' ? list(check.argv).flatMap((a) => (typeof a === 'string' ? argvParams(a) : [])) : []),
+      ...(kind === 'command' && isObject(check.captures) ? Object.keys(check.captures) : []),
+    ];
+    for (const name of new Set(used)) if (!params.has(name)) add(['checks', i], `unknown parameter "${name}"`);
+    const applicable = kind !== undefined && kind in assertionsByKind ? assertionsByKind[kind as keyof typeof assertionsByKind] : null;
+    const assertionIds = new Set<string>();
+    list(check.assertions).forEach((a, j) => {
+      if (!isObject(a)) return;
+      const type = str(a.type);
+      if (applicable && type !== undefined && (applicable as readonly string[]).length > 0 && !(applicable as readonly string[]).includes(type) && isKnownType(type)) {
+        add(['checks', i, 'assertions', j, 'type'], `"${type}" does not apply to a ${kind} check (it takes: ${applicable.join(', ')})`);
+      }
+      const aid = str(a.id);
+      if (aid !== undefined) {
+        if (assertionIds.has(aid)) add(['checks', i, 'assertions', j, 'id'], `duplicate assertion id "${aid}"`);
+        assertionIds.add(aid);
+      }
+      if (type === 'attestations') {
+        for (const required of list(a.required)) {
+          if (typeof required === 'string' && !attestations.has(required)) add(['checks', i, 'assertions', j], `unknown attestation "${required}"`);
+        }
+      }
+    });
+  });
+  list(raw.criteria).forEach((criterion, i) => {
+    if (!isObject(criterion)) return;
+    list(criterion.checks).forEach((id, j) => {
+      if (typeof id === 'string' && !checkIds.has(id)) add(['criteria', i, 'checks', j], `unknown check "${id}"`);
+    });
+  });
+  return problems;
+}
+
+/** An assertion type the format knows (an unknown one is reported by the structure check). */
+function isKnownType(type: string): boolean {
+  return Object.values(assertionsByKind).some((types) => (types as readonly string[]).includes(type));
+}

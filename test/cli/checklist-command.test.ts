@@ -1,0 +1,54 @@
+/** `deploy-evidence checklist validate|show`: no database, every problem in one run, the checklist in words. */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../harness/cli.ts';
+
+const fixtures = new URL('../fixtures/checklists/', import.meta.url).pathname;
+
+describe('deploy-evidence checklist', () => {
+  it('validate reports problems of different kinds in one run, each with its path, and exits 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'checklist-'));
+    const file = join(dir, 'mine.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        id: 'mine',
+        version: '1',
+        title: 'Mine',
+        sections: [{ number: '1', title: 'Data' }],
+        checks: [
+          { id: 'rows', kind: 'sql', section: '1', title: 'Rows', sql: 'SELECT 1', assertions: [{ type: 'exit-code' }] },
+          { id: 'rows', kind: 'sql', section: '2', sql: 'SELECT 2' },
+          { id: 'run', kind: 'command', section: '1', title: 'Run', argv: ['echo', '{{who}}'] },
+        ],
+      }),
+    );
+    const run = await runCli(['checklist', 'validate', file]);
+    expect(run.exitCode).toBe(2);
+    for (const line of [
+      'version: must be a semantic version like 1.0.0',
+      'checks.0.assertions.0.type: "exit-code" does not apply to a sql check',
+      'checks.1.title: Required',
+      'checks.1.id: duplicate check id "rows"',
+      'checks.1.section: unknown section "2"',
+      'checks.2: unknown parameter "who"',
+    ]) {
+      expect(run.stderr).toContain(line);
+    }
+    // In one run, before anything about collecting.
+    expect(run.stderr).not.toMatch(/collect/i);
+  });
+
+  it('show prints sections, checks, what each runs and asserts, and which are mutating', async () => {
+    const run = await runCli(['checklist', 'show', join(fixtures, 'invoices.json')]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^invoices 1\.0\.0 — Invoice summary view$/m);
+    expect(run.stdout).toMatch(/^§1 Migration$/m);
+    expect(run.stdout).toMatch(/^ {2}upgrade — alembic upgrade head \[command, required, MUTATING: runs only with --allow-mutating\]$/m);
+    expect(run.stdout).toContain('✓ migration a1b2c3d4e5f6 ran');
+    expect(run.stdout).toContain('✓ no NULL in customer, total');
+    expect(run.stdout).not.toMatch(/attempt|seedtest/);
+  });
+});
