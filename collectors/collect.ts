@@ -72,7 +72,8 @@ export interface CollectResult {
   dir: string;
 }
 
-function validate(options: CollectOptions): void {
+/** Everything about the options that can be refused before anything runs (the CLI exits 2). */
+export function checkCollectOptions(options: CollectOptions): void {
   const { checklist } = options;
   const env = /^[a-z0-9][a-z0-9-]{0,79}$/;
   if (!env.test(options.environment)) throw new CollectConfigError(`invalid environment "${options.environment}": use a lowercase slug such as staging or production`);
@@ -153,7 +154,7 @@ async function resolveByQuery(checklist: Checklist, name: string, session: Datab
 
 /** Opens the connection first (exit 3 before anything is written), then collects. */
 export async function collect(options: CollectOptions): Promise<CollectResult> {
-  validate(options);
+  checkCollectOptions(options);
   const now = options.now ?? (() => new Date());
   const session = await DatabaseSession.open(options.target, APPLICATION_NAME);
   try {

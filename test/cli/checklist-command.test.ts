@@ -51,4 +51,18 @@ describe('deploy-evidence checklist', () => {
     expect(run.stdout).toContain('✓ no NULL in customer, total');
     expect(run.stdout).not.toMatch(/attempt|seedtest/);
   });
+
+  it('collect takes only the attestations and parameters the checklist declares, and says so before a word about collecting', async () => {
+    const base = ['collect', '--checklist', join(fixtures, 'invoices.json'), '--env', 'staging', '--database-url', 'postgresql://nobody@127.0.0.1:9/none'];
+    const attest = await runCli([...base, '--attest', 'ci-green']);
+    expect(attest.exitCode).toBe(2);
+    expect(attest.stderr).toContain('unknown attestation "ci-green" for checklist invoices (it takes: none)');
+    expect(attest.stderr).not.toMatch(/collecting/);
+    const param = await runCli([...base, '--param', 'sampleStudentId=1']);
+    expect(param.exitCode).toBe(2);
+    expect(param.stderr).toMatch(/unknown parameter "sampleStudentId" for checklist invoices/);
+    expect(param.stderr).not.toMatch(/collecting/);
+    const help = await runCli(['collect', '--help']);
+    expect(help.stdout).toMatch(/--attest <id> +an attestation the checklist declares/);
+  });
 });

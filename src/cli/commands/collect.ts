@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import type { Deployment } from '../../format/index.ts';
 import { builtInChecklists, loadChecklist } from '../../../collectors/checklists/load-checklist.ts';
 import { CONFIG_FILE, loadConfig } from '../config-file.ts';
-import { collect } from '../../../collectors/collect.ts';
+import { checkCollectOptions, collect, type CollectOptions } from '../../../collectors/collect.ts';
 import { environmentNamesDatabase, resolveConnection, unencodedUrlCharacters, type ConnectionTarget } from '../../../collectors/db/connection.ts';
 import { credentialWarnings } from '../../core/checklists/credential-literals.ts';
 import { EXIT, UsageError } from '../errors.ts';
@@ -15,7 +15,8 @@ Examples:
   $ deploy-evidence collect --checklist checklists/my-view.json --env staging --pr 42 \\
       --database-url postgres://collector:secret@host/db
   $ deploy-evidence collect --checklist checklists/my-view.json --env staging --allow-mutating   # run the migration step too
-  $ DATABASE_URL=postgres://… deploy-evidence collect --checklist attempt-view-lock --env production --pr 73 --attest ci-green --json`;
+  $ DATABASE_URL=postgres://… deploy-evidence collect --checklist attempt-view-lock --env production --pr 73 --attest ci-green --json
+      # the example's checklist: its attestation ids (ci-green…) and parameters are its own`;
 
 export function collectList(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -53,8 +54,8 @@ export function addCollectOptions(command: Command): Command {
     .option('--evidence-dir <dir>', 'evidence root (default: evidence)')
     .option('--app-dir <dir>', 'application directory the command checks run in')
     .option('--allow-mutating', 'let the checks marked mutating (a migration) run in this collection; without it they are skipped')
-    .option('--param <name=value>', 'checklist parameter (repeatable)', collectList, [])
-    .option('--attest <id>', 'attestation given (repeatable), e.g. ci-green, pr-approved', collectList, [])
+    .option('--param <name=value>', 'a parameter the checklist declares (repeatable; `checklist show` lists them)', collectList, [])
+    .option('--attest <id>', 'an attestation the checklist declares, given (repeatable; `checklist show` lists them)', collectList, [])
     .option('--by <name>', 'who gives the attestations (default $USER)')
     .option('--baseline <deployment-id>', 'deployment to compare against (default: the newest one marked as baseline in this environment)')
     .option('--mark-baseline', 'mark this deployment as the baseline for its environment')
@@ -85,11 +86,15 @@ interface CollectFlags {
 }
 
 /** Runs a collection (and, unless `print` is false, prints its result); returns the exit code. */
-export async function runCollection(flags: CollectFlags, target: ConnectionTarget, streams: Streams, defaults: { appDir: string; print?: boolean }): Promise<{ code: number; dir: string; deployment: Deployment }> {
+export async function runCollection(
+  flags: CollectFlags,
+  target: ConnectionTarget,
+  streams: Streams,
+  defaults: { appDir: string; print?: boolean; announce?: string },
+): Promise<{ code: number; dir: string; deployment: Deployment }> {
   const checklist = await loadChecklist(flags.checklist);
   const warn = (message: string) => log(streams, `warning: ${message}`);
-  for (const message of credentialWarnings(checklist)) warn(message);
-  const result = await collect({
+  const options: CollectOptions = {
     checklist,
     environment: flags.env,
     pr: { number: parsePrNumber(flags.pr), title: flags.prTitle ?? null, url: flags.prUrl ?? null },
@@ -106,7 +111,12 @@ export async function runCollection(flags: CollectFlags, target: ConnectionTarge
     allowMutating: flags.allowMutating ? { by: flags.by ?? streams.env.USER ?? 'unknown', via: flags.allowMutatingVia ?? '--allow-mutating' } : null,
     progress: progressReporter(streams),
     warn,
-  });
+  };
+  // Every usage error (a parameter or attestation the checklist does not declare…) comes before a word about collecting.
+  checkCollectOptions(options);
+  for (const message of credentialWarnings(checklist)) warn(message);
+  if (defaults.announce) log(streams, defaults.announce);
+  const result = await collect(options);
   if (defaults.print !== false) {
     streams.stdout.write(flags.json ? jsonSummary(result.deployment, result.dir) : summary(result.deployment, result.snapshots, result.dir, streams));
   }
@@ -142,8 +152,8 @@ export function collectCommand(streams: Streams, setExit: (code: number) => void
     const target = resolveConnection({ databaseUrl: flags.databaseUrl, env: streams.env });
     const unencoded = unencodedUrlCharacters(flags.databaseUrl ?? streams.env.DATABASE_URL);
     if (unencoded) log(streams, `warning: ${unencoded}`);
-    log(streams, `collecting ${flags.checklist}${flags.allowMutating ? ' (mutating steps allowed)' : ''} against ${target.host}${target.port ? `:${target.port}` : ''}/${target.database}`);
-    const { code } = await runCollection(flags, target, streams, { appDir: '.' });
+    const announce = `collecting ${flags.checklist}${flags.allowMutating ? ' (mutating steps allowed)' : ''} against ${target.host}${target.port ? `:${target.port}` : ''}/${target.database}`;
+    const { code } = await runCollection(flags, target, streams, { appDir: '.', announce });
     setExit(code);
   });
   return command;
