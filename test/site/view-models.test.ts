@@ -77,8 +77,8 @@ describe('report', () => {
   it('follows the template order with headings in order, and links every criterion to its checks', async () => {
     const { deployment, snapshots } = await load('staging-pr73-full');
     const report = reportModel(deployment, snapshots, [], null);
-    expect(report.preDeployment.checks.map((c) => c.id)).toEqual(['preflight']);
-    expect(report.preDeployment.attestations.filter((a) => a.given).map((a) => a.given)).toEqual([expect.stringMatching(/^release-bot, /), expect.any(String), expect.any(String)]);
+    expect(report.preDeployment!.checks.map((c) => c.id)).toEqual(['preflight']);
+    expect(report.preDeployment!.attestations.filter((a) => a.given).map((a) => a.given)).toEqual([expect.stringMatching(/^release-bot, /), expect.any(String), expect.any(String)]);
     const flat = (blocks: SectionBlock[]): [string, number][] => blocks.flatMap((b) => [[b.number, b.level] as [string, number], ...flat(b.children)]);
     expect(flat(report.sections)).toEqual([['1', 3], ['2', 3], ['3', 3], ['4', 3], ['4.1', 4], ['4.2', 4], ['4.3', 4], ['5', 3], ['6', 3], ['6.1', 4], ['6.2', 4], ['6.3', 4], ['7', 3], ['8', 3], ['9', 3]]);
     expect(report.criteria).toHaveLength(7);
@@ -86,11 +86,24 @@ describe('report', () => {
     expect(report.timeline.at(-1)).toMatchObject({ label: 'Total deployment time', total: true });
   });
 
+  it('takes its sections from the checklist alone: no attestation heading, actions or pull request summary a checklist and deployment do not have', async () => {
+    const approved = await load('production-pr73-approved');
+    const report = reportModel(approved.deployment, approved.snapshots, [], null);
+    expect(approved.deployment.checklist.definition.attestations).toEqual([]);
+    expect(report.preDeployment).toBeNull();
+    expect(report.postDeployment.actions).toEqual([]);
+    // It has a pull request: the summary to paste there.
+    expect(report.postDeployment.prMarkdown).toMatch(/^### Deployment evidence: production-pr73-approved/);
+    const noPr = await load('staging-xss-payloads');
+    expect(noPr.deployment.pr.number).toBeNull();
+    expect(reportModel(noPr.deployment, noPr.snapshots, [], null).postDeployment.prMarkdown).toBeNull();
+  });
+
   it('shows a check that was never collected as not collected, never as a pass', async () => {
     const { deployment, snapshots } = await load('staging-pr75-interrupted');
     const report = reportModel(deployment, snapshots, [], null);
     expect(report.inProgress).toBe(true);
-    const views = [...report.preDeployment.checks, ...report.sections.flatMap(function all(b: SectionBlock): typeof b.checks { return [...b.checks, ...b.children.flatMap(all)]; })];
+    const views = [...report.preDeployment!.checks, ...report.sections.flatMap(function all(b: SectionBlock): typeof b.checks { return [...b.checks, ...b.children.flatMap(all)]; })];
     expect(views.filter((v) => v.status === 'missing').length).toBe(deployment.checks.length - 3);
     expect(views.find((v) => v.id === 'determinism')?.problem).toBe('Not collected: the collection did not finish.');
   });

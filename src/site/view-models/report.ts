@@ -1,7 +1,8 @@
 /**
- * One deployment's report, in the template's order: pre-deployment checklist, sections 1–9,
- * go/no-go criteria and the decision with its reasons, timeline, sign-off, artifacts,
- * post-deployment actions.
+ * One deployment's report. Its sections, headings and their order come from the checklist: its
+ * attestations and "pre" section (when it has them), its sections, the go/no-go criteria and the
+ * decision with its reasons, timeline, sign-off, artifacts, its post-deployment actions, and a
+ * pull request summary when there is a pull request.
  */
 import type { CheckSnapshot, Deployment, Manifest } from '../../format/index.ts';
 import type { RawFile } from '../load-evidence.ts';
@@ -27,18 +28,20 @@ export interface ReportModel {
   /** Said above everything else: the collecting role could write beyond the database. */
   warnings: string[];
   facts: { label: string; value: string; href?: string }[];
+  /** The checklist's attestations and its "pre" section; null when it has neither (no empty heading). */
   preDeployment: {
     title: string;
     attestations: { label: string; required: boolean; given: string | null }[];
     checks: CheckView[];
-  };
+  } | null;
   sections: SectionBlock[];
   criteria: { label: string; status: AnyStatus; checks: { id: string; href: string; status: AnyStatus }[]; notes: string[] }[];
   timeline: { label: string; started: string; finished: string; duration: string; total: boolean }[];
   signoff: { role: string; who: string | null; when: string | null }[];
   artifacts: { path: string; href: string; bytes: string; sha256: string; inManifest: boolean }[];
   manifest: { href: string; sha256: string } | null;
-  postDeployment: { actions: string[]; prMarkdown: string };
+  /** The checklist's post-deployment actions, and the pull request summary when there is a pull request. */
+  postDeployment: { actions: string[]; prMarkdown: string | null };
 }
 
 const PRE = 'pre';
@@ -94,14 +97,18 @@ export function reportModel(deployment: Deployment, snapshots: ReadonlyMap<strin
       ...deployment.parameters.filter((p) => p.value !== null).map((p) => ({ label: `Parameter ${p.name}`, value: `${p.value} (${p.source})` })),
       ...(deployment.baseline ? [{ label: 'Baseline', value: deployment.baseline, href: routes.deployment(deployment.baseline) }] : []),
     ],
-    preDeployment: {
-      title: definition.sections.find((s) => s.number === PRE)?.title ?? 'Pre-Deployment Checklist',
-      attestations: definition.attestations.map((a) => {
-        const given = attested.get(a.id);
-        return { label: a.label, required: a.required, given: given ? `${given.by}, ${formatUtc(given.at)}` : null };
-      }),
-      checks: bySection.get(PRE) ?? [],
-    },
+    preDeployment:
+      definition.attestations.length > 0 || (bySection.get(PRE) ?? []).length > 0
+        ? {
+            // The checklist's own words: its "pre" section's title, else what the list is.
+            title: definition.sections.find((s) => s.number === PRE)?.title ?? 'Attestations',
+            attestations: definition.attestations.map((a) => {
+              const given = attested.get(a.id);
+              return { label: a.label, required: a.required, given: given ? `${given.by}, ${formatUtc(given.at)}` : null };
+            }),
+            checks: bySection.get(PRE) ?? [],
+          }
+        : null,
     sections: build(null, 3),
     criteria: deployment.criteria.map((c) => ({
       label: c.label,
@@ -114,7 +121,7 @@ export function reportModel(deployment: Deployment, snapshots: ReadonlyMap<strin
     signoff: ['Deployed by', 'Validated by', 'Approved for production'].map((role) => ({ role, who: null, when: null })),
     artifacts: files.map((f) => ({ path: f.path, href: routes.rawFile(deployment.id, f.path), bytes: formatBytes(f.bytes), sha256: f.sha256, inManifest: f.path === 'manifest.json' || inManifest.has(`${f.path}:${f.sha256}`) })),
     manifest: manifestFile ? { href: routes.rawFile(deployment.id, 'manifest.json'), sha256: manifestFile.sha256 } : null,
-    postDeployment: { actions: definition.postDeployment, prMarkdown: prMarkdown(deployment) },
+    postDeployment: { actions: definition.postDeployment, prMarkdown: deployment.pr.number !== null || deployment.pr.url ? prMarkdown(deployment) : null },
   };
 }
 
