@@ -91,7 +91,7 @@ const explainRunSchema = z
 const explainResultSchema = z
   .object({
     kind: z.literal('explain'),
-    /** EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of the last run, as the server returned it. */
+    /** EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of the median run (by execution time; the last run in evidence collected before issue 11), as the server returned it; the figures below are that run's. */
     plan: jsonValueSchema,
     planningMs: z.number().nonnegative(),
     executionMs: z.number().nonnegative(),

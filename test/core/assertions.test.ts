@@ -77,6 +77,15 @@ describe('assertions', () => {
     expect(judge('sql', { type: 'field-compare', field: 'n', op: 'gt', value: 0 }, sqlResult([['n', 'bigint']], []))).toMatchObject({ status: 'fail', actual: 'no rows' });
   });
 
+  it('keeps the operator with the expected value: "≥ 2000", not 2000', () => {
+    const r = sqlResult([['total', 'bigint']], [['1999']]);
+    expect(judge('sql', { type: 'field-compare', field: 'total', op: 'gte', value: 2000 }, r)).toMatchObject({ status: 'fail', expected: '≥ 2000', actual: '1999' });
+    expect(judge('sql', { type: 'field-compare', field: 'total', op: 'ne', value: 0, rows: 'all' }, r).expected).toBe('≠ 0');
+    expect(judge('sql', { type: 'row-count', min: 2 }, r).expected).toBe('≥ 2');
+    expect(judge('sql', { type: 'row-count', max: 5 }, r).expected).toBe('≤ 5');
+    expect(judge('sql', { type: 'row-count', min: 1, max: 5 }, r).expected).toBe('between 1 and 5');
+  });
+
   it('fields-equal: determinism equalities', () => {
     const cols: [string, string][] = [['total', 'bigint'], ['pairs', 'bigint'], ['ids', 'bigint']];
     expect(judge('sql', { type: 'fields-equal', fields: ['total', 'pairs', 'ids'] }, sqlResult(cols, [['1000', '1000', '1000']])).status).toBe('pass');

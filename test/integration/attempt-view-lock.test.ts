@@ -133,6 +133,15 @@ describe.each(engines)('attempt-view-lock against $name', ({ name, open, availab
     expect(Number(check.rows[0]?.n)).toBe(1);
   });
 
+  it.skipIf(!available)('keeps the plan of the median run, with that run\'s figures', () => {
+    const perf = result.snapshots.find((s) => s.id === 'perf-baseline')!.result;
+    expect(perf?.kind).toBe('explain');
+    if (perf?.kind !== 'explain') return;
+    expect(perf.runs.length % 2).toBe(1);
+    expect(perf.executionMs).toBe(perf.medianExecutionMs);
+    expect(perf.runs.some((r) => r.executionMs === perf.executionMs && r.planningMs === perf.planningMs)).toBe(true);
+  });
+
   it.skipIf(!available)('checks NOT NULL on the data for a view, and says so', () => {
     const columns = result.snapshots.find((s) => s.id === 'view-columns')!;
     expect(columns.result?.kind === 'columns' && columns.result.relation.relkind).toBe('view');

@@ -153,6 +153,8 @@ describe('check view', () => {
     if (view.result?.kind !== 'explain') return;
     expect(view.result.runs).toHaveLength(3);
     expect(view.result.tree).toMatchObject({ nodeType: 'Limit', children: [expect.objectContaining({ nodeType: expect.any(String) })] });
+    // The page says which run the tree is from.
+    expect(view.result.planLabel).toMatch(/^Plan tree \(run [1-3] of 3(, the median)?\)$/);
     expect(view.session.map((s) => s.label)).toEqual(['transaction', 'statement_timeout', 'lock_timeout', 'application_name']);
   });
 

@@ -8,19 +8,18 @@ import type { ChartModel } from '../view-models/check-history.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend);
 
-const palette = ['#0969da', '#bf3989', '#1a7f37', '#9a6700', '#8250df', '#cf222e'];
-
 for (const canvas of document.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]')) {
   const model = JSON.parse(canvas.dataset.chart ?? '{}') as ChartModel;
   new Chart(canvas, {
     type: 'line',
     data: {
       labels: model.labels,
-      datasets: model.series.map((s, i) => ({
+      datasets: model.series.map((s) => ({
         label: s.label,
         data: s.points.map((p) => p.y),
-        borderColor: palette[i % palette.length],
-        backgroundColor: palette[i % palette.length],
+        // The environment's colour, the same on every chart (chosen in the view model).
+        borderColor: s.color,
+        backgroundColor: s.color,
         spanGaps: true,
         pointRadius: 4,
       })),

@@ -31,6 +31,8 @@ export interface HistoryPoint {
 
 export interface ChartSeries {
   label: string;
+  /** The environment's colour: the same on every chart of the site. */
+  color: string;
   points: { x: string; y: number | null; href: string }[];
 }
 
@@ -55,7 +57,15 @@ export function allCheckIds(entries: readonly Entry[]): { id: string; title: str
 }
 
 /** One line per environment, x = every deployment that has the check, in time order. */
-function chart(id: string, title: string, yLabel: string, points: HistoryPoint[]): ChartModel {
+const PALETTE = ['#0969da', '#bf3989', '#1a7f37', '#9a6700', '#8250df', '#cf222e'];
+
+/** One colour per environment, by its place among every environment of the evidence. */
+export function environmentColors(entries: readonly Entry[]): ReadonlyMap<string, string> {
+  const all = [...new Set(entries.map((e) => e.deployment.environment))].sort();
+  return new Map(all.map((env, i) => [env, PALETTE[i % PALETTE.length]!]));
+}
+
+function chart(id: string, title: string, yLabel: string, points: HistoryPoint[], colors: ReadonlyMap<string, string>): ChartModel {
   const labels = points.map((p) => p.deploymentId);
   const environments = [...new Set(points.map((p) => p.environment))].sort();
   return {
@@ -65,6 +75,7 @@ function chart(id: string, title: string, yLabel: string, points: HistoryPoint[]
     labels,
     series: environments.map((env) => ({
       label: env,
+      color: colors.get(env) ?? PALETTE[0]!,
       points: points.map((p) => ({ x: p.deploymentId, y: p.environment === env ? p.value : null, href: p.href })),
     })),
   };
@@ -90,6 +101,7 @@ export interface CheckHistoryModel {
 }
 
 export function checkHistoryModel(checkId: string, entries: readonly Entry[]): CheckHistoryModel {
+  const colors = environmentColors(entries);
   const groups = new Map<string, Omit<CheckHistoryGroup, 'chart'>>();
   for (const e of [...entries].sort(byTime)) {
     const entry = e.deployment.checks.find((c) => c.id === checkId);
@@ -117,7 +129,7 @@ export function checkHistoryModel(checkId: string, entries: readonly Entry[]): C
     id: checkId,
     groups: [...groups.values()]
       .sort((a, b) => (a.checklist < b.checklist ? -1 : 1))
-      .map((g) => ({ ...g, chart: chart(`check-${g.checklist}--${checkId}`, `${checkId} (checklist ${g.checklist}): ${g.metric} by deployment`, g.metric, g.points) })),
+      .map((g) => ({ ...g, chart: chart(`check-${g.checklist}--${checkId}`, `${checkId} (checklist ${g.checklist}): ${g.metric} by deployment`, g.metric, g.points, colors) })),
   };
 }
 
@@ -156,6 +168,6 @@ export function trendsModel(entries: readonly Entry[]): TrendsModel {
     decision: e.deployment.decision.status,
     value: e.deployment.timeline.find((t) => t.id === 'total')?.durationMs ?? null,
   }));
-  charts.push({ chart: chart('trend-total-duration', 'Total deployment time (ms) by deployment', 'total deployment time (ms)', totals), points: totals, checkHref: null });
+  charts.push({ chart: chart('trend-total-duration', 'Total deployment time (ms) by deployment', 'total deployment time (ms)', totals, environmentColors(entries)), points: totals, checkHref: null });
   return { environments: [...new Set(sorted.map((e) => e.deployment.environment))].sort(), charts };
 }

@@ -9,7 +9,9 @@ export const fieldCompare: AssertionModule<AssertionOf<'field-compare'>> = {
   fold(a, columns) {
     const description = `${a.field} ${opSymbols[a.op]} ${a.value}${a.rows === 'all' ? ' in every row' : ''}`;
     const index = columns.indexOf(a.field);
-    if (index < 0) return unjudgeable(a.severity, a.value, `no column "${a.field}"`, description);
+    if (index < 0) return unjudgeable(a.severity, `${opSymbols[a.op]} ${a.value}`, `no column "${a.field}"`, description);
+    // The expected value keeps its operator: "≥ 2000", never a bare 2000.
+    const expected = `${opSymbols[a.op]} ${a.value}`;
     const offenders = new Offenders();
     let firstValue: string | number | boolean | null = null;
     return {
@@ -19,10 +21,10 @@ export const fieldCompare: AssertionModule<AssertionOf<'field-compare'>> = {
         if (!satisfies(a.op, row[index] ?? null, a.value)) offenders.add(n, `${a.field} = ${shownCell(row[index])}`);
       },
       verdict(total) {
-        if (total === 0) return { status: a.severity, expected: a.value, actual: 'no rows', description };
-        if (a.rows === 'first') return { status: offenders.count ? a.severity : 'pass', expected: a.value, actual: firstValue, description };
-        if (offenders.count) return { status: a.severity, expected: a.value, actual: `${offenders.count} of ${total} rows: ${offenders.text()}`, description };
-        return { status: 'pass', expected: a.value, actual: `all ${total} rows`, description };
+        if (total === 0) return { status: a.severity, expected, actual: 'no rows', description };
+        if (a.rows === 'first') return { status: offenders.count ? a.severity : 'pass', expected, actual: firstValue, description };
+        if (offenders.count) return { status: a.severity, expected, actual: `${offenders.count} of ${total} rows: ${offenders.text()}`, description };
+        return { status: 'pass', expected, actual: `all ${total} rows`, description };
       },
     };
   },

@@ -15,6 +15,8 @@ export const rowCount: AssertionModule<AssertionOf<'row-count'>> = {
     const { min, max } = a;
     const ok = (min === undefined || result.rowCount >= min) && (max === undefined || result.rowCount <= max);
     const description = rowCountText(a);
-    return { status: ok ? 'pass' : a.severity, expected: { min: min ?? null, max: max ?? null }, actual: result.rowCount, description };
+    // The bounds with their operators: "≥ 1", "≤ 5", "between 1 and 5".
+    const expected = min !== undefined && max !== undefined ? `between ${min} and ${max}` : min !== undefined ? `≥ ${min}` : `≤ ${max}`;
+    return { status: ok ? 'pass' : a.severity, expected, actual: result.rowCount, description };
   },
 };

@@ -14,6 +14,18 @@ export interface ExplainResultView {
   buffers: string;
   nodeTypes: string[];
   tree: PlanNodeView | null;
+  /** Which run the plan is from: the median run's in new evidence, the last run's in older evidence. */
+  planLabel: string;
+}
+
+function planLabel(result: Parameters<ResultViewBuilder<'explain', ExplainResultView>>[0]): string {
+  if (result.runs.length <= 1) return 'Plan tree';
+  const matches = result.runs.map((r, i) => (r.executionMs === result.executionMs && r.planningMs === result.planningMs ? i : -1)).filter((i) => i >= 0);
+  const run = matches.at(-1);
+  if (run === undefined) return 'Plan tree';
+  const sorted = [...result.runs].sort((a, b) => a.executionMs - b.executionMs);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return `Plan tree (run ${run + 1} of ${result.runs.length}${result.runs[run]!.executionMs === median.executionMs ? ', the median' : ''})`;
 }
 
 export const explainResultView: ResultViewBuilder<'explain', ExplainResultView> = (result) => ({
@@ -27,4 +39,5 @@ export const explainResultView: ResultViewBuilder<'explain', ExplainResultView> 
   buffers: `${result.sharedHitBlocks.toLocaleString('en-US')} hit, ${result.sharedReadBlocks.toLocaleString('en-US')} read`,
   nodeTypes: result.nodeTypes,
   tree: planTree(result.plan),
+  planLabel: planLabel(result),
 });
