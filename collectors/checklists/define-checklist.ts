@@ -26,7 +26,15 @@ export function checklistProblems(input: unknown): string[] {
   return [...new Set([...structural, ...references])];
 }
 
-export function defineChecklist(input: ChecklistInput, origin = 'checklist'): Checklist {
+/** `"$schema"` points an editor at docs/checklist.schema.json; it is not part of the checklist. */
+function withoutSchemaLink(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || !('$schema' in input)) return input;
+  const { $schema: _link, ...rest } = input as Record<string, unknown>;
+  return rest;
+}
+
+export function defineChecklist(given: ChecklistInput, origin = 'checklist'): Checklist {
+  const input = withoutSchemaLink(given);
   const parsed = checklistSchema.safeParse(input);
   if (!parsed.success) {
     const problems = checklistProblems(input);

@@ -4,81 +4,131 @@
  */
 import { z } from 'astro/zod';
 import { checkIdSchema, type CheckKind } from './common.ts';
+import { fieldDocs } from './field-docs.ts';
 
 /** What an unmet assertion does to its check. */
 export const severitySchema = z.enum(['fail', 'warn']);
 
 const base = {
-  /** Unique within its check; defaults to the type (with -2, -3… for repeats). */
-  id: checkIdSchema.optional(),
-  description: z.string().optional(),
-  severity: severitySchema.default('fail'),
+  id: checkIdSchema.optional().describe('Unique within its check; defaults to the type (with -2, -3… for repeats).'),
+  description: z.string().optional().describe('The assertion in words, shown in the report; defaults to one made from its fields.'),
+  severity: severitySchema.default('fail').describe('What an unmet assertion does to its check: `fail` (the default) or `warn`.'),
 };
 
 const compareOpSchema = z.enum(['eq', 'ne', 'gt', 'gte', 'lt', 'lte']);
 export type CompareOp = z.infer<typeof compareOpSchema>;
 
 export const assertionSchema = z.discriminatedUnion('type', [
-  /** Bounds on the number of rows a query returned. */
-  z.object({ ...base, type: z.literal('row-count'), min: z.number().int().nonnegative().optional(), max: z.number().int().nonnegative().optional() }).strict(),
-  /** A result field compared with a constant; numbers are compared exactly (int8 as BigInt-safe decimals). */
   z
     .object({
       ...base,
-      type: z.literal('field-compare'),
-      field: z.string().min(1),
-      op: compareOpSchema,
-      value: z.union([z.string(), z.number()]),
-      rows: z.enum(['first', 'all']).default('first'),
+      type: z.literal('row-count').describe('sql. Bounds on the number of rows the query returned (all of them, not only those kept).'),
+      min: z.number().int().nonnegative().optional().describe('At least this many rows.'),
+      max: z.number().int().nonnegative().optional().describe('At most this many rows.'),
     })
     .strict(),
-  /** The result's columns have these types (as format_type names them): `id` is bigint, not numeric. */
+  fieldDocs(
+    z
+      .object({
+        ...base,
+        type: z.literal('field-compare').describe('sql. A column compared with a constant, in the first row or in every row; numbers compared exactly (bigint and numeric as decimals, never rounded).'),
+        field: z.string().min(1).describe('The column.'),
+        op: compareOpSchema,
+        value: z.union([z.string(), z.number()]).describe('The constant; write large integers and decimals as strings ("9007199254740993") to keep every digit.'),
+        rows: z.enum(['first', 'all']).default('first').describe('`first`: the first row only (a count, a total); `all`: every row, streamed, the first offending rows named.'),
+      })
+      .strict(),
+    { op: 'The comparison: `eq` (=), `ne` (≠), `gt` (>), `gte` (≥), `lt` (<), `lte` (≤).' },
+  ),
   z
     .object({
       ...base,
-      type: z.literal('column-types'),
-      columns: z.array(z.object({ name: z.string().min(1), type: z.string().min(1) }).strict()).min(1),
+      type: z.literal('column-types').describe('sql. The result\'s columns have these types, as format_type names them: `id` is bigint, not numeric.'),
+      columns: z
+        .array(z.object({ name: z.string().min(1).describe('The column.'), type: z.string().min(1).describe('Its type as format_type writes it: `bigint`, `numeric(14,2)`, `timestamp with time zone`.') }).strict())
+        .min(1)
+        .describe('The columns and their types.'),
     })
     .strict(),
-  /** Every listed field holds the same value, row by row (determinism: total = distinct pairs = distinct ids). */
-  z.object({ ...base, type: z.literal('fields-equal'), fields: z.array(z.string().min(1)).min(2) }).strict(),
-  /** No NULL in these fields of any returned row. */
-  z.object({ ...base, type: z.literal('no-nulls'), fields: z.array(z.string().min(1)).min(1) }).strict(),
-  /** Within each group, `orderBy` never goes backwards (and, for row numbers, has no gaps or repeats). */
   z
     .object({
       ...base,
-      type: z.literal('ordered-within-groups'),
-      groupBy: z.array(z.string().min(1)).min(1),
-      orderBy: z.string().min(1),
-      strict: z.boolean().default(true),
+      type: z.literal('fields-equal').describe('sql. In every row, these columns hold the same value (determinism: total = distinct pairs = distinct ids).'),
+      fields: z.array(z.string().min(1)).min(2).describe('Two or more columns.'),
     })
     .strict(),
-  /** The query ran more than once (`reads`) and returned identical rows each time. */
-  z.object({ ...base, type: z.literal('same-on-reread') }).strict(),
-  /** Duration limits with warn and fail levels (a pass below `warnAboveMs`). */
   z
     .object({
       ...base,
-      type: z.literal('max-duration'),
-      metric: z.enum(['duration', 'execution', 'planning']).default('duration'),
-      warnAboveMs: z.number().positive().optional(),
-      failAboveMs: z.number().positive().optional(),
+      type: z.literal('no-nulls').describe('sql. No NULL in these columns of any row (every row is judged, not only those kept).'),
+      fields: z.array(z.string().min(1)).min(1).describe('The columns.'),
     })
     .strict(),
-  z.object({ ...base, type: z.literal('text-contains'), stream: z.enum(['stdout', 'stderr', 'output']).default('output'), text: z.string().min(1) }).strict(),
-  z.object({ ...base, type: z.literal('text-not-contains'), stream: z.enum(['stdout', 'stderr', 'output']).default('output'), text: z.string().min(1) }).strict(),
-  z.object({ ...base, type: z.literal('exit-code'), equals: z.number().int().default(0) }).strict(),
-  /** Each named test ran and passed; a test that did not run is a failure, not a pass. */
-  z.object({ ...base, type: z.literal('tests-passed'), tests: z.array(z.string().min(1)).min(1) }).strict(),
-  /** An alembic revision (or its prefix) is marked `(head)` in the output. */
-  z.object({ ...base, type: z.literal('revision-is-head'), revision: z.string().min(1) }).strict(),
-  /** alembic reported running this migration (by revision or prefix) in this command. */
-  z.object({ ...base, type: z.literal('migration-ran'), revision: z.string().min(1) }).strict(),
-  /** Nothing depends on the relation (rollback safety). */
-  z.object({ ...base, type: z.literal('no-dependents') }).strict(),
-  /** The deployment carries these attestations (CI green, approvals…), each with who and when. */
-  z.object({ ...base, type: z.literal('attestations'), required: z.array(checkIdSchema).min(1) }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('ordered-within-groups').describe('sql. Within each group, `orderBy` never goes backwards (strict: no repeats either), e.g. attempt numbers per student.'),
+      groupBy: z.array(z.string().min(1)).min(1).describe('The columns that form a group.'),
+      orderBy: z.string().min(1).describe('The column that must increase within each group, in the order the query returns.'),
+      strict: z.boolean().default(true).describe('true: strictly increasing; false: never decreasing.'),
+    })
+    .strict(),
+  z.object({ ...base, type: z.literal('same-on-reread').describe('sql. The query, read more than once (`reads` ≥ 2), returned identical rows each time (the digest of every row).') }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('max-duration').describe('Any kind. Time limits with a warn and a fail level.'),
+      metric: z.enum(['duration', 'execution', 'planning']).default('duration').describe('`duration`: the measured work (the query, the command); `execution`, `planning`: an explain check\'s median times.'),
+      warnAboveMs: z.number().positive().optional().describe('A warning above this many ms.'),
+      failAboveMs: z.number().positive().optional().describe('A failure above this many ms.'),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('text-contains').describe('command. The output contains a text.'),
+      stream: z.enum(['stdout', 'stderr', 'output']).default('output').describe('Where to look: `stdout`, `stderr`, or `output` (both).'),
+      text: z.string().min(1).describe('The text.'),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('text-not-contains').describe('command. The output does not contain a text (an ERROR line, a traceback).'),
+      stream: z.enum(['stdout', 'stderr', 'output']).default('output').describe('Where to look: `stdout`, `stderr`, or `output` (both).'),
+      text: z.string().min(1).describe('The text.'),
+    })
+    .strict(),
+  z.object({ ...base, type: z.literal('exit-code').describe('command. The command exited with this code (killed by a signal never matches).'), equals: z.number().int().default(0).describe('The exit code.') }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('tests-passed').describe('command. Each named test ran and passed; a test that did not run is a failure, not a pass (from the `pytest-junit` report, else pytest -v lines).'),
+      tests: z.array(z.string().min(1)).min(1).describe('Test names (the function names).'),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('revision-is-head').describe('command. A migration tool\'s history marks this revision (or a prefix of it) as the one head (`alembic-history` parser, else `(head)` lines).'),
+      revision: z.string().min(1).describe('The revision or its prefix.'),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('migration-ran').describe('command. The command moved the database to this revision: its version table before and after (`alembic-upgrade` parser) is the first witness, the tool\'s log the second.'),
+      revision: z.string().min(1).describe('The revision or its prefix.'),
+    })
+    .strict(),
+  z.object({ ...base, type: z.literal('no-dependents').describe('dependents. Nothing depends on the relation (rollback safety); a missing relation is not a pass.') }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('attestations').describe('sql. The deployment carries these attestations (`--attest`), each with who and when.'),
+      required: z.array(checkIdSchema).min(1).describe('Attestation ids the checklist declares.'),
+    })
+    .strict(),
 ]);
 
 export type Assertion = z.infer<typeof assertionSchema>;

@@ -5,7 +5,7 @@
 import { z } from 'astro/zod';
 import { checklistReferenceProblems } from './checklist-references.ts';
 import { assertionSchema } from './assertion-schema.ts';
-import { argvParams } from './placeholders.ts';
+import { fieldDocs } from './field-docs.ts';
 import { checkIdSchema, relationSchema, slugSchema } from './common.ts';
 
 /** Names a checklist parameter (`--param name=value`), e.g. the sample student of the perf check. */
@@ -13,145 +13,136 @@ const paramNameSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'must be an 
 
 const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
+/*
+ * Every field carries its description (`.describe`): the generated checklist JSON Schema and the
+ * checklist reference (docs/checklists.md) are made from them, so they cannot drift.
+ */
+/** The descriptions every check kind shares for its shared-instance fields. */
+function checkDocs<T extends z.ZodTypeAny>(schema: T, extra: Record<string, string> = {}): T {
+  return fieldDocs(schema, { id: "The check's id: a lowercase slug, unique in the checklist and stable forever (it becomes the URL /deployments/<id>/checks/<check-id>/).", ...extra });
+}
+
 const checkBase = {
   id: checkIdSchema,
-  /** The template's section number, e.g. "4.1", or "pre" for the pre-deployment checklist. */
-  section: z.string().min(1),
-  title: z.string().min(1),
-  description: z.string().optional(),
-  /** A required check that errors, is skipped or is missing makes the decision INCOMPLETE. */
-  required: z.boolean().default(true),
-  /** Timeline phase this check belongs to. */
-  phase: slugSchema.optional(),
-  /**
-   * What "could not run" means for this check. Most checks say `error` (INCOMPLETE);
-   * the template's performance check says a timeout or error is a failure (BLOCKED).
-   */
-  errorVerdict: z.enum(['error', 'fail']).default('error'),
-  assertions: z.array(assertionSchema).default([]),
+  section: z.string().min(1).describe('The number of the section the check belongs to (one of `sections`), e.g. "4.1"; "pre" puts it with the attestations before the sections.'),
+  title: z.string().min(1).describe('The check\'s heading in the report.'),
+  description: z.string().optional().describe('What the check proves, in a sentence or two, shown under its heading.'),
+  required: z.boolean().default(true).describe('A required check that fails blocks the deployment; one that errors, is skipped or is missing makes the decision INCOMPLETE. An optional check only adds notes.'),
+  phase: slugSchema.optional().describe('The timeline phase (one of `phases`) the check\'s time counts toward.'),
+  errorVerdict: z
+    .enum(['error', 'fail'])
+    .default('error')
+    .describe('What "could not run" (a timeout, a lost connection) means: `error` makes the decision INCOMPLETE, `fail` blocks it.'),
+  assertions: z.array(assertionSchema).default([]).describe('What the result must show; each is judged pass, warn or fail. A check without assertions is recorded as evidence only.'),
 };
 
 const timeouts = {
-  statementTimeoutMs: z.number().int().positive().optional(),
-  lockTimeoutMs: z.number().int().positive().optional(),
+  statementTimeoutMs: z.number().int().positive().optional().describe('statement_timeout for this check\'s transaction, in ms (default: the checklist\'s `defaults`).'),
+  lockTimeoutMs: z.number().int().positive().optional().describe('lock_timeout for this check\'s transaction, in ms (default: the checklist\'s `defaults`).'),
 };
 
-export const sqlCheckSchema = z
+export const sqlCheckSchema = checkDocs(z
   .object({
     ...checkBase,
     ...timeouts,
-    kind: z.literal('sql'),
-    sql: z.string().min(1),
-    /** Checklist parameters bound to $1, $2, … in order. */
-    params: z.array(paramNameSchema).default([]),
-    /** When this parameter is set, its value replaces `sql` (a downstream tool's own query). */
-    sqlParam: paramNameSchema.optional(),
-    /** Rows kept in the evidence; the total is always recorded. */
-    maxRows: z.number().int().positive().default(100),
-    /** Columns that identify a row, for comparing results across deployments row by row; without it rows are compared by position. */
-    key: z.array(z.string().min(1)).min(1).optional(),
-    /** Read the same query this many times (for `same-on-reread`). */
-    reads: z.number().int().min(1).max(10).default(1),
+    kind: z.literal('sql').describe('One SELECT, run in a READ ONLY transaction; its columns (with their type names) and rows are the evidence.'),
+    sql: z.string().min(1).describe('One SELECT statement that only reads; anything else is refused before it is sent. $1, $2… are the `params`.'),
+    params: z.array(paramNameSchema).default([]).describe('Checklist parameters bound to $1, $2, … in order.'),
+    sqlParam: paramNameSchema.optional().describe('A parameter whose value, when set, replaces `sql` (a downstream tool\'s own query, given at collection time).'),
+    maxRows: z.number().int().positive().default(100).describe('Rows kept in the evidence; every row is still judged by the row assertions, and the total is always recorded.'),
+    key: z.array(z.string().min(1)).min(1).optional().describe('Columns that identify a row, for comparing results across deployments row by row; without it rows are compared by position.'),
+    reads: z.number().int().min(1).max(10).default(1).describe('Read the same query this many times in the transaction (for `same-on-reread`).'),
   })
-  .strict();
+  .strict());
 
 export const expectedColumnSchema = z
   .object({
-    name: z.string().min(1),
-    /** As `format_type` spells it: `bigint`, `uuid`, `timestamp without time zone`… */
-    type: z.string().min(1),
-    nullable: z.boolean(),
+    name: z.string().min(1).describe('The column\'s name.'),
+    type: z.string().min(1).describe('The type as PostgreSQL\'s format_type writes it: `bigint`, `uuid`, `numeric(14,2)`, `character varying(40)`, `timestamp with time zone`.'),
+    nullable: z.boolean().describe('false: the column must be NOT NULL (for a view, whose columns PostgreSQL always reports as nullable, the data is counted for NULLs instead).'),
   })
   .strict();
 export type ExpectedColumn = z.infer<typeof expectedColumnSchema>;
 
-export const columnsCheckSchema = z
+export const columnsCheckSchema = checkDocs(z
   .object({
     ...checkBase,
     ...timeouts,
-    kind: z.literal('columns'),
+    kind: z.literal('columns').describe('A table\'s or view\'s columns from the catalog, against the expected names, types and NOT NULL.'),
     relation: relationSchema,
     expect: z
       .object({
-        columns: z.array(expectedColumnSchema).min(1),
-        /** Columns must appear in this order. */
-        ordered: z.boolean().default(true),
-        /** No columns beyond the expected ones. */
-        exact: z.boolean().default(true),
-      })
-      .strict(),
-  })
-  .strict();
-
-export const explainCheckSchema = z
-  .object({
-    ...checkBase,
-    ...timeouts,
-    kind: z.literal('explain'),
-    /** One SELECT; EXPLAIN ANALYZE executes what it explains, so nothing else is sent. */
-    sql: z.string().min(1),
-    params: z.array(paramNameSchema).default([]),
-    /** Run N times and judge the median. */
-    runs: z.number().int().min(1).max(50).default(1),
-    /**
-     * Comparing timings across deployments: a ratio within 1 ± noiseBand is noise; above
-     * maxRatio is a regression (the gate of `compare --fail-on-regression`).
-     */
-    noiseBand: z.number().positive().max(10).default(0.25),
-    /** Differences smaller than this many milliseconds are noise, whatever their ratio. */
-    noiseFloorMs: z.number().nonnegative().default(1),
-    maxRatio: z.number().min(1).default(1.5),
-  })
-  .strict();
-
-/** The output parsers a command check may name (each one module in src/core/parsers/). */
-export const parserNameSchema = z.enum(['alembic-history', 'alembic-upgrade', 'alembic-sql', 'pytest-junit']);
-
-export const commandCheckSchema = z
-  .object({
-    ...checkBase,
-    kind: z.literal('command'),
-    /** `{{name}}` in an argument is replaced by the checklist parameter `name`. */
-    argv: z.array(z.string().min(1)).min(1),
-    /** Relative to the application directory (`--app-dir`). */
-    cwd: z.string().default('.'),
-    /**
-     * Environment variables passed through; nothing else reaches the command (PATH always does).
-     * Every value is a secret, redacted from all output in every encoding, unless the entry is
-     * written `{ "name": "APP_ENV", "public": true }`.
-     */
-    env: z.array(z.union([envNameSchema, z.object({ name: envNameSchema, public: z.boolean() }).strict()])).default([]),
-    timeoutMs: z.number().int().positive().default(120_000),
-    maxOutputBytes: z.number().int().positive().default(256 * 1024),
-    /** The one step allowed to change the database (alembic upgrade). */
-    mutating: z.boolean().default(false),
-    /**
-     * Reads the tool's output into a parsed view kept beside the raw text. `pytest-junit` adds
-     * `--junitxml=<temp file>` to the command and reads that report.
-     */
-    parser: parserNameSchema.optional(),
-    /** Sets checklist parameters from the parsed view for later checks, e.g. `{ alembicHead: 'head' }`. */
-    captures: z.record(paramNameSchema, z.enum(['head', 'reached'])).default({}),
-    /** Preconditions; when unmet the check is `skipped` with the reason and how to install. */
-    requires: z
-      .object({
-        executables: z.array(z.string().min(1)).default([]),
-        pythonModules: z.array(z.string().min(1)).default([]),
-        installHint: z.string().optional(),
+        columns: z.array(expectedColumnSchema).min(1).describe('The expected columns.'),
+        ordered: z.boolean().default(true).describe('The columns must appear in this order.'),
+        exact: z.boolean().default(true).describe('No columns beyond the expected ones.'),
       })
       .strict()
-      .optional(),
+      .describe('The columns the relation must have.'),
   })
-  .strict();
+  .strict(), { relation: 'The table or view: `{ "schema": "public", "name": "invoice_summary" }` (schema defaults to public).' });
 
-export const dependentsCheckSchema = z
+export const explainCheckSchema = checkDocs(z
   .object({
     ...checkBase,
     ...timeouts,
-    kind: z.literal('dependents'),
+    kind: z.literal('explain').describe('EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of one SELECT, run N times: median execution and planning time, the plan, rows scanned, buffers.'),
+    sql: z.string().min(1).describe('One SELECT; EXPLAIN ANALYZE executes what it explains, so nothing else is sent.'),
+    params: z.array(paramNameSchema).default([]).describe('Checklist parameters bound to $1, $2, … in order.'),
+    runs: z.number().int().min(1).max(50).default(1).describe('Run N times; timings are judged and compared by their median, and the median run\'s plan is kept.'),
+    noiseBand: z.number().positive().max(10).default(0.25).describe('Comparing deployments: a ratio of medians within 1 ± noiseBand is noise.'),
+    noiseFloorMs: z.number().nonnegative().default(1).describe('Comparing deployments: differences smaller than this many ms are noise, whatever their ratio.'),
+    maxRatio: z.number().min(1).default(1.5).describe('Comparing deployments: an execution time above this ratio of the base is a regression (`compare --fail-on-regression`).'),
+  })
+  .strict());
+
+/** The output parsers a command check may name (each one module in src/core/parsers/). */
+export const parserNameSchema = z
+  .enum(['alembic-history', 'alembic-upgrade', 'alembic-sql', 'pytest-junit'])
+  .describe('Reads the tool\'s output into data kept beside the raw text: `alembic-history` (history, heads, current), `alembic-upgrade` (also reads alembic_version before and after), `alembic-sql` (upgrade/downgrade --sql), `pytest-junit` (adds --junitxml=<temp file> and reads that report).');
+
+export const commandCheckSchema = checkDocs(z
+  .object({
+    ...checkBase,
+    kind: z.literal('command').describe('A command of your application (alembic, pytest…) in its directory, with a timeout and only the environment it is given; its exit code, output and parsed output are the evidence.'),
+    argv: z.array(z.string().min(1)).min(1).describe('The program and its arguments, never through a shell. `{{name}}` in an argument is replaced by the checklist parameter `name`.'),
+    cwd: z.string().default('.').describe('The working directory, relative to the application directory (`--app-dir`).'),
+    env: z
+      .array(
+        z.union([
+          envNameSchema,
+          fieldDocs(z.object({ name: envNameSchema, public: z.boolean().describe('true: the value is not a secret and is not redacted.') }).strict(), { name: 'The variable name.' }),
+        ]),
+      )
+      .default([])
+      .describe('The names of the environment variables the command gets (not the environment it runs in: that is `--env`). Nothing else reaches it but PATH. DATABASE_URL is the collector\'s own connection.'),
+    timeoutMs: z.number().int().positive().default(120_000).describe('Killed, with its whole process group, after this many ms; the output so far is kept.'),
+    maxOutputBytes: z.number().int().positive().default(256 * 1024).describe('Bytes kept of each stream (the first three quarters and the last quarter); the whole stream\'s size and sha256 are recorded.'),
+    mutating: z.boolean().default(false).describe('The step may change the database (a migration): it runs only when the collection allows it (`--allow-mutating`), else it is skipped.'),
+    parser: parserNameSchema.optional(),
+    captures: z
+      .record(paramNameSchema, z.enum(['head', 'reached']))
+      .default({})
+      .describe('Sets checklist parameters from the parsed output for later checks: `{ "alembicHead": "head" }` (the history\'s single head) or `"reached"` (the revision an upgrade reached).'),
+    requires: z
+      .object({
+        executables: z.array(z.string().min(1)).default([]).describe('Programs that must be on PATH.'),
+        pythonModules: z.array(z.string().min(1)).default([]).describe('Python modules python3 must be able to import.'),
+        installHint: z.string().optional().describe('How to install what is missing, shown in the skip reason.'),
+      })
+      .strict()
+      .optional()
+      .describe('Preconditions; when unmet the check is skipped with the reason (never a pass).'),
+  })
+  .strict());
+
+export const dependentsCheckSchema = checkDocs(z
+  .object({
+    ...checkBase,
+    ...timeouts,
+    kind: z.literal('dependents').describe('What depends on a relation, from pg_depend (views, functions, other objects): a rollback verdict from the catalog.'),
     relation: relationSchema,
   })
-  .strict();
+  .strict(), { relation: 'The table or view whose dependents are listed: `{ "schema": "public", "name": "invoice_summary" }`.' });
 
 export const checkDefinitionSchema = z.discriminatedUnion('kind', [
   sqlCheckSchema,
@@ -174,49 +165,82 @@ export function secretEnvNames(check: CheckOf<'command'>): string[] {
   return check.env.filter((entry) => typeof entry === 'string' || !entry.public).map((entry) => (typeof entry === 'string' ? entry : entry.name)).filter((name) => name !== 'PATH');
 }
 
-export const checklistSchema = z
-  .object({
+export const checklistSchema = fieldDocs(
+  z.object({
     id: slugSchema,
-    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version like 1.0.0'),
-    title: z.string().min(1),
-    description: z.string().optional(),
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version like 1.0.0').describe('A semantic version; comparisons say when two deployments used different versions.'),
+    title: z.string().min(1).describe('The checklist\'s title.'),
+    description: z.string().optional().describe('What the checklist is for.'),
     defaults: z
       .object({
-        statementTimeoutMs: z.number().int().positive().default(30_000),
-        lockTimeoutMs: z.number().int().positive().default(5_000),
+        statementTimeoutMs: z.number().int().positive().default(30_000).describe('statement_timeout of every check\'s transaction, in ms.'),
+        lockTimeoutMs: z.number().int().positive().default(5_000).describe('lock_timeout of every check\'s transaction, in ms.'),
       })
       .strict()
-      .default({}),
-    /** The parameter that names the migration revision this deployment brings to head (deployment.change). */
-    revisionParam: paramNameSchema.optional(),
+      .default({})
+      .describe('Timeouts for every database check (a check may set its own).'),
+    revisionParam: paramNameSchema.optional().describe('The parameter that names the migration revision the deployment brings (shown as the target revision).'),
     parameters: z
       .array(
-        z
+        fieldDocs(
+          z
           .object({
             name: paramNameSchema,
-            description: z.string().min(1),
-            default: z.string().optional(),
-            /** When no value is given, read one with this query (read-only), e.g. a sample student. */
-            resolveSql: z.string().min(1).optional(),
-            /** A secret (a token handed to a command): redacted from all output, never stored in the evidence. */
-            secret: z.boolean().optional(),
+            description: z.string().min(1).describe('What the value is, shown by `checklist show`.'),
+            default: z.string().optional().describe('The value when none is given.'),
+            resolveSql: z.string().min(1).optional().describe('When no value is given, read one with this SELECT (read-only) just before the first check that needs it: the first column of its first row.'),
+            secret: z.boolean().optional().describe('A secret (a token handed to a command): redacted from all output, never stored in the evidence.'),
           })
           .strict(),
+        { name: 'The name: `--param name=value`, `{{name}}` in a command argument, `params` of a query.' },
+        ),
       )
-      .default([]),
+      .default([])
+      .describe('Values the checks take: given with --param, defaulted, read by a query, or captured from a command\'s parsed output.'),
     attestations: z
-      .array(z.object({ id: slugSchema, label: z.string().min(1), required: z.boolean().default(true) }).strict())
-      .default([]),
-    sections: z.array(z.object({ number: z.string().min(1), title: z.string().min(1) }).strict()).min(1),
-    phases: z.array(z.object({ id: slugSchema, label: z.string().min(1) }).strict()).default([]),
-    checks: z.array(checkDefinitionSchema).min(1),
-    /** Go/no-go criteria, each mapped to the checks that decide it. */
+      .array(
+        fieldDocs(
+          z
+          .object({
+            id: slugSchema,
+            label: z.string().min(1).describe('What is attested, e.g. "CI green on the PR".'),
+            required: z.boolean().default(true).describe('Required attestations are what the `attestations` assertion asks for by default.'),
+          })
+          .strict(),
+          { id: 'The id given with `--attest <id>`.' },
+        ),
+      )
+      .default([])
+      .describe('What people attest at collection time (`--attest <id> --by <name>`), recorded with who and when.'),
+    sections: z
+      .array(z.object({ number: z.string().min(1).describe('"1", "4.1"…; "4.1" sits under "4" when there is a "4".'), title: z.string().min(1).describe('The heading.') }).strict())
+      .min(1)
+      .describe('The report\'s sections, in order.'),
+    phases: z
+      .array(fieldDocs(z.object({ id: slugSchema, label: z.string().min(1).describe('Its label in the timeline.') }).strict(), { id: 'The phase id checks name in `phase`.' }))
+      .default([])
+      .describe('Timeline phases: each spans the checks that name it.'),
+    checks: z.array(checkDefinitionSchema).min(1).describe('The checks, run in this order.'),
     criteria: z
-      .array(z.object({ id: slugSchema, label: z.string().min(1), checks: z.array(checkIdSchema).min(1) }).strict())
-      .default([]),
-    postDeployment: z.array(z.string().min(1)).default([]),
+      .array(
+        fieldDocs(
+          z
+          .object({
+            id: slugSchema,
+            label: z.string().min(1).describe('The criterion in words.'),
+            checks: z.array(checkIdSchema).min(1).describe('The checks that decide it.'),
+          })
+          .strict(),
+          { id: "The criterion's id." },
+        ),
+      )
+      .default([])
+      .describe('Go/no-go criteria, each decided by its checks (the worst of them).'),
+    postDeployment: z.array(z.string().min(1)).default([]).describe('Actions listed after the decision in the report (Markdown-free text).'),
   })
-  .strict()
+  .strict(),
+  { id: "The checklist's id: a lowercase slug, recorded with every deployment collected with it." },
+)
   .superRefine((list, ctx) => {
     for (const problem of checklistReferenceProblems(list)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
   });

@@ -3,6 +3,7 @@
  * `z` comes from astro/zod: the same zod 3 copy the site's content collections use.
  */
 import { z } from 'astro/zod';
+import { fieldDocs } from './field-docs.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -42,12 +43,15 @@ export type CheckStatus = z.infer<typeof checkStatusSchema>;
 export const checkKindSchema = z.enum(['sql', 'columns', 'explain', 'command', 'dependents']);
 export type CheckKind = z.infer<typeof checkKindSchema>;
 
-export const relationSchema = z
-  .object({
-    schema: z.string().min(1).default('public'),
-    name: z.string().min(1),
-  })
-  .strict();
+export const relationSchema = fieldDocs(
+  z
+    .object({
+      schema: z.string().min(1).default('public'),
+      name: z.string().min(1),
+    })
+    .strict(),
+  { schema: 'The schema (namespace); `public` unless given.', name: 'The table or view name, as the catalog spells it (unquoted).' },
+);
 export type Relation = z.infer<typeof relationSchema>;
 
 /** The `$schema` each evidence file carries: a path relative to the file itself. */

@@ -15,11 +15,25 @@ const sources: Record<keyof typeof schemaFiles, { schema: z.ZodTypeAny; title: s
   manifest: { schema: manifestSchema, title: 'deploy-evidence manifest (format v1)' },
 };
 
+/**
+ * Without the description annotations: the evidence schemas of format v1 are frozen bytes, and
+ * the checklist's field descriptions (for the checklist schema and its reference) are not part of
+ * the evidence contract. Only string-valued `description` keys are annotations; a property
+ * *named* description (an assertion's) is an object and stays.
+ */
+function withoutDescriptions(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutDescriptions);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([k, v]) => !(k === 'description' && typeof v === 'string')).map(([k, v]) => [k, withoutDescriptions(v)]));
+  }
+  return value;
+}
+
 /** File name → JSON text, byte-stable. */
 export function buildJsonSchemaFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const [kind, { schema, title }] of Object.entries(sources)) {
-    const json = zodToJsonSchema(schema, { target: 'jsonSchema7', $refStrategy: 'root' }) as Record<string, unknown>;
+    const json = withoutDescriptions(zodToJsonSchema(schema, { target: 'jsonSchema7', $refStrategy: 'root' })) as Record<string, unknown>;
     const named = { $schema: json.$schema, title, ...json };
     files.set(schemaFiles[kind as keyof typeof schemaFiles].file, `${JSON.stringify(named, null, 2)}\n`);
   }

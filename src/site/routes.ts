@@ -11,4 +11,6 @@ export const routes = {
   trends: () => '/trends/',
   rawFile: (id: string, path: string) => `/evidence/${id}/${path}`,
   schema: (file: string) => `/evidence/_schemas/v1/${file}`,
+  checklistReference: () => '/reference/checklists/',
+  checklistSchema: () => '/schemas/checklist.schema.json',
 };
