@@ -49,9 +49,9 @@ beforeAll(async () => {
 });
 
 describe('the site build over fixture evidence', () => {
-  it('builds the index, each environment, each report, every check page, the bounded comparisons, check histories, trends and the evidence index', async () => {
+  it('builds the index, each environment, each report, every check page, the bounded comparisons, check histories, trends, the evidence index and the checklist reference', async () => {
     const statuses = await fixtureSnapshots();
-    const expected = ['/', '/evidence/', '/trends/', '/environments/production/', '/environments/staging/'];
+    const expected = ['/', '/evidence/', '/trends/', '/environments/production/', '/environments/staging/', '/reference/checklists/'];
     const checkIds = new Set<string>();
     for (const [id, checks] of statuses) {
       expected.push(`/deployments/${id}/`);
@@ -67,6 +67,9 @@ describe('the site build over fixture evidence', () => {
     expect(pairs.length).toBeLessThanOrEqual(3 * statuses.size);
     for (const { current, base } of pairs) expected.push(`/deployments/${current}/compare/${base}/`);
     expect(pages.sort()).toEqual(expected.sort());
+    // The checklist schema, for editors, beside the reference.
+    const schema = JSON.parse(await readFile(join(build.outDir, 'schemas/checklist.schema.json'), 'utf8')) as { title: string };
+    expect(schema.title).toBe('deploy-evidence checklist');
   });
 
   it('publishes the raw evidence byte for byte under /evidence/', async () => {
