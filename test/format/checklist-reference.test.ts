@@ -57,8 +57,11 @@ describe('the checklist reference', () => {
   it('validates the example checklists with a stock validator, refuses a broken one, and the tool accepts the "$schema" link', async () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     const validate = ajv.compile(checklistJsonSchema());
-    for (const name of (await readdir(fixtures)).filter((f) => f.endsWith('.json'))) {
-      const data = JSON.parse(await readFile(join(fixtures, name), 'utf8')) as Json;
+    const examples = join(repo, 'examples/checklists');
+    const files = [...(await readdir(fixtures)).map((f) => join(fixtures, f)), ...(await readdir(examples)).map((f) => join(examples, f))].filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const name of files) {
+      const data = JSON.parse(await readFile(name, 'utf8')) as Json;
       expect(validate({ $schema: '../docs/checklist.schema.json', ...data }), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
     }
     expect(validate({ id: 'x', version: '1.0.0', title: 'x', sections: [{ number: '1', title: 'x' }], checks: [{ id: 'c', kind: 'sql', section: '1', title: 'c', sql: 'SELECT 1', assertions: [{ type: 'row-count', mni: 1 }] }] })).toBe(false);
