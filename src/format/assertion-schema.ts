@@ -67,7 +67,7 @@ export const assertionSchema = z.discriminatedUnion('type', [
   z
     .object({
       ...base,
-      type: z.literal('ordered-within-groups').describe('sql. Within each group, `orderBy` never goes backwards (strict: no repeats either), e.g. attempt numbers per student.'),
+      type: z.literal('ordered-within-groups').describe('sql. Within each group, `orderBy` never goes backwards (strict: no repeats either), e.g. invoice numbers per customer.'),
       groupBy: z.array(z.string().min(1)).min(1).describe('The columns that form a group.'),
       orderBy: z.string().min(1).describe('The column that must increase within each group, in the order the query returns.'),
       strict: z.boolean().default(true).describe('true: strictly increasing; false: never decreasing.'),

@@ -4,7 +4,7 @@ import { formatMs } from '../format.ts';
 
 export interface PlanNodeView {
   nodeType: string;
-  /** `on attempt_base a`, `using idx_x`… */
+  /** `on invoice i`, `using idx_x`… */
   target: string | null;
   details: { label: string; value: string }[];
   children: PlanNodeView[];
