@@ -209,7 +209,7 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
 
   it('has no serious or critical accessibility violations (axe-core)', async () => {
     const compare = pages.find((p) => p.includes('/compare/'))!;
-    const sample = ['/', '/environments/staging/', '/evidence/', '/trends/', '/checks/perf-baseline/', compare, '/deployments/staging-pr73-full/', '/deployments/staging-pr74-blocked/', '/deployments/staging-pr73-full/checks/perf-baseline/', '/deployments/production-pr73-approved/checks/long-result/', '/deployments/staging-pr75-interrupted/checks/determinism/'];
+    const sample = ['/', '/environments/staging/', '/evidence/', '/trends/', '/reference/checklists/', '/checks/perf-baseline/', compare, '/deployments/staging-pr73-full/', '/deployments/staging-pr74-blocked/', '/deployments/staging-pr73-full/checks/perf-baseline/', '/deployments/production-pr73-approved/checks/long-result/', '/deployments/staging-pr75-interrupted/checks/determinism/'];
     for (const path of sample) {
       const { page } = await open(path);
       await page.addScriptTag({ content: axeSource });
