@@ -65,10 +65,6 @@ export function shownParams(params: readonly { name: string; value: string | nul
   return params.map((p) => ({ name: p.name, value: p.value === null ? null : ctx.redactor.redact(p.value).text }));
 }
 
-/** `"schema"."name"`, quoted as PostgreSQL's quote_ident would. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
 
 /** The value a command gets for an allow-listed variable: the collector's own (DATABASE_URL), else the environment's. */
 export function commandEnvValue(name: string, ctx: Pick<CheckContext, 'commandEnv'>): string | undefined {

@@ -4,7 +4,8 @@
  * always reports as nullable, every expected NOT NULL column is counted for NULLs on the data.
  */
 import type { CheckOf, ResultOf } from '../../src/format/index.ts';
-import { quoteIdent, type CheckContext, type CheckRun } from './check-context.ts';
+import { qualifiedName, quoteIdent } from '../../src/core/sql-identifiers.ts';
+import type { CheckContext, CheckRun } from './check-context.ts';
 import { readOnlyRun } from './read-only-run.ts';
 
 export const COLUMNS_SQL = `SELECT c.ordinal_position::int AS position,
@@ -46,7 +47,7 @@ export function runColumnsCheck(check: CheckOf<'columns'>, ctx: CheckContext): P
     const present = new Set(columns.map((c) => c.name));
     const notNull = check.expect.columns.filter((c) => !c.nullable && present.has(c.name)).map((c) => c.name);
     if (relkind === 'view' && notNull.length > 0) {
-      const sql = `SELECT ${notNull.map((c) => `count(*) FILTER (WHERE ${quoteIdent(c)} IS NULL) AS ${quoteIdent(c)}`).join(',\n       ')}\nFROM ${quoteIdent(schema)}.${quoteIdent(name)}`;
+      const sql = `SELECT ${notNull.map((c) => `count(*) FILTER (WHERE ${quoteIdent(c)} IS NULL) AS ${quoteIdent(c)}`).join(',\n       ')}\nFROM ${qualifiedName({ schema, name })}`;
       const counts = (await tx.query(sql)).rows[0] ?? [];
       nullCheckOnData = { sql, nullRows: notNull.map((column, i) => ({ column, rows: counts[i] ?? '0' })) };
     }

@@ -3,7 +3,8 @@
  * other objects), from pg_depend — so a rollback verdict rests on the catalog, not on a grep.
  */
 import type { CheckOf } from '../../src/format/index.ts';
-import { quoteIdent, type CheckContext, type CheckRun } from './check-context.ts';
+import { qualifiedName } from '../../src/core/sql-identifiers.ts';
+import type { CheckContext, CheckRun } from './check-context.ts';
 import { readOnlyRun } from './read-only-run.ts';
 
 // A view's own _RETURN rule and its internal parts (row type, columns) are not dependents.
@@ -26,7 +27,7 @@ WHERE d.refclassid = 'pg_catalog.pg_class'::regclass
 ORDER BY 1, 2, 3, 4`;
 
 export function runDependentsCheck(check: CheckOf<'dependents'>, ctx: CheckContext): Promise<CheckRun> {
-  const qualified = `${quoteIdent(check.relation.schema)}.${quoteIdent(check.relation.name)}`;
+  const qualified = qualifiedName(check.relation);
   const source = { sql: DEPENDENTS_SQL, params: [{ name: 'relation', value: qualified }], relation: check.relation };
   return readOnlyRun({ check, source }, ctx, async (tx) => {
     const exists = (await tx.query('SELECT to_regclass($1) IS NOT NULL', [qualified])).rows[0]?.[0] === 't';

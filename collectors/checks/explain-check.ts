@@ -1,6 +1,7 @@
 /** `explain`: EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of one SELECT, read-only, N runs, medians. */
 import type { CheckOf, JsonValue } from '../../src/format/index.ts';
 import { median, roundMs } from '../../src/core/numbers.ts';
+import { medianRunIndex } from '../../src/core/kinds/explain.ts';
 import { readPlan } from '../../src/core/parsers/explain-plan.ts';
 import { paramValues, shownParams, type CheckContext, type CheckRun } from './check-context.ts';
 import { readOnlyRun } from './read-only-run.ts';
@@ -18,10 +19,8 @@ export function runExplainCheck(check: CheckOf<'explain'>, ctx: CheckContext): P
       plans.push(plan);
       runs.push({ planningMs: figures.planningMs, executionMs: figures.executionMs });
     }
-    // The plan kept and shown is the median run's (by execution time; the lower of the middle two
-    // for an even count), so the tree sits under the median headline instead of the last run's.
-    const byTime = runs.map((r, i) => ({ i, ms: r.executionMs })).sort((a, b) => a.ms - b.ms || a.i - b.i);
-    const plan = plans[byTime[Math.floor((byTime.length - 1) / 2)]!.i] ?? null;
+    // The plan kept and shown is the median run's, so the tree sits under the median headline.
+    const plan = plans[medianRunIndex(runs)] ?? null;
     return {
       result: {
         kind: 'explain' as const,

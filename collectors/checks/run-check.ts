@@ -16,8 +16,6 @@ import { CHECK_STATUS_ORDER } from '../../src/core/order.ts';
 import { errorFrom, type CheckContext, type CheckRun } from './check-context.ts';
 import { runnerOf } from './runners.ts';
 
-export { paramsNeeded };
-
 export const MUTATING_NOT_ALLOWED =
   'a mutating step (it may change the database) was not allowed for this run: pass --allow-mutating (or "allowMutating": true in deploy-evidence.config.json) to run it';
 

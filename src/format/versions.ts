@@ -27,6 +27,3 @@ const v1: VersionReader = {
 };
 
 export const FORMAT_VERSIONS: Readonly<Record<number, VersionReader>> = { 1: v1 };
-
-/** The version the writer writes. */
-export const CURRENT_VERSION = 1;

@@ -1,7 +1,7 @@
 /** Builds the site from an evidence directory into a fresh output directory, as the demo does. */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { buildSite as build, SiteBuildError } from '../../src/cli/astro-site.ts';
 
 export interface SiteBuild {
@@ -22,4 +22,13 @@ export async function buildSite(evidence: string, options: { strict?: boolean } 
     if (error instanceof SiteBuildError) return { exitCode: 1, output: error.output, outDir, ms: 0 };
     throw error;
   }
+}
+
+/** Every page of a built site as its path (`/`, `/deployments/x/`…), sorted. */
+export async function sitePages(outDir: string): Promise<string[]> {
+  const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && e.name === 'index.html')
+    .map((e) => `/${relative(outDir, join(e.parentPath, e.name)).replace(/index\.html$/, '')}`)
+    .sort();
 }

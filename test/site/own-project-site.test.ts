@@ -3,12 +3,10 @@
  * no page — read in Chromium, every one of them — carries the attempt-view example's headings or
  * words, and the report's sections are the billing checklist's own.
  */
-import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
-import { buildSite, type SiteBuild } from '../harness/site-build.ts';
+import { buildSite, sitePages, type SiteBuild } from '../harness/site-build.ts';
 import { serveStatic, type StaticServer } from '../harness/static-server.ts';
 
 const FIXTURE = new URL('../fixtures/own-project-evidence/', import.meta.url).pathname;
@@ -23,11 +21,7 @@ let pages: string[];
 beforeAll(async () => {
   build = await buildSite(FIXTURE);
   if (build.exitCode !== 0) throw new Error(`site build failed:\n${build.output}`);
-  const entries = await readdir(build.outDir, { recursive: true, withFileTypes: true });
-  pages = entries
-    .filter((e) => e.isFile() && e.name === 'index.html')
-    .map((e) => `/${relative(build.outDir, join(e.parentPath, e.name)).replace(/index\.html$/, '')}`)
-    .sort();
+  pages = await sitePages(build.outDir);
 });
 
 describe.skipIf(!chromiumAvailable())('a site about a team\'s own project', () => {

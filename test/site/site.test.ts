@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
-import { buildSite, type SiteBuild } from '../harness/site-build.ts';
+import { buildSite, sitePages, type SiteBuild } from '../harness/site-build.ts';
 import { comparisonPairs } from '../../src/core/compare/comparison-targets.ts';
 import type { Deployment } from '../../src/format/index.ts';
 import { serveStatic, type StaticServer } from '../harness/static-server.ts';
@@ -45,7 +45,7 @@ let pages: string[];
 beforeAll(async () => {
   build = await buildSite(FIXTURE);
   if (build.exitCode !== 0) throw new Error(`site build failed:\n${build.output}`);
-  pages = (await filesUnder(build.outDir)).filter((f) => f.endsWith('index.html')).map((f) => `/${f.replace(/index\.html$/, '')}`);
+  pages = await sitePages(build.outDir);
 });
 
 describe('the site build over fixture evidence', () => {

@@ -18,13 +18,16 @@ Examples:
 
 export function checklistCommand(streams: Streams, setExit: (code: number) => void): Command {
   const command = new Command('checklist').description('work with checklists: validate, show');
-  command
-    .command('validate')
-    .description('validate a checklist file (or built-in id) without a database; warn about literal credentials')
-    .argument('<checklist>', 'a checklist file (.json, .ts, .js) or a built-in id')
-    .addHelpText('after', checklistExamples)
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) })
+  // Each subcommand takes one checklist and writes to the CLI's streams.
+  const subcommand = (name: string, description: string) =>
+    command
+      .command(name)
+      .description(description)
+      .argument('<checklist>', 'a checklist file (.json, .ts, .js) or a built-in id')
+      .addHelpText('after', checklistExamples)
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) });
+  subcommand('validate', 'validate a checklist file (or built-in id) without a database; warn about literal credentials')
     .action(async (name: string) => {
       const checklist = await loadChecklist(name);
       const warnings = credentialWarnings(checklist);
@@ -32,13 +35,7 @@ export function checklistCommand(streams: Streams, setExit: (code: number) => vo
       streams.stdout.write(`${checklist.id} ${checklist.version}: valid, ${checklist.checks.length} checks${warnings.length ? `, ${warnings.length} warning${warnings.length > 1 ? 's' : ''}` : ''}\n`);
       setExit(0);
     });
-  command
-    .command('show')
-    .description('print the resolved checklist: sections, checks, what each runs and asserts, which are mutating')
-    .argument('<checklist>', 'a checklist file (.json, .ts, .js) or a built-in id')
-    .addHelpText('after', checklistExamples)
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) })
+  subcommand('show', 'print the resolved checklist: sections, checks, what each runs and asserts, which are mutating')
     .action(async (name: string) => {
       const checklist = await loadChecklist(name);
       streams.stdout.write(`${checklistOutline(checklist).join('\n')}\n`);

@@ -12,10 +12,6 @@ function moduleOf(assertion: Assertion): AssertionModule<Assertion> {
   return ASSERTION_TYPES[assertion.type] as AssertionModule<Assertion>;
 }
 
-export function isRowAssertion(assertion: Assertion): boolean {
-  return moduleOf(assertion).over === 'rows';
-}
-
 /** One fold per row assertion of the check, keyed by its index in `check.assertions`. */
 export function createRowFolds(check: CheckDefinition, columns: readonly string[]): Map<number, RowFold> {
   const folds = new Map<number, RowFold>();

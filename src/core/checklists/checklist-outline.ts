@@ -5,26 +5,7 @@
  */
 import type { Checklist, CheckDefinition } from '../../format/index.ts';
 import { describeAssertion } from '../assertions/registry.ts';
-
-function runs(check: CheckDefinition): string {
-  switch (check.kind) {
-    case 'sql':
-      return `query: ${oneLine(check.sql)}${check.sqlParam ? ` (or the query in parameter ${check.sqlParam})` : ''}`;
-    case 'explain':
-      return `EXPLAIN ANALYZE, ${check.runs} run${check.runs > 1 ? 's' : ''}: ${oneLine(check.sql)}`;
-    case 'columns':
-      return `columns of ${check.relation.schema}.${check.relation.name}`;
-    case 'dependents':
-      return `what depends on ${check.relation.schema}.${check.relation.name}`;
-    case 'command':
-      return `command: ${check.argv.join(' ')}${check.cwd !== '.' ? ` (in ${check.cwd})` : ''}${check.parser ? `, read by the ${check.parser} parser` : ''}`;
-  }
-}
-
-function oneLine(sql: string): string {
-  const line = sql.replace(/\s+/g, ' ').trim();
-  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
-}
+import { describeCheck } from '../kinds/registry.ts';
 
 function expectations(check: CheckDefinition): string[] {
   const out: string[] = [];
@@ -58,7 +39,7 @@ export function checklistOutline(checklist: Checklist): string[] {
     for (const check of checks) {
       const tags = [check.kind, check.required ? 'required' : 'optional', check.kind === 'command' && check.mutating ? 'MUTATING: runs only with --allow-mutating' : null, check.phase ? `phase ${check.phase}` : null].filter(Boolean);
       lines.push(`  ${check.id} — ${check.title} [${tags.join(', ')}]`);
-      lines.push(`    ${runs(check)}`);
+      lines.push(`    ${describeCheck(check)}`);
       const expected = expectations(check);
       if (expected.length === 0) lines.push('    asserts nothing: recorded as evidence only');
       for (const e of expected) lines.push(`    ✓ ${e}`);

@@ -4,6 +4,7 @@
  * them. It validates and collects as written; the team then edits it like any checklist.
  */
 import type { ChecklistInput, CheckDefinitionInput, ExpectedColumn, Relation } from '../../format/index.ts';
+import { qualifiedName } from '../sql-identifiers.ts';
 
 export interface StarterFacts {
   id: string;
@@ -79,7 +80,6 @@ export function starterChecklist(facts: StarterFacts): ChecklistInput {
     sections.push({ number: String(sections.length + 1), title: `Schema of ${qualified}` });
     phases.push({ id: 'verify', label: 'Verification' });
     const number = sections.at(-1)!.number;
-    const quoted = `"${schema.replaceAll('"', '""')}"."${name.replaceAll('"', '""')}"`;
     if (columns && columns.length > 0) {
       checks.push({
         id: 'relation-columns',
@@ -97,7 +97,7 @@ export function starterChecklist(facts: StarterFacts): ChecklistInput {
       section: number,
       phase: 'verify',
       title: `${qualified} answers a query`,
-      sql: `SELECT * FROM ${quoted} LIMIT 20`,
+      sql: `SELECT * FROM ${qualifiedName({ schema, name })} LIMIT 20`,
       maxRows: 20,
       assertions: [{ type: 'max-duration', warnAboveMs: 1000 }],
     });

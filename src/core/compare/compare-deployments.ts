@@ -2,8 +2,6 @@
 import type { Deployment, DeploymentEvidence } from '../../format/index.ts';
 import { compareCheck, type CheckComparison, type ComparisonLabel } from './compare-checks.ts';
 
-/** One side of a comparison. */
-export type DeploymentSide = DeploymentEvidence;
 
 export interface DeploymentComparison {
   base: { id: string; environment: string; startedAt: string; decision: Deployment['decision']['status']; checklist: string };
@@ -20,7 +18,7 @@ function side(d: Deployment) {
   return { id: d.id, environment: d.environment, startedAt: d.startedAt, decision: d.decision.status, checklist: `${d.checklist.id} ${d.checklist.version}` };
 }
 
-export function compareDeployments(base: DeploymentSide, current: DeploymentSide): DeploymentComparison {
+export function compareDeployments(base: DeploymentEvidence, current: DeploymentEvidence): DeploymentComparison {
   const a = base.deployment.checklist;
   const b = current.deployment.checklist;
   // Checks are matched by checklist id and check id: two checklists' `sample-rows` are different checks.

@@ -7,6 +7,12 @@
 import type { CheckKind, CheckOf, ResultOf } from '../../format/index.ts';
 import type { Difference, TimingComparison } from '../compare/difference.ts';
 
+/** A query on one line, shortened for a listing. */
+export function oneLine(sql: string): string {
+  const line = sql.replace(/\s+/g, ' ').trim();
+  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+
 export interface Metric {
   /** What the number is: "execution time (ms, median)", "total_attempts", "duration (ms)". */
   name: string;
@@ -19,6 +25,8 @@ export interface CompareOptions {
 }
 
 export interface CheckKindCore<K extends CheckKind> {
+  /** What the check runs, in words, before it ran (`checklist show`). */
+  describe(check: CheckOf<K>): string;
   /** Parameters the check cannot run without. */
   paramsNeeded(check: CheckOf<K>): string[];
   /** What meaningfully differs between two results of this kind (never a text diff of JSON). */

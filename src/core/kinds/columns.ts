@@ -22,6 +22,7 @@ function columnDifferences(base: ResultOf<'columns'>, current: ResultOf<'columns
 }
 
 export const columnsKind: CheckKindCore<'columns'> = {
+  describe: (check) => `columns of ${check.relation.schema}.${check.relation.name}`,
   paramsNeeded: () => [],
   compare: (base, current) => ({ differences: columnDifferences(base, current) }),
   metric: () => null,

@@ -38,6 +38,7 @@ function parsedDifferences(base: ParsedOutput | null, current: ParsedOutput | nu
 }
 
 export const commandKind: CheckKindCore<'command'> = {
+  describe: (check) => `command: ${check.argv.join(' ')}${check.cwd !== '.' ? ` (in ${check.cwd})` : ''}${check.parser ? `, read by the ${check.parser} parser` : ''}`,
   paramsNeeded: (check) => [...new Set(check.argv.flatMap(argvParams))],
   compare(base, current) {
     const differences: Difference[] = [];

@@ -5,6 +5,7 @@ import type { CheckKindCore } from './check-kind.ts';
 const names = (r: ResultOf<'dependents'>) => r.dependents.map((d) => `${d.type} ${d.schema ? `${d.schema}.` : ''}${d.name}`).sort().join(', ') || 'none';
 
 export const dependentsKind: CheckKindCore<'dependents'> = {
+  describe: (check) => `what depends on ${check.relation.schema}.${check.relation.name}`,
   paramsNeeded: () => [],
   compare(base, current) {
     if (names(base) === names(current)) return { differences: [] };

@@ -6,7 +6,7 @@
 import type { ResultOf } from '../../format/index.ts';
 import { pct, type Difference, type TimingComparison } from '../compare/difference.ts';
 import { roundMs } from '../numbers.ts';
-import type { CheckKindCore } from './check-kind.ts';
+import { oneLine, type CheckKindCore } from './check-kind.ts';
 
 function timing(metric: TimingComparison['metric'], baseMs: number, currentMs: number, band: { noiseBand: number; noiseFloorMs: number; maxRatio: number }): TimingComparison {
   const ratio = Math.max(currentMs, 0.001) / Math.max(baseMs, 0.001);
@@ -37,7 +37,17 @@ function explainDifferences(base: ResultOf<'explain'>, current: ResultOf<'explai
   return { differences, timings };
 }
 
+/**
+ * The run whose plan an explain check keeps: the median by execution time (the lower of the
+ * middle two for an even count, the earlier of equal runs), so the plan sits under the median.
+ */
+export function medianRunIndex(runs: readonly { executionMs: number }[]): number {
+  const byTime = runs.map((r, i) => ({ i, ms: r.executionMs })).sort((a, b) => a.ms - b.ms || a.i - b.i);
+  return byTime[Math.floor((byTime.length - 1) / 2)]?.i ?? 0;
+}
+
 export const explainKind: CheckKindCore<'explain'> = {
+  describe: (check) => `EXPLAIN ANALYZE, ${check.runs} run${check.runs > 1 ? 's' : ''}: ${oneLine(check.sql)}`,
   paramsNeeded: (check) => check.params,
   compare: (base, current) => explainDifferences(base, current),
   metric: (result) => ({ name: 'execution time (ms, median)', value: result.medianExecutionMs }),

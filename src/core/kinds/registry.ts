@@ -20,6 +20,11 @@ export function kindOf<K extends CheckKind>(kind: K): CheckKindCore<CheckKind> {
   return CHECK_KINDS[kind] as unknown as CheckKindCore<CheckKind>;
 }
 
+/** What a check runs, in words. */
+export function describeCheck(check: CheckDefinition): string {
+  return kindOf(check.kind).describe(check as never);
+}
+
 /** Parameters a check cannot run without (`sqlParam` is optional: the check's own SQL is the default). */
 export function paramsNeeded(check: CheckDefinition): string[] {
   return kindOf(check.kind).paramsNeeded(check as never);

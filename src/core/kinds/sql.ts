@@ -2,7 +2,7 @@
 import type { Cell, ResultOf } from '../../format/index.ts';
 import { pct, signed, type Difference } from '../compare/difference.ts';
 import { isNumericType } from '../numbers.ts';
-import type { CheckKindCore } from './check-kind.ts';
+import { oneLine, type CheckKindCore } from './check-kind.ts';
 
 const cellText = (cell: Cell | undefined) => (cell === null || cell === undefined ? 'NULL' : typeof cell === 'string' ? cell : String(cell));
 
@@ -108,6 +108,7 @@ function sqlDifferences(base: ResultOf<'sql'>, current: ResultOf<'sql'>, key?: r
 }
 
 export const sqlKind: CheckKindCore<'sql'> = {
+  describe: (check) => `query: ${oneLine(check.sql)}${check.sqlParam ? ` (or the query in parameter ${check.sqlParam})` : ''}`,
   paramsNeeded: (check) => check.params,
   compare: (base, current, options) => ({ differences: sqlDifferences(base, current, options.key) }),
   metric(result) {

@@ -1,4 +1,5 @@
 /** An EXPLAIN ANALYZE result as pages show it: medians, every run, buffers and the plan tree. */
+import { medianRunIndex } from '../../../core/kinds/explain.ts';
 import { formatMs } from '../../format.ts';
 import { planTree, type PlanNodeView } from '../plan-tree.ts';
 import type { ResultViewBuilder } from './result-view.ts';
@@ -23,8 +24,7 @@ function planLabel(result: Parameters<ResultViewBuilder<'explain', ExplainResult
   const matches = result.runs.map((r, i) => (r.executionMs === result.executionMs && r.planningMs === result.planningMs ? i : -1)).filter((i) => i >= 0);
   const run = matches.at(-1);
   if (run === undefined) return 'Plan tree';
-  const sorted = [...result.runs].sort((a, b) => a.executionMs - b.executionMs);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const median = result.runs[medianRunIndex(result.runs)]!;
   return `Plan tree (run ${run + 1} of ${result.runs.length}${result.runs[run]!.executionMs === median.executionMs ? ', the median' : ''})`;
 }
 
