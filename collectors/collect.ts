@@ -176,7 +176,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
   }
   const id = await claimDeploymentDir(options.evidenceRoot, requestedId, options.deploymentId === undefined);
   for (const file of await ensureJsonSchemas(options.evidenceRoot)) {
-    options.warn?.(`${file} differs from format v1 as this tool writes it; left as it is (committed schema files are never rewritten)`);
+    options.warn?.(`${file} differs from format v${SCHEMA_VERSION} as this tool writes it; left as it is (committed schema files are never rewritten)`);
   }
   const writer = new EvidenceWriter(options.evidenceRoot, id);
 

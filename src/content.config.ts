@@ -1,6 +1,6 @@
 /**
  * Content collections over evidence/ (and nothing else): one entry per deployment, one per
- * check snapshot. The loader validates every file with the format-v1 schemas first, so a bad
+ * check snapshot. The loader validates every file with the schemas of its format version first, so a bad
  * file fails the build naming the file and the field.
  */
 import { defineCollection } from 'astro:content';
@@ -24,7 +24,7 @@ const rawFileSchema = z.object({ path: z.string(), bytes: z.number(), sha256: z.
 
 const deployments = defineCollection({
   loader: async () => (await evidence()).deployments,
-  schema: z.object({ deployment: deploymentSchema, manifest: manifestSchema.nullable(), files: z.array(rawFileSchema) }),
+  schema: z.object({ deployment: deploymentSchema, manifest: manifestSchema.nullable(), files: z.array(rawFileSchema), formatVersion: z.number().int() }),
 });
 
 const checks = defineCollection({

@@ -345,6 +345,7 @@ export const attemptViewLock = defineChecklist(
       'Notify downstream teams (ETL, BI, IRT pipeline owners)',
       'Monitor staging for 24-48h before production rollout',
     ],
+    signoff: ['deployed-by', 'validated-by', 'approved-for-production'],
   },
   'built-in checklist attempt-view-lock',
 );

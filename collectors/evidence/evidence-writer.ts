@@ -1,7 +1,7 @@
 /**
- * Writes one deployment's evidence: every file validated against the format-v1 schema
+ * Writes one deployment's evidence: every file validated against the current format's schema
  * before it is written, byte-stable, atomic. The JSON Schema files the evidence names in
- * `$schema` are kept beside it in `<root>/_schemas/v1/`.
+ * `$schema` are kept beside it in `<root>/_schemas/v<N>/`.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
@@ -23,9 +23,10 @@ import { writeFileAtomic } from './atomic-write.ts';
 import { asEvidenceWriteError } from './evidence-write-error.ts';
 
 /**
- * Writes the JSON Schema files of format v1 that are missing under an evidence root, and never
- * rewrites one that is there: auditors validate against those committed bytes. Returns the
- * files that differ from this tool's v1 (left as they are, for the caller to report).
+ * Writes the current format version's JSON Schema files that are missing under an evidence root,
+ * and never rewrites one that is there: auditors validate against those committed bytes. Older
+ * versions' folders (`_schemas/v1/`) are left alone. Returns the files that differ from this
+ * tool's (left as they are, for the caller to report).
  */
 export async function ensureJsonSchemas(root: string): Promise<string[]> {
   const dir = join(root, SCHEMA_DIR);

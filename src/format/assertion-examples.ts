@@ -20,5 +20,6 @@ export const ASSERTION_EXAMPLES: { [T in AssertionType]: Extract<AssertionInput,
   'revision-is-head': { type: 'revision-is-head', revision: 'a1b2c3d4e5f6' },
   'migration-ran': { type: 'migration-ran', revision: 'a1b2c3d4e5f6' },
   'no-dependents': { type: 'no-dependents' },
+  dependents: { type: 'dependents', dependents: [{ type: 'view', schema: 'public', name: 'invoice_totals' }] },
   attestations: { type: 'attestations', required: ['ci-green'] },
 };

@@ -15,6 +15,16 @@ const base = {
   severity: severitySchema.default('fail').describe('What an unmet assertion does to its check: `fail` (the default) or `warn`.'),
 };
 
+/** A dependent as the `dependents` check records it (pg_identify_object's type, schema and name). */
+const expectedDependentSchema = z
+  .object({
+    type: z.string().min(1).optional().describe('Its object type as pg_identify_object names it: `view`, `materialized view`, `function`, `table`…; any type when absent.'),
+    schema: z.string().min(1).optional().describe('Its schema; any schema when absent.'),
+    name: z.string().min(1).describe('Its name as the check records it: `invoice_totals` for a view; the identity, `public.f(integer)`, for a function.'),
+  })
+  .strict();
+export type ExpectedDependent = z.infer<typeof expectedDependentSchema>;
+
 const compareOpSchema = z.enum(['eq', 'ne', 'gt', 'gte', 'lt', 'lte']);
 export type CompareOp = z.infer<typeof compareOpSchema>;
 
@@ -125,6 +135,16 @@ export const assertionSchema = z.discriminatedUnion('type', [
   z
     .object({
       ...base,
+      type: z
+        .literal('dependents')
+        .describe('dependents. The relation\'s dependents are exactly the ones expected, or include them (`match`): a view with a known dependent passes instead of warning forever. A missing relation is not a pass.'),
+      dependents: z.array(expectedDependentSchema).describe('The expected dependents.'),
+      match: z.enum(['equals', 'includes']).default('equals').describe('`equals`: exactly these, no more and no fewer; `includes`: at least these, others may exist.'),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
       type: z.literal('attestations').describe('sql. The deployment carries these attestations (`--attest`), each with who and when.'),
       required: z.array(checkIdSchema).min(1).describe('Attestation ids the checklist declares.'),
     })
@@ -141,5 +161,5 @@ export const assertionsByKind: Record<CheckKind, readonly AssertionType[]> = {
   columns: ['max-duration'],
   explain: ['max-duration'],
   command: ['exit-code', 'text-contains', 'text-not-contains', 'tests-passed', 'revision-is-head', 'migration-ran', 'max-duration'],
-  dependents: ['no-dependents', 'max-duration'],
+  dependents: ['no-dependents', 'dependents', 'max-duration'],
 };

@@ -1,6 +1,6 @@
 /**
  * The checks between the parts of a checklist — unknown sections, phases, parameters,
- * attestations and checks, duplicate ids, an assertion on a kind it cannot judge — written
+ * attestations and checks, duplicate ids and sign-off roles, an assertion on a kind it cannot judge — written
  * against raw input, so they run even when the structure has errors: `checklist validate`
  * reports every problem in one run instead of in rounds (structure first, then references).
  */
@@ -68,6 +68,13 @@ export function checklistReferenceProblems(raw: unknown): ChecklistProblem[] {
         }
       }
     });
+  });
+  const roles = new Set<string>();
+  list(raw.signoff).forEach((role, i) => {
+    const id = isObject(role) ? str(role.id) : str(role);
+    if (id === undefined) return;
+    if (roles.has(id)) add(['signoff', i], `duplicate sign-off role "${id}"`);
+    roles.add(id);
   });
   list(raw.criteria).forEach((criterion, i) => {
     if (!isObject(criterion)) return;

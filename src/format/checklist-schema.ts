@@ -237,6 +237,15 @@ export const checklistSchema = fieldDocs(
       .default([])
       .describe('Go/no-go criteria, each decided by its checks (the worst of them).'),
     postDeployment: z.array(z.string().min(1)).default([]).describe('Actions listed after the decision in the report (Markdown-free text).'),
+    signoff: z
+      .array(
+        z.union([
+          slugSchema.describe('A role id, e.g. "deployed-by"; its label is made from it ("Deployed by").'),
+          fieldDocs(z.object({ id: slugSchema, label: z.string().min(1).describe('The role as the report names it, e.g. "Approved for production".') }).strict(), { id: 'The role id sign-offs name.' }),
+        ]),
+      )
+      .default([])
+      .describe('The roles that sign the deployment off, in order: the report\'s Sign-Off section lists them (none: no Sign-Off section).'),
   })
   .strict(),
   { id: "The checklist's id: a lowercase slug, recorded with every deployment collected with it." },
@@ -246,4 +255,11 @@ export const checklistSchema = fieldDocs(
   });
 
 export type Checklist = z.infer<typeof checklistSchema>;
+
+/** A sign-off role with its label: given, or made from the id ("approved-for-production" → "Approved for production"). */
+export function signoffRoles(checklist: Pick<Checklist, 'signoff'>): { id: string; label: string }[] {
+  return checklist.signoff.map((role) =>
+    typeof role === 'string' ? { id: role, label: role.charAt(0).toUpperCase() + role.slice(1).replaceAll('-', ' ') } : role,
+  );
+}
 export type ChecklistInput = z.input<typeof checklistSchema>;

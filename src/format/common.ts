@@ -1,11 +1,19 @@
 /**
- * Building blocks shared by every evidence file of format v1.
+ * Building blocks shared by every evidence file.
  * `z` comes from astro/zod: the same zod 3 copy the site's content collections use.
  */
 import { z } from 'astro/zod';
 import { fieldDocs } from './field-docs.ts';
 
-export const SCHEMA_VERSION = 1 as const;
+/**
+ * The format version collectors write. v2 adds, to the checklist a deployment embeds, the
+ * sign-off roles it declares (`signoff`) and the `dependents` assertion; v1 files still read
+ * (see versions.ts). A changed shape is a new version: the versions written stay frozen.
+ */
+export const SCHEMA_VERSION = 2 as const;
+/** Every version this reader understands, oldest first. */
+export const FORMAT_VERSION_NUMBERS = [1, 2] as const;
+export type FormatVersion = (typeof FORMAT_VERSION_NUMBERS)[number];
 
 /** Stable ids: they become permanent URLs (`/deployments/<id>/checks/<check-id>/`). */
 export const slugSchema = z
@@ -54,12 +62,19 @@ export const relationSchema = fieldDocs(
 );
 export type Relation = z.infer<typeof relationSchema>;
 
-/** The `$schema` each evidence file carries: a path relative to the file itself. */
-export const schemaFiles = {
-  deployment: { file: 'deployment.schema.json', fromFile: '../_schemas/v1/deployment.schema.json' },
-  check: { file: 'check.schema.json', fromFile: '../../_schemas/v1/check.schema.json' },
-  manifest: { file: 'manifest.schema.json', fromFile: '../_schemas/v1/manifest.schema.json' },
-} as const;
+/** Where a version's JSON Schema files live, relative to the evidence root. */
+export const schemaDir = (version: FormatVersion) => `_schemas/v${version}` as const;
 
-/** Where the generated JSON Schema files live, relative to the evidence root. */
-export const SCHEMA_DIR = '_schemas/v1';
+/** The JSON Schema file of each kind of evidence file, and the `$schema` it carries: a path relative to the file itself. */
+export function schemaFilesOf(version: FormatVersion) {
+  const dir = schemaDir(version);
+  return {
+    deployment: { file: 'deployment.schema.json', fromFile: `../${dir}/deployment.schema.json` },
+    check: { file: 'check.schema.json', fromFile: `../../${dir}/check.schema.json` },
+    manifest: { file: 'manifest.schema.json', fromFile: `../${dir}/manifest.schema.json` },
+  } as const;
+}
+
+/** The current version's: what collectors write. */
+export const schemaFiles = schemaFilesOf(SCHEMA_VERSION);
+export const SCHEMA_DIR = schemaDir(SCHEMA_VERSION);

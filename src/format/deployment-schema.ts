@@ -3,11 +3,12 @@ import { z } from 'astro/zod';
 import { checklistSchema } from './checklist-schema.ts';
 import {
   SCHEMA_VERSION,
+  type FormatVersion,
   checkIdSchema,
   checkKindSchema,
   checkStatusSchema,
   deploymentIdSchema,
-  schemaFiles,
+  schemaFilesOf,
   slugSchema,
   utcTimestampSchema,
 } from './common.ts';
@@ -18,10 +19,11 @@ export type DecisionStatus = z.infer<typeof decisionStatusSchema>;
 export const criterionStatusSchema = z.enum(['pass', 'warn', 'fail', 'incomplete']);
 export type CriterionStatus = z.infer<typeof criterionStatusSchema>;
 
-export const deploymentSchema = z
+/** deployment.json of a format version: the fields are the current ones; only the envelope names the version. */
+export const deploymentSchemaOf = <V extends FormatVersion>(version: V) => z
   .object({
-    $schema: z.literal(schemaFiles.deployment.fromFile),
-    schemaVersion: z.literal(SCHEMA_VERSION),
+    $schema: z.literal(schemaFilesOf(version).deployment.fromFile),
+    schemaVersion: z.literal(version),
     id: deploymentIdSchema,
     environment: slugSchema,
     pr: z
@@ -113,4 +115,5 @@ export const deploymentSchema = z
   })
   .strict();
 
+export const deploymentSchema = deploymentSchemaOf(SCHEMA_VERSION);
 export type Deployment = z.infer<typeof deploymentSchema>;

@@ -8,7 +8,7 @@
 import { constants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SCHEMA_DIR, checkIdSchema, deploymentIdSchema, schemaFiles } from './common.ts';
+import { FORMAT_VERSION_NUMBERS, checkIdSchema, deploymentIdSchema, schemaDir, schemaFiles } from './common.ts';
 
 /** Files a deployment directory may hold, besides `checks/<check-id>.json`. */
 export const DEPLOYMENT_FILES = ['deployment.json', 'manifest.json'] as const;
@@ -21,7 +21,7 @@ export interface RefusedEntry {
 }
 
 export interface EvidenceTree {
-  /** JSON Schema files present under `_schemas/v1/`, by file name. */
+  /** JSON Schema files present under `_schemas/v<N>/` for the versions this tool knows, relative to the root, sorted. */
   schemas: string[];
   /** Deployment directories, sorted, each with its known files relative to it (sorted). */
   deployments: { id: string; files: string[] }[];
@@ -72,18 +72,20 @@ export async function listEvidenceTree(root: string): Promise<EvidenceTree> {
   return tree;
 }
 
+const KNOWN_SCHEMA_DIRS: readonly string[] = FORMAT_VERSION_NUMBERS.map(schemaDir);
+
 async function listSchemas(root: string, tree: EvidenceTree, refuse: (path: string, reason: string) => void): Promise<void> {
-  const [top, version] = SCHEMA_DIR.split('/') as [string, string];
-  for (const entry of await readdir(join(root, top), { withFileTypes: true })) {
+  for (const entry of await readdir(join(root, '_schemas'), { withFileTypes: true })) {
     if (hidden(entry.name)) continue;
-    if (entry.name !== version || !entry.isDirectory()) {
-      refuse(`${top}/${entry.name}`, entry.name === version ? describeEntry(entry) : 'not a schema version this tool knows');
+    const dir = `_schemas/${entry.name}`;
+    if (!KNOWN_SCHEMA_DIRS.includes(dir) || !entry.isDirectory()) {
+      refuse(dir, KNOWN_SCHEMA_DIRS.includes(dir) ? describeEntry(entry) : 'not a schema version this tool knows');
       continue;
     }
-    for (const file of await readdir(join(root, SCHEMA_DIR), { withFileTypes: true })) {
+    for (const file of await readdir(join(root, dir), { withFileTypes: true })) {
       if (hidden(file.name)) continue;
-      if (file.isFile() && SCHEMA_FILE_NAMES.includes(file.name)) tree.schemas.push(file.name);
-      else refuse(`${SCHEMA_DIR}/${file.name}`, describeEntry(file));
+      if (file.isFile() && SCHEMA_FILE_NAMES.includes(file.name)) tree.schemas.push(`${dir}/${file.name}`);
+      else refuse(`${dir}/${file.name}`, describeEntry(file));
     }
   }
   tree.schemas.sort();

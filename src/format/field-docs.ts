@@ -2,7 +2,7 @@
  * Descriptions of fields whose schema is a shared instance (ids, parameter names, relations).
  * Every other field carries its description with `.describe()`; a shared instance cannot, since
  * `.describe()` makes a copy, and the copies would change the `$ref`s of the frozen evidence
- * schemas of format v1. These are kept beside the object they belong to, and the checklist
+ * evidence schemas of every format version. These are kept beside the object they belong to, and the checklist
  * JSON Schema reads them from here.
  */
 import type { z } from 'astro/zod';

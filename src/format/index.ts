@@ -1,4 +1,4 @@
-/** Evidence format v1: the contract between the collectors and the site. */
+/** The evidence format (versions in versions.ts): the contract between the collectors and the site. */
 export * from './common.ts';
 export * from './assertion-schema.ts';
 export * from './checklist-schema.ts';

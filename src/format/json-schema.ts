@@ -4,19 +4,19 @@
  */
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import type { z } from 'astro/zod';
-import { schemaFiles } from './common.ts';
-import { checkSnapshotSchema } from './snapshot-schema.ts';
-import { deploymentSchema } from './deployment-schema.ts';
-import { manifestSchema } from './manifest-schema.ts';
+import { SCHEMA_VERSION, schemaFilesOf, type FormatVersion } from './common.ts';
+import { checkSnapshotSchemaOf } from './snapshot-schema.ts';
+import { deploymentSchemaOf } from './deployment-schema.ts';
+import { manifestSchemaOf } from './manifest-schema.ts';
 
-const sources: Record<keyof typeof schemaFiles, { schema: z.ZodTypeAny; title: string }> = {
-  deployment: { schema: deploymentSchema, title: 'deploy-evidence deployment (format v1)' },
-  check: { schema: checkSnapshotSchema, title: 'deploy-evidence check snapshot (format v1)' },
-  manifest: { schema: manifestSchema, title: 'deploy-evidence manifest (format v1)' },
-};
+const sources = (version: FormatVersion): Record<keyof ReturnType<typeof schemaFilesOf>, { schema: z.ZodTypeAny; title: string }> => ({
+  deployment: { schema: deploymentSchemaOf(version), title: `deploy-evidence deployment (format v${version})` },
+  check: { schema: checkSnapshotSchemaOf(version), title: `deploy-evidence check snapshot (format v${version})` },
+  manifest: { schema: manifestSchemaOf(version), title: `deploy-evidence manifest (format v${version})` },
+});
 
 /**
- * Without the description annotations: the evidence schemas of format v1 are frozen bytes, and
+ * Without the description annotations: the evidence schemas of a format version are frozen bytes, and
  * the checklist's field descriptions (for the checklist schema and its reference) are not part of
  * the evidence contract. Only string-valued `description` keys are annotations; a property
  * *named* description (an assertion's) is an object and stays.
@@ -29,13 +29,18 @@ function withoutDescriptions(value: unknown): unknown {
   return value;
 }
 
-/** File name → JSON text, byte-stable. */
-export function buildJsonSchemaFiles(): Map<string, string> {
+/**
+ * A version's JSON Schemas as the zod schemas read it, file name → JSON text, byte-stable.
+ * Collectors write the current version's; an older version's committed files are frozen bytes
+ * (for v1, the check and manifest shapes are unchanged, so those still generate identically).
+ */
+export function buildJsonSchemaFiles(version: FormatVersion = SCHEMA_VERSION): Map<string, string> {
   const files = new Map<string, string>();
-  for (const [kind, { schema, title }] of Object.entries(sources)) {
+  const names = schemaFilesOf(version);
+  for (const [kind, { schema, title }] of Object.entries(sources(version))) {
     const json = withoutDescriptions(zodToJsonSchema(schema, { target: 'jsonSchema7', $refStrategy: 'root' })) as Record<string, unknown>;
     const named = { $schema: json.$schema, title, ...json };
-    files.set(schemaFiles[kind as keyof typeof schemaFiles].file, `${JSON.stringify(named, null, 2)}\n`);
+    files.set(names[kind as keyof typeof names].file, `${JSON.stringify(named, null, 2)}\n`);
   }
   return files;
 }

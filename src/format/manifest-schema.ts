@@ -1,13 +1,13 @@
 /** `evidence/<deployment>/manifest.json`: the sha256 of every file of the deployment. */
 import { z } from 'astro/zod';
-import { SCHEMA_VERSION, deploymentIdSchema, schemaFiles } from './common.ts';
+import { SCHEMA_VERSION, type FormatVersion, deploymentIdSchema, schemaFilesOf } from './common.ts';
 
 export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
 
-export const manifestSchema = z
+export const manifestSchemaOf = <V extends FormatVersion>(version: V) => z
   .object({
-    $schema: z.literal(schemaFiles.manifest.fromFile),
-    schemaVersion: z.literal(SCHEMA_VERSION),
+    $schema: z.literal(schemaFilesOf(version).manifest.fromFile),
+    schemaVersion: z.literal(version),
     deploymentId: deploymentIdSchema,
     algorithm: z.literal('sha256'),
     /** Paths relative to the deployment directory, sorted. */
@@ -17,4 +17,5 @@ export const manifestSchema = z
   })
   .strict();
 
+export const manifestSchema = manifestSchemaOf(SCHEMA_VERSION);
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -1,5 +1,5 @@
 /**
- * Reads one deployment directory: every file validated against format v1, every file's bytes
+ * Reads one deployment directory: every file validated against its format version, every file's bytes
  * hashed. Shared by the site's loader and the CLI (`compare`): one reader, one set of errors.
  * Only the files `listEvidenceTree` knows are read, never through a link (evidence is untrusted).
  */
@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { type CheckSnapshot, type DeploymentEvidence, type Manifest } from './index.ts';
 import { isRealDirectory, listDeployment, readEvidenceBytes, type RefusedEntry } from './evidence-tree.ts';
-import { EvidenceFormatError, parseEvidenceText } from './read-evidence.ts';
+import { EvidenceFormatError, parseEvidenceText, readEvidenceText } from './read-evidence.ts';
 
 export interface RawFile {
   /** Relative to the deployment directory, e.g. `checks/row-count.json`. */
@@ -21,6 +21,8 @@ export interface DeploymentDir extends DeploymentEvidence {
   snapshots: Map<string, CheckSnapshot>;
   manifest: Manifest | null;
   files: RawFile[];
+  /** The format version deployment.json was written in (`schemaVersion` before reading brought it to the current model). */
+  formatVersion: number;
   /** Entries of the directory that were not read (links, unknown files). */
   refused: RefusedEntry[];
 }
@@ -48,8 +50,8 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
   const files = known ?? (await listDeployment(root, id, (path, reason) => refused.push({ path, reason })));
   if (!files.includes('deployment.json')) return null;
   const deploymentFile = join(dir, 'deployment.json');
-  const read = await readValidated(deploymentFile, (f, t) => parseEvidenceText('deployment', f, t));
-  const deployment = read.value;
+  const read = await readValidated(deploymentFile, (f, t) => readEvidenceText('deployment', f, t));
+  const { model: deployment, writtenIn: formatVersion } = read.value;
   if (deployment.id !== id) throw new EvidenceFormatError(shownPath(deploymentFile), [`id: "${deployment.id}" does not match its directory "${id}"`]);
   const raw: RawFile[] = [{ path: 'deployment.json', bytes: read.bytes, sha256: read.sha256 }];
 
@@ -70,5 +72,5 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
     snapshots.set(c.value.id, c.value);
     raw.push({ path, bytes: c.bytes, sha256: c.sha256 });
   }
-  return { id, deployment, snapshots, manifest, files: raw, refused };
+  return { id, deployment, snapshots, manifest, files: raw, formatVersion, refused };
 }

@@ -25,13 +25,18 @@ export function describeZodIssues(error: z.ZodError): string[] {
 
 /** Reads an evidence file's text into the current model, whatever format version it was written in. */
 export function parseEvidenceText<K extends EvidenceFileKind>(kind: K, file: string, text: string): EvidenceModels[K] {
+  return readEvidenceText(kind, file, text).model;
+}
+
+/** The model and the format version the file was written in (the model always has the current one). */
+export function readEvidenceText<K extends EvidenceFileKind>(kind: K, file: string, text: string): { model: EvidenceModels[K]; writtenIn: number } {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
     throw new EvidenceFormatError(file, [`not valid JSON: ${(error as Error).message}`]);
   }
-  return parseEvidenceValue(kind, file, data);
+  return { model: parseEvidenceValue(kind, file, data), writtenIn: (data as { schemaVersion: number }).schemaVersion };
 }
 
 /** Raw JSON → model: validated with the schema of its `schemaVersion`, then brought to the current model. */
@@ -41,7 +46,8 @@ export function parseEvidenceValue<K extends EvidenceFileKind>(kind: K, file: st
   }
   const version = (data as Record<string, unknown>).schemaVersion;
   const understood = Object.keys(FORMAT_VERSIONS).join(', ');
-  const reader = typeof version === 'number' ? FORMAT_VERSIONS[version] : undefined;
+  const readers: Readonly<Record<number, (typeof FORMAT_VERSIONS)[keyof typeof FORMAT_VERSIONS] | undefined>> = FORMAT_VERSIONS;
+  const reader = typeof version === 'number' ? readers[version] : undefined;
   if (!reader) {
     throw new EvidenceFormatError(file, [
       version === undefined
@@ -49,8 +55,9 @@ export function parseEvidenceValue<K extends EvidenceFileKind>(kind: K, file: st
         : `schemaVersion: ${JSON.stringify(version)} is not supported (this reader understands schemaVersion ${understood})`,
     ]);
   }
-  const { schema, toModel } = reader[kind];
+  const { refuse, schema, toModel } = reader[kind];
+  const refused = refuse?.(data as Record<string, unknown>) ?? [];
   const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new EvidenceFormatError(file, describeZodIssues(parsed.error));
+  if (refused.length > 0 || !parsed.success) throw new EvidenceFormatError(file, [...refused, ...(parsed.success ? [] : describeZodIssues(parsed.error))]);
   return toModel(parsed.data) as EvidenceModels[K];
 }

@@ -6,13 +6,14 @@
 import { z } from 'astro/zod';
 import {
   SCHEMA_VERSION,
+  type FormatVersion,
   checkIdSchema,
   checkKindSchema,
   checkStatusSchema,
   deploymentIdSchema,
   jsonValueSchema,
   relationSchema,
-  schemaFiles,
+  schemaFilesOf,
   utcTimestampSchema,
 } from './common.ts';
 
@@ -307,10 +308,10 @@ export const sessionSettingsSchema = z
   })
   .strict();
 
-export const checkSnapshotSchema = z
+export const checkSnapshotSchemaOf = <V extends FormatVersion>(version: V) => z
   .object({
-    $schema: z.literal(schemaFiles.check.fromFile),
-    schemaVersion: z.literal(SCHEMA_VERSION),
+    $schema: z.literal(schemaFilesOf(version).check.fromFile),
+    schemaVersion: z.literal(version),
     deploymentId: deploymentIdSchema,
     id: checkIdSchema,
     section: z.string(),
@@ -338,4 +339,5 @@ export const checkSnapshotSchema = z
   })
   .strict();
 
+export const checkSnapshotSchema = checkSnapshotSchemaOf(SCHEMA_VERSION);
 export type CheckSnapshot = z.infer<typeof checkSnapshotSchema>;

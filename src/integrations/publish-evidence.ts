@@ -9,7 +9,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { SCHEMA_DIR } from '../format/common.ts';
 import { listEvidenceTree, readEvidenceBytes } from '../format/evidence-tree.ts';
 
 export function publishEvidence(source: () => string): AstroIntegration {
@@ -21,7 +20,7 @@ export function publishEvidence(source: () => string): AstroIntegration {
         const target = fileURLToPath(new URL('evidence/', dir));
         const tree = await listEvidenceTree(root);
         const paths = [
-          ...tree.schemas.map((name) => `${SCHEMA_DIR}/${name}`),
+          ...tree.schemas,
           ...tree.deployments.flatMap(({ id, files }) => files.map((file) => `${id}/${file}`)),
         ];
         for (const path of paths) {

@@ -1,5 +1,5 @@
 /**
- * Reads evidence/ for the site: every file validated with the format-v1 schemas, every file's
+ * Reads evidence/ for the site: every file validated with the schemas of its format version, every file's
  * sha256 computed from its bytes (the site links the raw JSON with its hash). A bad or
  * unknown-version file stops the build with its path and the field, not a stack trace.
  * Only regular files the format knows are read (never a link): anything else under the root is
@@ -18,6 +18,8 @@ export interface LoadedDeployment {
   deployment: Deployment;
   manifest: Manifest | null;
   files: RawFile[];
+  /** The format version its deployment.json was written in. */
+  formatVersion: number;
 }
 
 export interface LoadedCheck {
@@ -48,7 +50,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
   if (options.strict && tree.refused.length > 0) {
     throw buildError(
       `the evidence folder holds entries the format does not know (--strict):\n${describeRefused(shownPath(root), tree.refused)}`,
-      'Remove them: only regular files named by the evidence format (deployment.json, manifest.json, checks/<check-id>.json, _schemas/v1/*.schema.json) are read or published, and links are never followed.',
+      'Remove them: only regular files named by the evidence format (deployment.json, manifest.json, checks/<check-id>.json, _schemas/v<N>/*.schema.json) are read or published, and links are never followed.',
     );
   }
   try {
@@ -59,7 +61,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
         result.skipped.push(`${shownPath(join(root, id))}: no deployment.json, skipped`);
         continue;
       }
-      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files });
+      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion });
       for (const full of dir.snapshots.values()) {
         const file = dir.files.find((f) => f.path === `checks/${full.id}.json`)!;
         result.checks.push({ id: `${id}/${full.id}`, deploymentId: id, snapshot: boundedRows(full), file });
@@ -67,7 +69,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
     }
   } catch (error) {
     if (error instanceof EvidenceFormatError) {
-      throw buildError(error.message, 'Fix or remove the file named above. Evidence files are validated against evidence/_schemas/v1 (format v1); the site never rewrites them.');
+      throw buildError(error.message, 'Fix or remove the file named above. Each evidence file is validated against the JSON Schema of its schemaVersion (evidence/_schemas/v<N>/); the site never rewrites them.');
     }
     if (error instanceof UnsafeEvidenceFileError) {
       throw buildError(error.message, 'Evidence files must be regular files: links are never followed.');

@@ -10,7 +10,8 @@ export const routes = {
   checkHistory: (checkId: string) => `/checks/${checkId}/`,
   trends: () => '/trends/',
   rawFile: (id: string, path: string) => `/evidence/${id}/${path}`,
-  schema: (file: string) => `/evidence/_schemas/v1/${file}`,
+  /** A JSON Schema file as published, e.g. `_schemas/v2/deployment.schema.json`. */
+  schema: (path: string) => `/evidence/${path}`,
   checklistReference: () => '/reference/checklists/',
   checklistSchema: () => '/schemas/checklist.schema.json',
 };

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../collectors/evidence/atomic-write.ts';
 import { ensureJsonSchemas } from '../../collectors/evidence/evidence-writer.ts';
 import { buildJsonSchemaFiles } from '../../src/format/json-schema.ts';
+import { SCHEMA_DIR } from '../../src/format/common.ts';
 import { claimDeploymentDir, defaultDeploymentId, DeploymentIdError, validateDeploymentId } from '../../collectors/evidence/deployment-id.ts';
 
 describe('deployment ids', () => {
@@ -46,14 +47,19 @@ describe('the JSON Schema files beside the evidence', () => {
   it('writes the missing ones and never rewrites one already there, reporting a file that differs', async () => {
     const root = await mkdtemp(join(tmpdir(), 'schemas-'));
     expect(await ensureJsonSchemas(root)).toEqual([]);
-    const names = (await readdir(join(root, '_schemas/v1'))).sort();
+    const names = (await readdir(join(root, SCHEMA_DIR))).sort();
     expect(names).toEqual(['check.schema.json', 'deployment.schema.json', 'manifest.schema.json']);
-    const check = join(root, '_schemas/v1/check.schema.json');
+    const check = join(root, SCHEMA_DIR, 'check.schema.json');
     const committed = '{"committed": "by an auditor, whatever it says"}\n';
     await writeFile(check, committed);
-    await rm(join(root, '_schemas/v1/manifest.schema.json'));
+    await rm(join(root, SCHEMA_DIR, 'manifest.schema.json'));
+    // An older version's committed folder is the evidence of that version: never touched.
+    await mkdir(join(root, '_schemas/v1'));
+    await writeFile(join(root, '_schemas/v1/check.schema.json'), committed);
     expect(await ensureJsonSchemas(root)).toEqual([check]);
     expect(await readFile(check, 'utf8')).toBe(committed);
-    expect(await readFile(join(root, '_schemas/v1/manifest.schema.json'), 'utf8')).toBe(buildJsonSchemaFiles().get('manifest.schema.json'));
+    expect(await readFile(join(root, SCHEMA_DIR, 'manifest.schema.json'), 'utf8')).toBe(buildJsonSchemaFiles().get('manifest.schema.json'));
+    expect(await readdir(join(root, '_schemas/v1'))).toEqual(['check.schema.json']);
+    expect(await readFile(join(root, '_schemas/v1/check.schema.json'), 'utf8')).toBe(committed);
   });
 });

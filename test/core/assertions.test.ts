@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluateAssertions } from '../../src/core/assertions/evaluate.ts';
 import { compareCells } from '../../src/core/assertions/compare-values.ts';
 import { foldRows } from '../../src/core/assertions/row-folds.ts';
-import { checkDefinitionSchema, type AssertionInput, type Cell, type CheckResult } from '../../src/format/index.ts';
+import { assertionSchema, checkDefinitionSchema, type AssertionInput, type Cell, type CheckResult } from '../../src/format/index.ts';
+import { describeAssertion } from '../../src/core/assertions/registry.ts';
 
 function sqlResult(columns: [string, string][], rows: Cell[][], reads = ['a']): CheckResult {
   return {
@@ -202,5 +203,33 @@ describe('assertions', () => {
       status: 'fail',
       actual: ['view public.weekly_kpi'],
     });
+  });
+
+  it('dependents: exactly the expected ones, or at least them; an unexpected or a missing one is named; a missing relation is not a pass', () => {
+    const result = (exists: boolean, dependents: { type: string; schema: string | null; name: string }[]): CheckResult => ({
+      kind: 'dependents',
+      relation: { schema: 'public', name: 'invoice', exists },
+      dependents: dependents.map((d) => ({ ...d, dependencyType: 'n' })),
+    });
+    const view = { type: 'view', schema: 'public', name: 'invoice_totals' };
+    const fn = { type: 'function', schema: 'public', name: 'public.invoice_sum(bigint)' };
+    const expectView: AssertionInput = { type: 'dependents', dependents: [{ type: 'view', name: 'invoice_totals' }] };
+    expect(judge('dependents', expectView, result(true, [view]))).toMatchObject({ status: 'pass', actual: ['view public.invoice_totals'] });
+    // equals (the default): a second, unexpected dependent fails and is named…
+    expect(judge('dependents', expectView, result(true, [view, fn]))).toMatchObject({
+      status: 'fail',
+      actual: { found: ['view public.invoice_totals', 'function public.public.invoice_sum(bigint)'], missing: [], unexpected: ['function public.public.invoice_sum(bigint)'] },
+    });
+    // …while includes lets it be.
+    expect(judge('dependents', { ...expectView, match: 'includes' } as AssertionInput, result(true, [view, fn])).status).toBe('pass');
+    // A missing expected dependent fails either way, and its type and schema must match when given.
+    expect(judge('dependents', { ...expectView, match: 'includes' } as AssertionInput, result(true, [fn]))).toMatchObject({ status: 'fail', actual: { missing: ['view invoice_totals'] } });
+    expect(judge('dependents', { type: 'dependents', dependents: [{ type: 'materialized view', name: 'invoice_totals' }] }, result(true, [view])).status).toBe('fail');
+    expect(judge('dependents', { type: 'dependents', dependents: [{ schema: 'reporting', name: 'invoice_totals' }] }, result(true, [view])).status).toBe('fail');
+    // equals [] is "nothing depends on it"; a warn severity warns; a missing relation never passes.
+    expect(judge('dependents', { type: 'dependents', dependents: [] }, result(true, [])).status).toBe('pass');
+    expect(judge('dependents', { type: 'dependents', dependents: [], severity: 'warn' }, result(true, [view])).status).toBe('warn');
+    expect(judge('dependents', { type: 'dependents', dependents: [], match: 'includes' }, result(false, [])).status).toBe('fail');
+    expect(describeAssertion(assertionSchema.parse({ ...expectView, match: 'includes' }))).toBe('the dependents of the relation include: view invoice_totals');
   });
 });

@@ -10,7 +10,7 @@ import { schemaFiles } from '../../src/format/index.ts';
 function snap(id: string, kind: CheckSnapshot['kind'], status: CheckStatus, result: CheckResult | null, assertions: CheckSnapshot['assertions'] = []): CheckSnapshot {
   return {
     $schema: schemaFiles.check.fromFile,
-    schemaVersion: 1,
+    schemaVersion: 2,
     deploymentId: 'd',
     id,
     section: '1',

@@ -1,19 +1,24 @@
 /**
- * Evidence format v1, frozen: the committed JSON Schema files are what the zod schemas
- * generate, every copy of them in the repository is the same bytes, every committed evidence
- * file validates against them with a stock validator and carries the current full shape, and
- * the reader turns v1 files into the model through its version table.
+ * Evidence format versions, frozen: the committed JSON Schema files of the current version are
+ * what the zod schemas generate, those of v1 are pinned bytes, every copy of them in the
+ * repository is the same bytes, every committed evidence file validates with a stock validator
+ * against the schemas of its own version, and the reader turns every version into the model
+ * through its version table.
  */
+import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import {
   EvidenceFormatError,
   FORMAT_VERSIONS,
+  SCHEMA_VERSION,
   checkSnapshotSchema,
+  checkSnapshotSchemaOf,
   parseEvidenceText,
+  schemaFilesOf,
   stableJson,
   type EvidenceFileKind,
 } from '../../src/format/index.ts';
@@ -23,9 +28,18 @@ import { readDeploymentDir } from '../../src/format/read-deployment-dir.ts';
 const repo = new URL('../../', import.meta.url).pathname;
 const fixtures = join(repo, 'test/fixtures/');
 const v1Fixture = join(fixtures, 'evidence');
-const committedSchemas = join(repo, 'evidence/_schemas/v1');
+const committed = (version: number) => join(repo, 'evidence/_schemas', `v${version}`);
 /** Every evidence root committed in the repository. */
-const roots = [join(repo, 'evidence'), v1Fixture, join(fixtures, 'site-evidence')];
+const roots = [join(repo, 'evidence'), v1Fixture, join(fixtures, 'site-evidence'), join(fixtures, 'own-project-evidence')];
+
+/** Format v1 as it was published: these bytes never change. */
+const FROZEN_V1_SHA256: Record<string, string> = {
+  'check.schema.json': '46d51f447beb860aa4954ab3482b27e5e6cd268913ade55a3d4d772b3fbae57d',
+  'deployment.schema.json': 'c98776db68173c0b4c5f093b6d94ac0f4e6c267abbc066dca5fc51398da35da0',
+  'manifest.schema.json': '9916fa7cc184783bb07c81bc9c117b0430f5980b46afb8a9c00c3486cdf46c93',
+};
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 async function deploymentIds(root: string): Promise<string[]> {
   return (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('_') && !e.name.startsWith('.')).map((e) => e.name);
@@ -44,41 +58,74 @@ function kindOf(file: string): EvidenceFileKind {
   return 'check';
 }
 
-describe('evidence format v1 is frozen', () => {
-  it('the committed evidence/_schemas/v1 files are exactly what the zod schemas generate (a changed shape is a new format version, not a new v1)', async () => {
+/** Removes what format v2 added to v1 (the checklist's `signoff`, the `dependents` assertion) from a JSON Schema. */
+function withoutV2Additions(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((item) => (item as { properties?: { type?: { const?: string } } })?.properties?.type?.const !== 'dependents').map(withoutV2Additions);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'signoff').map(([k, v]) => [k, withoutV2Additions(v)]));
+  return value;
+}
+
+async function validatorsOf(version: number): Promise<Record<EvidenceFileKind, ValidateFunction>> {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const entries = await Promise.all(
+    (['deployment', 'check', 'manifest'] as const).map(async (kind) => [kind, ajv.compile(JSON.parse(await readFile(join(committed(version), `${kind}.schema.json`), 'utf8')) as object)] as const),
+  );
+  return Object.fromEntries(entries) as Record<EvidenceFileKind, ValidateFunction>;
+}
+
+describe('evidence format versions are frozen', () => {
+  it(`the committed evidence/_schemas/v${SCHEMA_VERSION} files are exactly what the zod schemas generate (a changed shape is a new format version)`, async () => {
     const generated = buildJsonSchemaFiles();
-    expect([...generated.keys()].sort()).toEqual((await readdir(committedSchemas)).sort());
-    for (const [name, text] of generated) expect(await readFile(join(committedSchemas, name), 'utf8'), name).toBe(text);
+    expect([...generated.keys()].sort()).toEqual((await readdir(committed(SCHEMA_VERSION))).sort());
+    for (const [name, text] of generated) expect(await readFile(join(committed(SCHEMA_VERSION), name), 'utf8'), name).toBe(text);
   });
 
-  it('every _schemas/v1 copy committed under an evidence root is byte for byte the frozen one', async () => {
-    for (const root of roots) {
-      for (const name of await readdir(committedSchemas)) {
-        expect(await readFile(join(root, '_schemas/v1', name), 'utf8'), `${root}/_schemas/v1/${name}`).toBe(await readFile(join(committedSchemas, name), 'utf8'));
-      }
+  it('the v1 JSON Schema files are the pinned bytes, and the v1 reader reads exactly them plus what v2 added (which it refuses in a v1 file)', async () => {
+    expect((await readdir(committed(1))).sort()).toEqual(Object.keys(FROZEN_V1_SHA256).sort());
+    const generated = buildJsonSchemaFiles(1);
+    for (const [name, pinned] of Object.entries(FROZEN_V1_SHA256)) {
+      const text = await readFile(join(committed(1), name), 'utf8');
+      expect(sha256(text), name).toBe(pinned);
+      expect(withoutV2Additions(JSON.parse(generated.get(name)!)), name).toEqual(JSON.parse(text));
     }
+    // Check and manifest files did not change shape: the v1 reader's schemas still generate the same bytes.
+    expect(generated.get('check.schema.json')).toBe(await readFile(join(committed(1), 'check.schema.json'), 'utf8'));
+    expect(generated.get('manifest.schema.json')).toBe(await readFile(join(committed(1), 'manifest.schema.json'), 'utf8'));
   });
 
-  it('validates every committed evidence file with a stock JSON Schema validator against the frozen schemas', async () => {
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    addFormats(ajv);
-    const validators = Object.fromEntries(
-      await Promise.all((['deployment', 'check', 'manifest'] as const).map(async (kind) => [kind, ajv.compile(JSON.parse(await readFile(join(committedSchemas, `${kind}.schema.json`), 'utf8')) as object)] as const)),
-    );
-    let validated = 0;
+  it('every _schemas/v<N> copy committed under an evidence root is byte for byte the frozen one', async () => {
+    let copies = 0;
     for (const root of roots) {
-      for (const id of await deploymentIds(root)) {
-        for (const file of await jsonFiles(join(root, id))) {
-          const data = JSON.parse(await readFile(file, 'utf8')) as { $schema: string };
-          const validate = validators[kindOf(file)]!;
-          expect(validate(data), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
-          // The $schema each file names resolves to the frozen file of its own kind.
-          expect(join(file, '..', data.$schema)).toBe(join(root, '_schemas/v1', `${kindOf(file)}.schema.json`));
-          validated += 1;
+      for (const dir of await readdir(join(root, '_schemas'))) {
+        const version = Number(dir.slice(1));
+        expect(Object.keys(FORMAT_VERSIONS), `${root}/_schemas/${dir}`).toContain(String(version));
+        for (const name of await readdir(join(root, '_schemas', dir))) {
+          expect(await readFile(join(root, '_schemas', dir, name), 'utf8'), `${root}/_schemas/${dir}/${name}`).toBe(await readFile(join(committed(version), name), 'utf8'));
+          copies += 1;
         }
       }
     }
-    expect(validated).toBeGreaterThan(100);
+    expect(copies).toBeGreaterThanOrEqual(roots.length * 3);
+  });
+
+  it('validates every committed evidence file with a stock JSON Schema validator against the schemas of its version', async () => {
+    const validators = { 1: await validatorsOf(1), [SCHEMA_VERSION]: await validatorsOf(SCHEMA_VERSION) } as Record<number, Record<EvidenceFileKind, ValidateFunction>>;
+    const validated: Record<number, number> = {};
+    for (const root of roots) {
+      for (const id of await deploymentIds(root)) {
+        for (const file of await jsonFiles(join(root, id))) {
+          const data = JSON.parse(await readFile(file, 'utf8')) as { $schema: string; schemaVersion: number };
+          const validate = validators[data.schemaVersion]![kindOf(file)];
+          expect(validate(data), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
+          // The $schema each file names resolves to the frozen file of its own kind and version.
+          expect(join(file, '..', data.$schema)).toBe(join(root, `_schemas/v${data.schemaVersion}`, `${kindOf(file)}.schema.json`));
+          validated[data.schemaVersion] = (validated[data.schemaVersion] ?? 0) + 1;
+        }
+      }
+    }
+    expect(validated[1]).toBeGreaterThan(10);
+    expect(validated[SCHEMA_VERSION]).toBeGreaterThan(100);
   });
 
   it('every committed deployment carries the current full shape (no field the writer now writes is missing)', async () => {
@@ -101,35 +148,50 @@ describe('evidence format v1 is frozen', () => {
 });
 
 describe('the reader: raw → model by schemaVersion', () => {
-  it('reads the committed v1 fixture through the v1 entry of the version table into the model, byte-stable', async () => {
-    expect(Object.keys(FORMAT_VERSIONS)).toContain('1');
+  it('reads the committed v1 fixture through the v1 entry of the version table into the current model, losing nothing', async () => {
     const dir = join(v1Fixture, '2026-11-24-staging-pr73');
     const files = await jsonFiles(dir);
     expect(files.length).toBeGreaterThan(10);
+    const v1Check = schemaFilesOf(1).check.fromFile;
     for (const file of files) {
       const text = await readFile(file, 'utf8');
+      expect(JSON.parse(text).schemaVersion).toBe(1);
       const model = parseEvidenceText(kindOf(file), file, text);
-      expect(model.schemaVersion).toBe(1);
-      // v1 is the current model: reading and writing again gives the same bytes.
-      if (kindOf(file) === 'check') expect(stableJson(checkSnapshotSchema, model as never)).toBe(text);
+      expect(model.schemaVersion).toBe(SCHEMA_VERSION);
+      expect(model.$schema).toBe(schemaFilesOf(SCHEMA_VERSION)[kindOf(file)].fromFile);
+      // The upgrade renames the envelope and nothing else: put v1's back and the bytes are the file's.
+      if (kindOf(file) === 'check') expect(stableJson(checkSnapshotSchemaOf(1), { ...model, $schema: v1Check, schemaVersion: 1 } as never)).toBe(text);
     }
     const read = await readDeploymentDir(v1Fixture, '2026-11-24-staging-pr73');
+    expect(read!.formatVersion).toBe(1);
+    expect(read!.deployment.checklist.definition.signoff).toEqual([]);
     expect([...read!.snapshots.keys()].sort()).toEqual(read!.deployment.checks.map((c) => c.id).sort());
     expect(read!.manifest?.files.map((f) => f.path)).toEqual(read!.files.filter((f) => f.path !== 'manifest.json').map((f) => f.path).sort());
   });
 
+  it(`reads the current version (v${SCHEMA_VERSION}) byte-stable: read and written again, a file is its own bytes`, async () => {
+    const dir = join(repo, 'evidence', (await deploymentIds(join(repo, 'evidence')))[0]!);
+    let checked = 0;
+    for (const file of (await jsonFiles(dir)).filter((f) => kindOf(f) === 'check')) {
+      const text = await readFile(file, 'utf8');
+      expect(stableJson(checkSnapshotSchema, parseEvidenceText('check', file, text))).toBe(text);
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
   it('names the versions it understands when a file has another', () => {
-    for (const version of [2, 0, '1', null]) {
-      expect(() => parseEvidenceText('check', 'x.json', JSON.stringify({ schemaVersion: version }))).toThrow(/schemaVersion: .* is not supported \(this reader understands schemaVersion 1\)/);
+    for (const version of [99, 0, '1', null]) {
+      expect(() => parseEvidenceText('check', 'x.json', JSON.stringify({ schemaVersion: version }))).toThrow(/schemaVersion: .* is not supported \(this reader understands schemaVersion 1, 2\)/);
     }
     expect(() => parseEvidenceText('check', 'x.json', '{}')).toThrow(/schemaVersion: missing/);
     expect(() => parseEvidenceText('check', 'x.json', '')).toThrow(EvidenceFormatError);
   });
 });
 
-describe('evidence format v1: broken files name the file and the field', () => {
+describe('broken evidence files name the file and the field', () => {
   const cases: [string, RegExp][] = [
-    ['check-unknown-version.json', /schemaVersion: 2 is not supported \(this reader understands schemaVersion 1\)/],
+    ['check-unknown-version.json', /schemaVersion: 99 is not supported \(this reader understands schemaVersion 1, 2\)/],
     ['check-missing-status.json', /status: Required/],
     ['check-bad-status.json', /status: Invalid enum value.*received 'ok'/],
     ['check-local-timestamp.json', /startedAt: must be an ISO-8601 UTC timestamp ending in Z/],
@@ -138,6 +200,9 @@ describe('evidence format v1: broken files name the file and the field', () => {
     ['deployment-bad-id.json', /^ {2}- id: must be a lowercase slug/m],
     ['deployment-extra-password-field.json', /target: Unrecognized key\(s\) in object: 'password'/],
     ['deployment-bad-decision.json', /decision\.status: Invalid enum value/],
+    // What v2 added is refused in a v1 file, as the frozen v1 JSON Schema refuses it.
+    ['deployment-v1-with-signoff.json', /checklist\.definition\.signoff: not part of format v1/],
+    ['deployment-v1-with-dependents-assertion.json', /checklist\.definition\.checks\.\d+\.assertions\.0\.type: "dependents" is not part of format v1/],
   ];
   for (const [name, message] of cases) {
     it(name, async () => {
@@ -156,4 +221,14 @@ describe('evidence format v1: broken files name the file and the field', () => {
       expect((error as EvidenceFormatError).problems).toHaveLength(1);
     });
   }
+
+  it('the frozen v1 JSON Schema refuses the same v2 additions in a v1 file', async () => {
+    const v1 = await validatorsOf(1);
+    const refusedAt = async (name: string) => {
+      expect(v1.deployment(JSON.parse(await readFile(join(fixtures, 'broken', name), 'utf8'))), name).toBe(false);
+      return (v1.deployment.errors ?? []).map((e) => `${e.instancePath} ${JSON.stringify(e.params)}`);
+    };
+    expect(await refusedAt('deployment-v1-with-signoff.json')).toContain('/checklist/definition {"additionalProperty":"signoff"}');
+    expect((await refusedAt('deployment-v1-with-dependents-assertion.json')).some((e) => /^\/checklist\/definition\/checks\/\d+\/assertions\/0 /.test(e))).toBe(true);
+  });
 });

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { checkSnapshotSchema, stableJson } from '../../src/format/index.ts';
 
-const file = new URL('../fixtures/evidence/2026-11-24-staging-pr73/checks/sample-rows.json', import.meta.url);
+/** A file of the current format version, as the collectors wrote it. */
+const file = new URL('../../evidence/sample-staging-pr73/checks/sample-rows.json', import.meta.url);
 
 function shuffleKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(shuffleKeys);

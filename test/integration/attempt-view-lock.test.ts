@@ -3,6 +3,7 @@
  * PostgreSQL 15 server, loaded with the same schema and data: the same verdicts on both.
  */
 import { readFile } from 'node:fs/promises';
+import { SCHEMA_DIR } from '../../src/format/common.ts';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,7 +54,7 @@ describe.each(engines)('attempt-view-lock against $name', ({ name, open, availab
     const read = await readDeployment(result.dir);
     expect([...read.snapshots.keys()].sort()).toEqual(attemptViewLock.checks.map((c) => c.id).sort());
     const ajv = new Ajv({ strict: false });
-    const schemaRoot = new URL('../../evidence/_schemas/v1/', import.meta.url).pathname;
+    const schemaRoot = new URL(`../../evidence/${SCHEMA_DIR}/`, import.meta.url).pathname;
     const validators = {
       check: ajv.compile(JSON.parse(await readFile(join(schemaRoot, 'check.schema.json'), 'utf8'))),
       deployment: ajv.compile(JSON.parse(await readFile(join(schemaRoot, 'deployment.schema.json'), 'utf8'))),

@@ -38,7 +38,7 @@ describe('loading a large result for the site', () => {
 describe('loading a bad evidence file', () => {
   it.each([
     ['check-bad-status.json', 'staging-pr74-blocked/checks/too-many-rows.json', /status: Invalid enum value.*received 'ok'/],
-    ['check-unknown-version.json', 'staging-pr74-blocked/checks/too-many-rows.json', /schemaVersion: 2 is not supported/],
+    ['check-unknown-version.json', 'staging-pr74-blocked/checks/too-many-rows.json', /schemaVersion: 99 is not supported/],
     ['deployment-bad-decision.json', 'staging-pr74-blocked/deployment.json', /decision\.status: Invalid enum value/],
     ['check-not-json.json', 'staging-pr74-blocked/checks/too-many-rows.json', /not valid JSON/],
   ])('%s stops the load naming the file and the field, with a hint and no stack trace', async (broken, into, message) => {

@@ -6,6 +6,7 @@ import type { Assertion, AssertionType } from '../../format/index.ts';
 import type { AssertionModule, AssertionOf } from './assertion-type.ts';
 import { attestations } from './types/attestations.ts';
 import { columnTypes } from './types/column-types.ts';
+import { dependents } from './types/dependents.ts';
 import { exitCode } from './types/exit-code.ts';
 import { fieldCompare } from './types/field-compare.ts';
 import { fieldsEqual } from './types/fields-equal.ts';
@@ -37,6 +38,7 @@ export const ASSERTION_TYPES: { [T in AssertionType]: AssertionModule<AssertionO
   'revision-is-head': revisionIsHead,
   'migration-ran': migrationRan,
   'no-dependents': noDependents,
+  dependents,
   attestations,
 };
 

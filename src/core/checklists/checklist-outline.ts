@@ -1,9 +1,9 @@
 /**
  * A checklist in words, as `deploy-evidence checklist show` prints it: parameters, attestations,
- * then each section's checks with what they run and what they assert, and the go/no-go
- * criteria. Pure: the resolved checklist in, lines out.
+ * then each section's checks with what they run and what they assert, the go/no-go
+ * criteria and the sign-off roles. Pure: the resolved checklist in, lines out.
  */
-import type { Checklist, CheckDefinition } from '../../format/index.ts';
+import { signoffRoles, type Checklist, type CheckDefinition } from '../../format/index.ts';
 import { describeAssertion } from '../assertions/registry.ts';
 import { describeCheck } from '../kinds/registry.ts';
 
@@ -48,6 +48,11 @@ export function checklistOutline(checklist: Checklist): string[] {
   if (checklist.criteria.length > 0) {
     lines.push('', 'Go/no-go criteria:');
     for (const c of checklist.criteria) lines.push(`  ${c.id}: ${c.label} — decided by ${c.checks.join(', ')}`);
+  }
+  const roles = signoffRoles(checklist);
+  if (roles.length > 0) {
+    lines.push('', 'Sign-off roles:');
+    for (const r of roles) lines.push(`  ${r.id}: ${r.label}`);
   }
   return lines;
 }

@@ -4,7 +4,7 @@
  * decision with its reasons, timeline, sign-off, artifacts, its post-deployment actions, and a
  * pull request summary when there is a pull request.
  */
-import type { CheckSnapshot, Deployment, Manifest } from '../../format/index.ts';
+import { signoffRoles, type CheckSnapshot, type Deployment, type Manifest } from '../../format/index.ts';
 import type { RawFile } from '../load-evidence.ts';
 import { decisionLabels, formatBytes, formatMs, formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
@@ -117,8 +117,8 @@ export function reportModel(deployment: Deployment, snapshots: ReadonlyMap<strin
       notes: c.notes,
     })),
     timeline: deployment.timeline.map((t) => ({ label: t.label, started: formatUtc(t.startedAt), finished: formatUtc(t.finishedAt), duration: formatMs(t.durationMs), total: t.id === 'total' })),
-    // Sign-off records come with their own file (bound to the manifest digest); until then each role is unsigned.
-    signoff: ['Deployed by', 'Validated by', 'Approved for production'].map((role) => ({ role, who: null, when: null })),
+    // Only the roles the checklist declares. Sign-off records come with their own file (bound to the manifest digest); until then each role is unsigned.
+    signoff: signoffRoles(definition).map((role) => ({ role: role.label, who: null, when: null })),
     artifacts: files.map((f) => ({ path: f.path, href: routes.rawFile(deployment.id, f.path), bytes: formatBytes(f.bytes), sha256: f.sha256, inManifest: f.path === 'manifest.json' || inManifest.has(`${f.path}:${f.sha256}`) })),
     manifest: manifestFile ? { href: routes.rawFile(deployment.id, 'manifest.json'), sha256: manifestFile.sha256 } : null,
     postDeployment: { actions: definition.postDeployment, prMarkdown: deployment.pr.number !== null || deployment.pr.url ? prMarkdown(deployment) : null },

@@ -1,0 +1,46 @@
+/**
+ * `dependents`: the relation's dependents (from pg_depend) are exactly the expected ones, or
+ * include them. A view with a known dependent passes on what is expected instead of warning on
+ * `no-dependents` forever — and a new, unexpected dependent still shows up (with `equals`).
+ */
+import type { ExpectedDependent, ResultOf } from '../../../format/index.ts';
+import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+
+type Dependent = ResultOf<'dependents'>['dependents'][number];
+
+/** `view public.invoice_totals`: how a dependent reads in the expectation and the evidence alike. */
+function named(d: { type?: string; schema?: string | null; name: string }): string {
+  return `${d.type ? `${d.type} ` : ''}${d.schema ? `${d.schema}.` : ''}${d.name}`;
+}
+
+const matches = (expected: ExpectedDependent, actual: Dependent) =>
+  expected.name === actual.name && (expected.schema === undefined || expected.schema === actual.schema) && (expected.type === undefined || expected.type === actual.type);
+
+function describe(a: AssertionOf<'dependents'>, relation = 'the relation'): string {
+  if (a.dependents.length === 0) return a.match === 'equals' ? `nothing depends on ${relation}` : `${relation} exists`;
+  const list = a.dependents.map(named).join(', ');
+  return a.match === 'equals' ? `the dependents of ${relation} are exactly: ${list}` : `the dependents of ${relation} include: ${list}`;
+}
+
+export const dependents: AssertionModule<AssertionOf<'dependents'>> = {
+  over: 'result',
+  describe: (a) => describe(a),
+  judge(a, { result }) {
+    if (result.kind !== 'dependents') return notApplicable(result.kind);
+    const relation = `${result.relation.schema}.${result.relation.name}`;
+    const description = describe(a, relation);
+    const expected = a.dependents.map(named);
+    if (!result.relation.exists) return { status: a.severity, expected, actual: `${relation} does not exist`, description };
+    const missing = a.dependents.filter((e) => !result.dependents.some((d) => matches(e, d)));
+    const unexpected = a.match === 'equals' ? result.dependents.filter((d) => !a.dependents.some((e) => matches(e, d))) : [];
+    const met = missing.length === 0 && unexpected.length === 0;
+    return {
+      status: met ? 'pass' : a.severity,
+      expected,
+      actual: met
+        ? result.dependents.map(named)
+        : { found: result.dependents.map(named), missing: missing.map(named), ...(a.match === 'equals' ? { unexpected: unexpected.map(named) } : {}) },
+      description,
+    };
+  },
+};
