@@ -23,6 +23,7 @@ describe('deploy-evidence checklist', () => {
           { id: 'rows', kind: 'sql', section: '2', sql: 'SELECT 2' },
           { id: 'run', kind: 'command', section: '1', title: 'Run', argv: ['echo', '{{who}}'] },
         ],
+        signoff: ['deployed-by', { id: 'deployed-by', label: 'Deployed by' }, 'Approved By'],
       }),
     );
     const run = await runCli(['checklist', 'validate', file]);
@@ -34,6 +35,8 @@ describe('deploy-evidence checklist', () => {
       'checks.1.id: duplicate check id "rows"',
       'checks.1.section: unknown section "2"',
       'checks.2: unknown parameter "who"',
+      'signoff.1: duplicate sign-off role "deployed-by"',
+      'signoff.2: must be a lowercase slug',
     ]) {
       expect(run.stderr).toContain(line);
     }
@@ -50,6 +53,12 @@ describe('deploy-evidence checklist', () => {
     expect(run.stdout).toContain('✓ migration a1b2c3d4e5f6 ran');
     expect(run.stdout).toContain('✓ no NULL in customer, total');
     expect(run.stdout).not.toMatch(/attempt|seedtest/);
+    expect(run.stdout).not.toContain('Sign-off roles');
+    // The roles a checklist declares, and the dependents it expects.
+    const billing = await runCli(['checklist', 'show', new URL('../../examples/checklists/billing.json', import.meta.url).pathname]);
+    expect(billing.exitCode, billing.stderr).toBe(0);
+    expect(billing.stdout).toMatch(/^Sign-off roles:\n {2}deployed-by: Deployed by\n {2}billing-owner: Billing owner$/m);
+    expect(billing.stdout).toContain('✓ the dependents of the relation include: view public.invoice_totals');
   });
 
   it('collect takes only the attestations and parameters the checklist declares, and says so before a word about collecting', async () => {

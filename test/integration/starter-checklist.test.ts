@@ -3,6 +3,7 @@
  * starter checklist wired to its head and to the view the deployment adds (columns read from a
  * development database); it validates, and collects against a fresh staging database without
  * edits, through real alembic, to an approved deployment whose report says nothing of the example.
+ * The dependents the development database has are what the starter expects.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -18,7 +19,7 @@ import { adminQuery } from '../harness/seed-database.ts';
 const app = new URL('../fixtures/apps/invoices/', import.meta.url).pathname;
 
 describe.skipIf(realServer() === null || toolingProblem !== null)('deploy-evidence init in a team\'s own alembic project', () => {
-  const names = { dev: `dev_${randomBytes(4).toString('hex')}`, staging: `stg_${randomBytes(4).toString('hex')}` };
+  const names = { dev: `dev_${randomBytes(4).toString('hex')}`, staging: `stg_${randomBytes(4).toString('hex')}`, staging2: `stg_${randomBytes(4).toString('hex')}` };
   beforeAll(async () => {
     for (const name of Object.values(names)) await adminQuery(serverUrl('postgres'), `CREATE DATABASE ${name}`);
     // The development database already has the migration: init reads the view's columns there.
@@ -69,5 +70,30 @@ describe.skipIf(realServer() === null || toolingProblem !== null)('deploy-eviden
     expect(rollback?.kind === 'command' && rollback.stdout).toContain('DROP VIEW IF EXISTS invoice_summary');
     // Nothing of the example in what was written.
     expect(await allText(join(root, 'starter'))).not.toMatch(/attempt|seedtest|PR #73/);
+  });
+
+  it('expects the dependents the database has today: a table with a known dependent view passes instead of warning', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'init-'));
+    const file = join(dir, 'checklist.json');
+    const init = await runCli(['init', '--app-dir', app, '--relation', 'public.invoice', '--database-url', serverUrl(names.dev), '--out', file]);
+    expect(init.exitCode, init.stderr).toBe(0);
+    const written = JSON.parse(await readFile(file, 'utf8')) as { checks: { id: string; assertions?: unknown[] }[] };
+    expect(written.checks.find((c) => c.id === 'relation-dependents')?.assertions).toEqual([
+      {
+        type: 'dependents',
+        dependents: [
+          { type: 'table constraint', schema: 'public', name: 'invoice_pkey on public.invoice' },
+          { type: 'view', schema: 'public', name: 'invoice_summary' },
+        ],
+        match: 'equals',
+        severity: 'warn',
+      },
+    ]);
+    const root = await tempEvidenceRoot();
+    const collect = await runCli(['collect', '--checklist', file, '--env', 'staging', '--id', 'starter-table', '--app-dir', app, '--database-url', serverUrl(names.staging2), '--evidence-dir', root, '--allow-mutating']);
+    const { deployment, snapshots } = await readDeployment(join(root, 'starter-table'));
+    expect(snapshots.get('relation-dependents')?.status, JSON.stringify(snapshots.get('relation-dependents')?.assertions)).toBe('pass');
+    expect(deployment.decision.status, JSON.stringify(deployment.decision.reasons)).toBe('APPROVED');
+    expect(collect.exitCode, collect.stderr).toBe(0);
   });
 });

@@ -60,6 +60,10 @@ describe.skipIf(!chromiumAvailable())('a site about a team\'s own project', () =
     expect(headings).toContain('Attestations');
     expect(headings).toContain('Summary for the pull request');
     expect(headings).toContain('Post-Deployment Actions');
+    // Sign-off for the roles the billing checklist declares, and no other.
+    expect(headings).toContain('Sign-Off');
+    const roles = await page.$$eval('section[aria-labelledby="signoff"] li strong', (items) => items.map((i) => i.textContent?.trim() ?? ''));
+    expect(roles).toEqual(['Deployed by:', 'Billing owner:']);
     const sections = await page.$$eval('main h3', (hs) => hs.map((h) => h.textContent?.replace(/\s+/g, ' ').trim() ?? ''));
     for (const title of ['Migration', 'Schema', 'Data', 'Performance', 'Smoke tests', 'Rollback']) expect(sections.some((s) => s.includes(title)), title).toBe(true);
     expect(await page.textContent('main')).toContain('The change is approved by the billing team');

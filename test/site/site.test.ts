@@ -203,6 +203,10 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
       expect(new Map(shown.map(([checkId, status]) => [checkId, status])), id).toEqual(checks);
       const words: Record<string, string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail', error: 'Error', skipped: 'Skipped', missing: 'Not collected' };
       for (const [checkId, status, badge] of shown) expect(badge, `${id}#${checkId}`).toContain(words[status!]);
+      // A Sign-Off section only where the checklist declares roles (the built-in one does; the others don't).
+      const roles = await page.$$eval('section[aria-labelledby="signoff"] li strong', (items) => items.map((i) => i.textContent?.trim()));
+      const declared = JSON.parse(await readFile(join(FIXTURE, id, 'deployment.json'), 'utf8')).checklist.definition.signoff as string[];
+      expect(roles, id).toEqual(declared.length > 0 ? ['Deployed by:', 'Validated by:', 'Approved for production:'] : []);
       await page.context().close();
     }
   });

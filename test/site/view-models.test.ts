@@ -84,6 +84,8 @@ describe('report', () => {
     expect(report.criteria).toHaveLength(7);
     expect(report.criteria[0]?.checks.map((c) => c.href)).toEqual(['#alembic-upgrade', '#alembic-upgrade-verified', '#alembic-history-after']);
     expect(report.timeline.at(-1)).toMatchObject({ label: 'Total deployment time', total: true });
+    // The roles this checklist declares, labelled from their ids.
+    expect(report.signoff.map((s) => s.role)).toEqual(['Deployed by', 'Validated by', 'Approved for production']);
   });
 
   it('takes its sections from the checklist alone: no attestation heading, actions or pull request summary a checklist and deployment do not have', async () => {
@@ -92,6 +94,9 @@ describe('report', () => {
     expect(approved.deployment.checklist.definition.attestations).toEqual([]);
     expect(report.preDeployment).toBeNull();
     expect(report.postDeployment.actions).toEqual([]);
+    // No roles declared: no Sign-Off section (the page renders none for an empty list).
+    expect(approved.deployment.checklist.definition.signoff).toEqual([]);
+    expect(report.signoff).toEqual([]);
     // It has a pull request: the summary to paste there.
     expect(report.postDeployment.prMarkdown).toMatch(/^### Deployment evidence: production-pr73-approved/);
     const noPr = await load('staging-xss-payloads');

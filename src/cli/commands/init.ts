@@ -2,12 +2,14 @@
  * `deploy-evidence init`: writes a starter checklist for the application in a directory. With an
  * `alembic.ini` there: the history, upgrade (mutating), current and rollback-preview checks,
  * wired to the project's head (`alembic heads`). With `--relation`: a columns check (the columns
- * as a database reports them, when `--database-url` is given), a query, and its dependents.
+ * as a database reports them, when `--database-url` is given), a query, and its dependents (those
+ * the database has today expected).
  */
 import { access, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { COLUMNS_SQL } from '../../../collectors/checks/columns-check.ts';
+import { DEPENDENTS_SQL } from '../../../collectors/checks/dependents-check.ts';
 import { defineChecklist } from '../../../collectors/checklists/define-checklist.ts';
 import { resolveConnection } from '../../../collectors/db/connection.ts';
 import { DatabaseSession } from '../../../collectors/db/session.ts';
@@ -15,7 +17,8 @@ import { runCaptured } from '../../../collectors/process/child-process.ts';
 import { APPLICATION_NAME } from '../../../collectors/tool-info.ts';
 import { starterChecklist, type StarterFacts } from '../../core/checklists/starter-checklist.ts';
 import { parseAlembicHistory } from '../../core/parsers/alembic-output.ts';
-import type { ExpectedColumn } from '../../format/index.ts';
+import { qualifiedName } from '../../core/sql-identifiers.ts';
+import type { ExpectedColumn, ExpectedDependent } from '../../format/index.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { log, type Streams } from '../output.ts';
 
@@ -37,13 +40,19 @@ async function alembicHead(appDir: string): Promise<string> {
   return heads[0]!;
 }
 
-/** A relation's columns as the catalog reports them (read-only); null when it does not exist. */
-async function readColumns(databaseUrl: string, schema: string, name: string): Promise<ExpectedColumn[] | null> {
+/** A relation's columns and dependents as the catalog reports them (read-only); null when it does not exist. */
+async function readRelation(databaseUrl: string, schema: string, name: string): Promise<{ columns: ExpectedColumn[]; dependents: ExpectedDependent[] } | null> {
   const session = await DatabaseSession.open(resolveConnection({ databaseUrl }), APPLICATION_NAME);
   try {
-    const rows = await session.readOnly({ statementTimeoutMs: 30_000, lockTimeoutMs: 5_000 }, async (tx) => (await tx.query(COLUMNS_SQL, [schema, name])).rows);
-    if (rows.length === 0) return null;
-    return rows.map(([, column, type, nullable]) => ({ name: column ?? '', type: type ?? '', nullable: nullable === 'YES' }));
+    return await session.readOnly({ statementTimeoutMs: 30_000, lockTimeoutMs: 5_000 }, async (tx) => {
+      const columns = (await tx.query(COLUMNS_SQL, [schema, name])).rows;
+      if (columns.length === 0) return null;
+      const dependents = (await tx.query(DEPENDENTS_SQL, [qualifiedName({ schema, name })])).rows;
+      return {
+        columns: columns.map(([, column, type, nullable]) => ({ name: column ?? '', type: type ?? '', nullable: nullable === 'YES' })),
+        dependents: dependents.map(([type, depSchema, depName]) => ({ type: type ?? '', ...(depSchema ? { schema: depSchema } : {}), name: depName ?? '' })),
+      };
+    });
   } finally {
     await session.close();
   }
@@ -72,9 +81,9 @@ export function initCommand(streams: Streams, setExit: (code: number) => void): 
         const match = /^(?:([^.]+)\.)?([^.]+)$/.exec(flags.relation);
         if (!match) throw new UsageError(`--relation takes schema.name (or name), got "${flags.relation}"`);
         const [, schema = 'public', name] = match;
-        const columns = flags.databaseUrl ? await readColumns(flags.databaseUrl, schema, name!) : null;
-        if (flags.databaseUrl && columns === null) throw new UsageError(`${schema}.${name} does not exist in the database given: point --database-url at one where it does (a development database after the migration)`);
-        relation = { schema, name: name!, columns };
+        const read = flags.databaseUrl ? await readRelation(flags.databaseUrl, schema, name!) : null;
+        if (flags.databaseUrl && read === null) throw new UsageError(`${schema}.${name} does not exist in the database given: point --database-url at one where it does (a development database after the migration)`);
+        relation = { schema, name: name!, columns: read?.columns ?? null, dependents: read?.dependents ?? null };
       }
       const alembic = (await exists(join(appDir, 'alembic.ini'))) ? { head: await alembicHead(appDir) } : null;
       if (!alembic && !relation) throw new UsageError(`found no alembic.ini in ${appDir}; name the table or view the deployment changes with --relation schema.name`);

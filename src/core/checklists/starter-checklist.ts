@@ -1,9 +1,9 @@
 /**
  * The starter checklist `deploy-evidence init` writes for an application: pure, from what init
- * found — an alembic project and its head, a relation and its columns as the catalog reports
- * them. It validates and collects as written; the team then edits it like any checklist.
+ * found — an alembic project and its head, a relation and its columns and dependents as the
+ * catalog reports them. It validates and collects as written; the team then edits it like any checklist.
  */
-import type { ChecklistInput, CheckDefinitionInput, ExpectedColumn, Relation } from '../../format/index.ts';
+import type { ChecklistInput, CheckDefinitionInput, ExpectedColumn, ExpectedDependent, Relation } from '../../format/index.ts';
 import { qualifiedName } from '../sql-identifiers.ts';
 
 export interface StarterFacts {
@@ -11,8 +11,8 @@ export interface StarterFacts {
   title: string;
   /** The alembic project's single head, when the application has one. */
   alembic: { head: string } | null;
-  /** The relation the deployment is about; `columns` read from a database, or null when no database was given. */
-  relation: (Relation & { columns: ExpectedColumn[] | null }) | null;
+  /** The relation the deployment is about; `columns` and `dependents` read from a database, or null when no database was given. */
+  relation: (Relation & { columns: ExpectedColumn[] | null; dependents: ExpectedDependent[] | null }) | null;
 }
 
 const ALEMBIC = { executables: ['alembic'], pythonModules: [], installHint: 'pip install alembic (and your database driver)' };
@@ -117,8 +117,14 @@ export function starterChecklist(facts: StarterFacts): ChecklistInput {
         phase: 'rollback',
         title: `What depends on ${facts.relation.schema}.${facts.relation.name}`,
         relation: { schema: facts.relation.schema, name: facts.relation.name },
-        // A known dependent is expected: warn, and read the list before rolling back.
-        assertions: [{ type: 'no-dependents', severity: 'warn' }],
+        // The dependents the database has today are the expected ones, so the starter passes on
+        // them; one more (or one fewer) warns, to be read before rolling back. Without a database:
+        // nothing is expected, and any dependent warns.
+        assertions: [
+          facts.relation.dependents
+            ? { type: 'dependents', dependents: facts.relation.dependents, match: 'equals', severity: 'warn' }
+            : { type: 'no-dependents', severity: 'warn' },
+        ],
       });
       rollback.push('relation-dependents');
     }
