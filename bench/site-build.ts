@@ -32,6 +32,8 @@ async function generate(root: string, n: number): Promise<void> {
     staging: (await readDeploymentDir(evidence, 'sample-staging-pr73'))!,
     production: (await readDeploymentDir(evidence, 'sample-production-pr73'))!,
   };
+  // Chained like collected evidence: each manifest follows the one before it in its environment.
+  const tips: Record<string, string | null> = { staging: null, production: null };
   for (let i = 0; i < n; i += 1) {
     const environment = i % 4 === 3 ? 'production' : 'staging';
     const t = templates[environment];
@@ -63,7 +65,7 @@ async function generate(root: string, n: number): Promise<void> {
     await mkdir(join(root, id, 'checks'), { recursive: true });
     for (const s of snapshots) await writer.writeCheck(s);
     await writer.writeDeployment(deployment);
-    await writer.writeManifest();
+    tips[environment] = (await writer.writeManifest(tips[environment] ?? null)).sha256;
   }
 }
 

@@ -29,6 +29,8 @@ import { buildTimeline } from '../src/core/decision/timeline.ts';
 import { decide } from '../src/core/decision/decide.ts';
 import { claimDeploymentDir, defaultDeploymentId, validateDeploymentId } from './evidence/deployment-id.ts';
 import { EvidenceWriter, ensureJsonSchemas } from './evidence/evidence-writer.ts';
+import { readChainLinks } from '../src/format/read-chain-links.ts';
+import { chainTip } from '../src/core/integrity/chain.ts';
 import { runCaptured } from './process/child-process.ts';
 import { APPLICATION_NAME, TOOL_NAME, TOOL_VERSION } from './tool-info.ts';
 
@@ -71,6 +73,10 @@ export interface CollectResult {
   deployment: Deployment;
   snapshots: CheckSnapshot[];
   dir: string;
+  /** sha256 of manifest.json: the deployment's digest, what sign-offs sign. */
+  manifestSha256: string;
+  /** The digest of the manifest this one follows in its environment's chain (null: the first). */
+  previousManifestSha256: string | null;
 }
 
 /** Everything about the options that can be refused before anything runs (the CLI exits 2). */
@@ -286,6 +292,9 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
   const captureFrom = snapshots.at(-1)?.finishedAt ?? base.startedAt;
   const deployment = assemble(true, now(), captureFrom);
   await writer.writeDeployment(deployment);
-  await writer.writeManifest();
-  return { deployment, snapshots, dir: writer.dir };
+  // The chain: this manifest follows the end of its environment's chain as it is now.
+  const links = await readChainLinks(options.evidenceRoot, (other, reason) => options.warn?.(`${other}: left out of the ${deployment.environment} chain, its evidence does not read (${reason.split('\n')[0]})`));
+  const previous = chainTip(links.filter((l) => l.id !== id), deployment.environment)?.digest ?? null;
+  const { sha256 } = await writer.writeManifest(previous);
+  return { deployment, snapshots, dir: writer.dir, manifestSha256: sha256, previousManifestSha256: previous };
 }

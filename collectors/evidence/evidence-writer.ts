@@ -19,6 +19,7 @@ import {
   type Manifest,
 } from '../../src/format/index.ts';
 import { buildJsonSchemaFiles } from '../../src/format/json-schema.ts';
+import { sha256Hex } from '../../src/format/read-chain-links.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { asEvidenceWriteError } from './evidence-write-error.ts';
 
@@ -61,8 +62,12 @@ export class EvidenceWriter {
     await writeFileAtomic(join(this.dir, 'deployment.json'), stableJson(deploymentSchema, deployment));
   }
 
-  /** Hashes every evidence file of the deployment (sorted paths) into manifest.json. */
-  async writeManifest(): Promise<Manifest> {
+  /**
+   * Hashes every evidence file of the deployment (sorted paths) into manifest.json, linked to the
+   * manifest before it in its environment. Written last and atomically: a collector killed before
+   * leaves no manifest (the deployment reads INCOMPLETE), never one that lists a file it does not match.
+   */
+  async writeManifest(previousManifestSha256: string | null): Promise<{ manifest: Manifest; sha256: string }> {
     const checks = (await readdir(join(this.dir, 'checks'))).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort();
     const paths = ['deployment.json', ...checks.map((f) => `checks/${f}`)].sort();
     const files = [];
@@ -76,9 +81,10 @@ export class EvidenceWriter {
       deploymentId: this.deploymentId,
       algorithm: 'sha256',
       files,
-      previousManifestSha256: null,
+      previousManifestSha256,
     };
-    await writeFileAtomic(join(this.dir, 'manifest.json'), stableJson(manifestSchema, manifest));
-    return manifest;
+    const text = stableJson(manifestSchema, manifest);
+    await writeFileAtomic(join(this.dir, 'manifest.json'), text);
+    return { manifest, sha256: sha256Hex(text) };
   }
 }

@@ -68,7 +68,13 @@ function table(rows: string[][], header: string[]): string {
 }
 
 /** The human summary printed to stdout at the end of a collection. */
-export function summary(deployment: Deployment, snapshots: readonly CheckSnapshot[], dir: string, streams: Streams): string {
+/** The digest a deployment is known by (what sign-offs sign), and the link it adds to its environment's chain. */
+export interface Digests {
+  manifestSha256: string;
+  previousManifestSha256: string | null;
+}
+
+export function summary(deployment: Deployment, snapshots: readonly CheckSnapshot[], dir: string, digests: Digests, streams: Streams): string {
   const c = colorsFor(streams.stdout, streams.env);
   const byId = new Map(snapshots.map((s) => [s.id, s]));
   const checkRows = deployment.checks.map((entry) => {
@@ -90,16 +96,19 @@ export function summary(deployment: Deployment, snapshots: readonly CheckSnapsho
     ...deployment.decision.reasons.map((r) => `  - ${r}`),
     '',
     `Evidence: ${dir}${total ? `  (collected in ${ms(total.durationMs)})` : ''}`,
+    `Digest:   sha256 ${digests.manifestSha256}  (manifest.json; ${digests.previousManifestSha256 ? `follows ${digests.previousManifestSha256.slice(0, 12)}… in ${deployment.environment}` : `the first in ${deployment.environment}`})`,
     '',
   ].join('\n');
 }
 
 /** The one JSON document `--json` prints. */
-export function jsonSummary(deployment: Deployment, dir: string): string {
+export function jsonSummary(deployment: Deployment, dir: string, digests: Digests): string {
   return `${JSON.stringify(
     {
       evidenceDir: dir,
       id: deployment.id,
+      manifestSha256: digests.manifestSha256,
+      previousManifestSha256: digests.previousManifestSha256,
       environment: deployment.environment,
       decision: deployment.decision,
       criteria: deployment.criteria,

@@ -118,7 +118,7 @@ export async function runCollection(
   if (defaults.announce) log(streams, defaults.announce);
   const result = await collect(options);
   if (defaults.print !== false) {
-    streams.stdout.write(flags.json ? jsonSummary(result.deployment, result.dir) : summary(result.deployment, result.snapshots, result.dir, streams));
+    streams.stdout.write(flags.json ? jsonSummary(result.deployment, result.dir, result) : summary(result.deployment, result.snapshots, result.dir, result, streams));
   }
   return { code: exitCodeForDecision(result.deployment.decision.status), dir: result.dir, deployment: result.deployment };
 }

@@ -1,0 +1,59 @@
+/**
+ * `deploy-evidence verify [<id>… | --all]`: re-hashes every evidence file against its manifest,
+ * checks each environment's chain of manifests, and says per deployment OK, FAILED (naming each
+ * file or link) or INCOMPLETE. Exit 0 when everything holds, 1 naming each problem, 2 for usage.
+ */
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { verifyEvidence, type DeploymentIntegrity, type IntegrityReport } from '../../core/integrity/verify.ts';
+import { isRealDirectory } from '../../format/evidence-tree.ts';
+import { readEvidenceDigests } from '../../format/read-evidence-digests.ts';
+import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { colorsFor, type Streams } from '../output.ts';
+
+export const verifyExamples = `
+Examples:
+  $ deploy-evidence verify --all                          # every deployment and every chain
+  $ deploy-evidence verify sample-production-pr73         # one report, before pasting its link
+  $ deploy-evidence verify --all --json | jq '.deployments[] | select(.status != "OK")'`;
+
+function render(report: IntegrityReport, shown: readonly DeploymentIntegrity[], streams: Streams): string {
+  const c = colorsFor(streams.stdout, streams.env);
+  const tone = { OK: c.green, FAILED: c.red, INCOMPLETE: c.yellow } as const;
+  const lines: string[] = [];
+  for (const d of shown) {
+    lines.push(`${tone[d.status](d.status.padEnd(10))} ${d.id}${d.environment ? ` (${d.environment})` : ''}${d.digest ? `  sha256 ${d.digest}` : ''}`);
+    for (const problem of d.problems) lines.push(`           - ${problem}`);
+  }
+  for (const stray of report.strays) lines.push(`${c.red('FAILED'.padEnd(10))} ${stray}; not evidence`);
+  const failed = shown.filter((d) => d.status !== 'OK').length + report.strays.length;
+  lines.push('', failed === 0 ? c.green(`${shown.length} deployments verified: every file matches its manifest and every chain holds`) : c.red(`${failed} of ${shown.length} deployments do not verify`));
+  return `${lines.join('\n')}\n`;
+}
+
+export function verifyCommand(streams: Streams, setExit: (code: number) => void): Command {
+  return new Command('verify')
+    .description('check that the evidence is what was collected: every file against its manifest, each environment\'s chain of manifests')
+    .argument('[ids...]', 'the deployments to verify (their chains are checked against the whole evidence root)')
+    .option('--all', 'verify every deployment under the evidence root')
+    .option('--evidence-dir <dir>', 'evidence root', 'evidence')
+    .option('--json', 'print the verdicts as one JSON document')
+    .addHelpText('after', verifyExamples)
+    .action(async (ids: string[], flags: { all?: boolean; evidenceDir: string; json?: boolean }) => {
+      if (flags.all && ids.length > 0) throw new UsageError('give deployment ids or --all, not both');
+      if (!flags.all && ids.length === 0) throw new UsageError('name the deployments to verify, or --all');
+      const root = resolve(flags.evidenceDir);
+      if (!(await isRealDirectory(root))) throw new UsageError(`no evidence folder at ${root}`);
+      // Ids are looked up in the listing, never used as paths.
+      for (const id of ids) validateDeploymentId(id);
+      const report = verifyEvidence(await readEvidenceDigests(root));
+      const missing = ids.filter((id) => !report.deployments.some((d) => d.id === id));
+      if (missing.length > 0) throw new UsageError(`no deployment ${missing.map((id) => `"${id}"`).join(', ')} in ${root}`);
+      const shown = flags.all ? report.deployments : report.deployments.filter((d) => ids.includes(d.id));
+      const strays = flags.all ? report.strays : [];
+      const ok = shown.every((d) => d.status === 'OK') && strays.length === 0;
+      streams.stdout.write(flags.json ? `${JSON.stringify({ ok, deployments: shown, chain: report.chain.filter((p) => p.ids.some((id) => shown.some((d) => d.id === id))), strays }, null, 2)}\n` : render({ ...report, strays }, shown, streams));
+      setExit(ok ? EXIT.ok : EXIT.failed);
+    });
+}

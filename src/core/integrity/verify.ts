@@ -1,0 +1,64 @@
+/**
+ * The verdict on an evidence root, deployment by deployment: OK when its files are exactly what
+ * its manifest lists and its link in the chain holds; FAILED naming each difference; INCOMPLETE
+ * when it has no manifest because its collection never finished. Pure: digests in, verdicts out.
+ */
+import type { DeploymentDigests } from '../../format/read-evidence-digests.ts';
+import { chainProblems, type ChainLink, type ChainProblem } from './chain.ts';
+import { manifestProblems } from './manifest-check.ts';
+
+export type IntegrityStatus = 'OK' | 'FAILED' | 'INCOMPLETE';
+
+export interface DeploymentIntegrity {
+  id: string;
+  environment: string | null;
+  status: IntegrityStatus;
+  /** sha256 of manifest.json: the deployment's digest (null without a readable manifest). */
+  digest: string | null;
+  previous: string | null;
+  problems: string[];
+}
+
+export interface IntegrityReport {
+  deployments: DeploymentIntegrity[];
+  chain: ChainProblem[];
+  /** Entries at the evidence root that are not evidence. */
+  strays: string[];
+}
+
+function judge(d: DeploymentDigests): DeploymentIntegrity {
+  const problems: string[] = d.refused.map((r) => `${r.path}: ${r.reason}; not evidence`);
+  const environment = d.deployment?.ok ? d.deployment.value.environment : null;
+  const base = { id: d.id, environment, digest: null, previous: null };
+  if (d.deployment && !d.deployment.ok) problems.push(d.deployment.error);
+  if (!d.manifest) {
+    // The manifest is written last: without one the collection did not finish (a killed collector
+    // leaves exactly this), or the manifest was removed since — either way nothing here is vouched for.
+    if (problems.length > 0) return { ...base, status: 'FAILED', problems };
+    return { ...base, status: 'INCOMPLETE', problems: ['no manifest.json: the collection did not finish (or its manifest was removed); nothing here is vouched for'] };
+  }
+  if (!d.manifest.ok) return { ...base, status: 'FAILED', problems: [...problems, d.manifest.error] };
+  const { model, sha256 } = d.manifest.value;
+  problems.push(...manifestProblems(d.id, model, d.files).map((p) => p.message));
+  if (d.deployment === null) problems.push('deployment.json: missing');
+  return { ...base, digest: sha256, previous: model.previousManifestSha256, status: problems.length > 0 ? 'FAILED' : 'OK', problems };
+}
+
+export function verifyEvidence(digests: { deployments: readonly DeploymentDigests[]; refused: readonly { path: string; reason: string }[] }): IntegrityReport {
+  const deployments = digests.deployments.map(judge);
+  const links: ChainLink[] = digests.deployments.flatMap((d) =>
+    d.manifest?.ok && d.deployment?.ok
+      ? [{ id: d.id, environment: d.deployment.value.environment, digest: d.manifest.value.sha256, previous: d.manifest.value.model.previousManifestSha256, finishedAt: d.deployment.value.finishedAt, formatVersion: d.manifest.value.writtenIn }]
+      : [],
+  );
+  const chain = chainProblems(links);
+  // A broken or forked link fails the deployments it names.
+  for (const problem of chain) {
+    for (const id of problem.ids) {
+      const verdict = deployments.find((d) => d.id === id)!;
+      verdict.problems.push(problem.message);
+      verdict.status = 'FAILED';
+    }
+  }
+  return { deployments, chain, strays: digests.refused.map((r) => `${r.path}: ${r.reason}`) };
+}
