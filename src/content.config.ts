@@ -24,7 +24,7 @@ const rawFileSchema = z.object({ path: z.string(), bytes: z.number(), sha256: z.
 
 const deployments = defineCollection({
   loader: async () => (await evidence()).deployments,
-  schema: z.object({ deployment: deploymentSchema, manifest: manifestSchema.nullable(), files: z.array(rawFileSchema), formatVersion: z.number().int() }),
+  schema: z.object({ deployment: deploymentSchema, manifest: manifestSchema.nullable(), files: z.array(rawFileSchema), formatVersion: z.number().int(), integrity: z.object({ status: z.enum(['OK', 'FAILED', 'INCOMPLETE']), digest: z.string().nullable(), problems: z.array(z.string()) }) }),
 });
 
 const checks = defineCollection({

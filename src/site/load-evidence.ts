@@ -9,7 +9,9 @@ import { AstroError } from 'astro/errors';
 import { join } from 'node:path';
 import { EvidenceFormatError, type CheckSnapshot, type Deployment, type Manifest } from '../format/index.ts';
 import { describeRefused, listEvidenceTree, UnsafeEvidenceFileError, type RefusedEntry } from '../format/evidence-tree.ts';
-import { readDeploymentDir, shownPath, type RawFile } from '../format/read-deployment-dir.ts';
+import { readDeploymentDir, shownPath, type DeploymentDir, type RawFile } from '../format/read-deployment-dir.ts';
+import type { DeploymentDigests } from '../format/read-evidence-digests.ts';
+import { verifyEvidence, type IntegrityStatus } from '../core/integrity/verify.ts';
 
 export type { RawFile };
 
@@ -20,6 +22,8 @@ export interface LoadedDeployment {
   files: RawFile[];
   /** The format version its deployment.json was written in. */
   formatVersion: number;
+  /** Its files against its manifest and its link in the chain, as `verify` judges them. */
+  integrity: { status: IntegrityStatus; digest: string | null; problems: string[] };
 }
 
 export interface LoadedCheck {
@@ -53,6 +57,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
       'Remove them: only regular files named by the evidence format (deployment.json, manifest.json, checks/<check-id>.json, _schemas/v<N>/*.schema.json) are read or published, and links are never followed.',
     );
   }
+  const read: DeploymentDir[] = [];
   try {
     for (const { id, files } of tree.deployments) {
       const dir = await readDeploymentDir(root, id, files);
@@ -61,7 +66,8 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
         result.skipped.push(`${shownPath(join(root, id))}: no deployment.json, skipped`);
         continue;
       }
-      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion });
+      read.push(dir);
+      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [] } });
       for (const full of dir.snapshots.values()) {
         const file = dir.files.find((f) => f.path === `checks/${full.id}.json`)!;
         result.checks.push({ id: `${id}/${full.id}`, deploymentId: id, snapshot: boundedRows(full), file });
@@ -76,7 +82,31 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
     }
     throw error;
   }
+  const integrity = verifyEvidence({ deployments: read.map((dir) => asDigests(dir, tree.refused)), refused: [] });
+  for (const entry of result.deployments) {
+    const verdict = integrity.deployments.find((d) => d.id === entry.id)!;
+    entry.integrity = { status: verdict.status, digest: verdict.digest, problems: verdict.problems };
+  }
+  const failed = result.deployments.filter((d) => d.integrity.status === 'FAILED');
+  if (options.strict && failed.length > 0) {
+    throw buildError(
+      `evidence does not match its manifests (--strict):\n${failed.map((d) => `  ${d.id}:\n${d.integrity.problems.map((p) => `    - ${p}`).join('\n')}`).join('\n')}`,
+      'Evidence is never edited after collection: restore the files from version control, or collect the deployment again. `deploy-evidence verify --all` names the same problems.',
+    );
+  }
   return result;
+}
+
+/** What `verify` reads of a deployment, from what the loader already read (no second pass over the files). */
+function asDigests(dir: DeploymentDir, refused: readonly RefusedEntry[]): DeploymentDigests {
+  const manifestFile = dir.files.find((f) => f.path === 'manifest.json');
+  return {
+    id: dir.id,
+    files: dir.files,
+    refused: refused.filter((r) => r.path.startsWith(`${dir.id}/`)),
+    deployment: { ok: true, value: { environment: dir.deployment.environment, finishedAt: dir.deployment.finishedAt, collection: dir.deployment.collection } },
+    manifest: dir.manifest && manifestFile ? { ok: true, value: { model: dir.manifest, writtenIn: dir.formatVersion, sha256: manifestFile.sha256 } } : null,
+  };
 }
 
 /**

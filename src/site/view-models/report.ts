@@ -85,6 +85,9 @@ export function reportModel(deployment: Deployment, snapshots: ReadonlyMap<strin
     warnings: [privilegeNote(deployment.target.privileges)].filter((w): w is string => w !== null),
     facts: [
       { label: 'Deployment', value: deployment.id },
+      // The deployment's digest: what sign-offs sign and the next manifest in the environment names.
+      ...(manifestFile ? [{ label: 'Digest (sha256 of manifest.json)', value: manifestFile.sha256, href: routes.rawFile(deployment.id, 'manifest.json') }] : []),
+      ...(manifest?.previousManifestSha256 ? [{ label: `Follows in ${deployment.environment}`, value: manifest.previousManifestSha256 }] : []),
       { label: 'Environment', value: deployment.environment, href: routes.environment(deployment.environment) },
       ...pullRequestFacts(deployment.pr),
       ...(deployment.change.targetRevision ? [{ label: 'Target revision', value: deployment.change.targetRevision }] : []),

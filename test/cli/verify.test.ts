@@ -1,0 +1,101 @@
+/**
+ * `deploy-evidence verify` against tampered copies of the committed evidence (issue 12): a flipped
+ * byte, a deleted or an added snapshot, an edited manifest, an earlier deployment rewritten with a
+ * consistent manifest — each exits 1 naming the file or the link; the untouched evidence verifies.
+ */
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../harness/cli.ts';
+
+const evidence = new URL('../../evidence/', import.meta.url).pathname;
+const EARLIER = 'sample-staging-pr73';
+const LATER = 'sample-staging-pr73-rerun';
+
+async function copy(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'verify-'));
+  await cp(evidence, root, { recursive: true });
+  return root;
+}
+
+const verify = (root: string, ...args: string[]) => runCli(['verify', ...(args.length ? args : ['--all']), '--evidence-dir', root]);
+
+describe('deploy-evidence verify', () => {
+  it('passes on the committed evidence: every file matches its manifest and each environment\'s chain holds', async () => {
+    const run = await verify(evidence);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^OK +${LATER} \\(staging\\)  sha256 [0-9a-f]{64}$`, 'm'));
+    expect(run.stdout).toContain('3 deployments verified');
+    const json = JSON.parse((await verify(evidence, EARLIER, '--json')).stdout) as { ok: boolean; deployments: { id: string; status: string; previous: string | null }[] };
+    expect(json).toMatchObject({ ok: true, deployments: [{ id: EARLIER, status: 'OK', previous: null }] });
+    // The later staging deployment names the earlier one's digest.
+    const earlierDigest = createHash('sha256').update(await readFile(join(evidence, EARLIER, 'manifest.json'))).digest('hex');
+    expect(JSON.parse(await readFile(join(evidence, LATER, 'manifest.json'), 'utf8')).previousManifestSha256).toBe(earlierDigest);
+  });
+
+  it('names a snapshot with one flipped byte', async () => {
+    const root = await copy();
+    const file = join(root, LATER, 'checks', 'row-count.json');
+    const bytes = await readFile(file);
+    bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0x01;
+    await writeFile(file, bytes);
+    const run = await verify(root);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`^FAILED +${LATER} .*\\n +- checks/row-count\\.json: changed \\(sha256`, 'm'));
+    expect(run.stdout).toContain('1 of 3 deployments do not verify');
+  });
+
+  it('names a deleted snapshot and an unlisted file', async () => {
+    const root = await copy();
+    await rm(join(root, LATER, 'checks', 'determinism.json'));
+    await cp(join(root, LATER, 'checks', 'row-count.json'), join(root, LATER, 'checks', 'extra.json'));
+    const run = await verify(root, LATER);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('- checks/determinism.json: listed in the manifest, missing');
+    expect(run.stdout).toContain('- checks/extra.json: not in the manifest (added afterwards)');
+  });
+
+  it('names an edited manifest, and the link of the deployment that follows it', async () => {
+    const root = await copy();
+    const file = join(root, EARLIER, 'manifest.json');
+    const manifest = JSON.parse(await readFile(file, 'utf8'));
+    manifest.files = manifest.files.filter((f: { path: string }) => f.path !== 'checks/determinism.json');
+    await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
+    const run = await verify(root);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('- checks/determinism.json: not in the manifest (added afterwards)');
+    expect(run.stdout).toMatch(new RegExp(`- ${LATER}: its manifest follows [0-9a-f]{64}, which no staging manifest has`));
+  });
+
+  it('names the broken link when an earlier deployment is rewritten with a manifest that matches the rewrite', async () => {
+    const root = await copy();
+    const dir = join(root, EARLIER);
+    const file = join(dir, 'checks', 'row-count.json');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"status": "pass"', '"status": "fail"'));
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    for (const f of manifest.files) {
+      const bytes = await readFile(join(dir, f.path));
+      f.bytes = bytes.length;
+      f.sha256 = createHash('sha256').update(bytes).digest('hex');
+    }
+    await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const run = await verify(root);
+    expect(run.exitCode).toBe(1);
+    // The rewritten deployment is self-consistent; the chain is what gives it away.
+    expect(run.stdout).toMatch(new RegExp(`^OK +${EARLIER} `, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^FAILED +${LATER} .*\\n +- ${LATER}: its manifest follows`, 'm'));
+  });
+
+  it('says INCOMPLETE, not OK, for a deployment without a manifest, and exits 2 for usage', async () => {
+    const root = await copy();
+    await rm(join(root, LATER, 'manifest.json'));
+    const run = await verify(root, LATER);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`^INCOMPLETE ${LATER} \\(staging\\)\\n +- no manifest\\.json: the collection did not finish`, 'm'));
+    expect((await runCli(['verify', '--evidence-dir', root])).exitCode).toBe(2);
+    expect((await runCli(['verify', 'no-such-deployment', '--evidence-dir', root])).exitCode).toBe(2);
+    expect((await runCli(['verify', '../etc', '--evidence-dir', root])).exitCode).toBe(2);
+  });
+});
