@@ -1,0 +1,78 @@
+/**
+ * The build verifies (issue 12): tampered evidence still renders, with an INTEGRITY FAILED banner
+ * on every page of the deployment naming the files or the link, and `--strict` fails the build.
+ */
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSite, type SiteBuild } from '../harness/site-build.ts';
+
+const evidence = new URL('../../evidence/', import.meta.url).pathname;
+const EARLIER = 'sample-staging-pr73';
+const LATER = 'sample-staging-pr73-rerun';
+const PRODUCTION = 'sample-production-pr73';
+
+let root: string;
+let build: SiteBuild;
+
+/** One byte of a check's title flipped (upper/lower case): still valid JSON, no longer what was collected. */
+async function flipTitleByte(file: string): Promise<void> {
+  const bytes = await readFile(file);
+  const at = bytes.indexOf('"title": "') + '"title": "'.length;
+  bytes[at] = bytes[at]! ^ 0x20;
+  await writeFile(file, bytes);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tampered-'));
+  await cp(evidence, root, { recursive: true });
+  await flipTitleByte(join(root, LATER, 'checks', 'row-count.json'));
+  await rm(join(root, PRODUCTION, 'checks', 'determinism.json'));
+  // The earlier staging deployment rewritten with a manifest that matches the rewrite.
+  const file = join(root, EARLIER, 'checks', 'determinism.json');
+  await flipTitleByte(file);
+  const manifest = JSON.parse(await readFile(join(root, EARLIER, 'manifest.json'), 'utf8'));
+  const entry = manifest.files.find((f: { path: string }) => f.path === 'checks/determinism.json');
+  entry.sha256 = createHash('sha256').update(await readFile(file)).digest('hex');
+  await writeFile(join(root, EARLIER, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  build = await buildSite(root);
+  if (build.exitCode !== 0) throw new Error(`site build failed:\n${build.output}`);
+}, 300_000);
+
+const page = (path: string) => readFile(join(build.outDir, path, 'index.html'), 'utf8');
+const banner = (html: string) => /<div class="error-box integrity-failed"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? null;
+
+describe('a build over tampered evidence', () => {
+  it('renders every deployment, with the banner on each page of a tampered one naming the file', async () => {
+    const report = banner(await page(`deployments/${LATER}`));
+    expect(report).toContain('INTEGRITY FAILED');
+    expect(report).toContain('checks/row-count.json: changed');
+    // …and on its check pages, including one that was not touched.
+    expect(banner(await page(`deployments/${LATER}/checks/sample-rows`))).toContain('checks/row-count.json: changed');
+    expect(banner(await page(`deployments/${PRODUCTION}`))).toContain('checks/determinism.json: listed in the manifest, missing');
+  });
+
+  it('names the broken link of the deployment after a rewritten one; the rewrite itself is self-consistent', async () => {
+    expect(banner(await page(`deployments/${LATER}`))).toMatch(/its manifest follows [0-9a-f]{64}, which no staging manifest has/);
+    expect(banner(await page(`deployments/${EARLIER}`))).toBeNull();
+  });
+
+  it('shows no banner on untampered evidence, and the deployment\'s digest on its report', async () => {
+    const clean = await buildSite(evidence);
+    expect(clean.exitCode, clean.output).toBe(0);
+    const html = await readFile(join(clean.outDir, 'deployments', LATER, 'index.html'), 'utf8');
+    expect(html).not.toContain('integrity-failed');
+    const digest = createHash('sha256').update(await readFile(join(evidence, LATER, 'manifest.json'))).digest('hex');
+    expect(html).toContain(digest);
+  }, 300_000);
+
+  it('fails with --strict, naming the deployments and files', async () => {
+    const strict = await buildSite(root, { strict: true });
+    expect(strict.exitCode).toBe(1);
+    expect(strict.output).toContain('evidence does not match its manifests (--strict)');
+    expect(strict.output).toContain(`${PRODUCTION}:`);
+    expect(strict.output).toContain('checks/determinism.json: listed in the manifest, missing');
+  }, 300_000);
+});
