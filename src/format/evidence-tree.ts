@@ -9,10 +9,13 @@ import { constants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FORMAT_VERSION_NUMBERS, checkIdSchema, deploymentIdSchema, schemaDir, schemaFiles } from './common.ts';
+import { signoffSchemaFiles } from './signoff-schema.ts';
 
 /** Files a deployment directory may hold, besides `checks/<check-id>.json`. */
-export const DEPLOYMENT_FILES = ['deployment.json', 'manifest.json'] as const;
-export const SCHEMA_FILE_NAMES: readonly string[] = Object.values(schemaFiles).map((s) => s.file);
+export const DEPLOYMENT_FILES = ['deployment.json', 'manifest.json', 'signoffs.json'] as const;
+export const SCHEMA_FILE_NAMES: readonly string[] = [...Object.values(schemaFiles), ...Object.values(signoffSchemaFiles)].map((s) => s.file);
+/** The trusted signers' public keys, at the evidence root. */
+export const SIGNERS_FILE = '_signers.json';
 
 export interface RefusedEntry {
   /** Relative to the evidence root, `/`-separated. */
@@ -23,6 +26,8 @@ export interface RefusedEntry {
 export interface EvidenceTree {
   /** JSON Schema files present under `_schemas/v<N>/` for the versions this tool knows, relative to the root, sorted. */
   schemas: string[];
+  /** `_signers.json` is there (a regular file). */
+  signers: boolean;
   /** Deployment directories, sorted, each with its known files relative to it (sorted). */
   deployments: { id: string; files: string[] }[];
   refused: RefusedEntry[];
@@ -42,7 +47,7 @@ function describeEntry(entry: { isSymbolicLink(): boolean; isFile(): boolean; is
 const hidden = (name: string) => name.startsWith('.');
 
 export async function listEvidenceTree(root: string): Promise<EvidenceTree> {
-  const tree: EvidenceTree = { schemas: [], deployments: [], refused: [] };
+  const tree: EvidenceTree = { schemas: [], signers: false, deployments: [], refused: [] };
   const refuse = (path: string, reason: string) => tree.refused.push({ path, reason });
   const entries = await readdir(root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
@@ -51,6 +56,11 @@ export async function listEvidenceTree(root: string): Promise<EvidenceTree> {
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const name = entry.name;
     if (hidden(name)) continue;
+    if (name === SIGNERS_FILE) {
+      if (entry.isFile()) tree.signers = true;
+      else refuse(name, describeEntry(entry));
+      continue;
+    }
     if (name === '_schemas') {
       if (!entry.isDirectory()) {
         refuse(name, describeEntry(entry));

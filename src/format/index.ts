@@ -5,6 +5,7 @@ export * from './checklist-schema.ts';
 export * from './snapshot-schema.ts';
 export * from './deployment-schema.ts';
 export * from './manifest-schema.ts';
+export * from './signoff-schema.ts';
 export * from './stable-json.ts';
 export * from './read-evidence.ts';
 export * from './deployment-evidence.ts';

@@ -8,12 +8,23 @@ import { SCHEMA_VERSION, schemaFilesOf, type FormatVersion } from './common.ts';
 import { checkSnapshotSchemaOf } from './snapshot-schema.ts';
 import { deploymentSchemaOf } from './deployment-schema.ts';
 import { manifestSchemaOf } from './manifest-schema.ts';
+import { signersSchema, signoffSchemaFiles, signoffsSchema } from './signoff-schema.ts';
 
-const sources = (version: FormatVersion): Record<keyof ReturnType<typeof schemaFilesOf>, { schema: z.ZodTypeAny; title: string }> => ({
-  deployment: { schema: deploymentSchemaOf(version), title: `deploy-evidence deployment (format v${version})` },
-  check: { schema: checkSnapshotSchemaOf(version), title: `deploy-evidence check snapshot (format v${version})` },
-  manifest: { schema: manifestSchemaOf(version), title: `deploy-evidence manifest (format v${version})` },
-});
+/** File name → schema and title: the three files every version has, and the sign-off files since v2. */
+const sources = (version: FormatVersion): [string, { schema: z.ZodTypeAny; title: string }][] => {
+  const names = schemaFilesOf(version);
+  return [
+    [names.deployment.file, { schema: deploymentSchemaOf(version), title: `deploy-evidence deployment (format v${version})` }],
+    [names.check.file, { schema: checkSnapshotSchemaOf(version), title: `deploy-evidence check snapshot (format v${version})` }],
+    [names.manifest.file, { schema: manifestSchemaOf(version), title: `deploy-evidence manifest (format v${version})` }],
+    ...(version >= 2
+      ? [
+          [signoffSchemaFiles.signoffs.file, { schema: signoffsSchema, title: `deploy-evidence sign-offs (format v${version})` }] as [string, { schema: z.ZodTypeAny; title: string }],
+          [signoffSchemaFiles.signers.file, { schema: signersSchema, title: `deploy-evidence trusted signers (format v${version})` }] as [string, { schema: z.ZodTypeAny; title: string }],
+        ]
+      : []),
+  ];
+};
 
 /**
  * Without the description annotations: the evidence schemas of a format version are frozen bytes, and
@@ -36,11 +47,10 @@ function withoutDescriptions(value: unknown): unknown {
  */
 export function buildJsonSchemaFiles(version: FormatVersion = SCHEMA_VERSION): Map<string, string> {
   const files = new Map<string, string>();
-  const names = schemaFilesOf(version);
-  for (const [kind, { schema, title }] of Object.entries(sources(version))) {
+  for (const [name, { schema, title }] of sources(version)) {
     const json = withoutDescriptions(zodToJsonSchema(schema, { target: 'jsonSchema7', $refStrategy: 'root' })) as Record<string, unknown>;
     const named = { $schema: json.$schema, title, ...json };
-    files.set(names[kind as keyof typeof names].file, `${JSON.stringify(named, null, 2)}\n`);
+    files.set(name, `${JSON.stringify(named, null, 2)}\n`);
   }
   return files;
 }

@@ -55,7 +55,9 @@ export function parseEvidenceValue<K extends EvidenceFileKind>(kind: K, file: st
         : `schemaVersion: ${JSON.stringify(version)} is not supported (this reader understands schemaVersion ${understood})`,
     ]);
   }
-  const { refuse, schema, toModel } = reader[kind];
+  const kindReader = reader[kind];
+  if (!kindReader) throw new EvidenceFormatError(file, [`schemaVersion: ${version} has no ${kind} file (it came with a later format version)`]);
+  const { refuse, schema, toModel } = kindReader;
   const refused = refuse?.(data as Record<string, unknown>) ?? [];
   const parsed = schema.safeParse(data);
   if (refused.length > 0 || !parsed.success) throw new EvidenceFormatError(file, [...refused, ...(parsed.success ? [] : describeZodIssues(parsed.error))]);

@@ -13,14 +13,21 @@ import { SCHEMA_VERSION, schemaFiles, type FormatVersion } from './common.ts';
 import { checkSnapshotSchemaOf, type CheckSnapshot } from './snapshot-schema.ts';
 import { deploymentSchemaOf, type Deployment } from './deployment-schema.ts';
 import { manifestSchemaOf, type Manifest } from './manifest-schema.ts';
+import { signersSchema, signoffsSchema, type Signers, type Signoffs } from './signoff-schema.ts';
 
-/** The three kinds of evidence file, by the model each becomes. */
+/** The kinds of evidence file, by the model each becomes. */
 export interface EvidenceModels {
   deployment: Deployment;
   check: CheckSnapshot;
   manifest: Manifest;
+  /** Since v2: `<deployment>/signoffs.json`. */
+  signoffs: Signoffs;
+  /** Since v2: `_signers.json`, the trusted public keys. */
+  signers: Signers;
 }
 export type EvidenceFileKind = keyof EvidenceModels;
+/** The kinds every version has. */
+type CoreKind = 'deployment' | 'check' | 'manifest';
 
 interface KindReader<M> {
   /** Problems (`path: message`) the schema cannot see: fields a later version added. */
@@ -28,10 +35,10 @@ interface KindReader<M> {
   schema: z.ZodTypeAny;
   toModel: (parsed: unknown) => M;
 }
-type VersionReader = { [K in EvidenceFileKind]: KindReader<EvidenceModels[K]> };
+type VersionReader = { [K in CoreKind]: KindReader<EvidenceModels[K]> } & { [K in Exclude<EvidenceFileKind, CoreKind>]?: KindReader<EvidenceModels[K]> };
 
 /** The current envelope on an older file's fields. */
-function asCurrent<K extends EvidenceFileKind>(kind: K) {
+function asCurrent<K extends CoreKind>(kind: K) {
   return (parsed: unknown) => ({ ...(parsed as object), $schema: schemaFiles[kind].fromFile, schemaVersion: SCHEMA_VERSION }) as unknown as EvidenceModels[K];
 }
 
@@ -66,6 +73,8 @@ const v2: VersionReader = {
   deployment: { schema: deploymentSchemaOf(2), toModel: (parsed) => parsed as Deployment },
   check: { schema: checkSnapshotSchemaOf(2), toModel: (parsed) => parsed as CheckSnapshot },
   manifest: { schema: manifestSchemaOf(2), toModel: (parsed) => parsed as Manifest },
+  signoffs: { schema: signoffsSchema, toModel: (parsed) => parsed as Signoffs },
+  signers: { schema: signersSchema, toModel: (parsed) => parsed as Signers },
 };
 
 export const FORMAT_VERSIONS: Readonly<Record<FormatVersion, VersionReader>> = { 1: v1, 2: v2 };

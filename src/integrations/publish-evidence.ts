@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { listEvidenceTree, readEvidenceBytes } from '../format/evidence-tree.ts';
+import { SIGNERS_FILE, listEvidenceTree, readEvidenceBytes } from '../format/evidence-tree.ts';
 
 export function publishEvidence(source: () => string): AstroIntegration {
   return {
@@ -21,6 +21,7 @@ export function publishEvidence(source: () => string): AstroIntegration {
         const tree = await listEvidenceTree(root);
         const paths = [
           ...tree.schemas,
+          ...(tree.signers ? [SIGNERS_FILE] : []),
           ...tree.deployments.flatMap(({ id, files }) => files.map((file) => `${id}/${file}`)),
         ];
         for (const path of paths) {

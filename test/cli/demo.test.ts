@@ -41,5 +41,6 @@ describe('deploy-evidence demo', () => {
     expect((await stat(join(out, 'trends', 'index.html'))).isFile()).toBe(true);
     expect((await stat(join(out, 'evidence', baseline, 'manifest.json'))).isFile()).toBe(true);
     expect(second.stderr).not.toMatch(/site built/);
-  });
+    // Two whole demos (three collections and a site build each): 85 s on an idle 2-core machine.
+  }, 300_000);
 });

@@ -51,7 +51,7 @@ async function jsonFiles(dir: string): Promise<string[]> {
   return [join(dir, 'deployment.json'), ...manifest, ...checks];
 }
 
-function kindOf(file: string): EvidenceFileKind {
+function kindOf(file: string): 'deployment' | 'check' | 'manifest' {
   const name = file.split('/').at(-1)!;
   if (name === 'deployment.json' || name.startsWith('deployment-')) return 'deployment';
   if (name === 'manifest.json') return 'manifest';

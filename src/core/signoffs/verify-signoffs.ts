@@ -1,0 +1,92 @@
+/**
+ * Each sign-off role of a deployment, judged: signed (a trusted key's valid signature over this
+ * deployment's current digest), stale (a valid signature over a digest the evidence no longer
+ * matches), unverified (an unknown key, a bad signature, another deployment, an undeclared role)
+ * or unsigned. Pure apart from WebCrypto's Ed25519 verify, which the browser has too.
+ */
+import { signoffStatementSchema, type DsseEnvelope, type Signers, type SignoffPredicate } from '../../format/index.ts';
+import { fromBase64, keyIdOf, pae } from './dsse.ts';
+
+export type SignoffState = 'signed' | 'stale' | 'unverified' | 'unsigned';
+
+export interface SignoffVerdict {
+  state: Exclude<SignoffState, 'unsigned'>;
+  /** What the signed payload says (null when the payload does not read). */
+  predicate: SignoffPredicate | null;
+  keyid: string | null;
+  /** The signer's name in the trusted keys (null: an unknown key). */
+  signer: string | null;
+  sampleKey: boolean;
+  /** Why it is not `signed`. */
+  reason: string | null;
+}
+
+export interface RoleVerdict {
+  role: string;
+  label: string;
+  state: SignoffState;
+  /** The sign-off that decides the state (the newest of the best state), null when unsigned. */
+  signoff: SignoffVerdict | null;
+}
+
+export interface SignoffSubject {
+  deploymentId: string;
+  /** sha256 of manifest.json as it is now (null: no manifest). */
+  digest: string | null;
+  /** The files match the manifest (a signature over a digest whose evidence changed is stale). */
+  intact: boolean;
+  roles: readonly { id: string; label: string }[];
+}
+
+export async function trustedKeys(signers: Signers | null): Promise<Map<string, { name: string; key: CryptoKey; sample: boolean }>> {
+  const keys = new Map<string, { name: string; key: CryptoKey; sample: boolean }>();
+  for (const signer of signers?.signers ?? []) {
+    const raw = fromBase64(signer.publicKey);
+    if (raw.length !== 32) continue;
+    keys.set(await keyIdOf(raw), { name: signer.name, key: await crypto.subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']), sample: signer.sample });
+  }
+  return keys;
+}
+
+export async function verifySignoff(envelope: DsseEnvelope, subject: SignoffSubject, keys: Awaited<ReturnType<typeof trustedKeys>>): Promise<SignoffVerdict> {
+  const unverified = (reason: string, rest: Partial<SignoffVerdict> = {}): SignoffVerdict => ({ state: 'unverified', predicate: null, keyid: null, signer: null, sampleKey: false, reason, ...rest });
+  let payload: Uint8Array<ArrayBuffer>;
+  let statement;
+  try {
+    payload = fromBase64(envelope.payload);
+    statement = signoffStatementSchema.safeParse(JSON.parse(new TextDecoder().decode(payload)));
+  } catch {
+    return unverified('the signed payload does not read');
+  }
+  if (!statement.success) return unverified('the signed payload is not a sign-off statement');
+  const predicate = statement.data.predicate;
+  const signature = envelope.signatures[0]!;
+  const trusted = keys.get(signature.keyid);
+  if (!trusted) return unverified(`key ${signature.keyid.slice(0, 16)}… is not among the trusted signers`, { predicate, keyid: signature.keyid });
+  const known = { predicate, keyid: signature.keyid, signer: trusted.name, sampleKey: trusted.sample };
+  const valid = await crypto.subtle.verify({ name: 'Ed25519' }, trusted.key, fromBase64(signature.sig), pae(envelope.payloadType, payload));
+  if (!valid) return unverified('the signature does not verify (forged or altered)', known);
+  const [target] = statement.data.subject;
+  if (predicate.deploymentId !== subject.deploymentId || target!.name !== `${subject.deploymentId}/manifest.json`) {
+    return unverified(`it signs another deployment (${predicate.deploymentId})`, known);
+  }
+  if (!subject.roles.some((r) => r.id === predicate.role)) return unverified(`the checklist declares no role "${predicate.role}"`, known);
+  if (target!.digest.sha256 !== subject.digest || !subject.intact) {
+    return { state: 'stale', ...known, reason: `it signed digest ${target!.digest.sha256.slice(0, 16)}…, which the evidence no longer matches` };
+  }
+  return { state: 'signed', ...known, reason: null };
+}
+
+const RANK: Record<SignoffVerdict['state'], number> = { signed: 3, stale: 2, unverified: 1 };
+
+/** Every declared role with the sign-off that decides it: the best state, the newest of that state. */
+export async function verifySignoffs(subject: SignoffSubject, envelopes: readonly DsseEnvelope[], signers: Signers | null): Promise<{ roles: RoleVerdict[]; signoffs: SignoffVerdict[] }> {
+  const keys = await trustedKeys(signers);
+  const signoffs = await Promise.all(envelopes.map((e) => verifySignoff(e, subject, keys)));
+  const roles = subject.roles.map((role): RoleVerdict => {
+    const mine = signoffs.filter((s) => s.predicate?.role === role.id);
+    const best = mine.sort((a, b) => RANK[b.state] - RANK[a.state] || ((b.predicate?.signedAt ?? '') < (a.predicate?.signedAt ?? '') ? -1 : 1))[0];
+    return { role: role.id, label: role.label, state: best?.state ?? 'unsigned', signoff: best ?? null };
+  });
+  return { roles, signoffs };
+}
