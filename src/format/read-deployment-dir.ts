@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
-import { type CheckSnapshot, type DeploymentEvidence, type Manifest } from './index.ts';
-import { isRealDirectory, listDeployment, readEvidenceBytes, type RefusedEntry } from './evidence-tree.ts';
+import { type CheckSnapshot, type DeploymentEvidence, type Manifest, type Signers, type Signoffs } from './index.ts';
+import { SIGNERS_FILE, isRealDirectory, listDeployment, readEvidenceBytes, type RefusedEntry } from './evidence-tree.ts';
 import { EvidenceFormatError, parseEvidenceText, readEvidenceText } from './read-evidence.ts';
 
 export interface RawFile {
@@ -20,6 +20,8 @@ export interface DeploymentDir extends DeploymentEvidence {
   id: string;
   snapshots: Map<string, CheckSnapshot>;
   manifest: Manifest | null;
+  /** `signoffs.json`, beside the evidence (not in the manifest). */
+  signoffs: Signoffs | null;
   files: RawFile[];
   /** The format version deployment.json was written in (`schemaVersion` before reading brought it to the current model). */
   formatVersion: number;
@@ -62,6 +64,15 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
     raw.push({ path: 'manifest.json', bytes: m.bytes, sha256: m.sha256 });
   }
 
+  let signoffs: Signoffs | null = null;
+  if (files.includes('signoffs.json')) {
+    const file = join(dir, 'signoffs.json');
+    const read = await readValidated(file, (f, t) => parseEvidenceText('signoffs', f, t));
+    if (read.value.deploymentId !== id) throw new EvidenceFormatError(shownPath(file), [`deploymentId: "${read.value.deploymentId}" does not match its deployment "${id}"`]);
+    signoffs = read.value;
+    raw.push({ path: 'signoffs.json', bytes: read.bytes, sha256: read.sha256 });
+  }
+
   const snapshots = new Map<string, CheckSnapshot>();
   for (const path of files.filter((f) => f.startsWith('checks/'))) {
     const name = path.slice('checks/'.length);
@@ -72,5 +83,19 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
     snapshots.set(c.value.id, c.value);
     raw.push({ path, bytes: c.bytes, sha256: c.sha256 });
   }
-  return { id, deployment, snapshots, manifest, files: raw, formatVersion, refused };
+  return { id, deployment, snapshots, manifest, signoffs, files: raw, formatVersion, refused };
+}
+
+/** The trusted signers' keys at the evidence root (`_signers.json`), or null when there is none. */
+export function readSigners(root: string): Promise<Signers | null> {
+  return readSignersFile(join(root, SIGNERS_FILE));
+}
+
+/** A signers file wherever it is (an auditor's own list of trusted keys), or null when it does not exist. */
+export async function readSignersFile(file: string): Promise<Signers | null> {
+  const bytes = await readEvidenceBytes(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  return bytes === null ? null : parseEvidenceText('signers', shownPath(file), bytes.toString('utf8'));
 }

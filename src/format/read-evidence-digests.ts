@@ -9,6 +9,8 @@ import { listEvidenceTree, readEvidenceBytes, type RefusedEntry } from './eviden
 import { readEvidenceText } from './read-evidence.ts';
 import { sha256Hex } from './read-chain-links.ts';
 import type { Manifest } from './manifest-schema.ts';
+import { signoffRoles } from './checklist-schema.ts';
+import type { Signoffs } from './signoff-schema.ts';
 import type { RawFile } from './read-deployment-dir.ts';
 
 export type Readable<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -19,8 +21,9 @@ export interface DeploymentDigests {
   files: RawFile[];
   /** Entries of the directory that are not evidence (links, unknown files). */
   refused: RefusedEntry[];
-  deployment: Readable<{ environment: string; finishedAt: string | null; collection: 'in-progress' | 'complete' }> | null;
+  deployment: Readable<{ environment: string; finishedAt: string | null; collection: 'in-progress' | 'complete'; signoffRoles: { id: string; label: string }[] }> | null;
   manifest: Readable<{ model: Manifest; writtenIn: number; sha256: string }> | null;
+  signoffs: Readable<Signoffs> | null;
 }
 
 async function readable<T>(read: () => Promise<T>): Promise<Readable<T>> {
@@ -44,6 +47,7 @@ export async function readEvidenceDigests(root: string): Promise<{ deployments: 
     }
     const deploymentBytes = bytesOf.get('deployment.json');
     const manifestBytes = bytesOf.get('manifest.json');
+    const signoffBytes = bytesOf.get('signoffs.json');
     deployments.push({
       id,
       files,
@@ -51,7 +55,7 @@ export async function readEvidenceDigests(root: string): Promise<{ deployments: 
       deployment: deploymentBytes
         ? await readable(async () => {
             const { model } = readEvidenceText('deployment', `${id}/deployment.json`, deploymentBytes.toString('utf8'));
-            return { environment: model.environment, finishedAt: model.finishedAt, collection: model.collection };
+            return { environment: model.environment, finishedAt: model.finishedAt, collection: model.collection, signoffRoles: signoffRoles(model.checklist.definition) };
           })
         : null,
       manifest: manifestBytes
@@ -60,6 +64,7 @@ export async function readEvidenceDigests(root: string): Promise<{ deployments: 
             return { model, writtenIn, sha256: sha256Hex(manifestBytes) };
           })
         : null,
+      signoffs: signoffBytes ? await readable(async () => readEvidenceText('signoffs', `${id}/signoffs.json`, signoffBytes.toString('utf8')).model) : null,
     });
   }
   return { deployments, refused: tree.refused.filter((r) => !tree.deployments.some((d) => r.path.startsWith(`${d.id}/`))) };

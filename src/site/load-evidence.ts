@@ -7,7 +7,7 @@
  */
 import { AstroError } from 'astro/errors';
 import { join } from 'node:path';
-import { EvidenceFormatError, type CheckSnapshot, type Deployment, type Manifest } from '../format/index.ts';
+import { EvidenceFormatError, signoffRoles, type CheckSnapshot, type Deployment, type Manifest } from '../format/index.ts';
 import { describeRefused, listEvidenceTree, UnsafeEvidenceFileError, type RefusedEntry } from '../format/evidence-tree.ts';
 import { readDeploymentDir, shownPath, type DeploymentDir, type RawFile } from '../format/read-deployment-dir.ts';
 import type { DeploymentDigests } from '../format/read-evidence-digests.ts';
@@ -104,8 +104,9 @@ function asDigests(dir: DeploymentDir, refused: readonly RefusedEntry[]): Deploy
     id: dir.id,
     files: dir.files,
     refused: refused.filter((r) => r.path.startsWith(`${dir.id}/`)),
-    deployment: { ok: true, value: { environment: dir.deployment.environment, finishedAt: dir.deployment.finishedAt, collection: dir.deployment.collection } },
+    deployment: { ok: true, value: { environment: dir.deployment.environment, finishedAt: dir.deployment.finishedAt, collection: dir.deployment.collection, signoffRoles: signoffRoles(dir.deployment.checklist.definition) } },
     manifest: dir.manifest && manifestFile ? { ok: true, value: { model: dir.manifest, writtenIn: dir.formatVersion, sha256: manifestFile.sha256 } } : null,
+    signoffs: dir.signoffs ? { ok: true, value: dir.signoffs } : null,
   };
 }
 

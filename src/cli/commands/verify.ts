@@ -1,11 +1,12 @@
 /**
  * `deploy-evidence verify [<id>… | --all]`: re-hashes every evidence file against its manifest,
- * checks each environment's chain of manifests, and says per deployment OK, FAILED (naming each
- * file or link) or INCOMPLETE. Exit 0 when everything holds, 1 naming each problem, 2 for usage.
+ * checks each environment's chain of manifests and every sign-off's signature, and says per
+ * deployment OK, FAILED (naming each file, link or sign-off) or INCOMPLETE. Exit 0 when everything holds, 1 naming each problem, 2 for usage.
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { verifyEvidence, type DeploymentIntegrity, type IntegrityReport } from '../../core/integrity/verify.ts';
+import { verifyEvidence, withSignoffs, type DeploymentIntegrity, type IntegrityReport } from '../../core/integrity/verify.ts';
+import { readSigners, readSignersFile } from '../../format/read-deployment-dir.ts';
 import { isRealDirectory } from '../../format/evidence-tree.ts';
 import { readEvidenceDigests } from '../../format/read-evidence-digests.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
@@ -25,6 +26,11 @@ function render(report: IntegrityReport, shown: readonly DeploymentIntegrity[], 
   for (const d of shown) {
     lines.push(`${tone[d.status](d.status.padEnd(10))} ${d.id}${d.environment ? ` (${d.environment})` : ''}${d.digest ? `  sha256 ${d.digest}` : ''}`);
     for (const problem of d.problems) lines.push(`           - ${problem}`);
+    for (const role of d.signoffs) {
+      const s = role.signoff;
+      const who = s?.predicate ? ` by ${s.predicate.name}, ${s.predicate.signedAt}${s.keyid ? `, key ${s.keyid.slice(0, 16)}…` : ''}${s.sampleKey ? ' (SAMPLE KEY)' : ''}` : '';
+      lines.push(`           sign-off ${role.label}: ${role.state}${who}`);
+    }
   }
   for (const stray of report.strays) lines.push(`${c.red('FAILED'.padEnd(10))} ${stray}; not evidence`);
   const failed = shown.filter((d) => d.status !== 'OK').length + report.strays.length;
@@ -34,20 +40,24 @@ function render(report: IntegrityReport, shown: readonly DeploymentIntegrity[], 
 
 export function verifyCommand(streams: Streams, setExit: (code: number) => void): Command {
   return new Command('verify')
-    .description('check that the evidence is what was collected: every file against its manifest, each environment\'s chain of manifests')
+    .description('check that the evidence is what was collected: every file against its manifest, each environment\'s chain of manifests, every sign-off')
     .argument('[ids...]', 'the deployments to verify (their chains are checked against the whole evidence root)')
     .option('--all', 'verify every deployment under the evidence root')
     .option('--evidence-dir <dir>', 'evidence root', 'evidence')
+    .option('--signers <file>', 'the trusted signers\' public keys (default: <evidence-dir>/_signers.json, which arrives with the evidence: review it like code)')
     .option('--json', 'print the verdicts as one JSON document')
     .addHelpText('after', verifyExamples)
-    .action(async (ids: string[], flags: { all?: boolean; evidenceDir: string; json?: boolean }) => {
+    .action(async (ids: string[], flags: { all?: boolean; evidenceDir: string; signers?: string; json?: boolean }) => {
       if (flags.all && ids.length > 0) throw new UsageError('give deployment ids or --all, not both');
       if (!flags.all && ids.length === 0) throw new UsageError('name the deployments to verify, or --all');
       const root = resolve(flags.evidenceDir);
       if (!(await isRealDirectory(root))) throw new UsageError(`no evidence folder at ${root}`);
       // Ids are looked up in the listing, never used as paths.
       for (const id of ids) validateDeploymentId(id);
-      const report = verifyEvidence(await readEvidenceDigests(root));
+      const digests = await readEvidenceDigests(root);
+      const signers = flags.signers ? await readSignersFile(resolve(flags.signers)) : await readSigners(root);
+      if (flags.signers && !signers) throw new UsageError(`no signers file at ${resolve(flags.signers)}`);
+      const report = await withSignoffs(verifyEvidence(digests), digests, signers);
       const missing = ids.filter((id) => !report.deployments.some((d) => d.id === id));
       if (missing.length > 0) throw new UsageError(`no deployment ${missing.map((id) => `"${id}"`).join(', ')} in ${root}`);
       const shown = flags.all ? report.deployments : report.deployments.filter((d) => ids.includes(d.id));

@@ -6,11 +6,15 @@
 import type { DeploymentDigests } from '../../format/read-evidence-digests.ts';
 import { chainProblems, type ChainLink, type ChainProblem } from './chain.ts';
 import { manifestProblems } from './manifest-check.ts';
+import type { Signers } from '../../format/index.ts';
+import { verifySignoffs, type RoleVerdict } from '../signoffs/verify-signoffs.ts';
 
 export type IntegrityStatus = 'OK' | 'FAILED' | 'INCOMPLETE';
 
 export interface DeploymentIntegrity {
   id: string;
+  /** Each sign-off role the checklist declares, judged (filled by `withSignoffs`). */
+  signoffs: RoleVerdict[];
   environment: string | null;
   status: IntegrityStatus;
   /** sha256 of manifest.json: the deployment's digest (null without a readable manifest). */
@@ -29,7 +33,7 @@ export interface IntegrityReport {
 function judge(d: DeploymentDigests): DeploymentIntegrity {
   const problems: string[] = d.refused.map((r) => `${r.path}: ${r.reason}; not evidence`);
   const environment = d.deployment?.ok ? d.deployment.value.environment : null;
-  const base = { id: d.id, environment, digest: null, previous: null };
+  const base = { id: d.id, environment, digest: null, previous: null, signoffs: [] };
   if (d.deployment && !d.deployment.ok) problems.push(d.deployment.error);
   if (!d.manifest) {
     // The manifest is written last: without one the collection did not finish (a killed collector
@@ -61,4 +65,29 @@ export function verifyEvidence(digests: { deployments: readonly DeploymentDigest
     }
   }
   return { deployments, chain, strays: digests.refused.map((r) => `${r.path}: ${r.reason}`) };
+}
+
+/**
+ * The report with every deployment's sign-offs judged: a stale or unverified sign-off is a
+ * problem (what it claims does not hold); an unsigned role is not — it is only not signed yet.
+ */
+export async function withSignoffs(report: IntegrityReport, digests: { deployments: readonly DeploymentDigests[] }, signers: Signers | null): Promise<IntegrityReport> {
+  for (const verdict of report.deployments) {
+    const d = digests.deployments.find((x) => x.id === verdict.id)!;
+    if (!d.deployment?.ok) continue;
+    if (d.signoffs && !d.signoffs.ok) {
+      verdict.problems.push(d.signoffs.error);
+      verdict.status = 'FAILED';
+      continue;
+    }
+    const envelopes = d.signoffs?.ok ? d.signoffs.value.signoffs.map((s) => s.envelope) : [];
+    const { roles, signoffs } = await verifySignoffs({ deploymentId: d.id, digest: verdict.digest, intact: verdict.status === 'OK', roles: d.deployment.value.signoffRoles }, envelopes, signers);
+    verdict.signoffs = roles;
+    for (const s of signoffs) {
+      if (s.state === 'signed') continue;
+      verdict.problems.push(`sign-off ${s.predicate ? `as ${s.predicate.role} by ${s.predicate.name}` : '(unreadable)'} is ${s.state}: ${s.reason}`);
+      if (verdict.status === 'OK') verdict.status = 'FAILED';
+    }
+  }
+  return report;
 }

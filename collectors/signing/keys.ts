@@ -1,0 +1,43 @@
+/**
+ * Ed25519 key pairs for sign-offs (node:crypto): the private key as PKCS#8 PEM readable by its
+ * owner only, the public key as base64 of its 32 raw bytes — the form `_signers.json` holds.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { keyIdOf, toBase64 } from '../../src/core/signoffs/dsse.ts';
+
+/** The 32 raw bytes of an Ed25519 public key (its SPKI DER is a fixed 12-byte header, then the key). */
+export function rawPublicKey(key: KeyObject): Uint8Array<ArrayBuffer> {
+  const der = key.export({ format: 'der', type: 'spki' });
+  return new Uint8Array(der.subarray(der.length - 32));
+}
+
+export class SigningKeyError extends Error {}
+
+export async function generateSigningKey(privateFile: string, publicFile: string): Promise<{ publicKey: string; keyid: string }> {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  // `wx`: never overwrite a key someone already signs with.
+  await writeFile(privateFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { flag: 'wx', mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
+    throw new SigningKeyError(error.code === 'EEXIST' ? `${privateFile} already exists: keys are never overwritten` : `${privateFile}: ${error.message}`);
+  });
+  const raw = rawPublicKey(publicKey);
+  await writeFile(publicFile, `${toBase64(raw)}\n`, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    throw new SigningKeyError(error.code === 'EEXIST' ? `${publicFile} already exists: keys are never overwritten` : `${publicFile}: ${error.message}`);
+  });
+  return { publicKey: toBase64(raw), keyid: await keyIdOf(raw) };
+}
+
+export async function readSigningKey(file: string): Promise<{ privateKey: KeyObject; publicKey: string; keyid: string }> {
+  const pem = await readFile(file, 'utf8').catch((error: Error) => {
+    throw new SigningKeyError(`cannot read the key ${file}: ${error.message}`);
+  });
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(pem);
+  } catch (error) {
+    throw new SigningKeyError(`${file} is not a private key in PEM form (${(error as Error).message})`);
+  }
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new SigningKeyError(`${file} is a ${privateKey.asymmetricKeyType} key: sign-offs use Ed25519 (deploy-evidence keygen)`);
+  const raw = rawPublicKey(createPublicKey(privateKey));
+  return { privateKey, publicKey: toBase64(raw), keyid: await keyIdOf(raw) };
+}

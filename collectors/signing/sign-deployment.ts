@@ -1,0 +1,76 @@
+/**
+ * `deploy-evidence sign`: appends a sign-off to `<deployment>/signoffs.json` — a DSSE envelope
+ * around an in-toto Statement whose subject is the deployment's manifest and its digest, signed
+ * with Ed25519. Refused unless the deployment verifies (its files match its manifest, its chain
+ * holds): a sign-off vouches for exactly the evidence it names.
+ */
+import { sign } from 'node:crypto';
+import { join } from 'node:path';
+import { signoffRoles, signoffSchemaFiles, signoffsSchema, stableJson, type DsseEnvelope, type Signoffs } from '../../src/format/index.ts';
+import { readDeploymentDir, readSigners } from '../../src/format/read-deployment-dir.ts';
+import { readEvidenceDigests } from '../../src/format/read-evidence-digests.ts';
+import { PAYLOAD_TYPE, pae, signoffStatement, toBase64 } from '../../src/core/signoffs/dsse.ts';
+import { verifyEvidence } from '../../src/core/integrity/verify.ts';
+import { writeFileAtomic } from '../evidence/atomic-write.ts';
+import { readSigningKey, SigningKeyError } from './keys.ts';
+
+export interface SignRequest {
+  root: string;
+  deploymentId: string;
+  role: string;
+  keyFile: string;
+  /** Defaults to the key's name in `_signers.json`. */
+  name?: string;
+  note?: string;
+  now?: () => Date;
+}
+
+export interface SignResult {
+  file: string;
+  digest: string;
+  keyid: string;
+  name: string;
+  /** The key is among the trusted signers (`_signers.json`): the sign-off will verify. */
+  trusted: boolean;
+}
+
+/** The deployment does not verify: signing it would vouch for evidence that is not what was collected. */
+export class SignRefusedError extends Error {}
+
+export async function signDeployment(request: SignRequest): Promise<SignResult> {
+  const { root, deploymentId: id } = request;
+  const integrity = verifyEvidence(await readEvidenceDigests(root)).deployments.find((d) => d.id === id);
+  if (!integrity) throw new SigningKeyError(`no deployment "${id}" in ${root}`);
+  if (integrity.status !== 'OK' || !integrity.digest) {
+    throw new SignRefusedError(`${id} does not verify (${integrity.status}): refusing to sign evidence that is not what was collected\n${integrity.problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+  const dir = (await readDeploymentDir(root, id))!;
+  const roles = signoffRoles(dir.deployment.checklist.definition);
+  if (!roles.some((r) => r.id === request.role)) {
+    throw new SigningKeyError(`the checklist ${dir.deployment.checklist.id} declares no sign-off role "${request.role}" (it takes: ${roles.map((r) => r.id).join(', ') || 'none'})`);
+  }
+  const key = await readSigningKey(request.keyFile);
+  const signers = await readSigners(root);
+  const trusted = signers?.signers.find((s) => s.publicKey === key.publicKey) ?? null;
+  const name = request.name ?? trusted?.name;
+  if (!name) throw new SigningKeyError(`the key ${request.keyFile} is not in ${join(root, '_signers.json')}: give the signer's --name`);
+
+  const statement = signoffStatement(integrity.digest, {
+    deploymentId: id,
+    environment: dir.deployment.environment,
+    role: request.role,
+    name,
+    signedAt: (request.now?.() ?? new Date()).toISOString(),
+    note: request.note ?? null,
+  });
+  const payload = new TextEncoder().encode(JSON.stringify(statement));
+  const envelope: DsseEnvelope = {
+    payloadType: PAYLOAD_TYPE,
+    payload: toBase64(payload),
+    signatures: [{ keyid: key.keyid, sig: toBase64(sign(null, pae(PAYLOAD_TYPE, payload), key.privateKey)) }],
+  };
+  const existing: Signoffs = dir.signoffs ?? { $schema: signoffSchemaFiles.signoffs.fromFile, schemaVersion: 2, deploymentId: id, signoffs: [] };
+  const file = join(root, id, 'signoffs.json');
+  await writeFileAtomic(file, stableJson(signoffsSchema, { ...existing, signoffs: [...existing.signoffs, { envelope }] }));
+  return { file, digest: integrity.digest, keyid: key.keyid, name, trusted: trusted !== null };
+}
