@@ -22,9 +22,26 @@ function evidence(): Promise<LoadedEvidence> {
 
 const rawFileSchema = z.object({ path: z.string(), bytes: z.number(), sha256: z.string() });
 
+/** A sign-off role as verified at load (src/core/signoffs): plain data for the pages. */
+const roleVerdictSchema = z.object({
+  role: z.string(),
+  label: z.string(),
+  state: z.enum(['signed', 'stale', 'unverified', 'unsigned']),
+  signoff: z
+    .object({
+      state: z.enum(['signed', 'stale', 'unverified']),
+      predicate: z.object({ deploymentId: z.string(), environment: z.string(), role: z.string(), name: z.string(), signedAt: z.string(), note: z.string().nullable() }).nullable(),
+      keyid: z.string().nullable(),
+      signer: z.string().nullable(),
+      sampleKey: z.boolean(),
+      reason: z.string().nullable(),
+    })
+    .nullable(),
+});
+
 const deployments = defineCollection({
   loader: async () => (await evidence()).deployments,
-  schema: z.object({ deployment: deploymentSchema, manifest: manifestSchema.nullable(), files: z.array(rawFileSchema), formatVersion: z.number().int(), integrity: z.object({ status: z.enum(['OK', 'FAILED', 'INCOMPLETE']), digest: z.string().nullable(), problems: z.array(z.string()) }) }),
+  schema: z.object({ deployment: deploymentSchema, manifest: manifestSchema.nullable(), files: z.array(rawFileSchema), formatVersion: z.number().int(), integrity: z.object({ status: z.enum(['OK', 'FAILED', 'INCOMPLETE']), digest: z.string().nullable(), problems: z.array(z.string()), signoffs: z.array(roleVerdictSchema) }), signersPublished: z.boolean() }),
 });
 
 const checks = defineCollection({

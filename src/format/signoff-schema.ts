@@ -8,6 +8,9 @@
  */
 import { z } from 'astro/zod';
 import { deploymentIdSchema } from './common.ts';
+import { PAYLOAD_TYPE, SIGNOFF_PREDICATE_TYPE, STATEMENT_TYPE } from './signoff-constants.ts';
+
+export { PAYLOAD_TYPE, SIGNOFF_PREDICATE_TYPE, STATEMENT_TYPE };
 
 /** Where the sign-off files' JSON Schemas live (they came with format v2). */
 export const signoffSchemaFiles = {
@@ -20,7 +23,7 @@ const hex64Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex 
 
 export const dsseEnvelopeSchema = z
   .object({
-    payloadType: z.literal('application/vnd.in-toto+json'),
+    payloadType: z.literal(PAYLOAD_TYPE),
     /** The in-toto Statement, base64 of its JSON bytes. */
     payload: base64Schema,
     signatures: z.array(z.object({ keyid: hex64Schema, sig: base64Schema }).strict()).min(1),
@@ -71,11 +74,9 @@ export const signoffPredicateSchema = z
   .strict();
 export type SignoffPredicate = z.infer<typeof signoffPredicateSchema>;
 
-export const SIGNOFF_PREDICATE_TYPE = 'https://deploy-evidence.dev/sign-off/v1';
-
 export const signoffStatementSchema = z
   .object({
-    _type: z.literal('https://in-toto.io/Statement/v1'),
+    _type: z.literal(STATEMENT_TYPE),
     subject: z.array(z.object({ name: z.string(), digest: z.object({ sha256: hex64Schema }).strict() }).strict()).length(1),
     predicateType: z.literal(SIGNOFF_PREDICATE_TYPE),
     predicate: signoffPredicateSchema,

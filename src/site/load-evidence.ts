@@ -9,9 +9,10 @@ import { AstroError } from 'astro/errors';
 import { join } from 'node:path';
 import { EvidenceFormatError, signoffRoles, type CheckSnapshot, type Deployment, type Manifest } from '../format/index.ts';
 import { describeRefused, listEvidenceTree, UnsafeEvidenceFileError, type RefusedEntry } from '../format/evidence-tree.ts';
-import { readDeploymentDir, shownPath, type DeploymentDir, type RawFile } from '../format/read-deployment-dir.ts';
+import { readDeploymentDir, readSigners, shownPath, type DeploymentDir, type RawFile } from '../format/read-deployment-dir.ts';
 import type { DeploymentDigests } from '../format/read-evidence-digests.ts';
-import { verifyEvidence, type IntegrityStatus } from '../core/integrity/verify.ts';
+import { verifyEvidence, withSignoffs, type IntegrityStatus } from '../core/integrity/verify.ts';
+import type { RoleVerdict } from '../core/signoffs/verify-signoffs.ts';
 
 export type { RawFile };
 
@@ -22,8 +23,10 @@ export interface LoadedDeployment {
   files: RawFile[];
   /** The format version its deployment.json was written in. */
   formatVersion: number;
-  /** Its files against its manifest and its link in the chain, as `verify` judges them. */
-  integrity: { status: IntegrityStatus; digest: string | null; problems: string[] };
+  /** Its files against its manifest, its link in the chain and its sign-offs, as `verify` judges them. */
+  integrity: { status: IntegrityStatus; digest: string | null; problems: string[]; signoffs: RoleVerdict[] };
+  /** The evidence root has `_signers.json` (published beside the evidence, for the browser's check). */
+  signersPublished: boolean;
 }
 
 export interface LoadedCheck {
@@ -67,7 +70,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
         continue;
       }
       read.push(dir);
-      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [] } });
+      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [] }, signersPublished: tree.signers });
       for (const full of dir.snapshots.values()) {
         const file = dir.files.find((f) => f.path === `checks/${full.id}.json`)!;
         result.checks.push({ id: `${id}/${full.id}`, deploymentId: id, snapshot: boundedRows(full), file });
@@ -82,10 +85,15 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
     }
     throw error;
   }
-  const integrity = verifyEvidence({ deployments: read.map((dir) => asDigests(dir, tree.refused)), refused: [] });
+  const digests = { deployments: read.map((dir) => asDigests(dir, tree.refused)), refused: [] };
+  const signers = await readSigners(root).catch((error: unknown) => {
+    if (error instanceof EvidenceFormatError) throw buildError(error.message, 'Fix _signers.json: the trusted signers\' names and base64 Ed25519 public keys (deploy-evidence keygen --trust writes it).');
+    throw error;
+  });
+  const integrity = await withSignoffs(verifyEvidence(digests), digests, signers);
   for (const entry of result.deployments) {
     const verdict = integrity.deployments.find((d) => d.id === entry.id)!;
-    entry.integrity = { status: verdict.status, digest: verdict.digest, problems: verdict.problems };
+    entry.integrity = { status: verdict.status, digest: verdict.digest, problems: verdict.problems, signoffs: verdict.signoffs };
   }
   const failed = result.deployments.filter((d) => d.integrity.status === 'FAILED');
   if (options.strict && failed.length > 0) {

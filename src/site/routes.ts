@@ -10,6 +10,7 @@ export const routes = {
   checkHistory: (checkId: string) => `/checks/${checkId}/`,
   trends: () => '/trends/',
   rawFile: (id: string, path: string) => `/evidence/${id}/${path}`,
+  signers: () => '/evidence/_signers.json',
   /** A JSON Schema file as published, e.g. `_schemas/v2/deployment.schema.json`. */
   schema: (path: string) => `/evidence/${path}`,
   checklistReference: () => '/reference/checklists/',

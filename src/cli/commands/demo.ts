@@ -19,6 +19,7 @@ import { EXIT, UsageError } from '../errors.ts';
 import { log, statusWord, colorsFor, type Streams } from '../output.ts';
 import { buildSite, previewSite } from '../astro-site.ts';
 import { freePort } from '../../../collectors/process/free-port.ts';
+import { signWithSampleKeys } from '../../../examples/sample-keys/sample-signers.ts';
 
 const exampleApp = fileURLToPath(new URL('../../../examples/seedtest-api/', import.meta.url));
 
@@ -102,6 +103,13 @@ export function demoCommand(streams: Streams, setExit: (code: number) => void): 
         }
       } finally {
         await Promise.all([...databases.values()].map((db) => db.stop()));
+      }
+      // Sign-offs, with the committed SAMPLE keys (marked as such on the report): production is
+      // deployed and validated, and its approval is left open — the site shows signed and unsigned.
+      const production = collected.find((c) => c.deployment.environment === 'production');
+      if (production) {
+        await signWithSampleKeys(resolve(flags.evidenceDir), production.deployment.id, ['deployed-by', 'validated-by'], 'signed by the demo with a SAMPLE key');
+        log(streams, `signed off ${production.deployment.id} as deployed-by and validated-by with the SAMPLE keys (examples/sample-keys/); approved-for-production is left unsigned`);
       }
 
       const c = colorsFor(streams.stdout, streams.env);

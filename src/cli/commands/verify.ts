@@ -19,13 +19,17 @@ Examples:
   $ deploy-evidence verify sample-production-pr73         # one report, before pasting its link
   $ deploy-evidence verify --all --json | jq '.deployments[] | select(.status != "OK")'`;
 
+/** A deployment verifies when its evidence is intact and every sign-off on it holds. */
+const verdictOf = (d: DeploymentIntegrity) => (d.status === 'OK' && d.signoffProblems.length > 0 ? 'FAILED' : d.status);
+
 function render(report: IntegrityReport, shown: readonly DeploymentIntegrity[], streams: Streams): string {
   const c = colorsFor(streams.stdout, streams.env);
   const tone = { OK: c.green, FAILED: c.red, INCOMPLETE: c.yellow } as const;
   const lines: string[] = [];
   for (const d of shown) {
-    lines.push(`${tone[d.status](d.status.padEnd(10))} ${d.id}${d.environment ? ` (${d.environment})` : ''}${d.digest ? `  sha256 ${d.digest}` : ''}`);
-    for (const problem of d.problems) lines.push(`           - ${problem}`);
+    const status = verdictOf(d);
+    lines.push(`${tone[status](status.padEnd(10))} ${d.id}${d.environment ? ` (${d.environment})` : ''}${d.digest ? `  sha256 ${d.digest}` : ''}`);
+    for (const problem of [...d.problems, ...d.signoffProblems]) lines.push(`           - ${problem}`);
     for (const role of d.signoffs) {
       const s = role.signoff;
       const who = s?.predicate ? ` by ${s.predicate.name}, ${s.predicate.signedAt}${s.keyid ? `, key ${s.keyid.slice(0, 16)}…` : ''}${s.sampleKey ? ' (SAMPLE KEY)' : ''}` : '';
@@ -33,7 +37,7 @@ function render(report: IntegrityReport, shown: readonly DeploymentIntegrity[], 
     }
   }
   for (const stray of report.strays) lines.push(`${c.red('FAILED'.padEnd(10))} ${stray}; not evidence`);
-  const failed = shown.filter((d) => d.status !== 'OK').length + report.strays.length;
+  const failed = shown.filter((d) => verdictOf(d) !== 'OK').length + report.strays.length;
   lines.push('', failed === 0 ? c.green(`${shown.length} deployments verified: every file matches its manifest and every chain holds`) : c.red(`${failed} of ${shown.length} deployments do not verify`));
   return `${lines.join('\n')}\n`;
 }
@@ -62,8 +66,8 @@ export function verifyCommand(streams: Streams, setExit: (code: number) => void)
       if (missing.length > 0) throw new UsageError(`no deployment ${missing.map((id) => `"${id}"`).join(', ')} in ${root}`);
       const shown = flags.all ? report.deployments : report.deployments.filter((d) => ids.includes(d.id));
       const strays = flags.all ? report.strays : [];
-      const ok = shown.every((d) => d.status === 'OK') && strays.length === 0;
-      streams.stdout.write(flags.json ? `${JSON.stringify({ ok, deployments: shown, chain: report.chain.filter((p) => p.ids.some((id) => shown.some((d) => d.id === id))), strays }, null, 2)}\n` : render({ ...report, strays }, shown, streams));
+      const ok = shown.every((d) => verdictOf(d) === 'OK') && strays.length === 0;
+      streams.stdout.write(flags.json ? `${JSON.stringify({ ok, deployments: shown.map((d) => ({ ...d, status: verdictOf(d) })), chain: report.chain.filter((p) => p.ids.some((id) => shown.some((d) => d.id === id))), strays }, null, 2)}\n` : render({ ...report, strays }, shown, streams));
       setExit(ok ? EXIT.ok : EXIT.failed);
     });
 }

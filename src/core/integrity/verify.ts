@@ -15,6 +15,8 @@ export interface DeploymentIntegrity {
   id: string;
   /** Each sign-off role the checklist declares, judged (filled by `withSignoffs`). */
   signoffs: RoleVerdict[];
+  /** Sign-offs that do not hold (stale, unverified, unreadable): not the evidence's integrity, but `verify` fails on them. */
+  signoffProblems: string[];
   environment: string | null;
   status: IntegrityStatus;
   /** sha256 of manifest.json: the deployment's digest (null without a readable manifest). */
@@ -33,7 +35,7 @@ export interface IntegrityReport {
 function judge(d: DeploymentDigests): DeploymentIntegrity {
   const problems: string[] = d.refused.map((r) => `${r.path}: ${r.reason}; not evidence`);
   const environment = d.deployment?.ok ? d.deployment.value.environment : null;
-  const base = { id: d.id, environment, digest: null, previous: null, signoffs: [] };
+  const base = { id: d.id, environment, digest: null, previous: null, signoffs: [], signoffProblems: [] };
   if (d.deployment && !d.deployment.ok) problems.push(d.deployment.error);
   if (!d.manifest) {
     // The manifest is written last: without one the collection did not finish (a killed collector
@@ -45,7 +47,7 @@ function judge(d: DeploymentDigests): DeploymentIntegrity {
   const { model, sha256 } = d.manifest.value;
   problems.push(...manifestProblems(d.id, model, d.files).map((p) => p.message));
   if (d.deployment === null) problems.push('deployment.json: missing');
-  return { ...base, digest: sha256, previous: model.previousManifestSha256, status: problems.length > 0 ? 'FAILED' : 'OK', problems };
+  return { ...base, digest: sha256, previous: model.previousManifestSha256, status: problems.length > 0 ? 'FAILED' : 'OK', problems, signoffProblems: [] };
 }
 
 export function verifyEvidence(digests: { deployments: readonly DeploymentDigests[]; refused: readonly { path: string; reason: string }[] }): IntegrityReport {
@@ -69,15 +71,15 @@ export function verifyEvidence(digests: { deployments: readonly DeploymentDigest
 
 /**
  * The report with every deployment's sign-offs judged: a stale or unverified sign-off is a
- * problem (what it claims does not hold); an unsigned role is not — it is only not signed yet.
+ * problem (what it claims does not hold), kept apart from the evidence's own integrity; an
+ * unsigned role is no problem — it is only not signed yet.
  */
 export async function withSignoffs(report: IntegrityReport, digests: { deployments: readonly DeploymentDigests[] }, signers: Signers | null): Promise<IntegrityReport> {
   for (const verdict of report.deployments) {
     const d = digests.deployments.find((x) => x.id === verdict.id)!;
     if (!d.deployment?.ok) continue;
     if (d.signoffs && !d.signoffs.ok) {
-      verdict.problems.push(d.signoffs.error);
-      verdict.status = 'FAILED';
+      verdict.signoffProblems.push(d.signoffs.error);
       continue;
     }
     const envelopes = d.signoffs?.ok ? d.signoffs.value.signoffs.map((s) => s.envelope) : [];
@@ -85,8 +87,7 @@ export async function withSignoffs(report: IntegrityReport, digests: { deploymen
     verdict.signoffs = roles;
     for (const s of signoffs) {
       if (s.state === 'signed') continue;
-      verdict.problems.push(`sign-off ${s.predicate ? `as ${s.predicate.role} by ${s.predicate.name}` : '(unreadable)'} is ${s.state}: ${s.reason}`);
-      if (verdict.status === 'OK') verdict.status = 'FAILED';
+      verdict.signoffProblems.push(`sign-off ${s.predicate ? `as ${s.predicate.role} by ${s.predicate.name}` : '(unreadable)'} is ${s.state}: ${s.reason}`);
     }
   }
   return report;

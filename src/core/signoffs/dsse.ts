@@ -3,9 +3,10 @@
  * platform-neutral (WebCrypto, TextEncoder, atob/btoa): the CLI, the site build and the browser's
  * "Verify this report" run this same code.
  */
-import { SIGNOFF_PREDICATE_TYPE, type SignoffPredicate, type SignoffStatement } from '../../format/index.ts';
+import { PAYLOAD_TYPE, SIGNOFF_PREDICATE_TYPE, STATEMENT_TYPE } from '../../format/signoff-constants.ts';
+import type { SignoffPredicate, SignoffStatement } from '../../format/signoff-schema.ts';
 
-export const PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+export { PAYLOAD_TYPE };
 
 const encoder = new TextEncoder();
 
@@ -44,9 +45,31 @@ export async function keyIdOf(rawPublicKey: Uint8Array<ArrayBuffer>): Promise<st
 /** The statement a sign-off signs: the deployment's manifest by its digest, and who signed off as what. */
 export function signoffStatement(manifestSha256: string, predicate: SignoffPredicate): SignoffStatement {
   return {
-    _type: 'https://in-toto.io/Statement/v1',
+    _type: STATEMENT_TYPE,
     subject: [{ name: `${predicate.deploymentId}/manifest.json`, digest: { sha256: manifestSha256 } }],
     predicateType: SIGNOFF_PREDICATE_TYPE,
     predicate,
   };
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const isText = (v: unknown): v is string => typeof v === 'string';
+
+/**
+ * A sign-off statement read from its payload, or null when it is not one. Written by hand (the
+ * zod schema in the format says the same) so the browser's check ships without zod.
+ */
+export function readStatement(json: unknown): SignoffStatement | null {
+  const s = json as Partial<SignoffStatement> | null;
+  const subject = Array.isArray(s?.subject) && s.subject.length === 1 ? s.subject[0] : null;
+  const p = s?.predicate as Partial<SignoffPredicate> | undefined;
+  const ok =
+    s?._type === STATEMENT_TYPE &&
+    s.predicateType === SIGNOFF_PREDICATE_TYPE &&
+    isText(subject?.name) &&
+    isText(subject?.digest?.sha256) &&
+    HEX64.test(subject.digest.sha256) &&
+    [p?.deploymentId, p?.environment, p?.role, p?.name, p?.signedAt].every(isText) &&
+    (p?.note === null || isText(p?.note));
+  return ok ? (s as SignoffStatement) : null;
 }

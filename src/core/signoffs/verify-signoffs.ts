@@ -2,10 +2,11 @@
  * Each sign-off role of a deployment, judged: signed (a trusted key's valid signature over this
  * deployment's current digest), stale (a valid signature over a digest the evidence no longer
  * matches), unverified (an unknown key, a bad signature, another deployment, an undeclared role)
- * or unsigned. Pure apart from WebCrypto's Ed25519 verify, which the browser has too.
+ * or unsigned. Pure apart from WebCrypto's Ed25519 verify, which the browser has too: the report's
+ * "Verify this report" runs this module as it is (it imports no zod, only types from the format).
  */
-import { signoffStatementSchema, type DsseEnvelope, type Signers, type SignoffPredicate } from '../../format/index.ts';
-import { fromBase64, keyIdOf, pae } from './dsse.ts';
+import type { DsseEnvelope, Signers, SignoffPredicate } from '../../format/signoff-schema.ts';
+import { fromBase64, keyIdOf, pae, readStatement } from './dsse.ts';
 
 export type SignoffState = 'signed' | 'stale' | 'unverified' | 'unsigned';
 
@@ -43,7 +44,7 @@ export async function trustedKeys(signers: Signers | null): Promise<Map<string, 
   for (const signer of signers?.signers ?? []) {
     const raw = fromBase64(signer.publicKey);
     if (raw.length !== 32) continue;
-    keys.set(await keyIdOf(raw), { name: signer.name, key: await crypto.subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']), sample: signer.sample });
+    keys.set(await keyIdOf(raw), { name: signer.name, key: await crypto.subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']), sample: signer.sample === true });
   }
   return keys;
 }
@@ -54,19 +55,20 @@ export async function verifySignoff(envelope: DsseEnvelope, subject: SignoffSubj
   let statement;
   try {
     payload = fromBase64(envelope.payload);
-    statement = signoffStatementSchema.safeParse(JSON.parse(new TextDecoder().decode(payload)));
+    statement = readStatement(JSON.parse(new TextDecoder().decode(payload)));
   } catch {
     return unverified('the signed payload does not read');
   }
-  if (!statement.success) return unverified('the signed payload is not a sign-off statement');
-  const predicate = statement.data.predicate;
-  const signature = envelope.signatures[0]!;
+  if (!statement) return unverified('the signed payload is not a sign-off statement');
+  const predicate = statement.predicate;
+  const signature = envelope.signatures[0];
+  if (!signature) return unverified('it carries no signature');
   const trusted = keys.get(signature.keyid);
   if (!trusted) return unverified(`key ${signature.keyid.slice(0, 16)}… is not among the trusted signers`, { predicate, keyid: signature.keyid });
   const known = { predicate, keyid: signature.keyid, signer: trusted.name, sampleKey: trusted.sample };
   const valid = await crypto.subtle.verify({ name: 'Ed25519' }, trusted.key, fromBase64(signature.sig), pae(envelope.payloadType, payload));
   if (!valid) return unverified('the signature does not verify (forged or altered)', known);
-  const [target] = statement.data.subject;
+  const [target] = statement.subject;
   if (predicate.deploymentId !== subject.deploymentId || target!.name !== `${subject.deploymentId}/manifest.json`) {
     return unverified(`it signs another deployment (${predicate.deploymentId})`, known);
   }

@@ -17,9 +17,14 @@ export interface DeploymentRow {
   inProgress: boolean;
   counts: Record<CheckStatus | 'missing', number>;
   checklist: string;
+  /** Roles signed over the current evidence, of those the checklist declares (null: none declared). */
+  signoff: { signed: number; total: number; problem: boolean } | null;
 }
 
-export function deploymentRows(deployments: readonly Deployment[]): DeploymentRow[] {
+/** What the list needs of a deployment's verified sign-offs. */
+export type SignoffStates = ReadonlyMap<string, readonly { state: string }[]>;
+
+export function deploymentRows(deployments: readonly Deployment[], signoffs: SignoffStates = new Map()): DeploymentRow[] {
   return [...deployments]
     // Newest first.
     .sort((a, b) => chronological(b, a))
@@ -39,6 +44,7 @@ export function deploymentRows(deployments: readonly Deployment[]): DeploymentRo
         inProgress: d.collection !== 'complete',
         counts,
         checklist: `${d.checklist.id} ${d.checklist.version}`,
+        signoff: signoffCell(signoffs.get(d.id) ?? []),
       };
     });
 }
@@ -56,4 +62,14 @@ export function environmentLinks(rows: readonly DeploymentRow[], current: string
   return [...counts.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, count]) => ({ name, href: routes.environment(name), count, current: name === current }));
+}
+
+/** The rows of loaded entries: each deployment with its verified sign-offs. */
+export function entryRows(entries: readonly { deployment: Deployment; integrity: { signoffs: readonly { state: string }[] } }[]): DeploymentRow[] {
+  return deploymentRows(entries.map((e) => e.deployment), new Map(entries.map((e) => [e.deployment.id, e.integrity.signoffs])));
+}
+
+function signoffCell(roles: readonly { state: string }[]): DeploymentRow['signoff'] {
+  if (roles.length === 0) return null;
+  return { signed: roles.filter((r) => r.state === 'signed').length, total: roles.length, problem: roles.some((r) => r.state === 'stale' || r.state === 'unverified') };
 }

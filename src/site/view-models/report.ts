@@ -10,6 +10,8 @@ import { decisionLabels, formatBytes, formatMs, formatUtc, type AnyStatus } from
 import { routes } from '../routes.ts';
 import { checkView, type CheckView } from './check-view.ts';
 import { httpUrl } from '../../format/http-url.ts';
+import type { RoleVerdict, SignoffState } from '../../core/signoffs/verify-signoffs.ts';
+import { OUTSIDE_MANIFEST } from '../../core/integrity/manifest-check.ts';
 
 export interface SectionBlock {
   number: string;
@@ -37,7 +39,10 @@ export interface ReportModel {
   sections: SectionBlock[];
   criteria: { label: string; status: AnyStatus; checks: { id: string; href: string; status: AnyStatus }[]; notes: string[] }[];
   timeline: { label: string; started: string; finished: string; duration: string; total: boolean }[];
-  signoff: { role: string; who: string | null; when: string | null }[];
+  /** The roles the checklist declares, each as verified: signed, unsigned, stale or unverified. */
+  signoff: { role: string; state: SignoffState; who: string | null; when: string | null; key: string | null; sampleKey: boolean; note: string | null; reason: string | null }[];
+  /** Whether every declared role is signed over the current evidence (null: no roles declared). */
+  signoffSummary: { complete: boolean; text: string } | null;
   artifacts: { path: string; href: string; bytes: string; sha256: string; inManifest: boolean }[];
   manifest: { href: string; sha256: string } | null;
   /** The checklist's post-deployment actions, and the pull request summary when there is a pull request. */
@@ -46,7 +51,14 @@ export interface ReportModel {
 
 const PRE = 'pre';
 
-export function reportModel(deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, files: readonly RawFile[], manifest: Manifest | null): ReportModel {
+export function reportModel(
+  deployment: Deployment,
+  snapshots: ReadonlyMap<string, CheckSnapshot>,
+  files: readonly RawFile[],
+  manifest: Manifest | null,
+  /** The roles as verified at load; without them every declared role reads unsigned. */
+  verified: readonly RoleVerdict[] = signoffRoles(deployment.checklist.definition).map((r) => ({ role: r.id, label: r.label, state: 'unsigned' as const, signoff: null })),
+): ReportModel {
   const definition = deployment.checklist.definition;
   const defs = new Map(definition.checks.map((c) => [c.id, c]));
   const fileByPath = new Map(files.map((f) => [f.path, f]));
@@ -120,12 +132,31 @@ export function reportModel(deployment: Deployment, snapshots: ReadonlyMap<strin
       notes: c.notes,
     })),
     timeline: deployment.timeline.map((t) => ({ label: t.label, started: formatUtc(t.startedAt), finished: formatUtc(t.finishedAt), duration: formatMs(t.durationMs), total: t.id === 'total' })),
-    // Only the roles the checklist declares. Sign-off records come with their own file (bound to the manifest digest); until then each role is unsigned.
-    signoff: signoffRoles(definition).map((role) => ({ role: role.label, who: null, when: null })),
-    artifacts: files.map((f) => ({ path: f.path, href: routes.rawFile(deployment.id, f.path), bytes: formatBytes(f.bytes), sha256: f.sha256, inManifest: f.path === 'manifest.json' || inManifest.has(`${f.path}:${f.sha256}`) })),
+    // Only the roles the checklist declares, each with what its signed payload says (nothing unsigned is shown as a sign-off).
+    signoff: verified.map((v) => ({
+      role: v.label,
+      state: v.state,
+      who: v.signoff?.predicate?.name ?? null,
+      when: v.signoff?.predicate ? formatUtc(v.signoff.predicate.signedAt) : null,
+      key: v.signoff?.keyid ?? null,
+      sampleKey: v.signoff?.sampleKey ?? false,
+      note: v.signoff?.predicate?.note ?? null,
+      reason: v.signoff?.reason ?? null,
+    })),
+    signoffSummary: signoffSummary(verified),
+    artifacts: files.map((f) => ({ path: f.path, href: routes.rawFile(deployment.id, f.path), bytes: formatBytes(f.bytes), sha256: f.sha256, inManifest: OUTSIDE_MANIFEST.includes(f.path) || inManifest.has(`${f.path}:${f.sha256}`) })),
     manifest: manifestFile ? { href: routes.rawFile(deployment.id, 'manifest.json'), sha256: manifestFile.sha256 } : null,
     postDeployment: { actions: definition.postDeployment, prMarkdown: deployment.pr.number !== null || deployment.pr.url ? prMarkdown(deployment) : null },
   };
+}
+
+function signoffSummary(roles: readonly RoleVerdict[]): ReportModel['signoffSummary'] {
+  if (roles.length === 0) return null;
+  const signed = roles.filter((r) => r.state === 'signed');
+  const open = roles.filter((r) => r.state !== 'signed').map((r) => `${r.label} ${r.state}`);
+  return signed.length === roles.length
+    ? { complete: true, text: `Sign-off complete: all ${roles.length} roles signed over this evidence.` }
+    : { complete: false, text: `Sign-off incomplete: ${signed.length} of ${roles.length} roles signed (${open.join(', ')}).` };
 }
 
 /** The Markdown a release engineer pastes into the PR: decision, criteria, where the evidence is. */

@@ -1,0 +1,82 @@
+/**
+ * "Verify this report", in the reader's browser: fetches the raw files the manifest lists,
+ * recomputes each sha256 with WebCrypto, checks the manifest against the digest the page shows,
+ * and checks every sign-off's Ed25519 signature with the same core code `verify` runs. It needs
+ * no tools and no server beyond the static site; everything it shows is set as text.
+ */
+import { hex } from '../../core/signoffs/dsse.ts';
+import { verifySignoffs } from '../../core/signoffs/verify-signoffs.ts';
+
+const OUTSIDE_MANIFEST = ['manifest.json', 'signoffs.json'];
+
+async function fetchBytes(url: string): Promise<ArrayBuffer | null> {
+  const response = await fetch(url, { cache: 'no-store' });
+  return response.ok ? response.arrayBuffer() : null;
+}
+
+const sha256 = async (bytes: ArrayBuffer) => hex(await crypto.subtle.digest('SHA-256', bytes));
+
+async function run(root: HTMLElement): Promise<void> {
+  const data = root.dataset;
+  const list = root.querySelector('ul')!;
+  const summary = root.querySelector('output')!;
+  list.replaceChildren();
+  const problems: string[] = [];
+  const report = (ok: boolean, text: string) => {
+    const item = list.appendChild(document.createElement('li'));
+    item.dataset.result = ok ? 'ok' : 'failed';
+    item.textContent = `${ok ? '✓' : '✗'} ${text}`;
+    if (!ok) problems.push(text);
+  };
+  summary.textContent = 'Verifying…';
+  const base = data.base!;
+  const manifestBytes = await fetchBytes(`${base}manifest.json`);
+  let digest: string | null = null;
+  if (!manifestBytes) report(false, 'manifest.json: not published');
+  else {
+    digest = await sha256(manifestBytes);
+    report(digest === data.digest, `manifest.json: sha256 ${digest}${digest === data.digest ? ', the digest this report shows' : `, not the digest this report shows (${data.digest})`}`);
+    const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as { files: { path: string; sha256: string }[] };
+    for (const file of manifest.files) {
+      const bytes = await fetchBytes(`${base}${file.path}`);
+      const actual = bytes && (await sha256(bytes));
+      report(actual === file.sha256, `${file.path}: ${actual === null ? 'missing' : actual === file.sha256 ? 'matches the manifest' : `changed (sha256 ${actual})`}`);
+    }
+    const listed = new Set(manifest.files.map((f) => f.path));
+    for (const path of JSON.parse(data.files!) as string[]) {
+      if (!listed.has(path) && !OUTSIDE_MANIFEST.includes(path)) report(false, `${path}: not in the manifest (added afterwards)`);
+    }
+  }
+  const intact = problems.length === 0;
+  const roles = JSON.parse(data.roles!) as { id: string; label: string }[];
+  if (roles.length > 0) {
+    const signoffs = data.signoffs ? await fetchBytes(data.signoffs) : null;
+    const signers = signoffs && data.signers ? await fetchBytes(data.signers) : null;
+    const envelopes = signoffs ? (JSON.parse(new TextDecoder().decode(signoffs)) as { signoffs: { envelope: never }[] }).signoffs.map((s) => s.envelope) : [];
+    const verdicts = await verifySignoffs({ deploymentId: data.deployment!, digest, intact, roles }, envelopes, signers ? JSON.parse(new TextDecoder().decode(signers)) : null);
+    for (const role of verdicts.roles) {
+      const who = role.signoff?.predicate ? ` by ${role.signoff.predicate.name}` : '';
+      const item = list.appendChild(document.createElement('li'));
+      item.dataset.result = role.state === 'signed' || role.state === 'unsigned' ? 'ok' : 'failed';
+      item.dataset.signoff = role.state;
+      item.textContent = `sign-off ${role.label}: ${role.state}${who}${role.signoff?.reason ? ` (${role.signoff.reason})` : ''}`;
+      if (item.dataset.result === 'failed') problems.push(item.textContent);
+    }
+  }
+  root.dataset.verified = problems.length === 0 ? 'ok' : 'failed';
+  summary.textContent = problems.length === 0 ? 'Verified: every file matches the manifest, the manifest is the digest shown, and every sign-off holds.' : `VERIFICATION FAILED: ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above).`;
+}
+
+for (const root of document.querySelectorAll<HTMLElement>('[data-verify-report]')) {
+  const button = root.querySelector('button')!;
+  button.hidden = false;
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    run(root)
+      .catch((error: Error) => {
+        root.dataset.verified = 'failed';
+        root.querySelector('output')!.textContent = `VERIFICATION FAILED: ${error.message}`;
+      })
+      .finally(() => (button.disabled = false));
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * "Verify this report" in Chromium (issue 12): on the committed, signed evidence it finds every
+ * file matching and every sign-off signed; against a host serving altered files it names the
+ * file, shows the sign-offs stale, and shows a forged, an untrusted and another deployment's
+ * sign-off unverified — the same verdicts `verify` gives on the command line.
+ */
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
+import { buildSite, type SiteBuild } from '../harness/site-build.ts';
+import { serveStatic, type StaticServer } from '../harness/static-server.ts';
+
+const evidence = new URL('../../evidence/', import.meta.url).pathname;
+const PRODUCTION = 'sample-production-pr73';
+
+if (process.env.CI && !chromiumAvailable()) throw new Error('CI=true but /usr/bin/chromium is missing: the browser tests must run in CI');
+
+let build: SiteBuild;
+let browser: Browser;
+const servers: StaticServer[] = [];
+
+beforeAll(async () => {
+  build = await buildSite(evidence);
+  if (build.exitCode !== 0) throw new Error(`site build failed:\n${build.output}`);
+}, 300_000);
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+/** A copy of the built site, altered as a compromised host would serve it. */
+async function servedAs(alter: (published: string) => Promise<void> = async () => {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'served-'));
+  await cp(build.outDir, dir, { recursive: true });
+  await alter(join(dir, 'evidence'));
+  const server = await serveStatic(dir);
+  servers.push(server);
+  return server.url;
+}
+
+async function verifyInBrowser(base: string): Promise<{ verdict: string; summary: string; items: { result: string; signoff: string | null; text: string }[]; errors: string[] }> {
+  browser ??= await launchBrowser();
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/deployments/${PRODUCTION}/`);
+  await page.click('[data-verify-report] button');
+  await page.waitForSelector('[data-verify-report][data-verified]', { timeout: 30_000 });
+  const result = await page.$eval('[data-verify-report]', (el) => ({
+    verdict: (el as HTMLElement).dataset.verified ?? '',
+    summary: el.querySelector('output')?.textContent ?? '',
+    items: [...el.querySelectorAll('li')].map((li) => ({ result: li.dataset.result ?? '', signoff: li.dataset.signoff ?? null, text: li.textContent ?? '' })),
+  }));
+  await page.close();
+  return { ...result, errors };
+}
+
+const signoffStates = (items: { signoff: string | null }[]) => items.filter((i) => i.signoff).map((i) => i.signoff);
+
+describe.skipIf(!chromiumAvailable())('Verify this report, in the browser', () => {
+  it('verifies the committed evidence: every file matches, the digest is the one shown, three roles signed', async () => {
+    const { verdict, summary, items, errors } = await verifyInBrowser(await servedAs());
+    expect(errors).toEqual([]);
+    expect(verdict, summary).toBe('ok');
+    expect(summary).toMatch(/^Verified:/);
+    expect(items.filter((i) => i.text.includes('matches the manifest')).length).toBeGreaterThan(10);
+    expect(signoffStates(items)).toEqual(['signed', 'signed', 'signed']);
+  }, 120_000);
+
+  it('names a changed file and shows the sign-offs over it stale', async () => {
+    const url = await servedAs(async (published) => {
+      const file = join(published, PRODUCTION, 'checks', 'row-count.json');
+      const bytes = await readFile(file);
+      const at = bytes.indexOf('"title": "') + 10;
+      bytes[at] = bytes[at]! ^ 0x20;
+      await writeFile(file, bytes);
+    });
+    const { verdict, summary, items } = await verifyInBrowser(url);
+    expect(verdict).toBe('failed');
+    expect(summary).toMatch(/^VERIFICATION FAILED/);
+    expect(items.find((i) => i.result === 'failed')?.text).toMatch(/^✗ checks\/row-count\.json: changed \(sha256 [0-9a-f]{64}\)$/);
+    expect(signoffStates(items)).toEqual(['stale', 'stale', 'stale']);
+  }, 120_000);
+
+  it('shows a forged signature, an untrusted key and another deployment\'s sign-off as unverified', async () => {
+    const url = await servedAs(async (published) => {
+      const file = join(published, PRODUCTION, 'signoffs.json');
+      const signoffs = JSON.parse(await readFile(file, 'utf8'));
+      // deployed-by: a forged signature (one character of the signature changed).
+      const sig = signoffs.signoffs[0].envelope.signatures[0];
+      sig.sig = `${sig.sig[0] === 'A' ? 'B' : 'A'}${sig.sig.slice(1)}`;
+      // validated-by: another deployment's sign-off, copied over.
+      const staging = JSON.parse(await readFile(join(published, 'sample-staging-pr73', 'signoffs.json'), 'utf8'));
+      signoffs.signoffs[1] = staging.signoffs[1];
+      await writeFile(file, JSON.stringify(signoffs));
+      // approved-for-production: its key no longer trusted.
+      const signers = JSON.parse(await readFile(join(published, '_signers.json'), 'utf8'));
+      signers.signers = signers.signers.filter((s: { name: string }) => s.name !== 'Sample Change Approver');
+      await writeFile(join(published, '_signers.json'), JSON.stringify(signers));
+    });
+    const { verdict, items } = await verifyInBrowser(url);
+    expect(verdict).toBe('failed');
+    const texts = items.filter((i) => i.signoff).map((i) => i.text);
+    expect(texts[0]).toMatch(/^sign-off Deployed by: unverified by Sample Release Engineer \(the signature does not verify/);
+    expect(texts[1]).toMatch(/^sign-off Validated by: unverified by Sample QA Engineer \(it signs another deployment \(sample-staging-pr73\)\)/);
+    expect(texts[2]).toMatch(/^sign-off Approved for production: unverified by Sample Change Approver \(key [0-9a-f]{16}… is not among the trusted signers\)/);
+    // The files themselves still match.
+    expect(items.filter((i) => !i.signoff).every((i) => i.result === 'ok')).toBe(true);
+  }, 120_000);
+});
