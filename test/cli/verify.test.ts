@@ -27,7 +27,7 @@ describe('deploy-evidence verify', () => {
     const run = await verify(evidence);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^OK +${LATER} \\(staging\\)  sha256 [0-9a-f]{64}$`, 'm'));
-    expect(run.stdout).toContain('3 deployments verified');
+    expect(run.stdout).toContain('3 deployments verified: every file matches its manifest, every chain holds, every sign-off is valid');
     const json = JSON.parse((await verify(evidence, EARLIER, '--json')).stdout) as { ok: boolean; deployments: { id: string; status: string; previous: string | null }[] };
     expect(json).toMatchObject({ ok: true, deployments: [{ id: EARLIER, status: 'OK', previous: null }] });
     // The later staging deployment names the earlier one's digest.
@@ -83,8 +83,10 @@ describe('deploy-evidence verify', () => {
     await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const run = await verify(root);
     expect(run.exitCode).toBe(1);
-    // The rewritten deployment is self-consistent; the chain is what gives it away.
-    expect(run.stdout).toMatch(new RegExp(`^OK +${EARLIER} `, 'm'));
+    // The rewritten deployment's files match its new manifest; the chain gives it away, and so do
+    // its sign-offs, which signed the manifest as collected.
+    expect(run.stdout).not.toContain('checks/row-count.json: changed');
+    expect(run.stdout).toMatch(/- sign-off as deployed-by by Sample Release Engineer is stale/);
     expect(run.stdout).toMatch(new RegExp(`^FAILED +${LATER} .*\\n +- ${LATER}: its manifest follows`, 'm'));
   });
 
@@ -97,5 +99,43 @@ describe('deploy-evidence verify', () => {
     expect((await runCli(['verify', '--evidence-dir', root])).exitCode).toBe(2);
     expect((await runCli(['verify', 'no-such-deployment', '--evidence-dir', root])).exitCode).toBe(2);
     expect((await runCli(['verify', '../etc', '--evidence-dir', root])).exitCode).toBe(2);
+  });
+});
+
+describe('deploy-evidence verify: sign-offs', () => {
+  const PRODUCTION = 'sample-production-pr73';
+
+  it('shows the committed sample sign-offs signed, with their SAMPLE keys named', async () => {
+    const run = await verify(evidence, PRODUCTION);
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/sign-off Approved for production: signed by Sample Change Approver, .*\(SAMPLE KEY\)/);
+  });
+
+  it('names a forged signature, another deployment\'s sign-off and an untrusted key as unverified, and evidence changed after signing as stale', async () => {
+    const root = await copy();
+    const file = join(root, PRODUCTION, 'signoffs.json');
+    const signoffs = JSON.parse(await readFile(file, 'utf8'));
+    const sig = signoffs.signoffs[0].envelope.signatures[0];
+    sig.sig = `${sig.sig[0] === 'A' ? 'B' : 'A'}${sig.sig.slice(1)}`;
+    signoffs.signoffs[1] = JSON.parse(await readFile(join(root, EARLIER, 'signoffs.json'), 'utf8')).signoffs[1];
+    await writeFile(file, `${JSON.stringify(signoffs, null, 2)}\n`);
+    // An auditor's own list of trusted keys, without the approver's.
+    const signers = JSON.parse(await readFile(join(root, '_signers.json'), 'utf8'));
+    signers.signers = signers.signers.filter((s: { name: string }) => s.name !== 'Sample Change Approver');
+    const own = join(root, 'auditor-signers.json');
+    await writeFile(own, JSON.stringify(signers));
+    const run = await verify(root, PRODUCTION, '--signers', own);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('- sign-off as deployed-by by Sample Release Engineer is unverified: the signature does not verify (forged or altered)');
+    expect(run.stdout).toContain(`- sign-off as validated-by by Sample QA Engineer is unverified: it signs another deployment (${EARLIER})`);
+    expect(run.stdout).toMatch(/- sign-off as approved-for-production by Sample Change Approver is unverified: key [0-9a-f]{16}… is not among the trusted signers/);
+
+    const changed = await copy();
+    const snapshot = join(changed, PRODUCTION, 'checks', 'row-count.json');
+    await writeFile(snapshot, (await readFile(snapshot, 'utf8')).replace('"status": "pass"', '"status": "warn"'));
+    const stale = await verify(changed, PRODUCTION);
+    expect(stale.exitCode).toBe(1);
+    expect(stale.stdout).toContain('- checks/row-count.json: changed');
+    expect(stale.stdout).toMatch(/- sign-off as approved-for-production by Sample Change Approver is stale: it signed digest [0-9a-f]{16}…, which the evidence no longer matches/);
   });
 });

@@ -7,6 +7,7 @@ import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
+import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
@@ -85,17 +86,22 @@ describe('the site build over fixture evidence', () => {
   it('ships chart.js only on chart pages', async () => {
     const report = await readFile(join(build.outDir, 'deployments/staging-pr73-full/index.html'), 'utf8');
     const trends = await readFile(join(build.outDir, 'trends/index.html'), 'utf8');
-    expect(report).not.toMatch(/<script[^>]*\bsrc=/);
+    // The report's one module is Verify this report; chart.js comes with the charts only.
+    expect([...report.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1])).toEqual([expect.stringMatching(/^\/_astro\/VerifyReport\./)]);
     expect(trends).toMatch(/<script type="module" src="\/_astro\/[^"]+\.js"/);
   });
 
-  it('ships no JavaScript on a report page beyond the inline copy-link enhancement', async () => {
+  it('ships no JavaScript on a report page beyond the inline copy-link enhancement and Verify this report (within 3 KB gzip)', async () => {
     const html = await readFile(join(build.outDir, 'deployments/staging-pr73-full/index.html'), 'utf8');
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
-    expect(scripts.every(([, attrs]) => !/\bsrc=/.test(attrs ?? ''))).toBe(true);
-    const bytes = scripts.reduce((n, [, , body]) => n + Buffer.byteLength(body ?? ''), 0);
-    expect(scripts).toHaveLength(1);
-    expect(bytes).toBeLessThan(1024);
+    expect(scripts).toHaveLength(2);
+    const inline = scripts.filter(([, attrs]) => !/\bsrc=/.test(attrs ?? ''));
+    expect(inline).toHaveLength(1);
+    expect(Buffer.byteLength(inline[0]![2] ?? '')).toBeLessThan(1024);
+    const src = scripts.map(([, attrs]) => /\bsrc="([^"]+)"/.exec(attrs ?? '')?.[1]).filter(Boolean);
+    expect(src).toEqual([expect.stringMatching(/^\/_astro\/VerifyReport\./)]);
+    const verifier = await readFile(join(build.outDir, src[0]!));
+    expect(gzipSync(verifier).length).toBeLessThan(3 * 1024);
   });
 
   // One bad file end to end; the loader's other cases are unit tests (test/site/load-evidence.test.ts).

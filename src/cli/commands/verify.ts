@@ -37,8 +37,14 @@ function render(report: IntegrityReport, shown: readonly DeploymentIntegrity[], 
     }
   }
   for (const stray of report.strays) lines.push(`${c.red('FAILED'.padEnd(10))} ${stray}; not evidence`);
-  const failed = shown.filter((d) => verdictOf(d) !== 'OK').length + report.strays.length;
-  lines.push('', failed === 0 ? c.green(`${shown.length} deployments verified: every file matches its manifest and every chain holds`) : c.red(`${failed} of ${shown.length} deployments do not verify`));
+  const failed = shown.filter((d) => verdictOf(d) !== 'OK').length;
+  const strays = report.strays.length > 0 ? `; ${report.strays.length} entries under the evidence root are not evidence` : '';
+  lines.push(
+    '',
+    failed === 0 && !strays
+      ? c.green(`${shown.length} deployments verified: every file matches its manifest, every chain holds, every sign-off is valid`)
+      : c.red(`${failed} of ${shown.length} deployments do not verify${strays}`),
+  );
   return `${lines.join('\n')}\n`;
 }
 
