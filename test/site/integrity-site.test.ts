@@ -29,6 +29,11 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'tampered-'));
   await cp(evidence, root, { recursive: true });
   await flipTitleByte(join(root, LATER, 'checks', 'row-count.json'));
+  // …and its one sign-off forged (one character of the signature changed).
+  const signoffs = JSON.parse(await readFile(join(root, LATER, 'signoffs.json'), 'utf8'));
+  const sig = signoffs.signoffs[0].envelope.signatures[0];
+  sig.sig = `${sig.sig[0] === 'A' ? 'B' : 'A'}${sig.sig.slice(1)}`;
+  await writeFile(join(root, LATER, 'signoffs.json'), `${JSON.stringify(signoffs, null, 2)}\n`);
   await rm(join(root, PRODUCTION, 'checks', 'determinism.json'));
   // The earlier staging deployment rewritten with a manifest that matches the rewrite.
   const file = join(root, EARLIER, 'checks', 'determinism.json');
@@ -59,6 +64,15 @@ describe('a build over tampered evidence', () => {
     expect(banner(await page(`deployments/${EARLIER}`))).toBeNull();
   });
 
+  it('shows each sign-off as the evidence now stands: stale over changed files, unverified when forged, and the list flags both', async () => {
+    const states = (html: string) => [...html.matchAll(/data-signoff-state="([a-z]+)"/g)].map((m) => m[1]);
+    const production = await page(`deployments/${PRODUCTION}`);
+    expect(states(production)).toEqual(['stale', 'stale', 'stale']);
+    expect(production).toContain('Sign-off incomplete: 0 of 3 roles signed');
+    expect(states(await page(`deployments/${LATER}`))).toEqual(['unverified', 'unsigned', 'unsigned']);
+    expect(await page('')).toMatch(new RegExp(`data-deployment="${PRODUCTION}"[\\s\\S]*?data-signoff="0/3"[^>]*>\\s*0 of 3 ⚠`));
+  });
+
   it('shows no banner on untampered evidence, and the deployment\'s digest on its report', async () => {
     const clean = await buildSite(evidence);
     expect(clean.exitCode, clean.output).toBe(0);
@@ -66,6 +80,11 @@ describe('a build over tampered evidence', () => {
     expect(html).not.toContain('integrity-failed');
     const digest = createHash('sha256').update(await readFile(join(evidence, LATER, 'manifest.json'))).digest('hex');
     expect(html).toContain(digest);
+    // The committed sample sign-offs, verified at build.
+    const production = await readFile(join(clean.outDir, 'deployments', PRODUCTION, 'index.html'), 'utf8');
+    expect([...production.matchAll(/data-signoff-state="([a-z]+)"/g)].map((m) => m[1])).toEqual(['signed', 'signed', 'signed']);
+    expect(production).toContain('Sign-off complete: all 3 roles signed over this evidence.');
+    expect(production).toContain('a SAMPLE key');
   }, 300_000);
 
   it('fails with --strict, naming the deployments and files', async () => {
