@@ -41,6 +41,11 @@ describe('deploy-evidence demo', () => {
     expect((await stat(join(out, 'trends', 'index.html'))).isFile()).toBe(true);
     expect((await stat(join(out, 'evidence', baseline, 'manifest.json'))).isFile()).toBe(true);
     expect(second.stderr).not.toMatch(/site built/);
+    // The demo signs production off with the SAMPLE keys, leaving its approval open.
+    expect([...report.matchAll(/data-signoff-state="([a-z]+)"/g)].map((m) => m[1])).toEqual(['signed', 'signed', 'unsigned']);
+    // Two demos in one evidence folder: every deployment verifies, chained per environment.
+    const verify = await runCli(['verify', '--all', '--evidence-dir', evidence]);
+    expect(verify.exitCode, verify.stdout).toBe(0);
     // Two whole demos (three collections and a site build each): 85 s on an idle 2-core machine.
   }, 300_000);
 });
