@@ -1,10 +1,11 @@
 /**
  * "Verify this report" in Chromium (issue 12): on the committed, signed evidence it finds every
  * file matching and every sign-off signed; against a host serving altered files it names the
- * file, shows the sign-offs stale, and shows a forged, an untrusted and another deployment's
+ * changed, deleted or unlisted file, the edited manifest and the broken link, shows the sign-offs stale, and shows a forged, an untrusted and another deployment's
  * sign-off unverified — the same verdicts `verify` gives on the command line.
  */
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -15,6 +16,8 @@ import { serveStatic, type StaticServer } from '../harness/static-server.ts';
 
 const evidence = new URL('../../evidence/', import.meta.url).pathname;
 const PRODUCTION = 'sample-production-pr73';
+const EARLIER = 'sample-staging-pr73';
+const LATER = 'sample-staging-pr73-rerun';
 
 if (process.env.CI && !chromiumAvailable()) throw new Error('CI=true but /usr/bin/chromium is missing: the browser tests must run in CI');
 
@@ -41,12 +44,12 @@ async function servedAs(alter: (published: string) => Promise<void> = async () =
   return server.url;
 }
 
-async function verifyInBrowser(base: string): Promise<{ verdict: string; summary: string; items: { result: string; signoff: string | null; text: string }[]; errors: string[] }> {
+async function verifyInBrowser(base: string, id = PRODUCTION): Promise<{ verdict: string; summary: string; items: { result: string; signoff: string | null; text: string }[]; errors: string[] }> {
   browser ??= await launchBrowser();
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/deployments/${PRODUCTION}/`);
+  await page.goto(`${base}/deployments/${id}/`);
   await page.click('[data-verify-report] button');
   await page.waitForSelector('[data-verify-report][data-verified]', { timeout: 30_000 });
   const result = await page.$eval('[data-verify-report]', (el) => ({
@@ -83,6 +86,39 @@ describe.skipIf(!chromiumAvailable())('Verify this report, in the browser', () =
     expect(summary).toMatch(/^VERIFICATION FAILED/);
     expect(items.find((i) => i.result === 'failed')?.text).toMatch(/^✗ checks\/row-count\.json: changed \(sha256 [0-9a-f]{64}\)$/);
     expect(signoffStates(items)).toEqual(['stale', 'stale', 'stale']);
+  }, 120_000);
+
+  it('names a deleted snapshot, and an edited manifest (not the digest shown, a file no longer listed)', async () => {
+    const deleted = await verifyInBrowser(await servedAs((published) => rm(join(published, PRODUCTION, 'checks', 'determinism.json'))));
+    expect(deleted.verdict).toBe('failed');
+    expect(deleted.items.filter((i) => i.result === 'failed' && !i.signoff).map((i) => i.text)).toEqual(['✗ checks/determinism.json: missing']);
+    const edited = await verifyInBrowser(
+      await servedAs(async (published) => {
+        const file = join(published, PRODUCTION, 'manifest.json');
+        const manifest = JSON.parse(await readFile(file, 'utf8'));
+        manifest.files = manifest.files.filter((f: { path: string }) => f.path !== 'checks/determinism.json');
+        await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
+      }),
+    );
+    const failed = edited.items.filter((i) => i.result === 'failed' && !i.signoff).map((i) => i.text);
+    expect(failed[0]).toMatch(/^✗ manifest\.json: sha256 [0-9a-f]{64}, not the digest this report shows/);
+    expect(failed).toContain('✗ checks/determinism.json: not in the manifest (added afterwards)');
+  }, 120_000);
+
+  it('names the broken link after an earlier deployment is rewritten with a matching manifest', async () => {
+    const url = await servedAs(async (published) => {
+      const dir = join(published, EARLIER);
+      const file = join(dir, 'checks', 'row-count.json');
+      await writeFile(file, (await readFile(file, 'utf8')).replace('"status": "pass"', '"status": "fail"'));
+      const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+      for (const f of manifest.files) f.sha256 = createHash('sha256').update(await readFile(join(dir, f.path))).digest('hex');
+      await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    });
+    const later = await verifyInBrowser(url, LATER);
+    expect(later.verdict).toBe('failed');
+    expect(later.items.find((i) => i.result === 'failed')?.text).toMatch(/^✗ chain: the manifest before this one \([0-9a-f]{64}\) is now [0-9a-f]{64}: the deployment before it was removed or rewritten$/);
+    const earlier = await verifyInBrowser(url, EARLIER);
+    expect(earlier.items.find((i) => i.result === 'failed')?.text).toMatch(/not the digest this report shows/);
   }, 120_000);
 
   it('shows a forged signature, an untrusted key and another deployment\'s sign-off as unverified', async () => {

@@ -36,7 +36,12 @@ async function run(root: HTMLElement): Promise<void> {
   else {
     digest = await sha256(manifestBytes);
     report(digest === data.digest, `manifest.json: sha256 ${digest}${digest === data.digest ? ', the digest this report shows' : `, not the digest this report shows (${data.digest})`}`);
-    const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as { files: { path: string; sha256: string }[] };
+    const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as { files: { path: string; sha256: string }[]; previousManifestSha256: string | null };
+    if (manifest.previousManifestSha256) {
+      const previous = data.previous ? await fetchBytes(data.previous) : null;
+      const actual = previous && (await sha256(previous));
+      report(actual === manifest.previousManifestSha256, `chain: ${actual === manifest.previousManifestSha256 ? `follows ${data.previous}, whose digest is the one named` : `the manifest before this one (${manifest.previousManifestSha256}) ${previous ? `is now ${actual}` : 'is not published'}: the deployment before it was removed or rewritten`}`);
+    }
     for (const file of manifest.files) {
       const bytes = await fetchBytes(`${base}${file.path}`);
       const actual = bytes && (await sha256(bytes));
