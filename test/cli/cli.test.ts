@@ -1,5 +1,6 @@
 /** The CLI as a user runs it: exit codes, messages, and no password anywhere. */
-import { readdir, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,13 +112,21 @@ describe.skipIf(realServer() === null)('exit codes follow the decision', () => {
     try {
       const failing = await runCli(['collect', '--env', 'staging', '--checklist', join(fixtures, 'faults.json'), '--evidence-dir', await tempEvidenceRoot(), '--database-url', db.url, '--json']);
       expect(failing.exitCode).toBe(1);
-      const parsed = JSON.parse(failing.stdout) as { decision: { status: string }; evidenceDir: string };
+      const parsed = JSON.parse(failing.stdout) as { decision: { status: string }; evidenceDir: string; manifestSha256: string; previousManifestSha256: string | null };
       expect(parsed.decision.status).toBe('BLOCKED');
       expect((await stat(join(parsed.evidenceDir, 'manifest.json'))).isFile()).toBe(true);
+      // The deployment's digest: the sha256 of its manifest, the first of its environment here.
+      expect(parsed.manifestSha256).toBe(createHash('sha256').update(await readFile(join(parsed.evidenceDir, 'manifest.json'))).digest('hex'));
+      expect(parsed.previousManifestSha256).toBeNull();
 
-      const passing = await runCli(['collect', '--env', 'staging', '--checklist', join(fixtures, 'lossless.json'), '--evidence-dir', await tempEvidenceRoot(), '--database-url', db.url]);
+      const root = await tempEvidenceRoot();
+      const passing = await runCli(['collect', '--env', 'staging', '--checklist', join(fixtures, 'lossless.json'), '--evidence-dir', root, '--database-url', db.url]);
       expect(passing.exitCode).toBe(0);
       expect(passing.stdout).toMatch(/Decision: APPROVED/);
+      expect(passing.stdout).toMatch(/^Digest: {3}sha256 [0-9a-f]{64} {2}\(manifest\.json; the first in staging\)$/m);
+      const again = await runCli(['collect', '--env', 'staging', '--checklist', join(fixtures, 'lossless.json'), '--evidence-dir', root, '--database-url', db.url]);
+      const first = /^Digest: {3}sha256 ([0-9a-f]{64})/m.exec(passing.stdout)![1]!;
+      expect(again.stdout).toContain(`(manifest.json; follows ${first.slice(0, 12)}… in staging)`);
       expect(passing.stderr).toMatch(/\[1\/1\] PASS/);
     } finally {
       await db.drop();

@@ -48,7 +48,7 @@ describe('the JSON Schema files beside the evidence', () => {
     const root = await mkdtemp(join(tmpdir(), 'schemas-'));
     expect(await ensureJsonSchemas(root)).toEqual([]);
     const names = (await readdir(join(root, SCHEMA_DIR))).sort();
-    expect(names).toEqual(['check.schema.json', 'deployment.schema.json', 'manifest.schema.json']);
+    expect(names).toEqual(['check.schema.json', 'deployment.schema.json', 'manifest.schema.json', 'signers.schema.json', 'signoffs.schema.json']);
     const check = join(root, SCHEMA_DIR, 'check.schema.json');
     const committed = '{"committed": "by an auditor, whatever it says"}\n';
     await writeFile(check, committed);

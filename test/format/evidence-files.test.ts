@@ -128,6 +128,21 @@ describe('evidence format versions are frozen', () => {
     expect(validated[SCHEMA_VERSION]).toBeGreaterThan(100);
   });
 
+  it('validates the committed sign-offs and trusted signers against their JSON Schemas', async () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const schema = async (name: string) => ajv.compile(JSON.parse(await readFile(join(committed(SCHEMA_VERSION), name), 'utf8')) as object);
+    const [signoffs, signers] = [await schema('signoffs.schema.json'), await schema('signers.schema.json')];
+    const signersFile = JSON.parse(await readFile(join(repo, 'evidence', '_signers.json'), 'utf8'));
+    expect(signers(signersFile), JSON.stringify(signers.errors)).toBe(true);
+    let files = 0;
+    for (const id of await deploymentIds(join(repo, 'evidence'))) {
+      const data = JSON.parse(await readFile(join(repo, 'evidence', id, 'signoffs.json'), 'utf8'));
+      expect(signoffs(data), `${id}: ${JSON.stringify(signoffs.errors)}`).toBe(true);
+      files += 1;
+    }
+    expect(files).toBe(3);
+  });
+
   it('every committed deployment carries the current full shape (no field the writer now writes is missing)', async () => {
     for (const root of roots) {
       for (const id of await deploymentIds(root)) {
