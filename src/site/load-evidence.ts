@@ -91,8 +91,9 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
     throw error;
   });
   const integrity = await withSignoffs(verifyEvidence(digests), digests, signers);
+  const verdicts = new Map(integrity.deployments.map((d) => [d.id, d]));
   for (const entry of result.deployments) {
-    const verdict = integrity.deployments.find((d) => d.id === entry.id)!;
+    const verdict = verdicts.get(entry.id)!;
     entry.integrity = { status: verdict.status, digest: verdict.digest, problems: verdict.problems, signoffs: verdict.signoffs };
   }
   const failed = result.deployments.filter((d) => d.integrity.status === 'FAILED');

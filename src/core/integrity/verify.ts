@@ -13,16 +13,17 @@ export type IntegrityStatus = 'OK' | 'FAILED' | 'INCOMPLETE';
 
 export interface DeploymentIntegrity {
   id: string;
-  /** Each sign-off role the checklist declares, judged (filled by `withSignoffs`). */
-  signoffs: RoleVerdict[];
-  /** Sign-offs that do not hold (stale, unverified, unreadable): not the evidence's integrity, but `verify` fails on them. */
-  signoffProblems: string[];
   environment: string | null;
+  /** Its files against its manifest, and its link in the chain. */
   status: IntegrityStatus;
   /** sha256 of manifest.json: the deployment's digest (null without a readable manifest). */
   digest: string | null;
   previous: string | null;
   problems: string[];
+  /** Each sign-off role the checklist declares, judged (filled by `withSignoffs`). */
+  signoffs: RoleVerdict[];
+  /** Sign-offs that do not hold (stale, unverified, unreadable): not the evidence's integrity, but `verify` fails on them. */
+  signoffProblems: string[];
 }
 
 export interface IntegrityReport {
@@ -58,10 +59,11 @@ export function verifyEvidence(digests: { deployments: readonly DeploymentDigest
       : [],
   );
   const chain = chainProblems(links);
+  const byId = new Map(deployments.map((d) => [d.id, d]));
   // A broken or forked link fails the deployments it names.
   for (const problem of chain) {
     for (const id of problem.ids) {
-      const verdict = deployments.find((d) => d.id === id)!;
+      const verdict = byId.get(id)!;
       verdict.problems.push(problem.message);
       verdict.status = 'FAILED';
     }
@@ -75,8 +77,9 @@ export function verifyEvidence(digests: { deployments: readonly DeploymentDigest
  * unsigned role is no problem — it is only not signed yet.
  */
 export async function withSignoffs(report: IntegrityReport, digests: { deployments: readonly DeploymentDigests[] }, signers: Signers | null): Promise<IntegrityReport> {
+  const byId = new Map(digests.deployments.map((d) => [d.id, d]));
   for (const verdict of report.deployments) {
-    const d = digests.deployments.find((x) => x.id === verdict.id)!;
+    const d = byId.get(verdict.id)!;
     if (!d.deployment?.ok) continue;
     if (d.signoffs && !d.signoffs.ok) {
       verdict.signoffProblems.push(d.signoffs.error);

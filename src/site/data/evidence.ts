@@ -21,3 +21,19 @@ export function snapshotsByDeployment(): Promise<Map<string, Map<string, CheckSn
   });
   return checksByDeployment;
 }
+
+let byDigest: Promise<Map<string, string>> | undefined;
+
+/** Deployment ids by their digest (sha256 of manifest.json), built once: how a manifest's link finds the deployment before it. */
+export function deploymentIdsByDigest(): Promise<Map<string, string>> {
+  byDigest ??= allDeployments().then((entries) => new Map(entries.flatMap((e) => (e.integrity.digest ? [[e.integrity.digest, e.deployment.id] as const] : []))));
+  return byDigest;
+}
+
+let byId: Promise<Map<string, Awaited<ReturnType<typeof allDeployments>>[number]>> | undefined;
+
+/** Loaded deployments by id, built once per build (pages look one up without scanning all). */
+export function deploymentsById() {
+  byId ??= allDeployments().then((entries) => new Map(entries.map((e) => [e.deployment.id, e])));
+  return byId;
+}
