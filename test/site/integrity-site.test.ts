@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, type SiteBuild } from '../harness/site-build.ts';
+import { runCli } from '../harness/cli.ts';
 
 const evidence = new URL('../../evidence/', import.meta.url).pathname;
 const EARLIER = 'sample-staging-pr73';
@@ -87,11 +88,11 @@ describe('a build over tampered evidence', () => {
     expect(production).toContain('a SAMPLE key');
   }, 300_000);
 
-  it('fails with --strict, naming the deployments and files', async () => {
-    const strict = await buildSite(root, { strict: true });
+  it('fails with deploy-evidence build --strict, naming the deployments and files', async () => {
+    const strict = await runCli(['build', '--strict', '--evidence-dir', root, '--out-dir', join(root, '..', `strict-${Date.now()}`)]);
     expect(strict.exitCode).toBe(1);
-    expect(strict.output).toContain('evidence does not match its manifests (--strict)');
-    expect(strict.output).toContain(`${PRODUCTION}:`);
-    expect(strict.output).toContain('checks/determinism.json: listed in the manifest, missing');
+    expect(strict.stderr).toContain('evidence does not match its manifests (--strict)');
+    expect(strict.stderr).toContain(`${PRODUCTION}:`);
+    expect(strict.stderr).toContain('checks/determinism.json: listed in the manifest, missing');
   }, 300_000);
 });
