@@ -1,8 +1,8 @@
 /**
  * `deploy-evidence sign`: appends a sign-off to `<deployment>/signoffs.json` — a DSSE envelope
  * around an in-toto Statement whose subject is the deployment's manifest and its digest, signed
- * with Ed25519. Refused unless the deployment verifies (its files match its manifest, its chain
- * holds): a sign-off vouches for exactly the evidence it names.
+ * with Ed25519. Refused unless the deployment's files match its manifest: a sign-off vouches for
+ * exactly the evidence it names.
  */
 import { sign } from 'node:crypto';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { signoffRoles, signoffSchemaFiles, signoffsSchema, stableJson, type Dsse
 import { readDeploymentDir, readSigners } from '../../src/format/read-deployment-dir.ts';
 import { readEvidenceDigests } from '../../src/format/read-evidence-digests.ts';
 import { PAYLOAD_TYPE, pae, signoffStatement, toBase64 } from '../../src/core/signoffs/dsse.ts';
-import { verifyEvidence } from '../../src/core/integrity/verify.ts';
+import { judgeDeployment } from '../../src/core/integrity/verify.ts';
 import { writeFileAtomic } from '../evidence/atomic-write.ts';
 import { readSigningKey, SigningKeyError } from './keys.ts';
 
@@ -39,7 +39,10 @@ export class SignRefusedError extends Error {}
 
 export async function signDeployment(request: SignRequest): Promise<SignResult> {
   const { root, deploymentId: id } = request;
-  const integrity = verifyEvidence(await readEvidenceDigests(root)).deployments.find((d) => d.id === id);
+  // Its own files against its manifest: a broken or forked chain is about its neighbours (two
+  // branches collected in parallel and merged fork it), and `verify` names that on its own.
+  const digests = (await readEvidenceDigests(root)).deployments.find((d) => d.id === id);
+  const integrity = digests ? judgeDeployment(digests) : null;
   if (!integrity) throw new SigningKeyError(`no deployment "${id}" in ${root}`);
   if (integrity.status !== 'OK' || !integrity.digest) {
     throw new SignRefusedError(`${id} does not verify (${integrity.status}): refusing to sign evidence that is not what was collected\n${integrity.problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -33,7 +33,8 @@ export interface IntegrityReport {
   strays: string[];
 }
 
-function judge(d: DeploymentDigests): DeploymentIntegrity {
+/** One deployment's files against its manifest, without the chain (which is about its neighbours). */
+export function judgeDeployment(d: DeploymentDigests): DeploymentIntegrity {
   const problems: string[] = d.refused.map((r) => `${r.path}: ${r.reason}; not evidence`);
   const environment = d.deployment?.ok ? d.deployment.value.environment : null;
   const base = { id: d.id, environment, digest: null, previous: null, signoffs: [], signoffProblems: [] };
@@ -52,7 +53,7 @@ function judge(d: DeploymentDigests): DeploymentIntegrity {
 }
 
 export function verifyEvidence(digests: { deployments: readonly DeploymentDigests[]; refused: readonly { path: string; reason: string }[] }): IntegrityReport {
-  const deployments = digests.deployments.map(judge);
+  const deployments = digests.deployments.map(judgeDeployment);
   const links: ChainLink[] = digests.deployments.flatMap((d) =>
     d.manifest?.ok && d.deployment?.ok
       ? [{ id: d.id, environment: d.deployment.value.environment, digest: d.manifest.value.sha256, previous: d.manifest.value.model.previousManifestSha256, finishedAt: d.deployment.value.finishedAt, formatVersion: d.manifest.value.writtenIn }]
