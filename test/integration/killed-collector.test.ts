@@ -30,25 +30,27 @@ describe.skipIf(realServer() === null)('collectors killed at random points', () 
     await db?.drop();
   });
 
-  const collect = (id: string) => spawn(process.execPath, [BIN, 'collect', '--checklist', checklist, '--env', 'staging', '--id', id, '--evidence-dir', root, '--database-url', db.url], { stdio: 'ignore' });
+  /** A collector, and its exit (listened for at once: it may finish before it is killed). */
+  const collect = (id: string) => {
+    const child = spawn(process.execPath, [BIN, 'collect', '--checklist', checklist, '--env', 'staging', '--id', id, '--evidence-dir', root, '--database-url', db.url], { stdio: 'ignore' });
+    return { child, exited: new Promise((resolve) => child.once('exit', resolve)) };
+  };
 
   it(`leaves only OK or INCOMPLETE deployments after ${KILLS} SIGKILLs, and an intact chain`, async () => {
     // How long one whole collection takes here, so the kills land inside one.
     const started = performance.now();
-    const first = collect('whole-0');
-    await new Promise((resolve) => first.once('exit', resolve));
+    await collect('whole-0').exited;
     const whole = performance.now() - started;
     let seed = 7;
     const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
     for (let i = 1; i <= KILLS; i += 1) {
-      const child = collect(`killed-${i}`);
+      const { child, exited } = collect(`killed-${i}`);
       await new Promise((resolve) => setTimeout(resolve, whole * (0.15 + 0.8 * random())));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await exited;
       // Every few kills, one that finishes: the chain must link over the dead ones.
       if (i % 4 === 0) {
-        const done = collect(`whole-${i}`);
-        await new Promise((resolve) => done.once('exit', resolve));
+        await collect(`whole-${i}`).exited;
       }
     }
     const run = await runCli(['verify', '--all', '--json', '--evidence-dir', root]);
