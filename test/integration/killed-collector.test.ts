@@ -5,7 +5,7 @@
  * finished holds. `verify --all` on the leftovers says INCOMPLETE, not OK.
  */
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../harness/cli.ts';
@@ -37,21 +37,25 @@ describe.skipIf(realServer() === null)('collectors killed at random points', () 
   };
 
   it(`leaves only OK or INCOMPLETE deployments after ${KILLS} SIGKILLs, and an intact chain`, async () => {
-    // How long one whole collection takes here, so the kills land inside one.
-    const started = performance.now();
-    await collect('whole-0').exited;
-    const whole = performance.now() - started;
+    // How long a collection runs once it has claimed its folder, so the kills land inside one.
+    const claimed = async (id: string) => {
+      for (let i = 0; i < 1_500 && !(await stat(join(root, id)).catch(() => null)); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      return performance.now();
+    };
+    const first = collect('whole-0');
+    const claimedAt = await claimed('whole-0');
+    await first.exited;
+    const running = performance.now() - claimedAt;
     let seed = 7;
     const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
     for (let i = 1; i <= KILLS; i += 1) {
       const { child, exited } = collect(`killed-${i}`);
-      await new Promise((resolve) => setTimeout(resolve, whole * (0.15 + 0.8 * random())));
+      await claimed(`killed-${i}`);
+      await new Promise((resolve) => setTimeout(resolve, running * 0.9 * random()));
       child.kill('SIGKILL');
       await exited;
       // Every few kills, one that finishes: the chain must link over the dead ones.
-      if (i % 4 === 0) {
-        await collect(`whole-${i}`).exited;
-      }
+      if (i % 4 === 0) await collect(`whole-${i}`).exited;
     }
     const run = await runCli(['verify', '--all', '--json', '--evidence-dir', root]);
     const report = JSON.parse(run.stdout) as { ok: boolean; deployments: { id: string; status: string; problems: string[] }[]; chain: unknown[] };
