@@ -7,6 +7,7 @@ import { compareCommand } from './commands/compare.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { keygenCommand, signCommand } from './commands/signing.ts';
 import { buildCommand } from './commands/build.ts';
+import { exportCommand } from './commands/export.ts';
 import { checklistCommand } from './commands/checklist.ts';
 import { initCommand } from './commands/init.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -27,7 +28,7 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
       writeErr: (s) => streams.stderr.write(s),
     })
     .showHelpAfterError('(run with --help for usage)');
-  for (const command of [collectCommand(streams, setExit), compareCommand(streams, setExit), demoCommand(streams, setExit), checklistCommand(streams, setExit), initCommand(streams, setExit), verifyCommand(streams, setExit), signCommand(streams, setExit), keygenCommand(streams, setExit), buildCommand(streams, setExit)]) {
+  for (const command of [collectCommand(streams, setExit), compareCommand(streams, setExit), demoCommand(streams, setExit), checklistCommand(streams, setExit), initCommand(streams, setExit), verifyCommand(streams, setExit), signCommand(streams, setExit), keygenCommand(streams, setExit), buildCommand(streams, setExit), exportCommand(streams, setExit)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) }));
   }
   try {

@@ -1,0 +1,112 @@
+/**
+ * `deploy-evidence export <id> --format markdown`: the filled template as GitHub-flavoured
+ * Markdown for the pull request — decision and reasons, criteria, every check with its status,
+ * time and permanent link, the key figures, and why each check that is not a pass is not —
+ * and `--check <id>`: one check as an excerpt for a change request comment. Pure.
+ */
+import type { CheckSnapshot, Deployment } from '../../format/index.ts';
+import { checkProblem, problemUnlessPass } from '../decision/check-problem.ts';
+import { metricOfResult } from '../kinds/registry.ts';
+import { permalink, routes, type SiteLocation } from '../routes.ts';
+import { formatMs, formatUtc } from '../text-format.ts';
+import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
+
+export interface ExportInput {
+  deployment: Deployment;
+  snapshots: ReadonlyMap<string, CheckSnapshot>;
+  /** sha256 of manifest.json (null: the collection did not finish). */
+  digest: string | null;
+  /** sha256 of each raw file, by its path in the deployment (`checks/<id>.json`). */
+  fileDigests: ReadonlyMap<string, string>;
+  where: SiteLocation;
+}
+
+const SYMBOL: Record<string, string> = { pass: '✓', warn: '!', fail: '✗', error: '⚠', skipped: '–', missing: '?', incomplete: '…' };
+const status = (s: string) => `${SYMBOL[s] ?? ''} ${s}`.trim();
+
+/** Said once under every export whose links are not absolute. */
+function relativeNote(where: SiteLocation): string[] {
+  return where.site ? [] : ['', '_Links are paths from the audit site\'s root: give `--site` (and `--base`) for absolute links._'];
+}
+
+export function markdownReport({ deployment, snapshots, digest, where }: ExportInput): string {
+  const link = (path: string) => permalink(path, where);
+  const pr = deployment.pr.number ? ` · PR #${deployment.pr.number}${deployment.pr.title ? ` ${mdInline(deployment.pr.title)}` : ''}` : '';
+  const lines = [
+    `## Deployment evidence: ${mdLink(deployment.id, link(routes.deployment(deployment.id)))} (${mdInline(deployment.environment)})`,
+    '',
+    `**Decision: ${deployment.decision.status}**${pr}`,
+    '',
+    ...deployment.decision.reasons.map((r) => `- ${mdText(r)}`),
+    '',
+    mdTable(['Criterion', 'Status', 'Decided by'], deployment.criteria.map((c) => [mdInline(c.label), status(c.status), c.checks.map((id) => mdLink(id, link(routes.check(deployment.id, id)))).join(', ')])),
+    '',
+    '### Checks',
+    '',
+    mdTable(
+      ['§', 'Check', 'Status', 'Time'],
+      deployment.checks.map((entry) => {
+        const snapshot = snapshots.get(entry.id);
+        return [mdInline(entry.section), mdLink(`${entry.id}: ${entry.title}`, link(routes.check(deployment.id, entry.id))), status(snapshot?.status ?? 'missing'), snapshot ? formatMs(snapshot.durationMs) : '—'];
+      }),
+    ),
+  ];
+  const figures = deployment.checks.flatMap((entry) => {
+    const result = snapshots.get(entry.id)?.result;
+    const metric = result ? metricOfResult(result) : null;
+    return metric && metric.value !== null && result?.kind !== 'command' ? [[mdInline(entry.id), mdInline(metric.name), String(metric.value)]] : [];
+  });
+  if (figures.length > 0) lines.push('', '### Key figures', '', mdTable(['Check', 'Figure', 'Value'], figures));
+  const problems = deployment.checks.flatMap((entry) => {
+    const snapshot = snapshots.get(entry.id);
+    const problem = snapshot ? problemUnlessPass(snapshot) : checkProblem(undefined);
+    return problem ? [`- ${mdLink(entry.id, link(routes.check(deployment.id, entry.id)))}: ${mdInline(problem)}`] : [];
+  });
+  if (problems.length > 0) lines.push('', `<details><summary>Not a plain pass: ${problems.length} check${problems.length === 1 ? '' : 's'}</summary>`, '', ...problems, '', '</details>');
+  lines.push(
+    '',
+    `Collected ${formatUtc(deployment.startedAt)} with checklist ${mdInline(`${deployment.checklist.id} ${deployment.checklist.version}`)}. ` +
+      (digest ? `Digest (sha256 of ${mdLink('manifest.json', link(routes.rawFile(deployment.id, 'manifest.json')))}): \`${digest}\`; verify with \`deploy-evidence verify ${deployment.id}\`.` : 'The collection did not finish: there is no manifest, nothing is vouched for.'),
+    ...relativeNote(where),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** One check, for a change request comment: what ran, what it asserted against what it found, its permalink and the sha256 of its raw file. */
+export function markdownCheck({ deployment, snapshots, fileDigests, where }: ExportInput, checkId: string): string {
+  const entry = deployment.checks.find((c) => c.id === checkId);
+  if (!entry) throw new Error(`${deployment.id} has no check "${checkId}" (it has: ${deployment.checks.map((c) => c.id).join(', ')})`);
+  const snapshot = snapshots.get(checkId);
+  const link = (path: string) => permalink(path, where);
+  const lines = [`#### §${mdInline(entry.section)} ${mdLink(`${entry.id}: ${entry.title}`, link(routes.check(deployment.id, entry.id)))} — ${status(snapshot?.status ?? 'missing')}`, ''];
+  const source = snapshot?.source;
+  if (source?.sql) lines.push(mdCode(source.sql, 'sql'), '');
+  else if (source?.argv) lines.push(mdCode(source.argv.join(' '), 'sh'), '');
+  if (snapshot && snapshot.assertions.length > 0) {
+    lines.push(mdTable(['Assertion', 'Expected', 'Actual', 'Status'], snapshot.assertions.map((a) => [mdInline(a.description), mdInline(JSON.stringify(a.expected)), mdInline(JSON.stringify(a.actual)), status(a.status)])), '');
+  }
+  lines.push(...resultExcerpt(snapshot?.result ?? null));
+  const problem = snapshot ? problemUnlessPass(snapshot) : checkProblem(undefined);
+  if (problem) lines.push(`**Not a plain pass:** ${mdInline(problem)}`, '');
+  const sha = fileDigests.get(`checks/${checkId}.json`);
+  lines.push(`Deployment ${mdLink(deployment.id, link(routes.deployment(deployment.id)))} (${mdInline(deployment.environment)}), ${formatUtc(snapshot?.startedAt ?? null)}. Raw evidence: ${mdLink(`checks/${checkId}.json`, link(routes.rawFile(deployment.id, `checks/${checkId}.json`)))}${sha ? `, sha256 \`${sha}\`` : ''}.`, ...relativeNote(where));
+  return `${lines.join('\n')}\n`;
+}
+
+const EXCERPT_ROWS = 10;
+const EXCERPT_LINES = 20;
+
+/** The first rows of a query, or the last lines of a command's output: enough to quote, with the count of the rest. */
+function resultExcerpt(result: CheckSnapshot['result']): string[] {
+  if (result?.kind === 'sql' && result.columns.length > 0) {
+    const shown = result.rows.slice(0, EXCERPT_ROWS).map((row) => row.map((cell) => (cell === null ? '_NULL_' : mdInline(typeof cell === 'string' ? cell : JSON.stringify(cell)))));
+    const more = result.rowCount - shown.length;
+    return [mdTable(result.columns.map((c) => mdInline(c.name)), shown), '', ...(more > 0 ? [`_…and ${more.toLocaleString('en-US')} more rows in the raw evidence._`, ''] : [])];
+  }
+  if (result?.kind === 'command') {
+    const output = result.stdout.trimEnd().split('\n');
+    const tail = output.slice(-EXCERPT_LINES).join('\n');
+    return [`<details><summary>Exit code ${result.exitCode ?? `none (${result.signal ?? 'killed'})`}; the last ${Math.min(output.length, EXCERPT_LINES)} lines of its output</summary>`, '', mdCode(tail), '', '</details>', ''];
+  }
+  return [];
+}

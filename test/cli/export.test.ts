@@ -1,0 +1,99 @@
+/**
+ * `deploy-evidence export` (issue 13, first part): Markdown for a PR and for one check, JUnit for
+ * CI — golden files from the frozen v1 fixture, the Markdown read back through a GFM parser
+ * (headings, tables and links really parse; evidence text never becomes markup), the XML read
+ * back through an XML parser.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
+import { describe, expect, it } from 'vitest';
+import { readDeploymentDir } from '../../src/format/read-deployment-dir.ts';
+import { runCli } from '../harness/cli.ts';
+
+const fixtures = new URL('../fixtures/', import.meta.url).pathname;
+const V1 = '2026-11-24-staging-pr73';
+const SITE = ['--site', 'https://audit.example.com', '--base', '/repo/'];
+const exportOf = (id: string, root: string, ...args: string[]) => runCli(['export', id, '--evidence-dir', root, ...args]);
+const golden = (name: string) => readFile(join(fixtures, 'exports', name), 'utf8');
+
+type Node = { type: string; depth?: number; url?: string; value?: string; children?: Node[] };
+const parse = (markdown: string) => fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }) as unknown as Node;
+function all(node: Node, type: string): Node[] {
+  return [...(node.type === type ? [node] : []), ...(node.children ?? []).flatMap((c) => all(c, type))];
+}
+
+describe('deploy-evidence export', () => {
+  it('prints the PR Markdown, one check, and JUnit exactly as the golden files', async () => {
+    const root = join(fixtures, 'evidence');
+    for (const [args, file] of [[[], 'staging-pr73.md'], [['--check', 'determinism'], 'staging-pr73-determinism.md'], [['--format', 'junit'], 'staging-pr73.junit.xml']] as const) {
+      const run = await exportOf(V1, root, ...SITE, ...args);
+      expect(run.exitCode, run.stderr).toBe(0);
+      // The harness strips the final newline of a child's output.
+      expect(run.stdout, file).toBe((await golden(file)).replace(/\n$/, ''));
+    }
+  });
+
+  it('parses as GFM: the heading, a criteria table and a checks table row per check, every link absolute and permanent', async () => {
+    const { deployment } = (await readDeploymentDir(join(fixtures, 'evidence'), V1))!;
+    const tree = parse(await golden('staging-pr73.md'));
+    expect(all(tree, 'heading').map((h) => h.depth)).toEqual([2, 3, 3]);
+    const tables = all(tree, 'table');
+    expect(tables.map((t) => (t.children?.length ?? 0) - 1)).toEqual([deployment.criteria.length, deployment.checks.length, 2]);
+    const links = all(tree, 'link').map((l) => l.url!);
+    expect(links.length).toBeGreaterThan(deployment.checks.length);
+    for (const url of links) expect(url).toMatch(/^https:\/\/audit\.example\.com\/repo\/(deployments\/[a-z0-9-]+\/(checks\/[a-z0-9-]+\/)?|evidence\/[a-z0-9-]+\/[a-z0-9/.-]+\.json)$/);
+    // Without --site the links are paths, and the export says so.
+    const relative = await exportOf(V1, join(fixtures, 'evidence'));
+    expect(relative.stdout).toContain(`[${V1}](/deployments/${V1}/)`);
+    expect(relative.stdout).toContain('give `--site` (and `--base`) for absolute links');
+  });
+
+  it('keeps evidence text as text: markup from the database is neither HTML nor a link in the Markdown', async () => {
+    const root = join(fixtures, 'site-evidence');
+    const run = await exportOf('staging-xss-payloads', root, ...SITE);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const tree = parse(run.stdout);
+    // The only HTML is the export's own collapsible list of problems.
+    for (const h of all(tree, 'html')) expect(h.value).toMatch(/^(<details><summary>Not a plain pass: \d+ checks?<\/summary>|<\/details>)$/);
+    // …and the result excerpt of a check keeps the payload's cells as text in the table.
+    const cells = await exportOf('staging-xss-payloads', root, ...SITE, '--check', 'payload-cells');
+    expect(all(parse(cells.stdout), 'table')).toHaveLength(2);
+    for (const l of all(tree, 'link')) expect(l.url).toMatch(/^https:\/\/audit\.example\.com\/repo\//);
+    for (const check of ['payload-cells', 'payload-output']) {
+      const one = await exportOf('staging-xss-payloads', root, ...SITE, '--check', check);
+      expect(one.exitCode, one.stderr).toBe(0);
+      for (const h of all(parse(one.stdout), 'html')) expect(h.value, check).toMatch(/^(<details><summary>Exit code [^<>]*<\/summary>|<\/details>)$/);
+      for (const l of all(parse(one.stdout), 'link')) expect(l.url, check).toMatch(/^https:\/\/audit\.example\.com\/repo\//);
+    }
+  });
+
+  it('writes JUnit a CI reads: a test case per check, failures and skips with the decision\'s reasons', async () => {
+    const root = join(fixtures, 'site-evidence');
+    const run = await exportOf('staging-pr74-blocked', root, '--format', 'junit');
+    expect(run.exitCode, run.stderr).toBe(0);
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(run.stdout) as { testsuites: { testsuite: { tests: string; failures: string; errors: string; skipped: string; testcase: { name: string; failure?: { message: string }; skipped?: unknown }[] } } };
+    const { deployment, snapshots } = (await readDeploymentDir(root, 'staging-pr74-blocked'))!;
+    const suite = xml.testsuites.testsuite;
+    const cases = [suite.testcase].flat();
+    expect(cases).toHaveLength(deployment.checks.length);
+    const failed = deployment.checks.filter((c) => snapshots.get(c.id)?.status === 'fail');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(Number(suite.failures)).toBe(failed.length);
+    for (const check of failed) {
+      const testcase = cases.find((c) => c.name.startsWith(`${check.id}:`))!;
+      expect(testcase.failure?.message, check.id).toBeTruthy();
+    }
+  });
+
+  it('refuses an unknown check, a --site that is not a web address, and --check with junit (exit 2)', async () => {
+    const root = join(fixtures, 'evidence');
+    expect((await exportOf(V1, root, '--check', 'nope')).stderr).toContain(`${V1} has no check "nope"`);
+    expect((await exportOf(V1, root, '--site', 'javascript:alert(1)')).exitCode).toBe(2);
+    expect((await exportOf(V1, root, '--format', 'junit', '--check', 'row-count')).exitCode).toBe(2);
+    expect((await exportOf('no-such-deployment', root)).exitCode).toBe(2);
+  });
+});
