@@ -29,7 +29,7 @@ function all(node: Node, type: string): Node[] {
 describe('deploy-evidence export', () => {
   it('prints the PR Markdown, one check, and JUnit exactly as the golden files', async () => {
     const root = join(fixtures, 'evidence');
-    for (const [args, file] of [[[], 'staging-pr73.md'], [['--check', 'determinism'], 'staging-pr73-determinism.md'], [['--format', 'junit'], 'staging-pr73.junit.xml']] as const) {
+    for (const [args, file] of [[[], 'staging-pr73.md'], [['--check', 'determinism'], 'staging-pr73-determinism.md'], [['--format', 'cr'], 'staging-pr73-cr.md'], [['--format', 'junit'], 'staging-pr73.junit.xml']] as const) {
       const run = await exportOf(V1, root, ...SITE, ...args);
       expect(run.exitCode, run.stderr).toBe(0);
       // The harness strips the final newline of a child's output.
@@ -69,6 +69,25 @@ describe('deploy-evidence export', () => {
       for (const h of all(parse(one.stdout), 'html')) expect(h.value, check).toMatch(/^(<details><summary>Exit code [^<>]*<\/summary>|<\/details>)$/);
       for (const l of all(parse(one.stdout), 'link')) expect(l.url, check).toMatch(/^https:\/\/audit\.example\.com\/repo\//);
     }
+  });
+
+  it('drafts the production change request from a staging deployment: the rollback plan from its rollback checks, the staging timings, the sign-off roles', async () => {
+    const tree = parse(await golden('staging-pr73-cr.md'));
+    expect(all(tree, 'heading').map((h) => `${h.depth} ${all(h, 'text').map((t) => t.value).join('')}`)).toEqual([
+      '1 Change request: attempt VIEW V1 스키마 잠금',
+      '2 What changes',
+      '2 Evidence from staging',
+      '2 Rollback plan',
+      '2 Timings to expect (from staging)',
+    ]);
+    expect(all(tree, 'code').find((c) => (c as { lang?: string }).lang === 'sql')?.value).toContain('DROP VIEW IF EXISTS attempt;');
+    // A team's own checklist: its rollback checks (dependents, the downgrade preview) and its own roles.
+    const billing = await exportOf('staging-pr12', join(fixtures, 'own-project-evidence'), '--format', 'cr', ...SITE);
+    expect(billing.exitCode, billing.stderr).toBe(0);
+    const items = all(parse(billing.stdout), 'listItem').map((li) => all(li, 'text').map((t) => t.value).join(''));
+    for (const title of ['Nothing depends on invoice_totals', 'The invoice table\'s expected dependent is the view']) expect(items.some((i) => i.startsWith(title)), title).toBe(true);
+    expect(items.filter((i) => /^(Deployed by|Billing owner) \(/.test(i))).toHaveLength(2);
+    expect(billing.stdout).not.toMatch(/attempt|seedtest/);
   });
 
   it('writes JUnit a CI reads: a test case per check, failures and skips with the decision\'s reasons', async () => {

@@ -1,10 +1,11 @@
 /**
- * `deploy-evidence export <id> --format markdown|junit [--check <id>]`: a deployment's evidence as
+ * `deploy-evidence export <id> --format markdown|cr|junit [--check <id>]`: a deployment's evidence as
  * text for where it is pasted or shown — a PR comment, a change request, a CI test view — with
  * permanent links, absolute when the site's URL is given (`--site`, `--base`).
  */
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { changeRequest } from '../../core/export/change-request.ts';
 import { junitReport } from '../../core/export/junit.ts';
 import { markdownCheck, markdownReport, type ExportInput } from '../../core/export/markdown.ts';
 import { readDeploymentDir } from '../../format/read-deployment-dir.ts';
@@ -16,19 +17,20 @@ export const exportExamples = `
 Examples:
   $ deploy-evidence export 2026-11-24-staging-pr73 --site https://org.github.io --base /repo/ | gh pr comment 73 --body-file -
   $ deploy-evidence export 2026-11-24-staging-pr73 --check perf-baseline          # one check, for a change request comment
+  $ deploy-evidence export 2026-11-24-staging-pr73 --format cr > production-cr.md            # the production change request, drafted
   $ deploy-evidence export 2026-11-24-staging-pr73 --format junit > evidence-junit.xml`;
 
 export function exportCommand(streams: Streams, setExit: (code: number) => void): Command {
   return new Command('export')
-    .description('print a deployment as GitHub-flavoured Markdown (a PR comment; --check: one check) or JUnit XML (a CI test view)')
+    .description('print a deployment as GitHub-flavoured Markdown (a PR comment; --check: one check), a draft production change request (cr) or JUnit XML (a CI test view)')
     .argument('<id>', 'the deployment')
-    .addOption(new Option('--format <format>', 'what to print').choices(['markdown', 'junit']).default('markdown'))
+    .addOption(new Option('--format <format>', 'what to print').choices(['markdown', 'cr', 'junit']).default('markdown'))
     .option('--check <check-id>', 'only this check, as an excerpt with its permalink and sha256 (markdown)')
     .option('--site <url>', 'the audit site\'s URL (https://org.github.io): links become absolute')
     .option('--base <path>', 'the path the site is served under (/repo/)', '/')
     .option('--evidence-dir <dir>', 'evidence root', 'evidence')
     .addHelpText('after', exportExamples)
-    .action(async (id: string, flags: { format: 'markdown' | 'junit'; check?: string; site?: string; base: string; evidenceDir: string }) => {
+    .action(async (id: string, flags: { format: 'markdown' | 'cr' | 'junit'; check?: string; site?: string; base: string; evidenceDir: string }) => {
       validateDeploymentId(id);
       if (flags.site && !/^https?:\/\/[^/]+/.test(flags.site)) throw new UsageError(`--site takes an http(s) URL, got "${flags.site}"`);
       if (flags.check && flags.format !== 'markdown') throw new UsageError('--check exports one check as Markdown: leave out --format junit');
@@ -44,7 +46,8 @@ export function exportCommand(streams: Streams, setExit: (code: number) => void)
       if (flags.check && !dir.deployment.checks.some((c) => c.id === flags.check)) {
         throw new UsageError(`${id} has no check "${flags.check}" (it has: ${dir.deployment.checks.map((c) => c.id).join(', ')})`);
       }
-      streams.stdout.write(flags.format === 'junit' ? junitReport(input) : flags.check ? markdownCheck(input, flags.check) : markdownReport(input));
+      const text = flags.format === 'junit' ? junitReport(input) : flags.format === 'cr' ? changeRequest(input) : flags.check ? markdownCheck(input, flags.check) : markdownReport(input);
+      streams.stdout.write(text);
       setExit(EXIT.ok);
     });
 }
