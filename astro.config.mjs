@@ -7,6 +7,10 @@ import { evidenceDir } from './src/site/evidence-dir.ts';
 
 export default defineConfig({
   output: 'static',
+  // Where the site is published (`deploy-evidence build --site … --base …`): every page, asset and
+  // link works under the base path, and the site URL makes permanent links absolute.
+  ...(process.env.DEPLOY_EVIDENCE_SITE ? { site: process.env.DEPLOY_EVIDENCE_SITE } : {}),
+  base: process.env.DEPLOY_EVIDENCE_BASE || '/',
   // Separate caches let several builds (tests, the demo) run side by side.
   cacheDir: process.env.DEPLOY_EVIDENCE_CACHE_DIR ?? fileURLToPath(new URL('./node_modules/.astro/', import.meta.url)),
   integrations: [mdx(), publishEvidence(evidenceDir)],

@@ -33,7 +33,7 @@ function astroEnv(extra: Record<string, string>): Record<string, string> {
  * `<cwd>/.astro/` and copies all of that into outDir, and its server chunks must reach
  * node_modules. The finished site is then moved into place.
  */
-export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean } = {}): Promise<{ ms: number; output: string }> {
+export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string } = {}): Promise<{ ms: number; output: string }> {
   const started = performance.now();
   await mkdir(STAGING, { recursive: true });
   const staging = await mkdtemp(join(STAGING, 'site-'));
@@ -45,6 +45,8 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
         ...(options.cacheDir ? { DEPLOY_EVIDENCE_CACHE_DIR: resolve(options.cacheDir) } : {}),
         // Anything under the evidence root the format does not know fails the build instead of a warning.
         DEPLOY_EVIDENCE_STRICT: options.strict ? '1' : '0',
+        ...(options.site ? { DEPLOY_EVIDENCE_SITE: options.site } : {}),
+        ...(options.base ? { DEPLOY_EVIDENCE_BASE: options.base } : {}),
       }),
       timeoutMs: 30 * 60_000,
     });

@@ -21,9 +21,16 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string): Promise<StaticServer> {
+/** `mount`: the path the site is served under (`/audit/`), as a host serving a project site does; anything outside it is 404. */
+export async function serveStatic(root: string, options: { mount?: string } = {}): Promise<StaticServer> {
+  const mount = options.mount ?? '/';
   const server: Server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const requested = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!requested.startsWith(mount)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const path = `/${requested.slice(mount.length)}`;
     const file = normalize(join(root, path));
     if (!file.startsWith(root)) {
       res.writeHead(403).end();

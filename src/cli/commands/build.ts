@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { buildSite, SiteBuildError } from '../astro-site.ts';
-import { EXIT } from '../errors.ts';
+import { EXIT, UsageError } from '../errors.ts';
 import { log, type Streams } from '../output.ts';
 
 export const buildExamples = `
@@ -20,11 +20,16 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
     .option('--evidence-dir <dir>', 'evidence root', 'evidence')
     .option('--out-dir <dir>', 'where the site is written (replaced)', 'dist')
     .option('--strict', 'fail instead of warning: evidence that does not match its manifest, a broken chain, entries that are not evidence')
+    .option('--site <url>', 'the URL the site is published at (https://org.github.io): permanent links become absolute')
+    .option('--base <path>', 'the path it is served under (/repo/): every page, asset and link works there', '/')
     .addHelpText('after', buildExamples)
-    .action(async (flags: { evidenceDir: string; outDir: string; strict?: boolean }) => {
+    .action(async (flags: { evidenceDir: string; outDir: string; strict?: boolean; site?: string; base: string }) => {
+      if (flags.site && !/^https?:\/\/[^/]+/.test(flags.site)) throw new UsageError(`--site takes an http(s) URL, got "${flags.site}"`);
+      if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(flags.base.endsWith('/') ? flags.base : `${flags.base}/`)) throw new UsageError(`--base takes a path like /repo/, got "${flags.base}"`);
       const outDir = resolve(flags.outDir);
       try {
-        const { ms } = await buildSite(resolve(flags.evidenceDir), outDir, { strict: flags.strict });
+        const base = flags.base.endsWith('/') ? flags.base : `${flags.base}/`;
+        const { ms } = await buildSite(resolve(flags.evidenceDir), outDir, { strict: flags.strict, site: flags.site, base });
         log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir}`);
         setExit(EXIT.ok);
       } catch (error) {

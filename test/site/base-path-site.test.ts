@@ -1,0 +1,86 @@
+/**
+ * A site built for a sub-path (issue 13: GitHub Pages serves a project at `/<repo>/`):
+ * `deploy-evidence build --site … --base /audit/`, served under /audit/ only, crawled in Chromium
+ * from its home page — every page, link, stylesheet, script and raw evidence file resolves there,
+ * and Verify this report works under the base.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
+import { runCli } from '../harness/cli.ts';
+import { sitePages } from '../harness/site-build.ts';
+import { serveStatic, type StaticServer } from '../harness/static-server.ts';
+
+const evidence = new URL('../../evidence/', import.meta.url).pathname;
+const BASE = '/audit/';
+
+let out: string;
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  out = join(await mkdtemp(join(tmpdir(), 'base-site-')), 'dist');
+  const build = await runCli(['build', '--evidence-dir', evidence, '--out-dir', out, '--site', 'https://audit.example.com', '--base', BASE]);
+  if (build.exitCode !== 0) throw new Error(`build failed:\n${build.stderr}`);
+  server = await serveStatic(out, { mount: BASE });
+}, 300_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
+  it('resolves every page, link, stylesheet, script and raw file under the base, reached from its home page', async () => {
+    browser = await launchBrowser();
+    const context = await browser.newContext();
+    const failures: string[] = [];
+    const seen = new Set<string>([BASE]);
+    const queue = [BASE];
+    let rawFiles = 0;
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+      const page = await context.newPage();
+      page.on('response', (r) => {
+        if (r.status() >= 400) failures.push(`${path}: HTTP ${r.status()} ${r.url()}`);
+      });
+      page.on('console', (m) => {
+        if (m.type() === 'error') failures.push(`${path}: console ${m.text()}`);
+      });
+      const response = await page.goto(`${server.url}${path}`);
+      expect(response?.status(), path).toBe(200);
+      const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      await page.close();
+      for (const href of hrefs) {
+        const url = new URL(href);
+        if (url.origin !== server.url) continue;
+        expect(url.pathname, `${path} → ${href}`).toMatch(/^\/audit\//);
+        if (seen.has(url.pathname)) continue;
+        seen.add(url.pathname);
+        if (url.pathname.endsWith('/')) queue.push(url.pathname);
+        else {
+          rawFiles += 1;
+          const raw = await fetch(`${server.url}${url.pathname}`);
+          if (raw.status !== 200) failures.push(`${path} → ${url.pathname}: HTTP ${raw.status}`);
+        }
+      }
+    }
+    await context.close();
+    expect(failures).toEqual([]);
+    // Every page the build wrote was reached by following links from the home page.
+    const built = (await sitePages(out)).map((p) => `${BASE}${p.slice(1)}`);
+    expect(built.filter((p) => !seen.has(p))).toEqual([]);
+    expect(rawFiles).toBeGreaterThan(40);
+  }, 600_000);
+
+  it('verifies a report in the browser under the base', async () => {
+    browser ??= await launchBrowser();
+    const page = await browser.newPage();
+    await page.goto(`${server.url}${BASE}deployments/sample-production-pr73/`);
+    await page.click('[data-verify-report] button');
+    await page.waitForSelector('[data-verify-report][data-verified]', { timeout: 30_000 });
+    expect(await page.$eval('[data-verify-report]', (el) => (el as HTMLElement).dataset.verified)).toBe('ok');
+    await page.close();
+  }, 120_000);
+});
