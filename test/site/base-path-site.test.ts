@@ -4,7 +4,7 @@
  * from its home page — every page, link, stylesheet, script and raw evidence file resolves there,
  * and Verify this report works under the base.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -73,6 +73,13 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
     expect(built.filter((p) => !seen.has(p))).toEqual([]);
     expect(rawFiles).toBeGreaterThan(40);
   }, 600_000);
+
+  it('copies the absolute permanent URL: the site\'s address, the base, the route', async () => {
+    const html = await readFile(join(out, 'deployments', 'sample-production-pr73', 'index.html'), 'utf8');
+    const copied = [...html.matchAll(/data-copy-href="([^"]+)"/g)].map((m) => m[1]!);
+    expect(copied.length).toBeGreaterThan(10);
+    for (const url of copied) expect(url).toMatch(/^https:\/\/audit\.example\.com\/audit\/deployments\/sample-production-pr73\/checks\/[a-z0-9-]+\/$/);
+  });
 
   it('verifies a report in the browser under the base', async () => {
     browser ??= await launchBrowser();

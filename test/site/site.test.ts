@@ -327,6 +327,8 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
     const { page } = await open('/deployments/staging-pr73-full/', { javaScriptEnabled: false });
     expect(await page.locator('article#view-columns .check-header').innerText()).toContain('View attempt has the 13 expected columns');
     expect(await page.locator('button[data-copy-href]').first().isHidden()).toBe(true);
+    // Built without --site: the button says it copies the address the report is read at.
+    expect(await page.locator('button[data-copy-href]').first().getAttribute('title')).toContain('built without its published URL');
     await page.locator('article#view-columns a.permalink').click();
     await page.waitForURL('**/deployments/staging-pr73-full/checks/view-columns/');
     expect(await page.locator('h1').innerText()).toContain('13 expected columns');
