@@ -3,7 +3,6 @@
  * before it is written, byte-stable, atomic. The JSON Schema files the evidence names in
  * `$schema` are kept beside it in `<root>/_schemas/v<N>/`.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -19,7 +18,7 @@ import {
   type Manifest,
 } from '../../src/format/index.ts';
 import { buildJsonSchemaFiles } from '../../src/format/json-schema.ts';
-import { sha256Hex } from '../../src/format/read-chain-links.ts';
+import { sha256Hex } from '../../src/format/sha256.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { asEvidenceWriteError } from './evidence-write-error.ts';
 
@@ -73,7 +72,7 @@ export class EvidenceWriter {
     const files = [];
     for (const path of paths) {
       const bytes = await readFile(join(this.dir, path));
-      files.push({ path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+      files.push({ path, bytes: bytes.length, sha256: sha256Hex(bytes) });
     }
     const manifest: Manifest = {
       $schema: schemaFiles.manifest.fromFile,

@@ -41,7 +41,7 @@ export async function signDeployment(request: SignRequest): Promise<SignResult> 
   const { root, deploymentId: id } = request;
   // Its own files against its manifest: a broken or forked chain is about its neighbours (two
   // branches collected in parallel and merged fork it), and `verify` names that on its own.
-  const digests = (await readEvidenceDigests(root)).deployments.find((d) => d.id === id);
+  const [digests] = (await readEvidenceDigests(root, [id])).deployments;
   const integrity = digests ? judgeDeployment(digests) : null;
   if (!integrity) throw new SigningKeyError(`no deployment "${id}" in ${root}`);
   if (integrity.status !== 'OK' || !integrity.digest) {

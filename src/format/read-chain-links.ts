@@ -3,10 +3,10 @@
  * environment and manifest.json's bytes for its digest and the link it names — no snapshot is
  * read. The collector reads these to find the manifest a new one follows.
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { listEvidenceTree, readEvidenceBytes } from './evidence-tree.ts';
 import { parseEvidenceText, readEvidenceText } from './read-evidence.ts';
+import { sha256Hex } from './sha256.ts';
 
 export interface ChainLink {
   id: string;
@@ -19,8 +19,6 @@ export interface ChainLink {
   /** The format version the manifest was written in: v1 wrote no links, so its manifests stand outside the chain. */
   formatVersion: number;
 }
-
-export const sha256Hex = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * Every deployment under `root` that has a manifest, as a link. A deployment whose files do not

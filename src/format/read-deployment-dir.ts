@@ -3,11 +3,11 @@
  * hashed. Shared by the site's loader and the CLI (`compare`): one reader, one set of errors.
  * Only the files `listEvidenceTree` knows are read, never through a link (evidence is untrusted).
  */
-import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { type CheckSnapshot, type DeploymentEvidence, type Manifest, type Signers, type Signoffs } from './index.ts';
 import { SIGNERS_FILE, isRealDirectory, listDeployment, readEvidenceBytes, type RefusedEntry } from './evidence-tree.ts';
 import { EvidenceFormatError, parseEvidenceText, readEvidenceText } from './read-evidence.ts';
+import { sha256Hex } from './sha256.ts';
 
 export interface RawFile {
   /** Relative to the deployment directory, e.g. `checks/row-count.json`. */
@@ -38,7 +38,7 @@ export function shownPath(file: string): string {
 
 async function readValidated<T>(file: string, parse: (file: string, text: string) => T): Promise<{ value: T; bytes: number; sha256: string }> {
   const bytes = await readEvidenceBytes(file);
-  return { value: parse(shownPath(file), bytes.toString('utf8')), bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { value: parse(shownPath(file), bytes.toString('utf8')), bytes: bytes.length, sha256: sha256Hex(bytes) };
 }
 
 /**

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { listEvidenceTree, readEvidenceBytes, type RefusedEntry } from './evidence-tree.ts';
 import { readEvidenceText } from './read-evidence.ts';
-import { sha256Hex } from './read-chain-links.ts';
+import { sha256Hex } from './sha256.ts';
 import type { Manifest } from './manifest-schema.ts';
 import { signoffRoles } from './checklist-schema.ts';
 import type { Signoffs } from './signoff-schema.ts';
@@ -34,10 +34,12 @@ async function readable<T>(read: () => Promise<T>): Promise<Readable<T>> {
   }
 }
 
-export async function readEvidenceDigests(root: string): Promise<{ deployments: DeploymentDigests[]; refused: RefusedEntry[] }> {
+/** `only`: hash just these deployments (signing one need not hash all the others). */
+export async function readEvidenceDigests(root: string, only?: readonly string[]): Promise<{ deployments: DeploymentDigests[]; refused: RefusedEntry[] }> {
   const tree = await listEvidenceTree(root);
   const deployments: DeploymentDigests[] = [];
   for (const { id, files: known } of tree.deployments) {
+    if (only && !only.includes(id)) continue;
     const files: RawFile[] = [];
     const bytesOf = new Map<string, Buffer>();
     for (const path of known) {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { buildSite, SiteBuildError } from '../astro-site.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { checkSiteUrl } from '../site-url.ts';
 import { log, type Streams } from '../output.ts';
 
 export const buildExamples = `
@@ -24,7 +25,7 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
     .option('--base <path>', 'the path it is served under (/repo/): every page, asset and link works there', '/')
     .addHelpText('after', buildExamples)
     .action(async (flags: { evidenceDir: string; outDir: string; strict?: boolean; site?: string; base: string }) => {
-      if (flags.site && !/^https?:\/\/[^/]+/.test(flags.site)) throw new UsageError(`--site takes an http(s) URL, got "${flags.site}"`);
+      checkSiteUrl(flags.site);
       if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(flags.base.endsWith('/') ? flags.base : `${flags.base}/`)) throw new UsageError(`--base takes a path like /repo/, got "${flags.base}"`);
       const outDir = resolve(flags.outDir);
       try {

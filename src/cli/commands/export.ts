@@ -11,6 +11,7 @@ import { markdownCheck, markdownReport, type ExportInput } from '../../core/expo
 import { readDeploymentDir } from '../../format/read-deployment-dir.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { checkSiteUrl } from '../site-url.ts';
 import type { Streams } from '../output.ts';
 
 export const exportExamples = `
@@ -32,7 +33,7 @@ export function exportCommand(streams: Streams, setExit: (code: number) => void)
     .addHelpText('after', exportExamples)
     .action(async (id: string, flags: { format: 'markdown' | 'cr' | 'junit'; check?: string; site?: string; base: string; evidenceDir: string }) => {
       validateDeploymentId(id);
-      if (flags.site && !/^https?:\/\/[^/]+/.test(flags.site)) throw new UsageError(`--site takes an http(s) URL, got "${flags.site}"`);
+      checkSiteUrl(flags.site);
       if (flags.check && flags.format !== 'markdown') throw new UsageError('--check exports one check as Markdown: leave out --format junit');
       const dir = await readDeploymentDir(resolve(flags.evidenceDir), id);
       if (!dir) throw new UsageError(`no deployment "${id}" in ${resolve(flags.evidenceDir)}`);

@@ -5,9 +5,8 @@
  * no tools and no server beyond the static site; everything it shows is set as text.
  */
 import { hex } from '../../core/signoffs/dsse.ts';
+import { OUTSIDE_MANIFEST } from '../../core/integrity/manifest-check.ts';
 import { verifySignoffs } from '../../core/signoffs/verify-signoffs.ts';
-
-const OUTSIDE_MANIFEST = ['manifest.json', 'signoffs.json'];
 
 async function fetchBytes(url: string): Promise<ArrayBuffer | null> {
   const response = await fetch(url, { cache: 'no-store' });
