@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The CLI is TypeScript; tsx's loader lets the published bin run it without a build step.
-import { register } from 'tsx/esm/api';
+// The published CLI runs the compiled JavaScript in lib/ (`npm run build:cli`, run by `npm install`
+// in a checkout and by `npm pack` before packing): no TypeScript loader at run time.
+import { main } from '../lib/src/cli/main.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);

@@ -4,10 +4,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Checklist } from '../../src/format/index.ts';
 import { attemptViewLock } from './attempt-view-lock.ts';
 import { ChecklistError, defineChecklist } from './define-checklist.ts';
+import { importModuleFile } from '../load-module.ts';
 
 export const builtInChecklists: ReadonlyMap<string, Checklist> = new Map([[attemptViewLock.id, attemptViewLock]]);
 
@@ -27,7 +27,9 @@ export async function loadChecklist(nameOrPath: string, cwd = process.cwd()): Pr
       throw new ChecklistError(`${file}: not valid JSON: ${(error as Error).message}`);
     }
   } else {
-    const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    const module = await importModuleFile(file).catch((error: Error) => {
+      throw new ChecklistError(`${file}: cannot be loaded: ${error.message}`);
+    });
     data = module.default;
   }
   return defineChecklist(data as Parameters<typeof defineChecklist>[0], file);

@@ -9,11 +9,12 @@ import { createHash } from 'node:crypto';
 import { access, constants, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { Redactor, StreamRedactor } from '../db/secrets.ts';
+import { packagePath } from '../package-root.ts';
 
-const SUPERVISOR = fileURLToPath(new URL('./supervisor.mjs', import.meta.url));
+// Plain JavaScript that the compiled CLI runs from the source tree, where the package ships it.
+const SUPERVISOR = packagePath('collectors/process/supervisor.mjs');
 
 export interface SupervisedSpec {
   argv: readonly string[];

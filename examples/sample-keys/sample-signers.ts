@@ -3,10 +3,10 @@
  * by the demo and the sample-evidence generator to make real sign-offs. Never for real evidence.
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { readSigners } from '../../src/format/read-deployment-dir.ts';
 import { addTrustedSigner } from '../../collectors/signing/signers-file.ts';
 import { signDeployment } from '../../collectors/signing/sign-deployment.ts';
+import { packagePath } from '../../collectors/package-root.ts';
 
 export const SAMPLE_SIGNERS = [
   { role: 'deployed-by', name: 'Sample Release Engineer' },
@@ -16,7 +16,7 @@ export const SAMPLE_SIGNERS = [
 
 export type SampleRole = (typeof SAMPLE_SIGNERS)[number]['role'];
 
-const keyFile = (role: SampleRole, ext: 'key' | 'pub') => fileURLToPath(new URL(`./${role}.${ext}`, import.meta.url));
+const keyFile = (role: SampleRole, ext: 'key' | 'pub') => packagePath('examples', 'sample-keys', `${role}.${ext}`);
 
 /** Trusts every sample key in `root` (marked sample), leaving keys already there as they are. */
 export async function trustSampleSigners(root: string): Promise<void> {

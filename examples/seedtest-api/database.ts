@@ -3,9 +3,9 @@
  * The embedded database runs them directly; the alembic revisions run the same files.
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../collectors/package-root.ts';
 
-const sqlDir = fileURLToPath(new URL('./sql/', import.meta.url));
+const sqlDir = `${packagePath('examples', 'seedtest-api', 'sql')}/`;
 
 export const schemaFiles = ['001_base_tables.sql', '002_attempt_view_v1.sql'] as const;
 

@@ -4,11 +4,14 @@
  */
 import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { runCaptured, spawnSupervised, type Supervised } from '../../collectors/process/child-process.ts';
+import { PACKAGE_ROOT, packagePath } from '../../collectors/package-root.ts';
 
-const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
-const ASTRO = fileURLToPath(new URL('../../node_modules/astro/astro.js', import.meta.url));
+// The Astro project is the package itself (astro.config.mjs, src/); once installed, astro is
+// wherever npm put it, so it is resolved as a dependency of the package, not by a fixed path.
+const PROJECT = PACKAGE_ROOT;
+const ASTRO = join(dirname(createRequire(packagePath('package.json')).resolve('astro/package.json')), 'astro.js');
 const STAGING = join(PROJECT, '.site-build');
 
 export class SiteBuildError extends Error {
@@ -65,9 +68,9 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
 }
 
 /** Serves a built site on 127.0.0.1 with `astro preview` until stopped; its errors go to our stderr. */
-export function previewSite(outDir: string, port: number): Supervised {
+export function previewSite(outDir: string, port: number, base = '/'): Supervised {
   return spawnSupervised(
-    { argv: [process.execPath, ASTRO, 'preview', '--host', '127.0.0.1', '--port', String(port), '--outDir', outDir], cwd: PROJECT, env: astroEnv({}), timeoutMs: null, graceMs: 2_000 },
+    { argv: [process.execPath, ASTRO, 'preview', '--host', '127.0.0.1', '--port', String(port), '--outDir', outDir], cwd: PROJECT, env: astroEnv({ DEPLOY_EVIDENCE_BASE: base }), timeoutMs: null, graceMs: 2_000 },
     () => {},
     (chunk) => process.stderr.write(chunk),
   );

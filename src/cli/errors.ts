@@ -11,10 +11,9 @@ import { EvidenceWriteError } from '../../collectors/evidence/evidence-write-err
 import { EvidenceFormatError } from '../format/index.ts';
 import { UnsafeEvidenceFileError } from '../format/evidence-tree.ts';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, environment: 4 } as const;
+import { EXIT, UsageError } from './exit-codes.ts';
 
-/** A usage problem found by a command itself (a missing option, a bad value). */
-export class UsageError extends Error {}
+export { EXIT, UsageError };
 
 export function exitCodeFor(error: unknown): number | null {
   if (error instanceof DatabaseUnreachableError) return EXIT.unreachable;

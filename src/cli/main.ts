@@ -2,17 +2,39 @@
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../../collectors/tool-info.ts';
 import { scrub } from '../../collectors/db/secrets.ts';
-import { collectCommand } from './commands/collect.ts';
-import { compareCommand } from './commands/compare.ts';
-import { verifyCommand } from './commands/verify.ts';
-import { keygenCommand, signCommand } from './commands/signing.ts';
-import { buildCommand } from './commands/build.ts';
-import { exportCommand } from './commands/export.ts';
-import { checklistCommand } from './commands/checklist.ts';
-import { initCommand } from './commands/init.ts';
-import { demoCommand } from './commands/demo.ts';
-import { EXIT, exitCodeFor } from './errors.ts';
+import { EXIT } from './exit-codes.ts';
 import type { Streams } from './output.ts';
+
+type CommandFactory = (streams: Streams, setExit: (code: number) => void) => Command;
+
+/**
+ * Each command's module, loaded only when that command runs: a command pulls in what it needs
+ * (pg, PGlite, the SQL parser, execa…), and `--version` or `verify` should not pay for the rest.
+ * The order is the order of `--help`.
+ */
+const COMMANDS: Record<string, () => Promise<CommandFactory[]>> = {
+  collect: async () => [(await import('./commands/collect.ts')).collectCommand],
+  compare: async () => [(await import('./commands/compare.ts')).compareCommand],
+  demo: async () => [(await import('./commands/demo.ts')).demoCommand],
+  checklist: async () => [(await import('./commands/checklist.ts')).checklistCommand],
+  init: async () => [(await import('./commands/init.ts')).initCommand],
+  verify: async () => [(await import('./commands/verify.ts')).verifyCommand],
+  sign: async () => [(await import('./commands/signing.ts')).signCommand],
+  keygen: async () => [(await import('./commands/signing.ts')).keygenCommand],
+  build: async () => [(await import('./commands/build.ts')).buildCommand],
+  preview: async () => [(await import('./commands/build.ts')).previewCommand],
+  export: async () => [(await import('./commands/export.ts')).exportCommand],
+};
+
+/** The commands this invocation needs: the one named, or all of them for help and unknown names. */
+async function commandsFor(argv: readonly string[]): Promise<CommandFactory[]> {
+  const first = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const onlyTopLevelFlags = first === undefined && argv.slice(2).some((arg) => arg === '--version' || arg === '-V');
+  if (onlyTopLevelFlags) return [];
+  const load = first === undefined ? undefined : COMMANDS[first];
+  if (load) return load();
+  return (await Promise.all(Object.values(COMMANDS).map((l) => l()))).flat();
+}
 
 export async function main(argv: readonly string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   let code: number = EXIT.ok;
@@ -28,7 +50,8 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
       writeErr: (s) => streams.stderr.write(s),
     })
     .showHelpAfterError('(run with --help for usage)');
-  for (const command of [collectCommand(streams, setExit), compareCommand(streams, setExit), demoCommand(streams, setExit), checklistCommand(streams, setExit), initCommand(streams, setExit), verifyCommand(streams, setExit), signCommand(streams, setExit), keygenCommand(streams, setExit), buildCommand(streams, setExit), exportCommand(streams, setExit)]) {
+  for (const factory of await commandsFor(argv)) {
+    const command = factory(streams, setExit);
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) }));
   }
   try {
@@ -39,6 +62,7 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
       // --help and --version end here with exit code 0; every parse error is a usage error.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    const { exitCodeFor } = await import('./errors.ts');
     const mapped = exitCodeFor(error);
     const message = scrub(error instanceof Error ? error.message : String(error), []);
     streams.stderr.write(`deploy-evidence: ${message}\n`);

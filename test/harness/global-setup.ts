@@ -3,6 +3,8 @@
  * database that tests clone (CREATE DATABASE … TEMPLATE) for isolation.
  * In CI (CI=true) a missing server is a failure, never a skip.
  */
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import type { TestProject } from 'vitest/node';
 import { findPostgresBinaries, startPostgres } from './postgres-server.ts';
 import { adminQuery, seedDatabase } from './seed-database.ts';
@@ -19,7 +21,15 @@ declare module 'vitest' {
   }
 }
 
+/** The tests run the CLI as users do, compiled (bin/ → lib/): compile it first, so it is never stale. */
+async function compileCli(): Promise<void> {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const tsc = await execa(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: root, reject: false, all: true });
+  if (tsc.exitCode !== 0) throw new Error(`the CLI does not compile (tsc -p tsconfig.build.json):\n${tsc.all}`);
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await compileCli();
   if (!findPostgresBinaries()) {
     if (process.env.CI) throw new Error('CI=true but no PostgreSQL server binaries were found under /usr/lib/postgresql/*/bin: the real-server tests must run in CI');
     project.provide('postgres', null);

@@ -2,41 +2,57 @@
  * `deploy-evidence build`: the audit site from an evidence folder, as static files. The build
  * verifies as it reads: tampered evidence is rendered under an INTEGRITY FAILED banner, and with
  * `--strict` fails the build instead (exit 1), as do entries under the evidence root that are not evidence.
+ * `deploy-evidence preview`: serves a built site on 127.0.0.1, under its base path.
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { buildSite, SiteBuildError } from '../astro-site.ts';
-import { EXIT, UsageError } from '../errors.ts';
-import { checkSiteUrl } from '../site-url.ts';
+import { buildSite, previewSite, SiteBuildError } from '../astro-site.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
+import { evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
 import { log, type Streams } from '../output.ts';
+import { freePort } from '../../../collectors/process/free-port.ts';
 
 export const buildExamples = `
 Examples:
   $ deploy-evidence build                                   # evidence/ → dist/
+  $ deploy-evidence build --site https://org.github.io --base /repo/   # published at https://org.github.io/repo/
   $ deploy-evidence build --evidence-dir evidence --out-dir public/evidence-site --strict   # in CI: fail on anything that does not verify`;
 
 export function buildCommand(streams: Streams, setExit: (code: number) => void): Command {
-  return new Command('build')
+  return siteOptions(evidenceOptions(new Command('build')))
     .description('build the static audit site from the evidence (no database is read)')
-    .option('--evidence-dir <dir>', 'evidence root', 'evidence')
     .option('--out-dir <dir>', 'where the site is written (replaced)', 'dist')
     .option('--strict', 'fail instead of warning: evidence that does not match its manifest, a broken chain, entries that are not evidence')
-    .option('--site <url>', 'the URL the site is published at (https://org.github.io): permanent links become absolute')
-    .option('--base <path>', 'the path it is served under (/repo/): every page, asset and link works there', '/')
     .addHelpText('after', buildExamples)
-    .action(async (flags: { evidenceDir: string; outDir: string; strict?: boolean; site?: string; base: string }) => {
-      checkSiteUrl(flags.site);
-      if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(flags.base.endsWith('/') ? flags.base : `${flags.base}/`)) throw new UsageError(`--base takes a path like /repo/, got "${flags.base}"`);
+    .action(async (flags: { evidenceDir?: string; config?: string; outDir: string; strict?: boolean; site?: string; base?: string }) => {
+      const settings = await resolveSettings(flags, streams.env);
       const outDir = resolve(flags.outDir);
       try {
-        const base = flags.base.endsWith('/') ? flags.base : `${flags.base}/`;
-        const { ms } = await buildSite(resolve(flags.evidenceDir), outDir, { strict: flags.strict, site: flags.site, base });
-        log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir}`);
+        const { ms } = await buildSite(settings.evidenceDir, outDir, { strict: flags.strict, site: settings.site, base: settings.base });
+        log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir}${settings.site ? ` (to publish at ${new URL(settings.base, settings.site).href})` : ''}`);
         setExit(EXIT.ok);
       } catch (error) {
         if (!(error instanceof SiteBuildError)) throw error;
         log(streams, error.message);
         setExit(EXIT.failed);
       }
+    });
+}
+
+export function previewCommand(streams: Streams, setExit: (code: number) => void): Command {
+  return new Command('preview')
+    .description('serve a built site on 127.0.0.1 until stopped (Ctrl-C), under the base path it was built for')
+    .option('--out-dir <dir>', 'the built site', 'dist')
+    .option('--port <port>', 'the port (default: a free one)')
+    .option('--base <path>', 'the base path the site was built with (default: $DEPLOY_EVIDENCE_BASE, base in the config file, or /)')
+    .option('--config <file>', 'config file (default: ./deploy-evidence.config.json or .ts/.mjs/.js when present)')
+    .action(async (flags: { outDir: string; port?: string; base?: string; config?: string }) => {
+      const settings = await resolveSettings(flags, streams.env);
+      const port = flags.port === undefined ? await freePort() : Number(flags.port);
+      if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new UsageError(`--port takes a port number, got "${flags.port}"`);
+      const preview = previewSite(resolve(flags.outDir), port, settings.base);
+      log(streams, `serving ${resolve(flags.outDir)}: http://127.0.0.1:${port}${settings.base}  (Ctrl-C to stop)`);
+      const result = await preview.done;
+      setExit(result.exitCode === 0 || result.signal ? EXIT.ok : EXIT.failed);
     });
 }

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Deployment } from '../../format/index.ts';
 import { builtInChecklists, loadChecklist } from '../../../collectors/checklists/load-checklist.ts';
-import { CONFIG_FILE, loadConfig } from '../config-file.ts';
+import { CONFIG_FILE } from '../config-file.ts';
+import { resolveSettings } from '../settings.ts';
 import { checkCollectOptions, collect, type CollectOptions } from '../../../collectors/collect.ts';
 import { environmentNamesDatabase, resolveConnection, unencodedUrlCharacters, type ConnectionTarget } from '../../../collectors/db/connection.ts';
 import { credentialWarnings } from '../../core/checklists/credential-literals.ts';
@@ -129,10 +130,15 @@ export function collectCommand(streams: Streams, setExit: (code: number) => void
     .requiredOption('--env <environment>', 'environment, e.g. staging or production')
     .addOption(new Option('--database-url <url>', 'postgres:// URL (default: DATABASE_URL, then the PG* variables)'));
   addCollectOptions(command).addHelpText('after', collectExamples);
-  command.option('--config <file>', `config file (default: ./${CONFIG_FILE} when present)`);
+  command.option('--config <file>', `config file (default: ./${CONFIG_FILE} or .ts/.mjs/.js when present)`);
   command.action(async (given: Omit<CollectFlags, 'checklist' | 'evidenceDir'> & { checklist?: string; evidenceDir?: string; config?: string }) => {
-    const config = await loadConfig(given.config);
-    const checklist = given.checklist ?? config.checklist;
+    const settings = await resolveSettings(given, streams.env);
+    const { config, checklist } = settings;
+    const environments = config.environments;
+    if (environments && !Object.hasOwn(environments, given.env)) {
+      throw new UsageError(`--env ${given.env} is not an environment in ${config.file} (it has: ${Object.keys(environments).join(', ')})`);
+    }
+    const environment = environments?.[given.env];
     if (!checklist) {
       // Never a default: the built-in checklist migrates with `alembic upgrade head` (issue 9).
       throw new UsageError(`--checklist is required: a built-in (${[...builtInChecklists.keys()].join(', ')}) or your checklist file (.json, .ts, .js)`);
@@ -140,10 +146,22 @@ export function collectCommand(streams: Streams, setExit: (code: number) => void
     const flags: CollectFlags = {
       ...given,
       checklist,
-      evidenceDir: given.evidenceDir ?? config.evidenceDir ?? 'evidence',
-      ...(given.appDir ?? config.appDir ? { appDir: given.appDir ?? config.appDir } : {}),
-      ...(given.allowMutating ? { allowMutating: true, allowMutatingVia: '--allow-mutating' } : config.allowMutating ? { allowMutating: true, allowMutatingVia: `allowMutating in ${config.file}` } : {}),
+      evidenceDir: settings.evidenceDir,
+      ...(settings.appDir ? { appDir: settings.appDir } : {}),
+      ...(given.allowMutating
+        ? { allowMutating: true, allowMutatingVia: '--allow-mutating' }
+        : environment?.allowMutating
+          ? { allowMutating: true, allowMutatingVia: `environments.${given.env}.allowMutating in ${config.file}` }
+          : config.allowMutating && environment?.allowMutating !== false
+            ? { allowMutating: true, allowMutatingVia: `allowMutating in ${config.file}` }
+            : {}),
     };
+    // The config file names the variable holding this environment's URL; --database-url still wins.
+    if (!flags.databaseUrl && environment?.databaseUrlEnv) {
+      const url = streams.env[environment.databaseUrlEnv];
+      if (!url) throw new UsageError(`${config.file} takes ${given.env}'s database URL from $${environment.databaseUrlEnv}, which is not set`);
+      flags.databaseUrl = url;
+    }
     if (!flags.databaseUrl && !environmentNamesDatabase(streams.env)) {
       throw new UsageError(
         'no database given: pass --database-url, set DATABASE_URL or the PG* variables (PGHOST, PGDATABASE…), or run `deploy-evidence demo` for the embedded database',

@@ -1,6 +1,6 @@
 /** `deploy-evidence compare <base> <current>`: the semantic comparison in the terminal, and the regression gate. */
-import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { evidenceOptions, resolveSettings } from '../settings.ts';
 import { compareDeployments, type DeploymentComparison } from '../../core/compare/compare-deployments.ts';
 import { readDeploymentDir } from '../../format/read-deployment-dir.ts';
 import { EXIT, UsageError } from '../errors.ts';
@@ -34,16 +34,15 @@ function render(comparison: DeploymentComparison, streams: Streams): string {
 }
 
 export function compareCommand(streams: Streams, setExit: (code: number) => void): Command {
-  return new Command('compare')
+  return evidenceOptions(new Command('compare'))
     .description('compare two deployments check by check: new, removed, regressed, fixed, changed, same')
     .argument('<base>', 'the earlier deployment (or the baseline)')
     .argument('<current>', 'the deployment to judge')
-    .option('--evidence-dir <dir>', 'evidence root', 'evidence')
     .option('--json', 'print the comparison as one JSON document')
     .option('--fail-on-regression', 'exit 1 when a check regressed or a timing ratio exceeds its limit')
     .addHelpText('after', compareExamples)
-    .action(async (baseId: string, currentId: string, flags: { evidenceDir: string; json?: boolean; failOnRegression?: boolean }) => {
-      const root = resolve(flags.evidenceDir);
+    .action(async (baseId: string, currentId: string, flags: { evidenceDir?: string; config?: string; json?: boolean; failOnRegression?: boolean }) => {
+      const root = (await resolveSettings(flags, streams.env)).evidenceDir;
       // Ids become paths: only a deployment-id slug is looked up (never `../…`).
       validateDeploymentId(baseId);
       validateDeploymentId(currentId);

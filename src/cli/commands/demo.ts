@@ -8,7 +8,6 @@
  * 127.0.0.1; without a terminal, or with CI set, it builds and exits so scripts can use it.
  */
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { Deployment } from '../../format/index.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../collectors/db/embedded.ts';
@@ -19,9 +18,10 @@ import { EXIT, UsageError } from '../errors.ts';
 import { log, statusWord, colorsFor, type Streams } from '../output.ts';
 import { buildSite, previewSite } from '../astro-site.ts';
 import { freePort } from '../../../collectors/process/free-port.ts';
+import { packagePath } from '../../../collectors/package-root.ts';
 import { signWithSampleKeys } from '../../../examples/sample-keys/sample-signers.ts';
 
-const exampleApp = fileURLToPath(new URL('../../../examples/seedtest-api/', import.meta.url));
+const exampleApp = `${packagePath('examples', 'seedtest-api')}/`;
 
 /** The change between the two staging runs: what an index PR would do to the performance baseline. */
 const INDEX_CHANGE = 'CREATE INDEX exam_results_student_id_idx ON exam_results (student_id); CREATE INDEX exam_responses_exam_result_id_idx ON exam_responses (exam_result_id); ANALYZE;';

@@ -3,7 +3,6 @@
  * text for where it is pasted or shown — a PR comment, a change request, a CI test view — with
  * permanent links, absolute when the site's URL is given (`--site`, `--base`).
  */
-import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { changeRequest } from '../../core/export/change-request.ts';
 import { junitReport } from '../../core/export/junit.ts';
@@ -11,7 +10,7 @@ import { markdownCheck, markdownReport, type ExportInput } from '../../core/expo
 import { readDeploymentDir } from '../../format/read-deployment-dir.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
 import { EXIT, UsageError } from '../errors.ts';
-import { checkSiteUrl } from '../site-url.ts';
+import { evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
 import type { Streams } from '../output.ts';
 
 export const exportExamples = `
@@ -22,27 +21,24 @@ Examples:
   $ deploy-evidence export 2026-11-24-staging-pr73 --format junit > evidence-junit.xml`;
 
 export function exportCommand(streams: Streams, setExit: (code: number) => void): Command {
-  return new Command('export')
+  return siteOptions(evidenceOptions(new Command('export')))
     .description('print a deployment as GitHub-flavoured Markdown (a PR comment; --check: one check), a draft production change request (cr) or JUnit XML (a CI test view)')
     .argument('<id>', 'the deployment')
     .addOption(new Option('--format <format>', 'what to print').choices(['markdown', 'cr', 'junit']).default('markdown'))
     .option('--check <check-id>', 'only this check, as an excerpt with its permalink and sha256 (markdown)')
-    .option('--site <url>', 'the audit site\'s URL (https://org.github.io): links become absolute')
-    .option('--base <path>', 'the path the site is served under (/repo/)', '/')
-    .option('--evidence-dir <dir>', 'evidence root', 'evidence')
     .addHelpText('after', exportExamples)
-    .action(async (id: string, flags: { format: 'markdown' | 'cr' | 'junit'; check?: string; site?: string; base: string; evidenceDir: string }) => {
+    .action(async (id: string, flags: { format: 'markdown' | 'cr' | 'junit'; check?: string; site?: string; base?: string; evidenceDir?: string; config?: string }) => {
       validateDeploymentId(id);
-      checkSiteUrl(flags.site);
+      const settings = await resolveSettings(flags, streams.env);
       if (flags.check && flags.format !== 'markdown') throw new UsageError('--check exports one check as Markdown: leave out --format junit');
-      const dir = await readDeploymentDir(resolve(flags.evidenceDir), id);
-      if (!dir) throw new UsageError(`no deployment "${id}" in ${resolve(flags.evidenceDir)}`);
+      const dir = await readDeploymentDir(settings.evidenceDir, id);
+      if (!dir) throw new UsageError(`no deployment "${id}" in ${settings.evidenceDir}`);
       const input: ExportInput = {
         deployment: dir.deployment,
         snapshots: dir.snapshots,
         digest: dir.files.find((f) => f.path === 'manifest.json')?.sha256 ?? null,
         fileDigests: new Map(dir.files.map((f) => [f.path, f.sha256])),
-        where: { site: flags.site, base: flags.base },
+        where: { site: settings.site, base: settings.base },
       };
       if (flags.check && !dir.deployment.checks.some((c) => c.id === flags.check)) {
         throw new UsageError(`${id} has no check "${flags.check}" (it has: ${dir.deployment.checks.map((c) => c.id).join(', ')})`);

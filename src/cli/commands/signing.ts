@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { evidenceOptions, resolveSettings } from '../settings.ts';
 import { generateSigningKey, SigningKeyError } from '../../../collectors/signing/keys.ts';
 import { addTrustedSigner } from '../../../collectors/signing/signers-file.ts';
 import { signDeployment, SignRefusedError } from '../../../collectors/signing/sign-deployment.ts';
@@ -22,20 +23,19 @@ Examples:
   $ deploy-evidence sign staging-pr12 --role deployed-by --key keys/release-bot.key --note "deployed from CI run 4711"`;
 
 export function keygenCommand(streams: Streams, setExit: (code: number) => void): Command {
-  return new Command('keygen')
+  return evidenceOptions(new Command('keygen'))
     .description('write an Ed25519 key pair for signing off deployments: <out>.key (private, yours alone) and <out>.pub')
     .requiredOption('--out <path>', 'where to write the pair, without extension: <path>.key and <path>.pub')
     .option('--name <name>', 'the signer\'s name, as reports show it (needed with --trust)')
     .option('--trust', 'add the public key to the trusted signers, <evidence-dir>/_signers.json (commit it; review it like code)')
-    .option('--evidence-dir <dir>', 'evidence root', 'evidence')
     .addHelpText('after', keygenExamples)
-    .action(async (flags: { out: string; name?: string; trust?: boolean; evidenceDir: string }) => {
+    .action(async (flags: { out: string; name?: string; trust?: boolean; evidenceDir?: string; config?: string }) => {
       if (flags.trust && !flags.name) throw new UsageError('--trust needs the signer\'s --name');
       const out = resolve(flags.out);
       const key = await generateSigningKey(`${out}.key`, `${out}.pub`).catch(usage);
       log(streams, `wrote ${out}.key (private: keep it to yourself) and ${out}.pub\nkeyid ${key.keyid}`);
       if (flags.trust) {
-        const file = await addTrustedSigner(resolve(flags.evidenceDir), { name: flags.name!, publicKey: key.publicKey }).catch(usage);
+        const file = await addTrustedSigner((await resolveSettings(flags, streams.env)).evidenceDir, { name: flags.name!, publicKey: key.publicKey }).catch(usage);
         log(streams, `trusted as "${flags.name}" in ${file}`);
       } else {
         log(streams, `to trust it, add to <evidence>/_signers.json: { "name": "${flags.name ?? '…'}", "publicKey": "${key.publicKey}" } (or run keygen with --trust)`);
@@ -45,18 +45,17 @@ export function keygenCommand(streams: Streams, setExit: (code: number) => void)
 }
 
 export function signCommand(streams: Streams, setExit: (code: number) => void): Command {
-  return new Command('sign')
+  return evidenceOptions(new Command('sign'))
     .description('sign off a deployment in a role its checklist declares: a signature over its digest, appended to its signoffs.json')
     .argument('<id>', 'the deployment')
     .requiredOption('--role <role>', 'the sign-off role (one the checklist declares, e.g. approved-for-production)')
     .requiredOption('--key <file>', 'your private key (deploy-evidence keygen)')
     .option('--name <name>', 'your name as reports show it (default: the key\'s name in _signers.json)')
     .option('--note <text>', 'a note, signed with the rest')
-    .option('--evidence-dir <dir>', 'evidence root', 'evidence')
     .addHelpText('after', signExamples)
-    .action(async (id: string, flags: { role: string; key: string; name?: string; note?: string; evidenceDir: string }) => {
+    .action(async (id: string, flags: { role: string; key: string; name?: string; note?: string; evidenceDir?: string; config?: string }) => {
       validateDeploymentId(id);
-      const signed = await signDeployment({ root: resolve(flags.evidenceDir), deploymentId: id, role: flags.role, keyFile: resolve(flags.key), name: flags.name, note: flags.note }).catch((error: unknown) => {
+      const signed = await signDeployment({ root: (await resolveSettings(flags, streams.env)).evidenceDir, deploymentId: id, role: flags.role, keyFile: resolve(flags.key), name: flags.name, note: flags.note }).catch((error: unknown) => {
         // Evidence that does not verify is refused, not misused: exit 1, like verify.
         if (error instanceof SignRefusedError) return error;
         return usage(error);

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { evidenceOptions, resolveSettings } from '../settings.ts';
 import { verifyEvidence, withSignoffs, type DeploymentIntegrity, type IntegrityReport } from '../../core/integrity/verify.ts';
 import { readSigners, readSignersFile } from '../../format/read-deployment-dir.ts';
 import { isRealDirectory } from '../../format/evidence-tree.ts';
@@ -49,18 +50,17 @@ function render(report: IntegrityReport, shown: readonly DeploymentIntegrity[], 
 }
 
 export function verifyCommand(streams: Streams, setExit: (code: number) => void): Command {
-  return new Command('verify')
+  return evidenceOptions(new Command('verify'))
     .description('check that the evidence is what was collected: every file against its manifest, each environment\'s chain of manifests, every sign-off')
     .argument('[ids...]', 'the deployments to verify (their chains are checked against the whole evidence root)')
     .option('--all', 'verify every deployment under the evidence root')
-    .option('--evidence-dir <dir>', 'evidence root', 'evidence')
     .option('--signers <file>', 'the trusted signers\' public keys (default: <evidence-dir>/_signers.json, which arrives with the evidence: review it like code)')
     .option('--json', 'print the verdicts as one JSON document')
     .addHelpText('after', verifyExamples)
-    .action(async (ids: string[], flags: { all?: boolean; evidenceDir: string; signers?: string; json?: boolean }) => {
+    .action(async (ids: string[], flags: { all?: boolean; evidenceDir?: string; config?: string; signers?: string; json?: boolean }) => {
       if (flags.all && ids.length > 0) throw new UsageError('give deployment ids or --all, not both');
       if (!flags.all && ids.length === 0) throw new UsageError('name the deployments to verify, or --all');
-      const root = resolve(flags.evidenceDir);
+      const root = (await resolveSettings(flags, streams.env)).evidenceDir;
       if (!(await isRealDirectory(root))) throw new UsageError(`no evidence folder at ${root}`);
       // Ids are looked up in the listing, never used as paths.
       for (const id of ids) validateDeploymentId(id);
