@@ -43,6 +43,15 @@ process.stdin.on('end', () => {
   killGroup('SIGKILL');
   if (!finished) process.exit(1);
 });
+// A signal to the supervisor itself — Ctrl-C reaches the terminal's process group, and execa
+// passes SIGTERM on to its children when the CLI is stopped — would end it by default and leave
+// the command's group (its own, detached) running: a preview server outliving the CLI.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    killGroup('SIGKILL');
+    process.exit(1);
+  });
+}
 
 function start(spec) {
   const started = performance.now();
