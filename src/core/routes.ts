@@ -12,6 +12,8 @@ export const routes = {
   compare: (id: string, other: string) => `/deployments/${id}/compare/${other}/`,
   checkHistory: (checkId: string) => `/checks/${checkId}/`,
   trends: () => '/trends/',
+  search: () => '/search/',
+  about: () => '/about/',
   rawFile: (id: string, path: string) => `/evidence/${id}/${path}`,
   signers: () => '/evidence/_signers.json',
   /** A JSON Schema file as published, e.g. `_schemas/v2/deployment.schema.json`. */

@@ -22,6 +22,8 @@ export interface DeploymentDir extends DeploymentEvidence {
   manifest: Manifest | null;
   /** `signoffs.json`, beside the evidence (not in the manifest). */
   signoffs: Signoffs | null;
+  /** `notes.mdx`, written after collection (not in the manifest): its text, as committed. */
+  notes: string | null;
   files: RawFile[];
   /** The format version deployment.json was written in (`schemaVersion` before reading brought it to the current model). */
   formatVersion: number;
@@ -73,6 +75,13 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
     raw.push({ path: 'signoffs.json', bytes: read.bytes, sha256: read.sha256 });
   }
 
+  let notes: string | null = null;
+  if (files.includes('notes.mdx')) {
+    const bytes = await readEvidenceBytes(join(dir, 'notes.mdx'));
+    notes = bytes.toString('utf8');
+    raw.push({ path: 'notes.mdx', bytes: bytes.length, sha256: sha256Hex(bytes) });
+  }
+
   const snapshots = new Map<string, CheckSnapshot>();
   for (const path of files.filter((f) => f.startsWith('checks/'))) {
     const name = path.slice('checks/'.length);
@@ -83,7 +92,7 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
     snapshots.set(c.value.id, c.value);
     raw.push({ path, bytes: c.bytes, sha256: c.sha256 });
   }
-  return { id, deployment, snapshots, manifest, signoffs, files: raw, formatVersion, refused };
+  return { id, deployment, snapshots, manifest, signoffs, notes, files: raw, formatVersion, refused };
 }
 
 /** The trusted signers' keys at the evidence root (`_signers.json`), or null when there is none. */

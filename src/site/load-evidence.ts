@@ -12,6 +12,7 @@ import { describeRefused, listEvidenceTree, UnsafeEvidenceFileError, type Refuse
 import { readDeploymentDir, readSigners, shownPath, type DeploymentDir, type RawFile } from '../format/read-deployment-dir.ts';
 import type { DeploymentDigests } from '../format/read-evidence-digests.ts';
 import { verifyEvidence, withSignoffs, type IntegrityStatus } from '../core/integrity/verify.ts';
+import { renderNotes, type RenderedNotes } from './notes.ts';
 import type { RoleVerdict } from '../core/signoffs/verify-signoffs.ts';
 
 export type { RawFile };
@@ -27,6 +28,8 @@ export interface LoadedDeployment {
   integrity: { status: IntegrityStatus; digest: string | null; problems: string[]; signoffs: RoleVerdict[] };
   /** The evidence root has `_signers.json` (published beside the evidence, for the browser's check). */
   signersPublished: boolean;
+  /** `notes.mdx`, rendered once here (Markdown only): an annotation, apart from the evidence. */
+  notes: RenderedNotes | null;
 }
 
 export interface LoadedCheck {
@@ -70,7 +73,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
         continue;
       }
       read.push(dir);
-      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [] }, signersPublished: tree.signers });
+      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [] }, signersPublished: tree.signers, notes: dir.notes === null ? null : renderNotes(dir.notes) });
       for (const full of dir.snapshots.values()) {
         const file = dir.files.find((f) => f.path === `checks/${full.id}.json`)!;
         result.checks.push({ id: `${id}/${full.id}`, deploymentId: id, snapshot: boundedRows(full), file });

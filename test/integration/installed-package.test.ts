@@ -176,7 +176,7 @@ describe.skipIf(realServer() === null)('the installed package', () => {
       expect(commands).toEqual(['npx deploy-evidence collect', 'npx deploy-evidence verify', 'npx deploy-evidence build', 'npx deploy-evidence export']);
 
       const url = await newDatabase();
-      const env = recipe.startsWith('github')
+      const env: Record<string, string> = recipe.startsWith('github')
         ? { STAGING_DATABASE_URL: url, PR_NUMBER: '12', PR_TITLE: 'Add the stock view', PR_URL: 'https://github.com/acme/inventory/pull/12', DEPLOY_EVIDENCE_SITE: 'https://acme.github.io', DEPLOY_EVIDENCE_BASE: '/inventory-ci/' }
         : { STAGING_DATABASE_URL: url, CI_MERGE_REQUEST_IID: '12', CI_MERGE_REQUEST_TITLE: 'Add the stock view', CI_MERGE_REQUEST_PROJECT_URL: 'https://gitlab.com/acme/inventory-ci', CI_PROJECT_ROOT_NAMESPACE: 'acme', CI_PROJECT_NAME: 'inventory-ci' };
       // GitHub runs each step in its own shell and carries $GITHUB_ENV between them; GitLab runs

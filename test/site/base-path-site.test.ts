@@ -50,7 +50,8 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
       });
       const response = await page.goto(`${server.url}${path}`);
       expect(response?.status(), path).toBe(200);
-      const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      // Links, and the search form's action: a reader reaches the search page by submitting it.
+      const hrefs = [...(await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href))), ...(await page.$$eval('form[action]', (fs) => fs.map((f) => (f as HTMLFormElement).action)))];
       await page.close();
       for (const href of hrefs) {
         const url = new URL(href);
@@ -79,6 +80,52 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
     const copied = [...html.matchAll(/data-copy-href="([^"]+)"/g)].map((m) => m[1]!);
     expect(copied.length).toBeGreaterThan(10);
     for (const url of copied) expect(url).toMatch(/^https:\/\/audit\.example\.com\/audit\/deployments\/sample-production-pr73\/checks\/[a-z0-9-]+\/$/);
+  });
+
+  it('searches every deployment and check under the base: by a check\'s title, and by a value from its result', async () => {
+    browser ??= await launchBrowser();
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`);
+    });
+    const resultsFor = async (query: string) => {
+      // As a reader does it: the search form in the header of any page, then the results.
+      await page.goto(`${server.url}${BASE}trends/`);
+      await page.fill('form[role=search] input[name=q]', query);
+      await Promise.all([page.waitForURL(/\/audit\/search\/\?q=/), page.click('form[role=search] button')]);
+      await page.waitForSelector('.pagefind-ui__result-link', { timeout: 30_000 });
+      return page.$$eval('.pagefind-ui__result-link', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    };
+    const byTitle = await resultsFor('IRT calibration');
+    expect(byTitle).toContain(`${BASE}deployments/sample-production-pr73/checks/irt-calibration/`);
+    // The determinism check's fingerprint of the view's rows: a value only its result holds.
+    const byValue = await resultsFor('9e27e0607bcc4eb23b0321102c4cad16');
+    expect(byValue).toContain(`${BASE}deployments/sample-production-pr73/checks/determinism/`);
+    // The value is on the determinism check's page, and on the reports that show that check.
+    for (const path of byValue) expect(path).toMatch(/^\/audit\/deployments\/[a-z0-9-]+\/(checks\/determinism\/)?$/);
+    // A result opens its page under the base.
+    const opened = await page.goto(`${server.url}${byValue.find((p) => p.includes('/checks/'))}`);
+    expect(opened?.status()).toBe(200);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('shows a deployment\'s notes.mdx apart from the evidence, sanitized, and the About page (MDX)', async () => {
+    const html = await readFile(join(out, 'deployments', 'sample-production-pr73', 'index.html'), 'utf8');
+    const notes = html.match(/<aside class="annotation"[^>]*data-notes>([\s\S]*?)<\/aside>/)?.[1] ?? '';
+    expect(notes).toContain('Notes (annotation)');
+    expect(notes).toContain('not covered by the manifest');
+    expect(notes).toContain('<h3>After the deployment</h3>');
+    expect(notes).toContain('<td>12 ms</td>');
+    expect(notes).toContain(`href="${BASE}evidence/sample-production-pr73/notes.mdx"`);
+    const about = await readFile(join(out, 'about', 'index.html'), 'utf8');
+    expect(about).toMatch(/<h1[^>]*>About these reports<\/h1>/);
+    expect(about).toMatch(/<td>INCOMPLETE<\/td>/);
+    expect(about).toContain(`href="${BASE}evidence/"`);
   });
 
   it('verifies a report in the browser under the base', async () => {

@@ -19,8 +19,8 @@ export interface FileProblem {
   message: string;
 }
 
-/** Files that live beside the evidence without being part of it: the manifest itself, and sign-offs (which must not change the manifest they sign). */
-export const OUTSIDE_MANIFEST: readonly string[] = ['manifest.json', 'signoffs.json'];
+/** Files that live beside the evidence without being part of it: the manifest itself, sign-offs (which must not change the manifest they sign) and notes written after collection (shown apart from the evidence, as annotations). */
+export const OUTSIDE_MANIFEST: readonly string[] = ['manifest.json', 'signoffs.json', 'notes.mdx'];
 
 export function manifestProblems(deploymentId: string, manifest: Manifest, present: readonly FileDigest[]): FileProblem[] {
   const problems: FileProblem[] = [];

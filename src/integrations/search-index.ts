@@ -1,0 +1,34 @@
+/**
+ * Static search (pagefind): after the build, the report and check pages are indexed into
+ * `<site>/pagefind/`, which the search page loads from the same host — no server, and it works
+ * under any base path. Only pages marked `data-pagefind-body` (reports, checks) are indexed, so
+ * a result is always a deployment or one of its checks.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AstroIntegration } from 'astro';
+// Imported with the config: by astro:build:done the module loader that read the config is closed.
+import * as pagefind from 'pagefind';
+
+export function searchIndex(): AstroIntegration {
+  return {
+    name: 'deploy-evidence:search-index',
+    hooks: {
+      'astro:build:done': async ({ dir, logger }) => {
+        const site = fileURLToPath(dir);
+        try {
+          // SQL and evidence values are searched whole: check ids, table names, SKU-like values.
+          const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en', includeCharacters: '_' });
+          if (!index) throw new Error(`pagefind could not start: ${errors.join('; ')}`);
+          const added = await index.addDirectory({ path: site });
+          if (added.errors.length > 0) throw new Error(`pagefind could not index the site: ${added.errors.join('; ')}`);
+          const written = await index.writeFiles({ outputPath: join(site, 'pagefind') });
+          if (written.errors.length > 0) throw new Error(`pagefind could not write its index: ${written.errors.join('; ')}`);
+          logger.info(`${added.page_count} pages indexed for search`);
+        } finally {
+          await pagefind.close();
+        }
+      },
+    },
+  };
+}
