@@ -41,7 +41,7 @@ const roleVerdictSchema = z.object({
 
 const deployments = defineCollection({
   loader: async () => (await evidence()).deployments,
-  schema: z.object({ deployment: deploymentSchema, manifest: manifestSchema.nullable(), files: z.array(rawFileSchema), formatVersion: z.number().int(), integrity: z.object({ status: z.enum(['OK', 'FAILED', 'INCOMPLETE']), digest: z.string().nullable(), problems: z.array(z.string()), signoffs: z.array(roleVerdictSchema) }), signersPublished: z.boolean(), notes: z.object({ html: z.string().nullable(), problem: z.string().nullable(), text: z.string() }).nullable() }),
+  schema: z.object({ deployment: deploymentSchema, manifest: manifestSchema.nullable(), files: z.array(rawFileSchema), formatVersion: z.number().int(), integrity: z.object({ status: z.enum(['OK', 'FAILED', 'INCOMPLETE']), digest: z.string().nullable(), problems: z.array(z.string()), signoffs: z.array(roleVerdictSchema) }), signersPublished: z.boolean(), notes: z.object({ nodes: z.array(z.any()).nullable(), problem: z.string().nullable(), text: z.string() }).nullable() }),
 });
 
 const checks = defineCollection({

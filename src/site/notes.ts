@@ -5,9 +5,9 @@
  * code in the build or in the reader's browser, and is refused — the note is then shown as its
  * plain text, with the line that was refused. Links keep to GitHub's sanitizing rules.
  */
-import type { Root as HastRoot } from 'hast';
-import { toHtml } from 'hast-util-to-html';
+import type { ElementContent, Root as HastRoot } from 'hast';
 import { defaultSchema, sanitize } from 'hast-util-sanitize';
+import { find, html as htmlSpace } from 'property-information';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { mdxFromMarkdown } from 'mdast-util-mdx';
@@ -16,7 +16,14 @@ import { gfm } from 'micromark-extension-gfm';
 import { mdxjs } from 'micromark-extension-mdxjs';
 import { visit } from 'unist-util-visit';
 
-export type RenderedNotes = { html: string; problem: null; text: string } | { html: null; problem: string; text: string };
+/**
+ * The sanitized note as plain data — an element's tag, its attributes as HTML names, its
+ * children; text as strings — which NoteNodes.astro renders through Astro's own escaping, so
+ * the site never injects HTML (no set:html anywhere).
+ */
+export type NoteNode = string | { tag: string; attrs: Record<string, string | boolean>; children: NoteNode[] };
+
+export type RenderedNotes = { nodes: NoteNode[]; problem: null; text: string } | { nodes: null; problem: string; text: string };
 
 const CODE_NODES = new Set(['mdxjsEsm', 'mdxFlowExpression', 'mdxTextExpression', 'mdxJsxFlowElement', 'mdxJsxTextElement']);
 
@@ -25,7 +32,7 @@ export function renderNotes(text: string): RenderedNotes {
   try {
     tree = fromMarkdown(text, { extensions: [mdxjs(), gfm()], mdastExtensions: [mdxFromMarkdown(), gfmFromMarkdown()] });
   } catch (error) {
-    return { html: null, problem: `not valid MDX: ${(error as Error).message}`, text };
+    return { nodes: null, problem: `not valid MDX: ${(error as Error).message}`, text };
   }
   let refused: string | null = null;
   visit(tree, (node) => {
@@ -34,11 +41,23 @@ export function renderNotes(text: string): RenderedNotes {
       refused = `line ${node.position?.start.line ?? '?'} has ${what}: notes are Markdown only, nothing in them runs`;
     }
   });
-  if (refused !== null) return { html: null, problem: refused, text };
+  if (refused !== null) return { nodes: null, problem: refused, text };
   // Headings inside a note sit under the report's own: # becomes an h3.
   visit(tree, 'heading', (heading) => {
     heading.depth = Math.min(6, heading.depth + 2) as typeof heading.depth;
   });
-  const hast = sanitize(toHast(tree) as HastRoot, defaultSchema);
-  return { html: toHtml(hast), problem: null, text };
+  const hast = sanitize(toHast(tree) as HastRoot, defaultSchema) as HastRoot;
+  return { nodes: hast.children.flatMap((child) => toNode(child as ElementContent)), problem: null, text };
+}
+
+function toNode(node: ElementContent): NoteNode[] {
+  if (node.type === 'text') return [node.value];
+  if (node.type !== 'element') return [];
+  const attrs: Record<string, string | boolean> = {};
+  for (const [property, value] of Object.entries(node.properties)) {
+    if (value === null || value === undefined || value === false) continue;
+    const info = find(htmlSpace, property);
+    attrs[info.attribute] = Array.isArray(value) ? value.join(info.commaSeparated ? ', ' : ' ') : value === true ? true : String(value);
+  }
+  return [{ tag: node.tagName, attrs, children: node.children.flatMap((child) => toNode(child)) }];
 }

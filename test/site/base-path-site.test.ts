@@ -80,6 +80,7 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
     const copied = [...html.matchAll(/data-copy-href="([^"]+)"/g)].map((m) => m[1]!);
     expect(copied.length).toBeGreaterThan(10);
     for (const url of copied) expect(url).toMatch(/^https:\/\/audit\.example\.com\/audit\/deployments\/sample-production-pr73\/checks\/[a-z0-9-]+\/$/);
+    expect(html).toContain('<p data-links="absolute">Permanent links are published at https://audit.example.com/audit/.</p>');
   });
 
   it('searches every deployment and check under the base: by a check\'s title, and by a value from its result', async () => {

@@ -52,7 +52,7 @@ beforeAll(async () => {
 describe('the site build over fixture evidence', () => {
   it('builds the index, each environment, each report, every check page, the bounded comparisons, check histories, trends, the evidence index and the checklist reference', async () => {
     const statuses = await fixtureSnapshots();
-    const expected = ['/', '/evidence/', '/trends/', '/environments/production/', '/environments/staging/', '/reference/checklists/'];
+    const expected = ['/', '/evidence/', '/trends/', '/search/', '/about/', '/environments/production/', '/environments/staging/', '/reference/checklists/'];
     const checkIds = new Set<string>();
     for (const [id, checks] of statuses) {
       expected.push(`/deployments/${id}/`);
@@ -329,6 +329,9 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
     expect(await page.locator('button[data-copy-href]').first().isHidden()).toBe(true);
     // Built without --site: the button says it copies the address the report is read at.
     expect(await page.locator('button[data-copy-href]').first().getAttribute('title')).toContain('built without its published URL');
+    // …and the page says so where everyone reads it, not only in a tooltip.
+    expect(await page.locator('footer [data-links]').getAttribute('data-links')).toBe('relative');
+    expect(await page.locator('footer [data-links]').innerText()).toContain('Links on this site are relative');
     await page.locator('article#view-columns a.permalink').click();
     await page.waitForURL('**/deployments/staging-pr73-full/checks/view-columns/');
     expect(await page.locator('h1').innerText()).toContain('13 expected columns');
