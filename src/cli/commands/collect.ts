@@ -8,7 +8,7 @@ import { resolveSettings } from '../settings.ts';
 import { checkCollectOptions, collect, type CollectOptions } from '../../../collectors/collect.ts';
 import { environmentNamesDatabase, resolveConnection, unencodedUrlCharacters, type ConnectionTarget } from '../../../collectors/db/connection.ts';
 import { credentialWarnings } from '../../core/checklists/credential-literals.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
 import { jsonSummary, log, progressReporter, summary, type Streams } from '../output.ts';
 
 export const collectExamples = `

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { evidenceOptions, resolveSettings } from '../settings.ts';
 import { compareDeployments, type DeploymentComparison } from '../../core/compare/compare-deployments.ts';
 import { readDeploymentDir } from '../../format/read-deployment-dir.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
 import { colorsFor, type Streams } from '../output.ts';
 

@@ -14,7 +14,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../collector
 import { seedtestLoader } from '../../../examples/seedtest-api/database.ts';
 import { PYTHON_INSTALL_HINT, pythonToolingProblem } from '../../../collectors/process/python-tooling.ts';
 import { runCollection } from './collect.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
 import { log, statusWord, colorsFor, type Streams } from '../output.ts';
 import { buildSite, previewSite } from '../astro-site.ts';
 import { freePort } from '../../../collectors/process/free-port.ts';

@@ -9,7 +9,7 @@ import { junitReport } from '../../core/export/junit.ts';
 import { markdownCheck, markdownReport, type ExportInput } from '../../core/export/markdown.ts';
 import { readDeploymentDir } from '../../format/read-deployment-dir.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
 import { evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
 import type { Streams } from '../output.ts';
 

@@ -19,7 +19,7 @@ import { starterChecklist, type StarterFacts } from '../../core/checklists/start
 import { parseAlembicHistory } from '../../core/parsers/alembic-output.ts';
 import { qualifiedName } from '../../core/sql-identifiers.ts';
 import type { ExpectedColumn, ExpectedDependent } from '../../format/index.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
 import { log, type Streams } from '../output.ts';
 
 export const initExamples = `

@@ -9,7 +9,7 @@ import { generateSigningKey, SigningKeyError } from '../../../collectors/signing
 import { addTrustedSigner } from '../../../collectors/signing/signers-file.ts';
 import { signDeployment, SignRefusedError } from '../../../collectors/signing/sign-deployment.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
 import { log, type Streams } from '../output.ts';
 
 export const keygenExamples = `

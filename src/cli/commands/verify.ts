@@ -11,7 +11,7 @@ import { readSigners, readSignersFile } from '../../format/read-deployment-dir.t
 import { isRealDirectory } from '../../format/evidence-tree.ts';
 import { readEvidenceDigests } from '../../format/read-evidence-digests.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
 import { colorsFor, type Streams } from '../output.ts';
 
 export const verifyExamples = `
