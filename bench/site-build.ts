@@ -1,20 +1,29 @@
 /**
- * `npm run bench`: how the site's build time grows with the history. Generates histories of
- * N deployments from a real collection (the committed sample evidence), each a valid format-v1
- * deployment with its own timings and counts, builds the site for each N, and prints the
- * figures. Comparisons are bounded per deployment, so growth should be linear.
+ * `npm run bench` (site part): the site build as history grows, against a floor. For each size N
+ * it generates N deployments from a real collection (the committed sample evidence: each a valid
+ * deployment with its own timings and counts, chained like collected evidence), builds the site
+ * with the real CLI (`deploy-evidence build`), and builds the **floor** beside it in the same run:
+ * a bare Astro project that emits the same page paths, each rendering an evidence JSON file as
+ * escaped text in <pre> (no components, no highlighting, no content collections). Each build's
+ * wall time and peak RSS are measured on the build process (`/usr/bin/time`), not on this one.
+ *
+ *   npx tsx bench/site-build.ts [sizes] [runs]      # default: 50,200 and 3 runs; 1000 is opt-in
+ *
+ * Writes bench/results.json: the machine, the versions, and each figure's median, min and max.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execa } from 'execa';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSite } from '../src/cli/astro-site.ts';
 import { EvidenceWriter, ensureJsonSchemas } from '../collectors/evidence/evidence-writer.ts';
 import { readDeploymentDir } from '../src/format/read-deployment-dir.ts';
 import type { CheckSnapshot, Deployment } from '../src/format/index.ts';
 
-const evidence = fileURLToPath(new URL('../evidence/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const evidence = join(ROOT, 'evidence');
 const sizes = (process.argv[2] ?? '50,200').split(',').map(Number);
+const RUNS = Number(process.argv[3] ?? 3);
 
 /** A deterministic wobble, so every generated deployment differs like real runs do. */
 function wobble(i: number, salt: number): number {
@@ -61,7 +70,6 @@ async function generate(root: string, n: number): Promise<void> {
       timeline: deployment.timeline.map((e) => ({ ...e, startedAt: shiftIso(e.startedAt, offset), finishedAt: shiftIso(e.finishedAt, offset), durationMs: Math.round(e.durationMs * slower) })),
     });
     const writer = new EvidenceWriter(root, id);
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(join(root, id, 'checks'), { recursive: true });
     for (const s of snapshots) await writer.writeCheck(s);
     await writer.writeDeployment(deployment);
@@ -69,27 +77,110 @@ async function generate(root: string, n: number): Promise<void> {
   }
 }
 
-async function countPages(dir: string): Promise<number> {
-  return (await readdir(dir, { recursive: true })).filter((f) => String(f).endsWith('index.html')).length;
+/** Every page the site built, as its path (`/deployments/x/`). */
+async function pagePaths(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true }))
+    .map(String)
+    .filter((f) => f.endsWith('index.html') && !f.startsWith('pagefind/'))
+    .map((f) => `/${f.slice(0, -'index.html'.length)}`);
 }
 
-console.log('deployments  pages   build (s)  ms/deployment  heap after (MiB)');
-const results: { n: number; seconds: number }[] = [];
+/** The evidence file a floor page renders: the check's snapshot, else its deployment's deployment.json. */
+function floorSource(path: string, firstDeployment: string): string {
+  const check = path.match(/^\/deployments\/([^/]+)\/checks\/([^/]+)\/$/);
+  if (check) return `${check[1]}/checks/${check[2]}.json`;
+  const deployment = path.match(/^\/deployments\/([^/]+)\//);
+  return `${deployment?.[1] ?? firstDeployment}/deployment.json`;
+}
+
+/**
+ * The floor: a bare Astro project inside this repository (so it resolves the same astro), one
+ * dynamic route emitting every page path, each page its evidence JSON as escaped text.
+ */
+async function writeFloorProject(dir: string, evidenceRoot: string, paths: string[]): Promise<void> {
+  const first = (await readdir(evidenceRoot)).find((f) => !f.startsWith('_'))!;
+  await mkdir(join(dir, 'src', 'pages'), { recursive: true });
+  await writeFile(join(dir, 'pages.json'), JSON.stringify(paths.map((path) => ({ path, file: join(evidenceRoot, floorSource(path, first)) }))));
+  await writeFile(join(dir, 'astro.config.mjs'), "export default { output: 'static', trailingSlash: 'always', build: { format: 'directory' }, devToolbar: { enabled: false } };\n");
+  await writeFile(
+    join(dir, 'src', 'pages', '[...path].astro'),
+    `---
+import { readFileSync } from 'node:fs';
+export function getStaticPaths() {
+  const pages = JSON.parse(readFileSync(${JSON.stringify(join(dir, 'pages.json'))}, 'utf8'));
+  return pages.map(({ path, file }) => ({ params: { path: path === '/' ? undefined : path.slice(1, -1) }, props: { file } }));
+}
+const { file } = Astro.props;
+const text = readFileSync(file, 'utf8');
+---
+<html><body><pre>{text}</pre></body></html>
+`,
+  );
+}
+
+interface Measured {
+  seconds: number;
+  peakRssMiB: number;
+}
+
+/** Wall time and peak RSS of one build process tree (GNU time reports the largest process's RSS). */
+async function timed(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<Measured> {
+  const result = await execa('/usr/bin/time', ['-f', 'BENCH %e %M', ...argv], { cwd, env: { ASTRO_TELEMETRY_DISABLED: '1', ...env }, reject: false, all: true });
+  const line = result.all.split('\n').reverse().find((l) => l.startsWith('BENCH '));
+  if (result.exitCode !== 0 || !line) throw new Error(`${argv.join(' ')} failed:\n${result.all.slice(-4000)}`);
+  const [, seconds, kib] = line.split(' ');
+  return { seconds: Number(seconds), peakRssMiB: Number(kib) / 1024 };
+}
+
+const stats = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted.at(-1)! };
+};
+
+const bin = join(ROOT, 'bin', 'deploy-evidence.js');
+await execa(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
+const rows: Record<string, unknown>[] = [];
+console.log(`site build against the floor, ${RUNS} runs each (median [min–max])`);
+console.log('deployments  pages  site (s)            floor (s)         ratio   site peak RSS (MiB)  floor peak RSS (MiB)');
 for (const n of sizes) {
   const root = await mkdtemp(join(tmpdir(), `bench-evidence-${n}-`));
-  const out = await mkdtemp(join(tmpdir(), `bench-site-${n}-`));
+  const floorDir = await mkdtemp(join(ROOT, '.bench-floor-'));
+  const site: Measured[] = [];
+  const floor: Measured[] = [];
   try {
     await generate(root, n);
-    const { ms } = await buildSite(root, out);
-    const pages = await countPages(out);
-    results.push({ n, seconds: ms / 1000 });
-    console.log(`${String(n).padStart(11)}  ${String(pages).padStart(5)}  ${(ms / 1000).toFixed(1).padStart(9)}  ${(ms / n).toFixed(0).padStart(13)}  ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0).padStart(16)}`);
+    const evidenceBytes = Number((await execa('du', ['-sb', root])).stdout.split('\t')[0]);
+    let pages = 0;
+    for (let run = 0; run < RUNS; run += 1) {
+      const out = join(tmpdir(), `bench-site-${n}-${run}`);
+      site.push(await timed([process.execPath, bin, 'build', '--evidence-dir', root, '--out-dir', out], ROOT, { PATH: process.env.PATH ?? '' }));
+      if (run === 0) {
+        const paths = await pagePaths(out);
+        pages = paths.length;
+        await writeFloorProject(floorDir, root, paths);
+      }
+      await rm(out, { recursive: true, force: true });
+      const floorOut = join(tmpdir(), `bench-floor-${n}-${run}`);
+      floor.push(await timed([process.execPath, join(ROOT, 'node_modules/astro/astro.js'), 'build', '--outDir', floorOut], floorDir, { PATH: process.env.PATH ?? '' }));
+      await rm(floorOut, { recursive: true, force: true });
+    }
+    const s = stats(site.map((m) => m.seconds));
+    const f = stats(floor.map((m) => m.seconds));
+    const ratio = stats(site.map((m, i) => m.seconds / floor[i]!.seconds));
+    const sRss = stats(site.map((m) => m.peakRssMiB));
+    const fRss = stats(floor.map((m) => m.peakRssMiB));
+    rows.push({ deployments: n, pages, evidenceMiB: evidenceBytes / 2 ** 20, siteSeconds: s, floorSeconds: f, ratio, sitePeakRssMiB: sRss, floorPeakRssMiB: fRss });
+    const fmt = (x: { median: number; min: number; max: number }, d = 1) => `${x.median.toFixed(d)} [${x.min.toFixed(d)}–${x.max.toFixed(d)}]`;
+    console.log(`${String(n).padStart(11)}  ${String(pages).padStart(5)}  ${fmt(s).padEnd(18)}  ${fmt(f).padEnd(16)}  ${ratio.median.toFixed(2)}×   ${fmt(sRss, 0).padEnd(19)}  ${fmt(fRss, 0)}`);
   } finally {
     await rm(root, { recursive: true, force: true });
-    await rm(out, { recursive: true, force: true });
+    await rm(floorDir, { recursive: true, force: true });
   }
 }
-if (results.length >= 2) {
-  const [a, b] = [results[0]!, results.at(-1)!];
-  console.log(`\n${a.n} → ${b.n} deployments (×${(b.n / a.n).toFixed(1)}): build time ×${(b.seconds / a.seconds).toFixed(2)}`);
-}
+
+const versions = JSON.parse(await readFile(join(ROOT, 'node_modules/astro/package.json'), 'utf8')) as { version: string };
+await writeFile(
+  join(ROOT, 'bench', 'results.json'),
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryGiB: Math.round(totalmem() / 2 ** 30) }, versions: { node: process.version, astro: versions.version }, runs: RUNS, siteBuild: rows }, null, 2)}\n`,
+);
+console.log('\nwritten: bench/results.json');

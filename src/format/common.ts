@@ -34,16 +34,21 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  * Free-form JSON (assertion expected/actual, EXPLAIN plans). Object keys are sorted on parse,
  * so free-form values are as byte-stable as the fixed-order objects around them.
  */
-export const jsonValueSchema: z.ZodType<JsonValue, z.ZodTypeDef, unknown> = z.lazy(() =>
-  z.union([
+export const jsonValueSchema: z.ZodType<JsonValue, z.ZodTypeDef, unknown> = z.lazy(() => (jsonValueUnion ??= jsonValueOptions()));
+
+// z.lazy calls its getter at every value it parses: built once, not once per nested value (the
+// site build validates thousands of plans and assertion values; issue 14).
+let jsonValueUnion: z.ZodType<JsonValue, z.ZodTypeDef, unknown> | undefined;
+function jsonValueOptions(): z.ZodType<JsonValue, z.ZodTypeDef, unknown> {
+  return z.union([
     z.string(),
     z.number(),
     z.boolean(),
     z.null(),
     z.array(jsonValueSchema),
     z.record(jsonValueSchema).transform((record) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))),
-  ]),
-);
+  ]);
+}
 
 export const checkStatusSchema = z.enum(['pass', 'warn', 'fail', 'error', 'skipped']);
 export type CheckStatus = z.infer<typeof checkStatusSchema>;

@@ -83,10 +83,16 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
   }
 
   const snapshots = new Map<string, CheckSnapshot>();
-  for (const path of files.filter((f) => f.startsWith('checks/'))) {
+  const checkPaths = files.filter((f) => f.startsWith('checks/'));
+  // Read side by side (the file system waits, not the CPU), judged in listing order: the first
+  // bad file in the listing is the one reported, whichever failed first.
+  const settled = await Promise.allSettled(checkPaths.map((path) => readValidated(join(dir, path), (f, t) => parseEvidenceText('check', f, t))));
+  for (const [i, outcome] of settled.entries()) {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    const path = checkPaths[i]!;
+    const c = outcome.value;
     const name = path.slice('checks/'.length);
     const file = join(dir, path);
-    const c = await readValidated(file, (f, t) => parseEvidenceText('check', f, t));
     if (`${c.value.id}.json` !== name) throw new EvidenceFormatError(shownPath(file), [`id: "${c.value.id}" does not match the file name`]);
     if (c.value.deploymentId !== id) throw new EvidenceFormatError(shownPath(file), [`deploymentId: "${c.value.deploymentId}" does not match its deployment "${id}"`]);
     snapshots.set(c.value.id, c.value);

@@ -1,21 +1,39 @@
-/** Site loaders: the collections, shaped for pages. Pages call these, never the file system. */
-import { getCollection } from 'astro:content';
+/**
+ * Site loaders: the evidence, shaped for pages. Pages call these, never the file system.
+ * The evidence is read and verified once per build (src/site/load-evidence.ts) and kept in this
+ * module, which every page shares: no content collections, so nothing is validated a second time
+ * or serialized into Astro's data store — a build holds each file's model once.
+ */
 import type { CheckSnapshot } from '../../format/index.ts';
+import { describeRefused } from '../../format/evidence-tree.ts';
+import { evidenceDir, strictBuild } from '../evidence-dir.ts';
+import { loadEvidence, type LoadedDeployment, type LoadedEvidence } from '../load-evidence.ts';
 
-export async function allDeployments() {
-  return (await getCollection('deployments')).map((entry) => entry.data);
+let loaded: Promise<LoadedEvidence> | undefined;
+
+function evidence(): Promise<LoadedEvidence> {
+  loaded ??= loadEvidence(evidenceDir(), { strict: strictBuild() }).then((result) => {
+    for (const line of result.skipped) console.warn(`[evidence] ${line}`);
+    if (result.refused.length > 0) console.warn(`[evidence] ${describeRefused(evidenceDir(), result.refused).replaceAll('\n', '\n[evidence] ')}`);
+    return result;
+  });
+  return loaded;
+}
+
+export async function allDeployments(): Promise<LoadedDeployment[]> {
+  return (await evidence()).deployments;
 }
 
 let checksByDeployment: Promise<Map<string, Map<string, CheckSnapshot>>> | undefined;
 
-/** Snapshots grouped by deployment, loaded once per build. */
+/** Snapshots grouped by deployment, built once per build. */
 export function snapshotsByDeployment(): Promise<Map<string, Map<string, CheckSnapshot>>> {
-  checksByDeployment ??= getCollection('checks').then((entries) => {
+  checksByDeployment ??= evidence().then(({ checks }) => {
     const map = new Map<string, Map<string, CheckSnapshot>>();
-    for (const { data } of entries) {
-      let checks = map.get(data.deploymentId);
-      if (!checks) map.set(data.deploymentId, (checks = new Map()));
-      checks.set(data.snapshot.id, data.snapshot);
+    for (const check of checks) {
+      let byId = map.get(check.deploymentId);
+      if (!byId) map.set(check.deploymentId, (byId = new Map()));
+      byId.set(check.snapshot.id, check.snapshot);
     }
     return map;
   });
@@ -30,10 +48,10 @@ export function deploymentIdsByDigest(): Promise<Map<string, string>> {
   return byDigest;
 }
 
-let byId: Promise<Map<string, Awaited<ReturnType<typeof allDeployments>>[number]>> | undefined;
+let byId: Promise<Map<string, LoadedDeployment>> | undefined;
 
 /** Loaded deployments by id, built once per build (pages look one up without scanning all). */
-export function deploymentsById() {
+export function deploymentsById(): Promise<Map<string, LoadedDeployment>> {
   byId ??= allDeployments().then((entries) => new Map(entries.map((e) => [e.deployment.id, e])));
   return byId;
 }
