@@ -2,8 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
-import { publishEvidence } from './src/integrations/publish-evidence.ts';
-import { searchIndex } from './src/integrations/search-index.ts';
+import { afterBuild } from './src/integrations/after-build.ts';
 import { evidenceDir } from './src/site/evidence-dir.ts';
 
 export default defineConfig({
@@ -14,7 +13,7 @@ export default defineConfig({
   base: process.env.DEPLOY_EVIDENCE_BASE || '/',
   // Separate caches let several builds (tests, the demo) run side by side.
   cacheDir: process.env.DEPLOY_EVIDENCE_CACHE_DIR ?? fileURLToPath(new URL('./node_modules/.astro/', import.meta.url)),
-  integrations: [mdx(), publishEvidence(evidenceDir), searchIndex()],
+  integrations: [mdx(), afterBuild(evidenceDir)],
   trailingSlash: 'always',
   build: { format: 'directory', inlineStylesheets: 'always' },
   // Nothing on the site fetches: the only scripts are the copy-link buttons (and, later, charts).
