@@ -73,11 +73,14 @@ export async function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEn
   };
 }
 
-/** `--config` and `--evidence-dir`, which every command that reads evidence takes. */
+/** `--config`, which every command that takes a setting takes. */
+export function configOption(command: Command): Command {
+  return command.option('--config <file>', `config file (default: ./${CONFIG_FILE} or .ts/.mjs/.js when present)`);
+}
+
+/** `--evidence-dir` (and `--config`), which every command that reads evidence takes. */
 export function evidenceOptions(command: Command): Command {
-  return command
-    .option('--evidence-dir <dir>', `evidence root (default: $${SETTING_ENV.evidenceDir}, evidenceDir in the config file, or evidence)`)
-    .option('--config <file>', `config file (default: ./${CONFIG_FILE} or .ts/.mjs/.js when present)`);
+  return configOption(command.option('--evidence-dir <dir>', `evidence root (default: $${SETTING_ENV.evidenceDir}, evidenceDir in the config file, or evidence)`));
 }
 
 /** `--site` and `--base`, which mean the same for `build` and `export`. */

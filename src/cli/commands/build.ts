@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { buildSite, previewSite, SiteBuildError } from '../astro-site.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
-import { evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
+import { configOption, evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
 import { log, type Streams } from '../output.ts';
 import { freePort } from '../../../collectors/process/free-port.ts';
 
@@ -40,12 +40,11 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
 }
 
 export function previewCommand(streams: Streams, setExit: (code: number) => void): Command {
-  return new Command('preview')
+  return configOption(new Command('preview'))
     .description('serve a built site on 127.0.0.1 until stopped (Ctrl-C), under the base path it was built for')
     .option('--out-dir <dir>', 'the built site', 'dist')
     .option('--port <port>', 'the port (default: a free one)')
     .option('--base <path>', 'the base path the site was built with (default: $DEPLOY_EVIDENCE_BASE, base in the config file, or /)')
-    .option('--config <file>', 'config file (default: ./deploy-evidence.config.json or .ts/.mjs/.js when present)')
     .action(async (flags: { outDir: string; port?: string; base?: string; config?: string }) => {
       const settings = await resolveSettings(flags, streams.env);
       const port = flags.port === undefined ? await freePort() : Number(flags.port);

@@ -9,13 +9,13 @@ import { loadChecklist } from '../../../collectors/checklists/load-checklist.ts'
 import { checklistOutline } from '../../core/checklists/checklist-outline.ts';
 import { credentialWarnings } from '../../core/checklists/credential-literals.ts';
 import { log, type Streams } from '../output.ts';
-import { resolveSettings } from '../settings.ts';
+import { configOption, resolveSettings } from '../settings.ts';
 import { UsageError } from '../exit-codes.ts';
 
 /** The checklist named on the command line, else the one the environment or the config file names. */
-async function checklistNamed(name: string | undefined, flags: { config?: string }): Promise<string> {
+async function checklistNamed(name: string | undefined, flags: { config?: string }, env: NodeJS.ProcessEnv): Promise<string> {
   if (name !== undefined) return name;
-  const { checklist } = await resolveSettings(flags, process.env);
+  const { checklist } = await resolveSettings(flags, env);
   if (checklist === undefined) throw new UsageError('name a checklist (a file or a built-in id), or set checklist in deploy-evidence.config.json');
   return checklist;
 }
@@ -30,17 +30,15 @@ export function checklistCommand(streams: Streams, setExit: (code: number) => vo
   const command = new Command('checklist').description('work with checklists: validate, show');
   // Each subcommand takes one checklist and writes to the CLI's streams.
   const subcommand = (name: string, description: string) =>
-    command
-      .command(name)
+    configOption(command.command(name))
       .description(description)
       .argument('[checklist]', 'a checklist file (.json, .ts, .js) or a built-in id (default: $DEPLOY_EVIDENCE_CHECKLIST or checklist in the config file)')
-      .option('--config <file>', 'config file (default: ./deploy-evidence.config.json or .ts/.mjs/.js when present)')
       .addHelpText('after', checklistExamples)
       .exitOverride()
       .configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) });
   subcommand('validate', 'validate a checklist file (or built-in id) without a database; warn about literal credentials')
     .action(async (name: string | undefined, flags: { config?: string }) => {
-      const checklist = await loadChecklist(await checklistNamed(name, flags));
+      const checklist = await loadChecklist(await checklistNamed(name, flags, streams.env));
       const warnings = credentialWarnings(checklist);
       for (const warning of warnings) log(streams, `warning: ${warning}`);
       streams.stdout.write(`${checklist.id} ${checklist.version}: valid, ${checklist.checks.length} checks${warnings.length ? `, ${warnings.length} warning${warnings.length > 1 ? 's' : ''}` : ''}\n`);
@@ -48,7 +46,7 @@ export function checklistCommand(streams: Streams, setExit: (code: number) => vo
     });
   subcommand('show', 'print the resolved checklist: sections, checks, what each runs and asserts, which are mutating')
     .action(async (name: string | undefined, flags: { config?: string }) => {
-      const checklist = await loadChecklist(await checklistNamed(name, flags));
+      const checklist = await loadChecklist(await checklistNamed(name, flags, streams.env));
       streams.stdout.write(`${checklistOutline(checklist).join('\n')}\n`);
       setExit(0);
     });

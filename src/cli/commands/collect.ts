@@ -3,8 +3,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Deployment } from '../../format/index.ts';
 import { builtInChecklists, loadChecklist } from '../../../collectors/checklists/load-checklist.ts';
-import { CONFIG_FILE } from '../config-file.ts';
-import { resolveSettings } from '../settings.ts';
+import { configOption, resolveSettings } from '../settings.ts';
 import { checkCollectOptions, collect, type CollectOptions } from '../../../collectors/collect.ts';
 import { environmentNamesDatabase, resolveConnection, unencodedUrlCharacters, type ConnectionTarget } from '../../../collectors/db/connection.ts';
 import { credentialWarnings } from '../../core/checklists/credential-literals.ts';
@@ -130,7 +129,7 @@ export function collectCommand(streams: Streams, setExit: (code: number) => void
     .requiredOption('--env <environment>', 'environment, e.g. staging or production')
     .addOption(new Option('--database-url <url>', 'postgres:// URL (default: DATABASE_URL, then the PG* variables)'));
   addCollectOptions(command).addHelpText('after', collectExamples);
-  command.option('--config <file>', `config file (default: ./${CONFIG_FILE} or .ts/.mjs/.js when present)`);
+  configOption(command);
   command.action(async (given: Omit<CollectFlags, 'checklist' | 'evidenceDir'> & { checklist?: string; evidenceDir?: string; config?: string }) => {
     const settings = await resolveSettings(given, streams.env);
     const { config, checklist } = settings;
