@@ -31,7 +31,7 @@ async function commandsFor(argv: readonly string[]): Promise<CommandFactory[]> {
   const first = argv.slice(2).find((arg) => !arg.startsWith('-'));
   const onlyTopLevelFlags = first === undefined && argv.slice(2).some((arg) => arg === '--version' || arg === '-V');
   if (onlyTopLevelFlags) return [];
-  const load = first === undefined ? undefined : COMMANDS[first];
+  const load = first !== undefined && Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   if (load) return load();
   return (await Promise.all(Object.values(COMMANDS).map((l) => l()))).flat();
 }

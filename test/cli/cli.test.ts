@@ -25,6 +25,9 @@ describe('usage errors exit 2 with the reason', () => {
     [['collect', '--env', 'staging', '--checklist', join(fixtures, 'lossless.json'), '--pr', 'abc', '--database-url', 'postgres://u@127.0.0.1:1/db'], /--pr takes a pull request number/],
     [['collect', '--env', 'staging', '--checklist', 'attempt-view-lock', '--database-url', 'mysql://u:pw@h/db'], /must start with postgres:\/\//],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    // Commands are looked up in a table: a name every object has is still an unknown command.
+    [['toString'], /unknown command 'toString'/],
+    [['__proto__'], /unknown command '__proto__'/],
   ])('%j', async (args, message) => {
     const run = await runCli(args);
     expect(run.exitCode).toBe(2);
