@@ -1,6 +1,6 @@
 /**
- * Exit codes (DESIGN.md, CLI): 0 all pass; 1 checks failed or blocked; 2 usage or
- * configuration; 3 database or tool unreachable; 4 the evidence could not be written.
+ * Which exit code an error means (the codes are in exit-codes.ts). It imports the error classes
+ * of the collector, so main loads it only once a command has failed.
  */
 import { ChecklistError } from '../../collectors/checklists/define-checklist.ts';
 import { CollectConfigError } from '../../collectors/collect.ts';
@@ -10,10 +10,7 @@ import { DeploymentIdError } from '../../collectors/evidence/deployment-id.ts';
 import { EvidenceWriteError } from '../../collectors/evidence/evidence-write-error.ts';
 import { EvidenceFormatError } from '../format/index.ts';
 import { UnsafeEvidenceFileError } from '../format/evidence-tree.ts';
-
 import { EXIT, UsageError } from './exit-codes.ts';
-
-export { EXIT, UsageError };
 
 export function exitCodeFor(error: unknown): number | null {
   if (error instanceof DatabaseUnreachableError) return EXIT.unreachable;
