@@ -5,7 +5,8 @@
  * with the real CLI (`deploy-evidence build`), and builds the **floor** beside it in the same run:
  * a bare Astro project that emits the same page paths, each rendering an evidence JSON file as
  * escaped text in <pre> (no components, no highlighting, no content collections). Each build's
- * wall time and peak RSS are measured on the build process (`/usr/bin/time`), not on this one.
+ * wall and CPU time come from `/usr/bin/time`; its peak memory is the largest total RSS of its
+ * whole process tree, sampled from /proc (bench/process-tree-memory.ts), not this process's heap.
  *
  *   npx tsx bench/site-build.ts [sizes] [runs]      # default: 50,200 and 3 runs; 1000 is opt-in
  *
@@ -16,66 +17,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EvidenceWriter, ensureJsonSchemas } from '../collectors/evidence/evidence-writer.ts';
-import { readDeploymentDir } from '../src/format/read-deployment-dir.ts';
-import type { CheckSnapshot, Deployment } from '../src/format/index.ts';
+import { generateHistory } from './generate-history.ts';
+import { sampleTreeMemory } from './process-tree-memory.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const evidence = join(ROOT, 'evidence');
 const sizes = (process.argv[2] ?? '50,200').split(',').map(Number);
 const RUNS = Number(process.argv[3] ?? 3);
-
-/** A deterministic wobble, so every generated deployment differs like real runs do. */
-function wobble(i: number, salt: number): number {
-  const x = Math.sin(i * 12.9898 + salt * 78.233) * 43758.5453;
-  return x - Math.floor(x);
-}
-
-function shiftIso(iso: string, ms: number): string {
-  return new Date(Date.parse(iso) + ms).toISOString();
-}
-
-async function generate(root: string, n: number): Promise<void> {
-  await ensureJsonSchemas(root);
-  const templates = {
-    staging: (await readDeploymentDir(evidence, 'sample-staging-pr73'))!,
-    production: (await readDeploymentDir(evidence, 'sample-production-pr73'))!,
-  };
-  // Chained like collected evidence: each manifest follows the one before it in its environment.
-  const tips: Record<string, string | null> = { staging: null, production: null };
-  for (let i = 0; i < n; i += 1) {
-    const environment = i % 4 === 3 ? 'production' : 'staging';
-    const t = templates[environment];
-    const id = `bench-${String(i).padStart(4, '0')}-${environment}`;
-    const offset = (i - n) * 3_600_000;
-    const slower = 1 + wobble(i, 1) * 0.6;
-    const snapshots: CheckSnapshot[] = [...t.snapshots.values()].map((s) => {
-      const copy = structuredClone(s);
-      copy.deploymentId = id;
-      copy.startedAt = shiftIso(s.startedAt, offset);
-      copy.finishedAt = shiftIso(s.finishedAt, offset);
-      copy.durationMs = Math.round(s.durationMs * slower * 1000) / 1000;
-      if (copy.result?.kind === 'explain') {
-        copy.result.medianExecutionMs = Math.round(copy.result.medianExecutionMs * slower * 1000) / 1000;
-      }
-      if (copy.result?.kind === 'sql' && s.id === 'row-count') copy.result.rows = [[String(50_000 + i * 250)]];
-      return copy;
-    });
-    const deployment: Deployment = structuredClone(t.deployment);
-    Object.assign(deployment, {
-      id,
-      startedAt: shiftIso(t.deployment.startedAt, offset),
-      finishedAt: t.deployment.finishedAt ? shiftIso(t.deployment.finishedAt, offset) : null,
-      markedBaseline: i === 0,
-      timeline: deployment.timeline.map((e) => ({ ...e, startedAt: shiftIso(e.startedAt, offset), finishedAt: shiftIso(e.finishedAt, offset), durationMs: Math.round(e.durationMs * slower) })),
-    });
-    const writer = new EvidenceWriter(root, id);
-    await mkdir(join(root, id, 'checks'), { recursive: true });
-    for (const s of snapshots) await writer.writeCheck(s);
-    await writer.writeDeployment(deployment);
-    tips[environment] = (await writer.writeManifest(tips[environment] ?? null)).sha256;
-  }
-}
 
 /** Every page the site built, as its path (`/deployments/x/`). */
 async function pagePaths(dir: string): Promise<string[]> {
@@ -120,16 +67,24 @@ const text = readFileSync(file, 'utf8');
 
 interface Measured {
   seconds: number;
+  /** The largest total RSS of the build's whole process tree (the CLI, Astro, pagefind's indexer). */
   peakRssMiB: number;
+  /** Each process's own peak, by name. */
+  peakByProcessMiB: Record<string, number>;
+  /** user + system CPU of the whole process tree: on 2 cores, what a build costs beside its wall time. */
+  cpuSeconds: number;
 }
 
-/** Wall time and peak RSS of one build process tree (GNU time reports the largest process's RSS). */
+/** Wall time and CPU time of one build (GNU time), and the peak memory of its whole process tree (sampled from /proc). */
 async function timed(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<Measured> {
-  const result = await execa('/usr/bin/time', ['-f', 'BENCH %e %M', ...argv], { cwd, env: { ASTRO_TELEMETRY_DISABLED: '1', ...env }, reject: false, all: true });
+  const child = execa('/usr/bin/time', ['-f', 'BENCH %e %U %S', ...argv], { cwd, env: { ASTRO_TELEMETRY_DISABLED: '1', ...env }, reject: false, all: true });
+  const memory = sampleTreeMemory(child.pid!);
+  const result = await child;
+  const { peakTotalMiB, peakByProcessMiB } = await memory.stop();
   const line = result.all.split('\n').reverse().find((l) => l.startsWith('BENCH '));
   if (result.exitCode !== 0 || !line) throw new Error(`${argv.join(' ')} failed:\n${result.all.slice(-4000)}`);
-  const [, seconds, kib] = line.split(' ');
-  return { seconds: Number(seconds), peakRssMiB: Number(kib) / 1024 };
+  const [, seconds, user, system] = line.split(' ');
+  return { seconds: Number(seconds), peakRssMiB: peakTotalMiB, peakByProcessMiB, cpuSeconds: Number(user) + Number(system) };
 }
 
 const stats = (values: number[]) => {
@@ -141,14 +96,14 @@ const bin = join(ROOT, 'bin', 'deploy-evidence.js');
 await execa(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
 const rows: Record<string, unknown>[] = [];
 console.log(`site build against the floor, ${RUNS} runs each (median [min–max])`);
-console.log('deployments  pages  site (s)            floor (s)         ratio   site peak RSS (MiB)  floor peak RSS (MiB)');
+console.log('deployments  pages  site (s)            floor (s)         ratio   site CPU (s)   floor CPU (s)  site peak RSS (MiB, tree)  floor peak RSS (MiB)');
 for (const n of sizes) {
   const root = await mkdtemp(join(tmpdir(), `bench-evidence-${n}-`));
   const floorDir = await mkdtemp(join(ROOT, '.bench-floor-'));
   const site: Measured[] = [];
   const floor: Measured[] = [];
   try {
-    await generate(root, n);
+    await generateHistory(root, n);
     const evidenceBytes = Number((await execa('du', ['-sb', root])).stdout.split('\t')[0]);
     let pages = 0;
     for (let run = 0; run < RUNS; run += 1) {
@@ -169,9 +124,12 @@ for (const n of sizes) {
     const ratio = stats(site.map((m, i) => m.seconds / floor[i]!.seconds));
     const sRss = stats(site.map((m) => m.peakRssMiB));
     const fRss = stats(floor.map((m) => m.peakRssMiB));
-    rows.push({ deployments: n, pages, evidenceMiB: evidenceBytes / 2 ** 20, siteSeconds: s, floorSeconds: f, ratio, sitePeakRssMiB: sRss, floorPeakRssMiB: fRss });
+    const sCpu = stats(site.map((m) => m.cpuSeconds));
+    const fCpu = stats(floor.map((m) => m.cpuSeconds));
+    const byProcess = (runs: Measured[]) => Object.fromEntries([...new Set(runs.flatMap((m) => Object.keys(m.peakByProcessMiB)))].map((name) => [name, stats(runs.map((m) => m.peakByProcessMiB[name] ?? 0))]));
+    rows.push({ deployments: n, pages, evidenceMiB: evidenceBytes / 2 ** 20, siteSeconds: s, floorSeconds: f, ratio, siteCpuSeconds: sCpu, floorCpuSeconds: fCpu, sitePeakRssMiB: sRss, floorPeakRssMiB: fRss, sitePeakRssByProcessMiB: byProcess(site), floorPeakRssByProcessMiB: byProcess(floor) });
     const fmt = (x: { median: number; min: number; max: number }, d = 1) => `${x.median.toFixed(d)} [${x.min.toFixed(d)}–${x.max.toFixed(d)}]`;
-    console.log(`${String(n).padStart(11)}  ${String(pages).padStart(5)}  ${fmt(s).padEnd(18)}  ${fmt(f).padEnd(16)}  ${ratio.median.toFixed(2)}×   ${fmt(sRss, 0).padEnd(19)}  ${fmt(fRss, 0)}`);
+    console.log(`${String(n).padStart(11)}  ${String(pages).padStart(5)}  ${fmt(s).padEnd(18)}  ${fmt(f).padEnd(16)}  ${ratio.median.toFixed(2)}×   ${sCpu.median.toFixed(1).padEnd(13)}  ${fCpu.median.toFixed(1).padEnd(13)}  ${fmt(sRss, 0).padEnd(19)}  ${fmt(fRss, 0)}`);
   } finally {
     await rm(root, { recursive: true, force: true });
     await rm(floorDir, { recursive: true, force: true });
