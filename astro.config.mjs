@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
-import { buildOutputs } from './src/integrations/build-outputs.ts';
+import { afterBuild } from './src/integrations/after-build.ts';
 import { evidenceDir } from './src/site/evidence-dir.ts';
 
 export default defineConfig({
@@ -13,7 +13,7 @@ export default defineConfig({
   base: process.env.DEPLOY_EVIDENCE_BASE || '/',
   // Separate caches let several builds (tests, the demo) run side by side.
   cacheDir: process.env.DEPLOY_EVIDENCE_CACHE_DIR ?? fileURLToPath(new URL('./node_modules/.astro/', import.meta.url)),
-  integrations: [mdx(), buildOutputs(evidenceDir)],
+  integrations: [mdx(), afterBuild(evidenceDir)],
   trailingSlash: 'always',
   // One stylesheet for the whole site, not a copy inlined in every page: 6.5 KB less on each of
   // thousands of pages to render, write, index and publish (issue 14), and one file to cache.

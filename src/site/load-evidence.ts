@@ -8,7 +8,7 @@
 import { AstroError } from 'astro/errors';
 import { join } from 'node:path';
 import { EvidenceFormatError, signoffRoles, type CheckSnapshot, type Deployment, type Manifest } from '../format/index.ts';
-import { describeRefused, listEvidenceTree, UnsafeEvidenceFileError, type EvidenceTree, type RefusedEntry } from '../format/evidence-tree.ts';
+import { describeRefused, listEvidenceTree, UnsafeEvidenceFileError, type RefusedEntry } from '../format/evidence-tree.ts';
 import { readDeploymentDir, readSigners, shownPath, type DeploymentDir, type RawFile } from '../format/read-deployment-dir.ts';
 import type { DeploymentDigests } from '../format/read-evidence-digests.ts';
 import { verifyEvidence, withSignoffs, type IntegrityStatus } from '../core/integrity/verify.ts';
@@ -65,8 +65,8 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
   }
   const read: DeploymentDir[] = [];
   try {
-    for (const [i, dir] of (await readAll(root, tree.deployments)).entries()) {
-      const { id } = tree.deployments[i]!;
+    for (const { id, files } of tree.deployments) {
+      const dir = await readDeploymentDir(root, id, files);
       if (!dir) {
         // A directory claimed by a collector that died before writing anything.
         result.skipped.push(`${shownPath(join(root, id))}: no deployment.json, skipped`);
@@ -107,32 +107,6 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
     );
   }
   return result;
-}
-
-/**
- * Deployments read at once: each waits mostly on the file system (open, read, close per file),
- * so a few side by side keep the build's one thread busy instead of waiting on each in turn.
- */
-const READ_AT_ONCE = 8;
-
-/** Every deployment directory, in the tree's order; the first bad file (in that order) is the error reported. */
-async function readAll(root: string, deployments: EvidenceTree['deployments']): Promise<(DeploymentDir | null)[]> {
-  const results: PromiseSettledResult<DeploymentDir | null>[] = new Array(deployments.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < deployments.length; i = next++) {
-      const { id, files } = deployments[i]!;
-      results[i] = await readDeploymentDir(root, id, files).then(
-        (value) => ({ status: 'fulfilled', value }) as const,
-        (reason: unknown) => ({ status: 'rejected', reason }) as const,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: READ_AT_ONCE }, worker));
-  return results.map((r) => {
-    if (r.status === 'rejected') throw r.reason;
-    return r.value;
-  });
 }
 
 /** What `verify` reads of a deployment, from what the loader already read (no second pass over the files). */

@@ -23,7 +23,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   out = join(await mkdtemp(join(tmpdir(), 'base-site-')), 'dist');
-  const build = await runCli(['build', '--evidence-dir', evidence, '--out-dir', out, '--site', 'https://audit.example.com', '--base', BASE]);
+  // `--out` as the issue spells it; `--out-dir` (the same option) is what the other site tests use.
+  const build = await runCli(['build', '--evidence-dir', evidence, '--out', out, '--site', 'https://audit.example.com', '--base', BASE]);
   if (build.exitCode !== 0) throw new Error(`build failed:\n${build.stderr}`);
   server = await serveStatic(out, { mount: BASE });
 }, 300_000);

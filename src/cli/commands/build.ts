@@ -5,7 +5,7 @@
  * `deploy-evidence preview`: serves a built site on 127.0.0.1, under its base path.
  */
 import { resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { buildSite, previewSite, SiteBuildError } from '../astro-site.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { configOption, evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
@@ -22,11 +22,12 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
   return siteOptions(evidenceOptions(new Command('build')))
     .description('build the static audit site from the evidence (no database is read)')
     .option('--out-dir <dir>', 'where the site is written (replaced)', 'dist')
+    .addOption(new Option('--out <dir>', 'the same as --out-dir').hideHelp())
     .option('--strict', 'fail instead of warning: evidence that does not match its manifest, a broken chain, entries that are not evidence')
     .addHelpText('after', buildExamples)
-    .action(async (flags: { evidenceDir?: string; config?: string; outDir: string; strict?: boolean; site?: string; base?: string }) => {
+    .action(async (flags: { evidenceDir?: string; config?: string; outDir: string; out?: string; strict?: boolean; site?: string; base?: string }) => {
       const settings = await resolveSettings(flags, streams.env);
-      const outDir = resolve(flags.outDir);
+      const outDir = resolve(flags.out ?? flags.outDir);
       try {
         const { ms } = await buildSite(settings.evidenceDir, outDir, { strict: flags.strict, site: settings.site, base: settings.base });
         log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir}${settings.site ? ` (to publish at ${new URL(settings.base, settings.site).href})` : ''}`);
