@@ -7,15 +7,13 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 
-const PAGE_KIB = 4;
-
 interface Proc {
   pid: number;
   ppid: number;
   name: string;
-  rssKiB: number;
 }
 
+/** Every process's parent and name, from /proc/<pid>/stat. */
 async function processes(): Promise<Proc[]> {
   const found: Proc[] = [];
   for (const entry of await readdir('/proc')) {
@@ -24,16 +22,22 @@ async function processes(): Promise<Proc[]> {
     if (!stat) continue;
     // "pid (name) state ppid …": the name may hold spaces and parentheses, so split after the last ')'.
     const close = stat.lastIndexOf(')');
-    const fields = stat.slice(close + 2).split(' ');
-    found.push({ pid: Number(entry), ppid: Number(fields[1]), name: stat.slice(stat.indexOf('(') + 1, close), rssKiB: Number(fields[21]) * PAGE_KIB });
+    found.push({ pid: Number(entry), ppid: Number(stat.slice(close + 2).split(' ')[1]), name: stat.slice(stat.indexOf('(') + 1, close) });
   }
   return found;
+}
+
+/** A process's resident set in MiB, from VmRSS (in kB whatever the page size); 0 once it has exited. */
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kib = status.match(/^VmRSS:\s+(\d+) kB$/m)?.[1];
+  return kib ? Number(kib) / 1024 : 0;
 }
 
 export interface TreeMemory {
   /** The largest sum of the tree's RSS at one moment. */
   peakTotalMiB: number;
-  /** Each process name's largest RSS. */
+  /** Each process name's largest RSS (processes of one name, such as the CLI's and Astro's node, share an entry). */
   peakByProcessMiB: Record<string, number>;
 }
 
@@ -43,21 +47,23 @@ export function sampleTreeMemory(root: number, everyMs = 250): { stop(): Promise
   let running = true;
   const loop = (async () => {
     while (running) {
-      const all = await processes();
       const children = new Map<number, Proc[]>();
-      for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+      for (const p of await processes()) {
+        const siblings = children.get(p.ppid);
+        if (siblings) siblings.push(p);
+        else children.set(p.ppid, [p]);
+      }
       const tree: Proc[] = [];
       const queue = [root];
       while (queue.length > 0) {
-        const pid = queue.pop()!;
-        for (const child of children.get(pid) ?? []) {
+        for (const child of children.get(queue.pop()!) ?? []) {
           tree.push(child);
           queue.push(child.pid);
         }
       }
-      const total = tree.reduce((sum, p) => sum + p.rssKiB, 0) / 1024;
-      result.peakTotalMiB = Math.max(result.peakTotalMiB, total);
-      for (const p of tree) result.peakByProcessMiB[p.name] = Math.max(result.peakByProcessMiB[p.name] ?? 0, p.rssKiB / 1024);
+      const sizes = await Promise.all(tree.map((p) => rssMiB(p.pid)));
+      result.peakTotalMiB = Math.max(result.peakTotalMiB, sizes.reduce((sum, mib) => sum + mib, 0));
+      tree.forEach((p, i) => (result.peakByProcessMiB[p.name] = Math.max(result.peakByProcessMiB[p.name] ?? 0, sizes[i]!)));
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
   })();

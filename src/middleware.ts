@@ -6,11 +6,13 @@
 import { defineMiddleware } from 'astro:middleware';
 import { showInvisible } from './site/visible-text.ts';
 
+const utf8 = new TextDecoder();
+
 export const onRequest = defineMiddleware(async (_context, next) => {
   const response = await next();
   if (!response.headers.get('content-type')?.includes('text/html')) return response;
   const bytes = new Uint8Array(await response.arrayBuffer());
-  const text = new TextDecoder().decode(bytes);
+  const text = utf8.decode(bytes);
   const html = showInvisible(text);
   // Most pages have nothing to mark: their bytes go out as rendered, without encoding them again.
   return new Response(html === text ? bytes : html, { status: response.status, headers: response.headers });
