@@ -1,34 +1,93 @@
 /**
- * Static search (pagefind): after the build, the report and check pages are indexed into
- * `<site>/pagefind/`, which the search page loads from the same host — no server, and it works
- * under any base path. Only what is marked `data-pagefind-body` is indexed — a report's header,
- * a check's page — so a result is always a deployment or one of its checks, and a value is found
- * on the check that holds it.
+ * Static search (pagefind): after the build, every deployment is indexed into `<site>/pagefind/`,
+ * which the search page loads from the same host — no server, and it works under any base path.
  *
- * Memory (issue 14): pagefind holds about 165 KB per indexed page until it writes (2.7 GB for the
- * 17,000 pages of 1,000 deployments), the largest share of a long history's build. Writing the
- * index in parts merged by the search page bounds that, but was tried and left out: a part that
- * lacks a searched value answers with sub-word matches (pieces of other hashes), ranked above the
- * exact match another part holds (seen in Chromium).
+ * One search record per deployment, not one per page: its report's header (what the report marks
+ * `data-pagefind-body`: id, title, decision, PR, environment), then each of its check pages'
+ * content under a heading whose id is the check id. A title or a value is found as a sub-result
+ * of its deployment, and the search page turns the sub-result's `#<check-id>` into the check's
+ * own page (`checks/<check-id>/`); without that script the anchor still lands on the check in the
+ * report.
+ *
+ * Why (issue 14): pagefind holds about 165 KB per indexed page until it writes, whatever the page
+ * holds (measured with plain-text pages too), and writes a fragment file per page. Indexed page by
+ * page, 1,000 deployments (17,000 pages) took 2.8 GB and 11–13 s after the last page; one record
+ * per deployment holds the same text in a few MB and writes 1,000 fragments. Writing the index in
+ * parts merged by the search page was tried too: a part that lacks a searched value answers with
+ * sub-word matches, ranked above the exact match another part holds.
  */
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegrationLogger } from 'astro';
 // Imported with the config: by astro:build:done the module loader that read the config is closed.
 import * as pagefind from 'pagefind';
 
+/** The inner HTML of the first element that opens with `open`, up to its `close` (our own markup: evidence text is escaped, so neither tag can come from it). */
+function innerOf(html: string, open: string, close: string): string | null {
+  const start = html.indexOf(open);
+  if (start < 0) return null;
+  const from = html.indexOf('>', start) + 1;
+  const end = html.indexOf(close, from);
+  return end < 0 ? null : html.slice(from, end);
+}
+
+/**
+ * Our own markup as text, every tag a space: evidence text in it is escaped, so each `<` opens a
+ * tag we wrote. pagefind gets the words it indexes (and the check headings, its only anchors) in
+ * a third of the page's bytes: the highlighter alone writes a span per token.
+ */
+const textOf = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+
+/** A check page's content as a section of its deployment's record, headed by its title with the check id as anchor (the breadcrumb before it left out). */
+function checkSection(checkId: string, main: string): string {
+  const open = main.indexOf('<h1');
+  const close = main.indexOf('</h1>', open);
+  if (open < 0 || close < 0) return `<section>${textOf(main)}</section>`;
+  return `<section><h1 id="${checkId}">${textOf(main.slice(main.indexOf('>', open) + 1, close))}</h1>${textOf(main.slice(close + 5))}</section>`;
+}
+
+/** A deployment's search record: its report's header, then a section per check page. */
+export async function deploymentRecord(site: string, id: string): Promise<string | null> {
+  const dir = join(site, 'deployments', id);
+  const report = await readFile(join(dir, 'index.html'), 'utf8').catch(() => null);
+  const header = report && innerOf(report, '<header class="report-header" data-pagefind-body', '</header>');
+  if (!header) return null;
+  const title = innerOf(header, '<h1', '</h1>');
+  const checkIds = (await readdir(join(dir, 'checks')).catch(() => [] as string[])).sort();
+  const sections = await Promise.all(
+    checkIds.map(async (checkId) => {
+      const page = await readFile(join(dir, 'checks', checkId, 'index.html'), 'utf8').catch(() => null);
+      const main = page && innerOf(page, '<main id="main" data-pagefind-body', '</main>');
+      return main ? checkSection(checkId, main) : '';
+    }),
+  );
+  // The report's title is the record's (pagefind takes the first heading), without an anchor.
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body><div data-pagefind-body><h1>${textOf(title ?? id)}</h1>${textOf(header.replace(/<h1[\s\S]*?<\/h1>/, ' '))}${sections.join('')}</div></body></html>`;
+}
+
 export async function writeSearchIndex(dir: URL, logger: AstroIntegrationLogger): Promise<void> {
   const site = fileURLToPath(dir);
+  const ids = (await readdir(join(site, 'deployments'), { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   try {
     // SQL and evidence values are searched whole: check ids, table names, SKU-like values.
     const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en', includeCharacters: '_' });
     if (!index) throw new Error(`pagefind could not start: ${errors.join('; ')}`);
-    // Only the reports and check pages are read (URLs stay relative to the site's root).
-    const added = await index.addDirectory({ path: site, glob: 'deployments/*/{index.html,checks/*/index.html}' });
-    if (added.errors.length > 0) throw new Error(`pagefind could not index the site: ${added.errors.join('; ')}`);
+    let records = 0;
+    // The next record is read while pagefind indexes this one.
+    let next = ids.length > 0 ? deploymentRecord(site, ids[0]!) : null;
+    for (let i = 0; i < ids.length; i += 1) {
+      const content = await next!;
+      next = i + 1 < ids.length ? deploymentRecord(site, ids[i + 1]!) : null;
+      if (content === null) continue;
+      // URLs stay relative to the site's root: the search page adds the base path.
+      const added = await index.addHTMLFile({ url: `/deployments/${ids[i]}/`, content });
+      if (added.errors.length > 0) throw new Error(`pagefind could not index ${ids[i]}: ${added.errors.join('; ')}`);
+      records += 1;
+    }
     const written = await index.writeFiles({ outputPath: join(site, 'pagefind') });
     if (written.errors.length > 0) throw new Error(`pagefind could not write its index: ${written.errors.join('; ')}`);
-    logger.info(`${added.page_count} pages indexed for search`);
+    logger.info(`${records} deployments indexed for search, each with its checks`);
   } finally {
     await pagefind.close();
   }
