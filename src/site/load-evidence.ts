@@ -14,6 +14,7 @@ import type { DeploymentDigests } from '../format/read-evidence-digests.ts';
 import { verifyEvidence, withSignoffs, type IntegrityStatus } from '../core/integrity/verify.ts';
 import { renderNotes, type RenderedNotes } from './notes.ts';
 import type { RoleVerdict } from '../core/signoffs/verify-signoffs.ts';
+import { SnapshotStore, summaryOf, type CheckSummary } from './data/snapshot-store.ts';
 
 export type { RawFile };
 
@@ -30,19 +31,14 @@ export interface LoadedDeployment {
   signersPublished: boolean;
   /** `notes.mdx`, rendered once here (Markdown only): an annotation, apart from the evidence. */
   notes: RenderedNotes | null;
-}
-
-export interface LoadedCheck {
-  /** `<deployment-id>/<check-id>` */
-  id: string;
-  deploymentId: string;
-  snapshot: CheckSnapshot;
-  file: RawFile;
+  /** Each snapshot's status and metric by check id, for the pages that chart every deployment. */
+  summaries: Map<string, CheckSummary>;
 }
 
 export interface LoadedEvidence {
   deployments: LoadedDeployment[];
-  checks: LoadedCheck[];
+  /** Every deployment's snapshots (rows bounded), parsed again when a page asks for them. */
+  snapshots: SnapshotStore;
   skipped: string[];
   refused: RefusedEntry[];
 }
@@ -56,7 +52,7 @@ function buildError(message: string, hint: string): AstroError {
 
 export async function loadEvidence(root: string, options: { strict?: boolean } = {}): Promise<LoadedEvidence> {
   const tree = await listEvidenceTree(root);
-  const result: LoadedEvidence = { deployments: [], checks: [], skipped: [], refused: tree.refused };
+  const result: LoadedEvidence = { deployments: [], snapshots: new SnapshotStore(), skipped: [], refused: tree.refused };
   if (options.strict && tree.refused.length > 0) {
     throw buildError(
       `the evidence folder holds entries the format does not know (--strict):\n${describeRefused(shownPath(root), tree.refused)}`,
@@ -72,12 +68,11 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
         result.skipped.push(`${shownPath(join(root, id))}: no deployment.json, skipped`);
         continue;
       }
-      read.push(dir);
-      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [] }, signersPublished: tree.signers, notes: dir.notes === null ? null : renderNotes(dir.notes) });
-      for (const full of dir.snapshots.values()) {
-        const file = dir.files.find((f) => f.path === `checks/${full.id}.json`)!;
-        result.checks.push({ id: `${id}/${full.id}`, deploymentId: id, snapshot: boundedRows(full), file });
-      }
+      // What verify needs of it; its parsed snapshots go once they are summarized and stored.
+      read.push({ ...dir, snapshots: new Map() });
+      const summaries = new Map([...dir.snapshots.values()].map((s) => [s.id, summaryOf(s)]));
+      result.snapshots.put(id, [...dir.snapshots.values()].map(boundedRows));
+      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [] }, signersPublished: tree.signers, notes: dir.notes === null ? null : renderNotes(dir.notes), summaries });
     }
   } catch (error) {
     if (error instanceof EvidenceFormatError) {

@@ -4,15 +4,17 @@
  * from its home page — every page, link, stylesheet, script and raw evidence file resolves there,
  * and Verify this report works under the base.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
 import { runCli } from '../harness/cli.ts';
 import { sitePages } from '../harness/site-build.ts';
 import { serveStatic, type StaticServer } from '../harness/static-server.ts';
+import { writeSearchIndex } from '../../src/integrations/search-index.ts';
 
 const evidence = new URL('../../evidence/', import.meta.url).pathname;
 const BASE = '/audit/';
@@ -84,7 +86,8 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
     expect(html).toContain('<p data-links="absolute">Permanent links are published at https://audit.example.com/audit/.</p>');
   });
 
-  it('searches every deployment and check under the base: by a check\'s title, and by a value from its result', async () => {
+  /** What a reader finds by a check's title, by a value only one check's result holds, and by another form of a word. */
+  async function searchAsAReader(): Promise<void> {
     browser ??= await launchBrowser();
     const page = await browser.newPage();
     const errors: string[] = [];
@@ -99,8 +102,8 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
       await page.goto(`${server.url}${BASE}trends/`);
       await page.fill('form[role=search] input[name=q]', query);
       await Promise.all([page.waitForURL(/\/audit\/search\/\?q=/), page.click('form[role=search] button')]);
-      await page.waitForSelector('.pagefind-ui__result-link', { timeout: 30_000 });
-      return page.$$eval('.pagefind-ui__result-link', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+      await page.waitForSelector('.search-result-link', { timeout: 30_000 });
+      return page.$$eval('.search-result-link', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
     };
     const byTitle = await resultsFor('IRT calibration');
     expect(byTitle).toContain(`${BASE}deployments/sample-production-pr73/checks/irt-calibration/`);
@@ -112,8 +115,25 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
     // A result opens its page under the base.
     const opened = await page.goto(`${server.url}${byValue.find((p) => p.includes('/checks/'))}`);
     expect(opened?.status()).toBe(200);
+    // No check says "calibrations": searched as words, the plural finds the check that says "calibration".
+    expect(await resultsFor('calibrations')).toContain(`${BASE}deployments/sample-production-pr73/checks/irt-calibration/`);
     expect(errors).toEqual([]);
     await page.close();
+  }
+
+  it('searches every deployment and check under the base: by a check\'s title, and by a value from its result', async () => {
+    expect(JSON.parse(await readFile(join(out, 'pagefind', 'parts.json'), 'utf8'))).toEqual([]);
+    await searchAsAReader();
+  }, 120_000);
+
+  it('finds the same with the index in parts (a long history\'s): a part without the value answers nothing', async () => {
+    // Every deployment its own part: pagefind's prefix fallback in the parts without the value
+    // would answer with pieces of other values, if the page did not search exactly first.
+    await rm(join(out, 'pagefind'), { recursive: true });
+    await writeSearchIndex(pathToFileURL(`${out}/`), { info: () => {} } as never, { partTextBytes: 1 });
+    const deployments = (await readdir(join(out, 'deployments'))).length;
+    expect(JSON.parse(await readFile(join(out, 'pagefind', 'parts.json'), 'utf8'))).toHaveLength(deployments - 1);
+    await searchAsAReader();
   }, 120_000);
 
   it('shows a deployment\'s notes.mdx apart from the evidence, sanitized, and the About page (MDX)', async () => {

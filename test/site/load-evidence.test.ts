@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEvidence, SITE_MAX_ROWS } from '../../src/site/load-evidence.ts';
+import { SnapshotStore } from '../../src/site/data/snapshot-store.ts';
+import { readDeploymentDir } from '../../src/format/read-deployment-dir.ts';
 import { CHECK_PAGE_ROWS, checkView } from '../../src/site/view-models/check-view.ts';
 
 const FIXTURE = new URL('../fixtures/site-evidence/', import.meta.url).pathname;
@@ -26,10 +28,11 @@ describe('loading a large result for the site', () => {
     await writeFile(file, JSON.stringify(snapshot, null, 2));
 
     const loaded = await loadEvidence(root);
-    const check = loaded.checks.find((c) => c.id === 'production-pr73-approved/long-result')!;
-    expect(check.snapshot.result?.kind === 'sql' && check.snapshot.result.rows.length).toBe(SITE_MAX_ROWS);
-    const deployment = loaded.deployments[0]!.deployment;
-    const view = checkView({ deployment, definition: deployment.checklist.definition.checks.find((c) => c.id === 'long-result'), entry: deployment.checks.find((c) => c.id === 'long-result')!, snapshot: check.snapshot, raw: check.file });
+    const stored = loaded.snapshots.get('production-pr73-approved').get('long-result')!;
+    expect(stored.result?.kind === 'sql' && stored.result.rows.length).toBe(SITE_MAX_ROWS);
+    const { deployment, files } = loaded.deployments[0]!;
+    const raw = files.find((f) => f.path === 'checks/long-result.json');
+    const view = checkView({ deployment, definition: deployment.checklist.definition.checks.find((c) => c.id === 'long-result'), entry: deployment.checks.find((c) => c.id === 'long-result')!, snapshot: stored, raw });
     expect(view.result?.kind === 'sql' && view.result.table.rows.length).toBe(CHECK_PAGE_ROWS);
     expect(view.result?.kind === 'sql' && view.result.table.note).toBe('The query returned 6,000 rows; the evidence keeps the first 5,000. Showing 500 of the 5,000 rows kept; the raw evidence file has them all.');
   });
@@ -52,5 +55,23 @@ describe('loading a bad evidence file', () => {
     expect(error!.message).toMatch(message);
     expect(error!.hint).toMatch(/Fix or remove the file/);
     expect(error!.stack).toBe('');
+  });
+});
+
+describe('the snapshots kept between pages (issue 14)', () => {
+  it('gives back every validated snapshot as the loader read it, whichever deployments were parsed before', async () => {
+    const loaded = await loadEvidence(FIXTURE);
+    expect(loaded.deployments.length).toBeGreaterThan(2);
+    // One kept parsed at a time: every second read parses its text again.
+    const store = new SnapshotStore(1);
+    for (const { id } of loaded.deployments) store.put(id, loaded.snapshots.get(id).values());
+    for (const round of [1, 2]) {
+      for (const { id } of loaded.deployments) {
+        const read = (await readDeploymentDir(FIXTURE, id))!;
+        expect(read.snapshots.size, `${id}, round ${round}`).toBeGreaterThan(0);
+        expect(new Map(store.get(id)), `${id}, round ${round}`).toEqual(read.snapshots);
+      }
+    }
+    expect(store.get('no-such-deployment').size).toBe(0);
   });
 });

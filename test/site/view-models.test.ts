@@ -189,13 +189,15 @@ describe('highlighting', () => {
 
 describe('history and trends', () => {
   it('charts a check by its measurement: explain by median execution time, a one-number query by its number, others by duration', async () => {
-    const { metricOf, checkHistoryModel, trendsModel } = await import('../../src/site/view-models/check-history.ts');
+    const { checkHistoryModel, trendsModel } = await import('../../src/site/view-models/check-history.ts');
+    const { summaryOf } = await import('../../src/site/data/snapshot-store.ts');
     const ids = (await readdir(root)).filter((d) => !d.startsWith('_'));
-    const entries = await Promise.all(ids.map((id) => load(id)));
+    // What the history pages get: each check's summary, no rows.
+    const entries = (await Promise.all(ids.map((id) => load(id)))).map(({ deployment, snapshots }) => ({ deployment, checks: new Map([...snapshots].map(([id, s]) => [id, summaryOf(s)])) }));
     const full = entries.find((e) => e.deployment.id === 'staging-pr73-full')!;
-    expect(metricOf(full.snapshots.get('perf-baseline')!).name).toBe('execution time (ms, median)');
-    expect(metricOf(full.snapshots.get('row-count')!)).toEqual({ name: 'total_attempts', value: 500 });
-    expect(metricOf(full.snapshots.get('smoke-tests')!).name).toBe('duration (ms)');
+    expect(full.checks.get('perf-baseline')!.metric.name).toBe('execution time (ms, median)');
+    expect(full.checks.get('row-count')!.metric).toEqual({ name: 'total_attempts', value: 500 });
+    expect(full.checks.get('smoke-tests')!.metric.name).toBe('duration (ms)');
 
     // row-count is a check of two checklists here: never one line (issue 9).
     const history = checkHistoryModel('row-count', entries);

@@ -2,12 +2,14 @@
  * Site loaders: the evidence, shaped for pages. Pages call these, never the file system.
  * The evidence is read and verified once per build (src/site/load-evidence.ts) and kept in this
  * module, which every page shares: no content collections, so nothing is validated a second time
- * or serialized into Astro's data store — a build holds each file's model once.
+ * or serialized into Astro's data store. The deployments stay parsed (every page lists or links
+ * them); the checks' snapshots are parsed again only for the pages that show them.
  */
 import type { CheckSnapshot } from '../../format/index.ts';
 import { describeRefused } from '../../format/evidence-tree.ts';
 import { evidenceDir, strictBuild } from '../evidence-dir.ts';
 import { loadEvidence, type LoadedDeployment, type LoadedEvidence } from '../load-evidence.ts';
+import type { SnapshotStore } from './snapshot-store.ts';
 
 let loaded: Promise<LoadedEvidence> | undefined;
 
@@ -24,20 +26,14 @@ export async function allDeployments(): Promise<LoadedDeployment[]> {
   return (await evidence()).deployments;
 }
 
-let checksByDeployment: Promise<Map<string, Map<string, CheckSnapshot>>> | undefined;
+/** The checks' snapshots of every deployment, parsed when a page asks (src/site/data/snapshot-store.ts). */
+export async function snapshotStore(): Promise<SnapshotStore> {
+  return (await evidence()).snapshots;
+}
 
-/** Snapshots grouped by deployment, built once per build. */
-export function snapshotsByDeployment(): Promise<Map<string, Map<string, CheckSnapshot>>> {
-  checksByDeployment ??= evidence().then(({ checks }) => {
-    const map = new Map<string, Map<string, CheckSnapshot>>();
-    for (const check of checks) {
-      let byId = map.get(check.deploymentId);
-      if (!byId) map.set(check.deploymentId, (byId = new Map()));
-      byId.set(check.snapshot.id, check.snapshot);
-    }
-    return map;
-  });
-  return checksByDeployment;
+/** A deployment's snapshots by check id. */
+export async function snapshotsOf(deploymentId: string): Promise<ReadonlyMap<string, CheckSnapshot>> {
+  return (await snapshotStore()).get(deploymentId);
 }
 
 let byDigest: Promise<Map<string, string>> | undefined;

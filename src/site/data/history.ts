@@ -1,13 +1,28 @@
-/** Deployments with their snapshots, for comparisons, per-check history and trends. */
-import type { DeploymentEvidence } from '../../format/index.ts';
+/** Deployments with their snapshots, for comparisons; with their checks' summaries, for per-check history and trends. */
+import type { Deployment, DeploymentEvidence } from '../../format/index.ts';
 import { comparisonTargets, type ComparisonTargets } from '../../core/compare/comparison-targets.ts';
-import { allDeployments, snapshotsByDeployment } from './evidence.ts';
+import type { CheckSummary } from './snapshot-store.ts';
+import { allDeployments, snapshotStore } from './evidence.ts';
 
-export type Entry = DeploymentEvidence;
+/** Each deployment with its snapshots, parsed only when a comparison reads them. */
+export async function allEntries(): Promise<DeploymentEvidence[]> {
+  const store = await snapshotStore();
+  return (await allDeployments()).map(({ deployment }) => ({
+    deployment,
+    get snapshots() {
+      return store.get(deployment.id);
+    },
+  }));
+}
 
-export async function allEntries(): Promise<Entry[]> {
-  const snapshots = await snapshotsByDeployment();
-  return (await allDeployments()).map(({ deployment }) => ({ deployment, snapshots: snapshots.get(deployment.id) ?? new Map() }));
+/** A deployment and what the history pages chart of its checks. */
+export interface HistoryEntry {
+  deployment: Deployment;
+  checks: ReadonlyMap<string, CheckSummary>;
+}
+
+export async function historyEntries(): Promise<HistoryEntry[]> {
+  return (await allDeployments()).map(({ deployment, summaries }) => ({ deployment, checks: summaries }));
 }
 
 let targets: Promise<Map<string, ComparisonTargets>> | undefined;

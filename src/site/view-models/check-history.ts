@@ -2,19 +2,13 @@
  * One check across every deployment, and the trends across deployments: each point is a real
  * measurement from the evidence, and each links to its deployment.
  */
-import type { CheckSnapshot, Deployment, DeploymentEvidence } from '../../format/index.ts';
-import type { Metric } from '../../core/kinds/check-kind.ts';
-import { metricOfResult } from '../../core/kinds/registry.ts';
+import type { Deployment } from '../../format/index.ts';
 import { chronological } from '../../core/order.ts';
-
-export type { Metric };
+import type { HistoryEntry } from '../data/history.ts';
 import { formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 
-/** The number a check is charted by: what its kind measures (explain: median execution time; a one-number query: that number), else its duration. */
-export function metricOf(snapshot: CheckSnapshot): Metric {
-  return (snapshot.result ? metricOfResult(snapshot.result) : null) ?? { name: 'duration (ms)', value: snapshot.durationMs };
-}
+export type { Metric } from '../data/snapshot-store.ts';
 
 export interface HistoryPoint {
   deploymentId: string;
@@ -45,7 +39,8 @@ export interface ChartModel {
   series: ChartSeries[];
 }
 
-type Entry = DeploymentEvidence;
+/** A deployment with its checks' summaries: what a chart needs, no rows. */
+type Entry = HistoryEntry;
 
 const byTime = (a: Entry, b: Entry) => chronological(a.deployment, b.deployment);
 
@@ -111,8 +106,8 @@ export function checkHistoryModel(checkId: string, entries: readonly Entry[]): C
     if (!group) groups.set(checklist, (group = { checklist, title: entry.title, section: entry.section, metric: 'duration (ms)', points: [] }));
     group.title = entry.title;
     group.section = entry.section;
-    const snapshot = e.snapshots.get(checkId);
-    const m = snapshot ? metricOf(snapshot) : null;
+    const summary = e.checks.get(checkId);
+    const m = summary?.metric ?? null;
     if (m) group.metric = m.name;
     group.points.push({
       deploymentId: e.deployment.id,
@@ -121,7 +116,7 @@ export function checkHistoryModel(checkId: string, entries: readonly Entry[]): C
       environment: e.deployment.environment,
       startedAt: e.deployment.startedAt,
       started: formatUtc(e.deployment.startedAt),
-      status: snapshot?.status ?? 'missing',
+      status: summary?.status ?? 'missing',
       value: m?.value ?? null,
     });
   }
@@ -146,9 +141,8 @@ export function trendsModel(entries: readonly Entry[]): TrendsModel {
   const measured = (kind: 'explain' | 'count') =>
     checks.filter(({ id }) =>
       sorted.some((e) => {
-        const s = e.snapshots.get(id);
-        if (!s?.result) return false;
-        return kind === 'explain' ? s.result.kind === 'explain' : s.result.kind === 'sql' && metricOf(s).name !== 'duration (ms)';
+        const s = e.checks.get(id);
+        return kind === 'explain' ? s?.resultKind === 'explain' : s?.resultKind === 'sql' && s.metric.name !== 'duration (ms)';
       }),
     );
   for (const { id } of [...measured('explain'), ...measured('count')]) {

@@ -1,0 +1,61 @@
+/**
+ * The checks' snapshots between the pages that show them (issue 14). The loader validates every
+ * file once; the parsed models of a long history (every row of every check) would then stay live
+ * for the whole build, though a page shows one deployment's checks (a report, a check page) or two
+ * (a comparison). So each deployment's validated snapshots are kept as one JSON text (the size of
+ * the files, not the several times more of their objects) and parsed back when a page asks: the
+ * pages of a deployment render one after another, so a few parsed deployments are kept at hand.
+ *
+ * What the history and trend pages chart of every check (its status and metric) is kept apart, as a
+ * summary: those pages read every deployment, and need no rows.
+ */
+import type { CheckSnapshot } from '../../format/index.ts';
+import type { Metric } from '../../core/kinds/check-kind.ts';
+import { metricOfResult } from '../../core/kinds/registry.ts';
+
+export type { Metric };
+
+/** What a check is charted by across deployments: no rows. */
+export interface CheckSummary {
+  status: CheckSnapshot['status'];
+  resultKind: NonNullable<CheckSnapshot['result']>['kind'] | null;
+  /** What its kind measures (explain: median execution time; a one-number query: that number), else its duration. */
+  metric: Metric;
+}
+
+export function summaryOf(snapshot: CheckSnapshot): CheckSummary {
+  const metric = (snapshot.result ? metricOfResult(snapshot.result) : null) ?? { name: 'duration (ms)', value: snapshot.durationMs };
+  return { status: snapshot.status, resultKind: snapshot.result?.kind ?? null, metric };
+}
+
+export class SnapshotStore {
+  readonly #texts = new Map<string, string>();
+  /** The last few deployments parsed, oldest first (a Map keeps insertion order). */
+  readonly #parsed = new Map<string, ReadonlyMap<string, CheckSnapshot>>();
+  readonly #keep: number;
+
+  constructor(keep = 8) {
+    this.#keep = keep;
+  }
+
+  /** Keeps a deployment's validated snapshots (JSON values only: what the schemas produce). */
+  put(deploymentId: string, snapshots: Iterable<CheckSnapshot>): void {
+    this.#texts.set(deploymentId, JSON.stringify([...snapshots]));
+    this.#parsed.delete(deploymentId);
+  }
+
+  /** A deployment's snapshots by check id (empty for a deployment without any). */
+  get(deploymentId: string): ReadonlyMap<string, CheckSnapshot> {
+    const hit = this.#parsed.get(deploymentId);
+    if (hit) {
+      this.#parsed.delete(deploymentId);
+      this.#parsed.set(deploymentId, hit);
+      return hit;
+    }
+    const text = this.#texts.get(deploymentId);
+    const parsed = new Map<string, CheckSnapshot>(text ? (JSON.parse(text) as CheckSnapshot[]).map((s) => [s.id, s]) : []);
+    this.#parsed.set(deploymentId, parsed);
+    if (this.#parsed.size > this.#keep) this.#parsed.delete(this.#parsed.keys().next().value!);
+    return parsed;
+  }
+}
