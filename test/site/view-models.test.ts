@@ -185,6 +185,15 @@ describe('highlighting', () => {
     expect(highlightStats.tokenized - before.tokenized).toBe(1);
     expect(a.lines[0]?.[0]).toMatchObject({ text: 'SELECT' });
   });
+
+  it('shows the same colours with the fewest spans: one per run of a colour, none for the block\'s own colour', async () => {
+    const { lines, style } = await highlight('SELECT a, b FROM attempt WHERE id = 1', 'sql');
+    // shiki gives 11 tokens; keywords keep theirs, identifiers and spaces take the block's.
+    expect(lines[0]!.map((t) => t.text)).toEqual(['SELECT', ' a, b ', 'FROM', ' attempt ', 'WHERE', ' id ', '=', ' ', '1']);
+    expect(lines[0]!.filter((t) => t.style === '').map((t) => t.text)).toEqual([' a, b ', ' attempt ', ' id ', ' ']);
+    expect(lines[0]![0]!.style).toMatch(/^color:#D73A49;--shiki-dark:#F97583$/i);
+    expect(style).toMatch(/^color:#24292e;--shiki-dark:#e1e4e8;/i);
+  });
 });
 
 describe('history and trends', () => {
