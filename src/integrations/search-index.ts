@@ -1,20 +1,19 @@
 /**
  * Static search (pagefind): after the build, every deployment is indexed into `<site>/pagefind/`,
- * which the search page loads from the same host — no server, and it works under any base path.
+ * which the search page (src/site/client/search.ts) loads from the same host — no server, and it
+ * works under any base path.
  *
  * One search record per deployment, not one per page: its report's header (what the report marks
  * `data-pagefind-body`: id, title, decision, PR, environment), then each of its check pages'
  * content under a heading whose id is the check id. A title or a value is found as a sub-result
- * of its deployment, and the search page turns the sub-result's `#<check-id>` into the check's
- * own page (`checks/<check-id>/`); without that script the anchor still lands on the check in the
- * report.
+ * of its deployment, which the search page opens on the check's own page (`checks/<check-id>/`).
  *
- * Why (issue 14): pagefind holds about 165 KB per indexed page until it writes, whatever the page
- * holds (measured with plain-text pages too), and writes a fragment file per page. Indexed page by
- * page, 1,000 deployments (17,000 pages) took 2.8 GB and 11–13 s after the last page; one record
- * per deployment holds the same text in a few MB and writes 1,000 fragments. Writing the index in
- * parts merged by the search page was tried too: a part that lacks a searched value answers with
- * sub-word matches, ranked above the exact match another part holds.
+ * Memory (issue 14): pagefind holds what it indexes until it writes, about 40 bytes per byte of
+ * text, and a page costs it some 165 KB more: indexed page by page, 1,000 deployments (17,000
+ * pages) took 2.8 GB; as one record per deployment, 1.4 GB. So the index is written in parts of
+ * PART_TEXT_BYTES, each by its own pagefind process, and the search page merges them. A part that
+ * lacks a searched word answers with pagefind's longest-prefix fallback (pieces of other values);
+ * the search page searches exactly first for that reason.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
