@@ -38,8 +38,12 @@ function innerOf(html: string, open: string, close: string): string | null {
  */
 const textOf = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
 
+/** What a page has for moving around, not evidence: its navigation (the previous and next check), buttons and "In the report" links. */
+const withoutNavigation = (html: string) => html.replace(/<nav\b[\s\S]*?<\/nav>|<button\b[\s\S]*?<\/button>|<a [^>]*class="permalink"[^>]*>[\s\S]*?<\/a>/g, ' ');
+
 /** A check page's content as a section of its deployment's record, headed by its title with the check id as anchor (the breadcrumb before it left out). */
-function checkSection(checkId: string, main: string): string {
+function checkSection(checkId: string, page: string): string {
+  const main = withoutNavigation(page);
   const open = main.indexOf('<h1');
   const close = main.indexOf('</h1>', open);
   if (open < 0 || close < 0) return `<section>${textOf(main)}</section>`;
@@ -61,8 +65,10 @@ export async function deploymentRecord(site: string, id: string): Promise<string
       return main ? checkSection(checkId, main) : '';
     }),
   );
-  // The report's title is the record's (pagefind takes the first heading), without an anchor.
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body><div data-pagefind-body><h1>${textOf(title ?? id)}</h1>${textOf(header.replace(/<h1[\s\S]*?<\/h1>/, ' '))}${sections.join('')}</div></body></html>`;
+  // The record's title (pagefind takes the first heading, here without an anchor) names the
+  // deployment: one PR's deployments share the report's title.
+  const body = withoutNavigation(header.replace(/<h1[\s\S]*?<\/h1>/, ' '));
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body><div data-pagefind-body><h1>${id} — ${textOf(title ?? '')}</h1>${textOf(body)}${sections.join('')}</div></body></html>`;
 }
 
 /**
