@@ -24,7 +24,10 @@ export default defineConfig({
   trailingSlash: 'always',
   // One stylesheet for the whole site, not a copy inlined in every page: 6.5 KB less on each of
   // thousands of pages to render, write, index and publish (issue 14), and one file to cache.
-  build: { format: 'directory', inlineStylesheets: 'never' },
+  // Eight pages in flight: one at a time, the renderer sat idle half the time while each page was
+  // written (a profile at 200 deployments: the check pages took 8 s, 4 s with eight; interleaved
+  // builds 2–3 s faster in 20).
+  build: { format: 'directory', inlineStylesheets: 'never', concurrency: 8 },
   // Nothing on the site fetches: the only scripts are the copy-link buttons (and, later, charts).
   prefetch: false,
   devToolbar: { enabled: false },

@@ -36,7 +36,8 @@ export class SnapshotStore {
   readonly #parsed = new Map<string, ReadonlyMap<string, CheckSnapshot>>();
   readonly #keep: number;
 
-  constructor(keep = 8) {
+  // Eight pages render at once (astro.config.mjs): a comparison reads two deployments.
+  constructor(keep = 16) {
     this.#keep = keep;
   }
 
