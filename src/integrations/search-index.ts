@@ -74,9 +74,10 @@ export async function deploymentRecord(site: string, id: string): Promise<string
 /**
  * Text handed to one pagefind process before it writes its part of the index: pagefind holds
  * about 40 bytes per byte of text until it writes (measured: 1,000 deployments, 36 MB of text,
- * 1.4 GB). Parts keep that bounded whatever the history: about 160 MB each.
+ * 1.4 GB). Parts keep that bounded whatever the history: under 100 MB each, about 55 generated
+ * deployments; the search page merges one more part per 2 MB of text.
  */
-export const PART_TEXT_BYTES = 4_000_000;
+export const PART_TEXT_BYTES = 2_000_000;
 
 /**
  * Writes the index in parts: the first is the bundle the search page loads (`pagefind/`), the
