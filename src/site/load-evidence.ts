@@ -70,8 +70,9 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
       }
       // What verify needs of it; its parsed snapshots go once they are summarized and stored.
       read.push({ ...dir, snapshots: new Map() });
-      const summaries = new Map([...dir.snapshots.values()].map((s) => [s.id, summaryOf(s)]));
-      result.snapshots.put(id, [...dir.snapshots.values()].map(boundedRows));
+      const snapshots = [...dir.snapshots.values()];
+      const summaries = new Map(snapshots.map((s) => [s.id, summaryOf(s)]));
+      result.snapshots.put(id, snapshots.map(boundedRows));
       result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [] }, signersPublished: tree.signers, notes: dir.notes === null ? null : renderNotes(dir.notes), summaries });
     }
   } catch (error) {
