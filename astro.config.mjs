@@ -3,14 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
-import { afterBuild } from './src/integrations/after-build.ts';
+import { siteOutputs } from './src/integrations/site-outputs.ts';
 import { evidenceDir } from './src/site/evidence-dir.ts';
 
 // A build's heap may grow to twice what it holds after a full collection, not the four times V8
 // allows by default: a long history's build holds 250 MB (1,000 deployments) and peaked at 1.3 GB
 // without this, 0.82 GB with it, at about 4% more CPU time (issue 14, bench/site-build.ts).
 // Read by V8 at each collection, so setting it here, before the pages render, takes effect.
-if (process.argv.includes('build')) setFlagsFromString('--heap-growing-percent=100');
+if (process.argv.includes('build') && !process.env.NOHGP) setFlagsFromString('--heap-growing-percent=100');
 
 export default defineConfig({
   output: 'static',
@@ -20,7 +20,7 @@ export default defineConfig({
   base: process.env.DEPLOY_EVIDENCE_BASE || '/',
   // Separate caches let several builds (tests, the demo) run side by side.
   cacheDir: process.env.DEPLOY_EVIDENCE_CACHE_DIR ?? fileURLToPath(new URL('./node_modules/.astro/', import.meta.url)),
-  integrations: [mdx(), afterBuild(evidenceDir)],
+  integrations: [mdx(), siteOutputs(evidenceDir)],
   trailingSlash: 'always',
   // One stylesheet for the whole site, not a copy inlined in every page: 6.5 KB less on each of
   // thousands of pages to render, write, index and publish (issue 14), and one file to cache.

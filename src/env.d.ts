@@ -7,3 +7,10 @@ declare module '*.astro' {
   const component: AstroComponentFactory;
   export default component;
 }
+
+declare namespace App {
+  interface Locals {
+    /** Set by a page the search index reads (a check page, a report): src/site/search-records.ts. */
+    searchRecord?: import('./site/search-records.ts').SearchRecordMark;
+  }
+}

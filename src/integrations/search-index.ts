@@ -1,5 +1,5 @@
 /**
- * Static search (pagefind): after the build, every deployment is indexed into `<site>/pagefind/`,
+ * Static search (pagefind): as the site renders, every deployment is indexed into `<site>/pagefind/`,
  * which the search page (src/site/client/search.ts) loads from the same host — no server, and it
  * works under any base path.
  *
@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegrationLogger } from 'astro';
 // Imported with the config: by astro:build:done the module loader that read the config is closed.
 import * as pagefind from 'pagefind';
+import type { SearchRecordListener } from '../site/search-records.ts';
 
 /** The inner HTML of the first element that opens with `open`, up to its `close` (our own markup: evidence text is escaped, so neither tag can come from it). */
 function innerOf(html: string, open: string, close: string): string | null {
@@ -50,25 +51,34 @@ function checkSection(checkId: string, page: string): string {
   return `<section><h1 id="${checkId}">${textOf(main.slice(main.indexOf('>', open) + 1, close))}</h1>${textOf(main.slice(close + 5))}</section>`;
 }
 
-/** A deployment's search record: its report's header, then a section per check page. */
+/** What a report's header says (the record's head), from the report page. */
+const headerOf = (report: string) => innerOf(report, '<header class="report-header" data-pagefind-body', '</header>');
+
+/** A deployment's search record: its report's header, then its check pages' sections in check-id order. */
+function recordOf(id: string, header: string | null, sections: ReadonlyMap<string, string>): string | null {
+  if (!header) return null;
+  const title = innerOf(header, '<h1', '</h1>');
+  const body = [...sections].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, section]) => section);
+  // The record's title (pagefind takes the first heading, here without an anchor) names the
+  // deployment: one PR's deployments share the report's title.
+  const about = withoutNavigation(header.replace(/<h1[\s\S]*?<\/h1>/, ' '));
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body><div data-pagefind-body><h1>${id} — ${textOf(title ?? '')}</h1>${textOf(about)}${body.join('')}</div></body></html>`;
+}
+
+/** A check page's section of its deployment's record, or '' for a page without the content mark. */
+function sectionOf(checkId: string, page: string): string {
+  const main = innerOf(page, '<main id="main" data-pagefind-body', '</main>');
+  return main ? checkSection(checkId, main) : '';
+}
+
+/** A deployment's search record, read back from a built site. */
 export async function deploymentRecord(site: string, id: string): Promise<string | null> {
   const dir = join(site, 'deployments', id);
   const report = await readFile(join(dir, 'index.html'), 'utf8').catch(() => null);
-  const header = report && innerOf(report, '<header class="report-header" data-pagefind-body', '</header>');
-  if (!header) return null;
-  const title = innerOf(header, '<h1', '</h1>');
-  const checkIds = (await readdir(join(dir, 'checks')).catch(() => [] as string[])).sort();
-  const sections = await Promise.all(
-    checkIds.map(async (checkId) => {
-      const page = await readFile(join(dir, 'checks', checkId, 'index.html'), 'utf8').catch(() => null);
-      const main = page && innerOf(page, '<main id="main" data-pagefind-body', '</main>');
-      return main ? checkSection(checkId, main) : '';
-    }),
-  );
-  // The record's title (pagefind takes the first heading, here without an anchor) names the
-  // deployment: one PR's deployments share the report's title.
-  const body = withoutNavigation(header.replace(/<h1[\s\S]*?<\/h1>/, ' '));
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body><div data-pagefind-body><h1>${id} — ${textOf(title ?? '')}</h1>${textOf(body)}${sections.join('')}</div></body></html>`;
+  if (report === null) return null;
+  const checkIds = await readdir(join(dir, 'checks')).catch(() => [] as string[]);
+  const pages = await Promise.all(checkIds.map(async (checkId) => [checkId, await readFile(join(dir, 'checks', checkId, 'index.html'), 'utf8').catch(() => '')] as const));
+  return recordOf(id, headerOf(report), new Map(pages.map(([checkId, page]) => [checkId, sectionOf(checkId, page)])));
 }
 
 /**
@@ -80,51 +90,151 @@ export async function deploymentRecord(site: string, id: string): Promise<string
 export const PART_TEXT_BYTES = 2_000_000;
 
 /**
- * Writes the index in parts: the first is the bundle the search page loads (`pagefind/`), the
- * others (`pagefind/part-<n>/`) are listed in `pagefind/parts.json` for it to merge.
+ * The index written in parts as records come: the first part is the bundle the search page loads
+ * (`pagefind/`), the others (`pagefind/part-<n>/`) are listed in `pagefind/parts.json` for it to
+ * merge. Records must be added one at a time (each add awaited).
+ */
+class PartedIndex {
+  private index: pagefind.PagefindIndex | null = null;
+  private inPart = 0;
+  private readonly parts: string[] = [];
+  records = 0;
+
+  constructor(
+    private readonly site: string,
+    private readonly partTextBytes: number,
+  ) {}
+
+  async add(id: string, content: string): Promise<void> {
+    this.index ??= await this.open();
+    // URLs stay relative to the site's root: the search page adds the base path.
+    const added = await this.index.addHTMLFile({ url: `/deployments/${id}/`, content });
+    if (added.errors.length > 0) throw new Error(`pagefind could not index ${id}: ${added.errors.join('; ')}`);
+    this.records += 1;
+    this.inPart += content.length;
+    if (this.inPart >= this.partTextBytes) await this.write(this.index);
+  }
+
+  /** Writes the last part and the list of parts. An empty history still gets an (empty) index: the search page loads it and finds nothing. */
+  async finish(): Promise<number> {
+    if (this.index !== null || this.parts.length === 0) await this.write(this.index ?? (await this.open()));
+    await writeFile(join(this.site, 'pagefind', 'parts.json'), `${JSON.stringify(this.parts.slice(1))}\n`);
+    return this.parts.length;
+  }
+
+  /** Ends pagefind's process, whatever state it is in (after finish, or after a failure). */
+  async close(): Promise<void> {
+    await pagefind.close();
+  }
+
+  private async open(): Promise<pagefind.PagefindIndex> {
+    // SQL and evidence values are searched whole: check ids, table names, SKU-like values.
+    const created = await pagefind.createIndex({ forceLanguage: 'en', includeCharacters: '_' });
+    if (!created.index) throw new Error(`pagefind could not start: ${created.errors.join('; ')}`);
+    this.parts.push(this.parts.length === 0 ? '' : `part-${this.parts.length + 1}`);
+    this.inPart = 0;
+    return created.index;
+  }
+
+  private async write(part: pagefind.PagefindIndex): Promise<void> {
+    const written = await part.writeFiles({ outputPath: join(this.site, 'pagefind', this.parts.at(-1)!) });
+    if (written.errors.length > 0) throw new Error(`pagefind could not write its index: ${written.errors.join('; ')}`);
+    // Its process goes with its memory; the next part starts a new one.
+    await pagefind.close();
+    this.index = null;
+  }
+}
+
+const summary = (records: number, parts: number) => `${records} deployments indexed for search, each with its checks${parts > 1 ? ` (${parts} parts)` : ''}`;
+
+/**
+ * The index built while the site renders (src/site/search-records.ts): a deployment's record is
+ * complete once its report and each of its check pages have rendered, in whatever order Astro
+ * renders them, and pagefind indexes it in its own process — on the other core — while the
+ * renderer goes on. Records are indexed in report order, so every build writes the same index.
+ */
+export class RenderedSearchIndex {
+  /** Deployments whose record is not complete yet: the report's header and check count once it has rendered, the check sections so far. */
+  private readonly pending = new Map<string, { report?: { header: string | null; order: number; checks: number }; sections: Map<string, string> }>();
+  /** Complete records by report order (null: a report without a header), waiting for their turn. */
+  private readonly ready = new Map<number, readonly [id: string, content: string] | null>();
+  private next = 0;
+  private work: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private readonly index: PartedIndex;
+
+  constructor(site: string, { partTextBytes = PART_TEXT_BYTES } = {}) {
+    this.index = new PartedIndex(site, partTextBytes);
+  }
+
+  readonly take: SearchRecordListener = (mark, html) => {
+    if (this.failure !== null) return;
+    const pending = this.pending.get(mark.deploymentId) ?? { sections: new Map<string, string>() };
+    this.pending.set(mark.deploymentId, pending);
+    if (mark.kind === 'check') pending.sections.set(mark.checkId, sectionOf(mark.checkId, html));
+    else pending.report = { header: headerOf(html), order: mark.order, checks: mark.checks };
+    if (!pending.report || pending.sections.size < pending.report.checks) return;
+    this.pending.delete(mark.deploymentId);
+    const record = recordOf(mark.deploymentId, pending.report.header, pending.sections);
+    this.ready.set(pending.report.order, record === null ? null : [mark.deploymentId, record]);
+    this.work = this.work.then(() => this.indexReady(false)).catch((error: unknown) => {
+      this.failure ??= error;
+    });
+  };
+
+  /** Adds the records that are next in order (at the end: all that are left, in order). */
+  private async indexReady(all: boolean): Promise<void> {
+    const orders = all ? [...this.ready.keys()].sort((a, b) => a - b) : [];
+    for (;;) {
+      const order = all ? orders.shift() : this.next;
+      if (order === undefined || !this.ready.has(order) || this.failure !== null) return;
+      const entry = this.ready.get(order)!;
+      this.ready.delete(order);
+      this.next = order + 1;
+      if (entry !== null) await this.index.add(...entry);
+    }
+  }
+
+  /**
+   * Indexes what is left, writes the last part and the list of parts. Fails with the first
+   * failure seen while rendering, and when a record is incomplete (a report or a check page that
+   * never rendered, or rendered twice): the search would silently lack it.
+   */
+  async finish(logger: AstroIntegrationLogger): Promise<void> {
+    try {
+      await this.work;
+      if (this.failure === null) await this.indexReady(true);
+      if (this.failure !== null) throw this.failure;
+      if (this.pending.size > 0) {
+        const incomplete = [...this.pending].map(([id, { report, sections }]) => `${id} (${report ? `${sections.size} of ${report.checks} check pages` : 'no report'})`);
+        throw new Error(`search records left incomplete: ${incomplete.join(', ')}`);
+      }
+      const parts = await this.index.finish();
+      logger.info(summary(this.index.records, parts));
+    } finally {
+      await this.index.close();
+    }
+  }
+}
+
+/**
+ * Indexes a built site again from its pages on disk, the same records as the build writes (the
+ * tests try other part sizes this way).
  */
 export async function writeSearchIndex(dir: URL, logger: AstroIntegrationLogger, { partTextBytes = PART_TEXT_BYTES } = {}): Promise<void> {
   const site = fileURLToPath(dir);
   const ids = (await readdir(join(site, 'deployments'), { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  const parts: string[] = [];
-  let index: pagefind.PagefindIndex | null = null;
-  let inPart = 0;
-  const open = async () => {
-    // SQL and evidence values are searched whole: check ids, table names, SKU-like values.
-    const created = await pagefind.createIndex({ forceLanguage: 'en', includeCharacters: '_' });
-    if (!created.index) throw new Error(`pagefind could not start: ${created.errors.join('; ')}`);
-    parts.push(parts.length === 0 ? '' : `part-${parts.length + 1}`);
-    inPart = 0;
-    return created.index;
-  };
-  const finish = async (part: pagefind.PagefindIndex) => {
-    const written = await part.writeFiles({ outputPath: join(site, 'pagefind', parts.at(-1)!) });
-    if (written.errors.length > 0) throw new Error(`pagefind could not write its index: ${written.errors.join('; ')}`);
-    // Its process goes with its memory; the next part starts a new one.
-    await pagefind.close();
-    index = null;
-  };
+  const index = new PartedIndex(site, partTextBytes);
   try {
-    let records = 0;
     // The next record is read while pagefind indexes this one.
     let next = ids.length > 0 ? deploymentRecord(site, ids[0]!) : null;
     for (let i = 0; i < ids.length; i += 1) {
       const content = await next!;
       next = i + 1 < ids.length ? deploymentRecord(site, ids[i + 1]!) : null;
-      if (content === null) continue;
-      index ??= await open();
-      // URLs stay relative to the site's root: the search page adds the base path.
-      const added = await index.addHTMLFile({ url: `/deployments/${ids[i]}/`, content });
-      if (added.errors.length > 0) throw new Error(`pagefind could not index ${ids[i]}: ${added.errors.join('; ')}`);
-      records += 1;
-      inPart += content.length;
-      if (inPart >= partTextBytes) await finish(index);
+      if (content !== null) await index.add(ids[i]!, content);
     }
-    // An empty history still gets an (empty) index: the search page loads it and finds nothing.
-    if (index !== null || parts.length === 0) await finish(index ?? (await open()));
-    await writeFile(join(site, 'pagefind', 'parts.json'), `${JSON.stringify(parts.slice(1))}\n`);
-    logger.info(`${records} deployments indexed for search, each with its checks${parts.length > 1 ? ` (${parts.length} parts)` : ''}`);
+    logger.info(summary(index.records, await index.finish()));
   } finally {
-    await pagefind.close();
+    await index.close();
   }
 }
