@@ -3,7 +3,7 @@
  * site can show "expected vs actual" a year later without running anything.
  */
 import { z } from 'astro/zod';
-import { checkIdSchema, type CheckKind } from './common.ts';
+import { checkIdSchema, type CheckKind, jsonTypedUnion } from './common.ts';
 import { fieldDocs } from './field-docs.ts';
 
 /** What an unmet assertion does to its check. */
@@ -44,7 +44,7 @@ export const assertionSchema = z.discriminatedUnion('type', [
         type: z.literal('field-compare').describe('sql. A column compared with a constant, in the first row or in every row; numbers compared exactly (bigint and numeric as decimals, never rounded).'),
         field: z.string().min(1).describe('The column.'),
         op: compareOpSchema,
-        value: z.union([z.string(), z.number()]).describe('The constant; write large integers and decimals as strings ("9007199254740993") to keep every digit.'),
+        value: jsonTypedUnion([z.string(), z.number()]).describe('The constant; write large integers and decimals as strings ("9007199254740993") to keep every digit.'),
         rows: z.enum(['first', 'all']).default('first').describe('`first`: the first row only (a count, a total); `all`: every row, streamed, the first offending rows named.'),
       })
       .strict(),

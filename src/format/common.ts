@@ -30,6 +30,56 @@ export const utcTimestampSchema = z
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** The JSON type of a parsed value: what tells the options of a JSON-typed union apart. */
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/** The JSON type a schema accepts, looking through transforms and refinements. */
+function jsonTypeOfSchema(schema: z.ZodTypeAny): string | null {
+  if (schema instanceof z.ZodEffects) return jsonTypeOfSchema(schema.innerType());
+  if (schema instanceof z.ZodString) return 'string';
+  if (schema instanceof z.ZodNumber) return 'number';
+  if (schema instanceof z.ZodBoolean) return 'boolean';
+  if (schema instanceof z.ZodNull) return 'null';
+  if (schema instanceof z.ZodArray) return 'array';
+  if (schema instanceof z.ZodRecord || schema instanceof z.ZodObject) return 'object';
+  return null;
+}
+
+/**
+ * A union whose options each take a different JSON type: a value is parsed by the one option of
+ * its type instead of by each in turn. zod's union builds a full issue for every option that
+ * fails before the one that fits — a number cell fails as a string first, a plan's object fails
+ * five times — which made most of the site build's validation (issue 14). A value of no option's
+ * type gets the union's own error; the JSON Schema is the union's own (the same `anyOf`).
+ */
+class JsonTypedUnion<T extends z.ZodUnionOptions> extends z.ZodUnion<T> {
+  private byType: Map<string, z.ZodTypeAny> | undefined;
+
+  override _parse(input: z.ParseInput): z.ParseReturnType<T[number]['_output']> {
+    this.byType ??= optionsByJsonType(this.options);
+    const option = this.byType.get(jsonTypeOf(input.data));
+    return option ? option._parse(input) : super._parse(input);
+  }
+}
+
+function optionsByJsonType(options: readonly z.ZodTypeAny[]): Map<string, z.ZodTypeAny> {
+  const byType = new Map<string, z.ZodTypeAny>();
+  for (const option of options) {
+    const type = jsonTypeOfSchema(option);
+    if (type === null || byType.has(type)) throw new Error(`a JSON-typed union needs one option per JSON type: ${type ?? option.constructor.name} is ${type ? 'taken twice' : 'not one'}`);
+    byType.set(type, option);
+  }
+  return byType;
+}
+
+export function jsonTypedUnion<T extends z.ZodUnionOptions>(options: T): z.ZodUnion<T> {
+  return new JsonTypedUnion({ options, typeName: z.ZodFirstPartyTypeKind.ZodUnion });
+}
+
 /**
  * Free-form JSON (assertion expected/actual, EXPLAIN plans). Object keys are sorted on parse,
  * so free-form values are as byte-stable as the fixed-order objects around them.
@@ -40,7 +90,7 @@ export const jsonValueSchema: z.ZodType<JsonValue, z.ZodTypeDef, unknown> = z.la
 // site build validates thousands of plans and assertion values; issue 14).
 let jsonValueUnion: z.ZodType<JsonValue, z.ZodTypeDef, unknown> | undefined;
 function jsonValueOptions(): z.ZodType<JsonValue, z.ZodTypeDef, unknown> {
-  return z.union([
+  return jsonTypedUnion([
     z.string(),
     z.number(),
     z.boolean(),

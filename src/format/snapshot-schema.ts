@@ -12,6 +12,7 @@ import {
   checkStatusSchema,
   deploymentIdSchema,
   jsonValueSchema,
+  jsonTypedUnion,
   relationSchema,
   schemaFilesOf,
   utcTimestampSchema,
@@ -23,7 +24,7 @@ import {
  * (the column type tells them apart from text), booleans, NULL as null, everything else
  * as the server's text (timestamptz normalized to UTC ISO).
  */
-export const cellSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export const cellSchema = jsonTypedUnion([z.string(), z.number(), z.boolean(), z.null()]);
 export type Cell = z.infer<typeof cellSchema>;
 
 export const resultColumnSchema = z
