@@ -92,12 +92,17 @@ export const PART_TEXT_BYTES = 2_000_000;
 /**
  * The index written in parts as records come: the first part is the bundle the search page loads
  * (`pagefind/`), the others (`pagefind/part-<n>/`) are listed in `pagefind/parts.json` for it to
- * merge. Records must be added one at a time (each add awaited).
+ * merge. A record is sent without waiting for pagefind's answer: its service takes requests one
+ * at a time, in the order sent, so the index is the same; the answers are checked before the part
+ * is written. (Waiting for each answer while the site renders cost 30–90 ms a record: the answer
+ * is read only when the renderer lets the event loop turn.)
  */
 class PartedIndex {
   private index: pagefind.PagefindIndex | null = null;
   private inPart = 0;
   private readonly parts: string[] = [];
+  /** The answers of the records sent to the current part: null, or what went wrong (never rejected, so none goes unhandled). */
+  private sent: Promise<string | null>[] = [];
   records = 0;
 
   constructor(
@@ -106,13 +111,17 @@ class PartedIndex {
   ) {}
 
   async add(id: string, content: string): Promise<void> {
-    this.index ??= await this.open();
+    const index = (this.index ??= await this.open());
     // URLs stay relative to the site's root: the search page adds the base path.
-    const added = await this.index.addHTMLFile({ url: `/deployments/${id}/`, content });
-    if (added.errors.length > 0) throw new Error(`pagefind could not index ${id}: ${added.errors.join('; ')}`);
+    this.sent.push(
+      index.addHTMLFile({ url: `/deployments/${id}/`, content }).then(
+        (added) => (added.errors.length > 0 ? `pagefind could not index ${id}: ${added.errors.join('; ')}` : null),
+        (error: unknown) => `pagefind could not index ${id}: ${String(error)}`,
+      ),
+    );
     this.records += 1;
     this.inPart += content.length;
-    if (this.inPart >= this.partTextBytes) await this.write(this.index);
+    if (this.inPart >= this.partTextBytes) await this.write(index);
   }
 
   /** Writes the last part and the list of parts. An empty history still gets an (empty) index: the search page loads it and finds nothing. */
@@ -137,6 +146,9 @@ class PartedIndex {
   }
 
   private async write(part: pagefind.PagefindIndex): Promise<void> {
+    const problem = (await Promise.all(this.sent)).find((p) => p !== null);
+    this.sent = [];
+    if (problem) throw new Error(problem);
     const written = await part.writeFiles({ outputPath: join(this.site, 'pagefind', this.parts.at(-1)!) });
     if (written.errors.length > 0) throw new Error(`pagefind could not write its index: ${written.errors.join('; ')}`);
     // Its process goes with its memory; the next part starts a new one.
