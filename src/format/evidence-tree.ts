@@ -5,7 +5,7 @@
  * everything else — links, devices, unknown files, unknown folders — is refused by path, and
  * files are opened with O_NOFOLLOW so a link swapped in after listing is not followed either.
  */
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FORMAT_VERSION_NUMBERS, checkIdSchema, deploymentIdSchema, schemaDir, schemaFiles } from './common.ts';
@@ -123,6 +123,13 @@ export async function listDeployment(root: string, id: string, refuse: (path: st
   return files.sort();
 }
 
+/** How a file is opened for reading: O_NOFOLLOW refuses a symlink at the last component; O_NONBLOCK keeps a FIFO from blocking the open (it is then refused as not a regular file). */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+function openRefused(file: string, error: unknown): unknown {
+  return (error as NodeJS.ErrnoException).code === 'ELOOP' ? new UnsafeEvidenceFileError(`${file}: a symbolic link (never followed)`) : error;
+}
+
 /**
  * Reads one evidence file without following a link: O_NOFOLLOW refuses a symlink at the last
  * component, and the opened descriptor must be a regular file (not a FIFO or a device).
@@ -131,16 +138,53 @@ export async function listDeployment(root: string, id: string, refuse: (path: st
 export async function readEvidenceBytes(file: string): Promise<Buffer> {
   let handle;
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    handle = await open(file, READ_FLAGS);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new UnsafeEvidenceFileError(`${file}: a symbolic link (never followed)`);
-    throw error;
+    throw openRefused(file, error);
   }
   try {
     if (!(await handle.stat()).isFile()) throw new UnsafeEvidenceFileError(`${file}: not a regular file`);
     return await handle.readFile();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The same, synchronously: what a reader of thousands of small files uses (the site's loader,
+ * verify). Evidence files are small and, after a checkout, in the page cache: read through
+ * promises, 3,400 of them took 600 ms one at a time and 250 ms all at once, almost all of it the
+ * promise machinery; read like this, 40 ms.
+ */
+export function readEvidenceBytesSync(file: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(file, READ_FLAGS);
+  } catch (error) {
+    throw openRefused(file, error);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new UnsafeEvidenceFileError(`${file}: not a regular file`);
+    // Up to the end of the file, as readFile reads, whatever the size said: one read for most.
+    const chunks: Buffer[] = [];
+    let chunk = Buffer.allocUnsafe(stat.size + 1);
+    for (let filled = 0; ; ) {
+      const read = readSync(fd, chunk, filled, chunk.length - filled, null);
+      if (read === 0) {
+        chunks.push(chunk.subarray(0, filled));
+        break;
+      }
+      filled += read;
+      if (filled === chunk.length) {
+        chunks.push(chunk);
+        chunk = Buffer.allocUnsafe(64 * 1024);
+        filled = 0;
+      }
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -4,7 +4,7 @@
  * read. The collector reads these to find the manifest a new one follows.
  */
 import { join } from 'node:path';
-import { listEvidenceTree, readEvidenceBytes } from './evidence-tree.ts';
+import { listEvidenceTree, readEvidenceBytesSync } from './evidence-tree.ts';
 import { parseEvidenceText, readEvidenceText } from './read-evidence.ts';
 import { sha256Hex } from './sha256.ts';
 
@@ -30,8 +30,8 @@ export async function readChainLinks(root: string, skip: (id: string, reason: st
   for (const { id, files } of (await listEvidenceTree(root)).deployments) {
     if (!files.includes('manifest.json') || !files.includes('deployment.json')) continue;
     try {
-      const deployment = parseEvidenceText('deployment', id, (await readEvidenceBytes(join(root, id, 'deployment.json'))).toString('utf8'));
-      const bytes = await readEvidenceBytes(join(root, id, 'manifest.json'));
+      const deployment = parseEvidenceText('deployment', id, readEvidenceBytesSync(join(root, id, 'deployment.json')).toString('utf8'));
+      const bytes = readEvidenceBytesSync(join(root, id, 'manifest.json'));
       const { model: manifest, writtenIn } = readEvidenceText('manifest', id, bytes.toString('utf8'));
       links.push({ id, environment: deployment.environment, digest: sha256Hex(bytes), previous: manifest.previousManifestSha256, finishedAt: deployment.finishedAt, formatVersion: writtenIn });
     } catch (error) {

@@ -5,7 +5,7 @@
  */
 import { join, relative } from 'node:path';
 import { type CheckSnapshot, type DeploymentEvidence, type Manifest, type Signers, type Signoffs } from './index.ts';
-import { SIGNERS_FILE, isRealDirectory, listDeployment, readEvidenceBytes, type RefusedEntry } from './evidence-tree.ts';
+import { SIGNERS_FILE, isRealDirectory, listDeployment, readEvidenceBytes, readEvidenceBytesSync, type RefusedEntry } from './evidence-tree.ts';
 import { EvidenceFormatError, parseEvidenceText, readEvidenceText } from './read-evidence.ts';
 import { sha256Hex } from './sha256.ts';
 
@@ -38,8 +38,8 @@ export function shownPath(file: string): string {
   return cwd !== '/' && rel && !rel.startsWith('..') ? rel : file;
 }
 
-async function readValidated<T>(file: string, parse: (file: string, text: string) => T): Promise<{ value: T; bytes: number; sha256: string }> {
-  const bytes = await readEvidenceBytes(file);
+function readValidated<T>(file: string, parse: (file: string, text: string) => T): { value: T; bytes: number; sha256: string } {
+  const bytes = readEvidenceBytesSync(file);
   return { value: parse(shownPath(file), bytes.toString('utf8')), bytes: bytes.length, sha256: sha256Hex(bytes) };
 }
 
@@ -54,14 +54,14 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
   const files = known ?? (await listDeployment(root, id, (path, reason) => refused.push({ path, reason })));
   if (!files.includes('deployment.json')) return null;
   const deploymentFile = join(dir, 'deployment.json');
-  const read = await readValidated(deploymentFile, (f, t) => readEvidenceText('deployment', f, t));
+  const read = readValidated(deploymentFile, (f, t) => readEvidenceText('deployment', f, t));
   const { model: deployment, writtenIn: formatVersion } = read.value;
   if (deployment.id !== id) throw new EvidenceFormatError(shownPath(deploymentFile), [`id: "${deployment.id}" does not match its directory "${id}"`]);
   const raw: RawFile[] = [{ path: 'deployment.json', bytes: read.bytes, sha256: read.sha256 }];
 
   let manifest: Manifest | null = null;
   if (files.includes('manifest.json')) {
-    const m = await readValidated(join(dir, 'manifest.json'), (f, t) => parseEvidenceText('manifest', f, t));
+    const m = readValidated(join(dir, 'manifest.json'), (f, t) => parseEvidenceText('manifest', f, t));
     manifest = m.value;
     raw.push({ path: 'manifest.json', bytes: m.bytes, sha256: m.sha256 });
   }
@@ -69,7 +69,7 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
   let signoffs: Signoffs | null = null;
   if (files.includes('signoffs.json')) {
     const file = join(dir, 'signoffs.json');
-    const read = await readValidated(file, (f, t) => parseEvidenceText('signoffs', f, t));
+    const read = readValidated(file, (f, t) => parseEvidenceText('signoffs', f, t));
     if (read.value.deploymentId !== id) throw new EvidenceFormatError(shownPath(file), [`deploymentId: "${read.value.deploymentId}" does not match its deployment "${id}"`]);
     signoffs = read.value;
     raw.push({ path: 'signoffs.json', bytes: read.bytes, sha256: read.sha256 });
@@ -77,22 +77,17 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
 
   let notes: string | null = null;
   if (files.includes('notes.mdx')) {
-    const bytes = await readEvidenceBytes(join(dir, 'notes.mdx'));
+    const bytes = readEvidenceBytesSync(join(dir, 'notes.mdx'));
     notes = bytes.toString('utf8');
     raw.push({ path: 'notes.mdx', bytes: bytes.length, sha256: sha256Hex(bytes) });
   }
 
   const snapshots = new Map<string, CheckSnapshot>();
-  const checkPaths = files.filter((f) => f.startsWith('checks/'));
-  // Read side by side (the file system waits, not the CPU), judged in listing order: the first
-  // bad file in the listing is the one reported, whichever failed first.
-  const settled = await Promise.allSettled(checkPaths.map((path) => readValidated(join(dir, path), (f, t) => parseEvidenceText('check', f, t))));
-  for (const [i, outcome] of settled.entries()) {
-    if (outcome.status === 'rejected') throw outcome.reason;
-    const path = checkPaths[i]!;
-    const c = outcome.value;
-    const name = path.slice('checks/'.length);
+  // Read and judged in listing order: the first bad file in the listing is the one reported.
+  for (const path of files.filter((f) => f.startsWith('checks/'))) {
     const file = join(dir, path);
+    const c = readValidated(file, (f, t) => parseEvidenceText('check', f, t));
+    const name = path.slice('checks/'.length);
     if (`${c.value.id}.json` !== name) throw new EvidenceFormatError(shownPath(file), [`id: "${c.value.id}" does not match the file name`]);
     if (c.value.deploymentId !== id) throw new EvidenceFormatError(shownPath(file), [`deploymentId: "${c.value.deploymentId}" does not match its deployment "${id}"`]);
     snapshots.set(c.value.id, c.value);

@@ -5,7 +5,7 @@
  * through a link; unknown entries are named.
  */
 import { join } from 'node:path';
-import { listEvidenceTree, readEvidenceBytes, type RefusedEntry } from './evidence-tree.ts';
+import { listEvidenceTree, readEvidenceBytesSync, type RefusedEntry } from './evidence-tree.ts';
 import { readEvidenceText } from './read-evidence.ts';
 import { sha256Hex } from './sha256.ts';
 import type { Manifest } from './manifest-schema.ts';
@@ -43,7 +43,7 @@ export async function readEvidenceDigests(root: string, only?: readonly string[]
     const files: RawFile[] = [];
     const bytesOf = new Map<string, Buffer>();
     for (const path of known) {
-      const bytes = await readEvidenceBytes(join(root, id, path));
+      const bytes = readEvidenceBytesSync(join(root, id, path));
       bytesOf.set(path, bytes);
       files.push({ path, bytes: bytes.length, sha256: sha256Hex(bytes) });
     }
