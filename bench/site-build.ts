@@ -73,6 +73,8 @@ interface Measured {
   peakByProcessMiB: Record<string, number>;
   /** user + system CPU of the whole process tree: on 2 cores, what a build costs beside its wall time. */
   cpuSeconds: number;
+  /** Of which system (kernel) time: mostly creating and writing files, which on this machine's disk varies several-fold from run to run. */
+  systemSeconds: number;
 }
 
 /** Wall time and CPU time of one build (GNU time), and the peak memory of its whole process tree (sampled from /proc). */
@@ -84,7 +86,7 @@ async function timed(argv: string[], cwd: string, env: Record<string, string> = 
   const line = result.all.split('\n').reverse().find((l) => l.startsWith('BENCH '));
   if (result.exitCode !== 0 || !line) throw new Error(`${argv.join(' ')} failed:\n${result.all.slice(-4000)}`);
   const [, seconds, user, system] = line.split(' ');
-  return { seconds: Number(seconds), peakRssMiB: peakTotalMiB, peakByProcessMiB, cpuSeconds: Number(user) + Number(system) };
+  return { seconds: Number(seconds), peakRssMiB: peakTotalMiB, peakByProcessMiB, cpuSeconds: Number(user) + Number(system), systemSeconds: Number(system) };
 }
 
 const stats = (values: number[]) => {
@@ -96,7 +98,7 @@ const bin = join(ROOT, 'bin', 'deploy-evidence.js');
 await execa(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
 const rows: Record<string, unknown>[] = [];
 console.log(`site build against the floor, ${RUNS} runs each (median [min–max])`);
-console.log('deployments  pages  site (s)            floor (s)         ratio   site CPU (s)   floor CPU (s)  site peak RSS (MiB, tree)  floor peak RSS (MiB)');
+console.log('deployments  pages  site (s)            floor (s)         ratio   site CPU (s, of which system)  floor CPU (s, of which system)  site peak RSS (MiB, tree)  floor peak RSS (MiB)');
 for (const n of sizes) {
   const root = await mkdtemp(join(tmpdir(), `bench-evidence-${n}-`));
   const floorDir = await mkdtemp(join(ROOT, '.bench-floor-'));
@@ -126,10 +128,12 @@ for (const n of sizes) {
     const fRss = stats(floor.map((m) => m.peakRssMiB));
     const sCpu = stats(site.map((m) => m.cpuSeconds));
     const fCpu = stats(floor.map((m) => m.cpuSeconds));
+    const sSys = stats(site.map((m) => m.systemSeconds));
+    const fSys = stats(floor.map((m) => m.systemSeconds));
     const byProcess = (runs: Measured[]) => Object.fromEntries([...new Set(runs.flatMap((m) => Object.keys(m.peakByProcessMiB)))].map((name) => [name, stats(runs.map((m) => m.peakByProcessMiB[name] ?? 0))]));
-    rows.push({ deployments: n, pages, evidenceMiB: evidenceBytes / 2 ** 20, siteSeconds: s, floorSeconds: f, ratio, siteCpuSeconds: sCpu, floorCpuSeconds: fCpu, sitePeakRssMiB: sRss, floorPeakRssMiB: fRss, sitePeakRssByProcessMiB: byProcess(site), floorPeakRssByProcessMiB: byProcess(floor) });
+    rows.push({ deployments: n, pages, evidenceMiB: evidenceBytes / 2 ** 20, siteSeconds: s, floorSeconds: f, ratio, siteCpuSeconds: sCpu, floorCpuSeconds: fCpu, siteSystemSeconds: sSys, floorSystemSeconds: fSys, sitePeakRssMiB: sRss, floorPeakRssMiB: fRss, sitePeakRssByProcessMiB: byProcess(site), floorPeakRssByProcessMiB: byProcess(floor) });
     const fmt = (x: { median: number; min: number; max: number }, d = 1) => `${x.median.toFixed(d)} [${x.min.toFixed(d)}–${x.max.toFixed(d)}]`;
-    console.log(`${String(n).padStart(11)}  ${String(pages).padStart(5)}  ${fmt(s).padEnd(18)}  ${fmt(f).padEnd(16)}  ${ratio.median.toFixed(2)}×   ${sCpu.median.toFixed(1).padEnd(13)}  ${fCpu.median.toFixed(1).padEnd(13)}  ${fmt(sRss, 0).padEnd(19)}  ${fmt(fRss, 0)}`);
+    console.log(`${String(n).padStart(11)}  ${String(pages).padStart(5)}  ${fmt(s).padEnd(18)}  ${fmt(f).padEnd(16)}  ${ratio.median.toFixed(2)}×   ${`${sCpu.median.toFixed(1)} (${sSys.median.toFixed(1)})`.padEnd(29)}  ${`${fCpu.median.toFixed(1)} (${fSys.median.toFixed(1)})`.padEnd(30)}  ${fmt(sRss, 0).padEnd(19)}  ${fmt(fRss, 0)}`);
   } finally {
     await rm(root, { recursive: true, force: true });
     await rm(floorDir, { recursive: true, force: true });
