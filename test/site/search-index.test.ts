@@ -80,4 +80,11 @@ describe('the search index written as pages render', () => {
     for (const { mark, html } of [reportOf(0), checkOf(0, 0), checkOf(0, 1), reportOf(1), checkOf(1, 0), checkOf(2, 0)]) index.take(mark, html);
     await expect(index.finish(logger)).rejects.toThrow('search records left incomplete: wh-002-staging (1 of 2 check pages), wh-003-production (no report)');
   }, 60_000);
+
+  it('writes an index the search page can load for an empty history', async () => {
+    const site = await mkdtemp(join(tmpdir(), 'search-index-'));
+    await new RenderedSearchIndex(site).finish(logger);
+    expect(JSON.parse(await readFile(join(site, 'pagefind', 'parts.json'), 'utf8'))).toEqual([]);
+    expect((await readdir(join(site, 'pagefind'))).filter((f) => f === 'pagefind.js' || f === 'pagefind-entry.json').sort()).toEqual(['pagefind-entry.json', 'pagefind.js']);
+  }, 60_000);
 });
