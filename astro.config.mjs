@@ -41,7 +41,7 @@ export default defineConfig({
   // written (a profile at 200 deployments: the check pages took 8 s, 4 s with eight; interleaved
   // builds 2–3 s faster in 20).
   build: { format: 'directory', inlineStylesheets: 'never', concurrency: 8 },
-  // Nothing on the site fetches: the only scripts are the copy-link buttons (and, later, charts).
+  // Nothing on the site prefetches: its scripts (copy-link buttons, charts, search, verify) fetch only what they show.
   prefetch: false,
   devToolbar: { enabled: false },
 });

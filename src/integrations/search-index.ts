@@ -18,10 +18,10 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { AstroIntegrationLogger } from 'astro';
 // Imported with the config: by astro:build:done the module loader that read the config is closed.
 import * as pagefind from 'pagefind';
+import { deflateText, inflateText } from '../site/deflated-text.ts';
 import type { SearchRecordListener } from '../site/search-records.ts';
 
 /** The inner HTML of the first element that opens with `open`, up to its `close` (our own markup: evidence text is escaped, so neither tag can come from it). */
@@ -189,13 +189,11 @@ export class RenderedSearchIndex {
     if (this.failure !== null) return;
     const pending = this.pending.get(mark.deploymentId) ?? { sections: new Map<string, Buffer>() };
     this.pending.set(mark.deploymentId, pending);
-    // Copied out of zlib's output: a small result is a view of its 16 KB working buffer, which
-    // would be held whole (17,000 of them at 1,000 deployments: 270 MB).
-    if (mark.kind === 'check') pending.sections.set(mark.checkId, Buffer.from(deflateRawSync(sectionOf(mark.checkId, html), { level: 1 })));
+    if (mark.kind === 'check') pending.sections.set(mark.checkId, deflateText(sectionOf(mark.checkId, html)));
     else pending.report = { header: headerOf(html), order: mark.order, checks: mark.checks };
     if (!pending.report || pending.sections.size < pending.report.checks) return;
     this.pending.delete(mark.deploymentId);
-    const sections = new Map([...pending.sections].map(([checkId, section]) => [checkId, inflateRawSync(section).toString()]));
+    const sections = new Map([...pending.sections].map(([checkId, section]) => [checkId, inflateText(section)]));
     const record = recordOf(mark.deploymentId, pending.report.header, sections);
     this.ready.set(pending.report.order, record === null ? null : [mark.deploymentId, record]);
     this.work = this.work.then(() => this.indexReady(false)).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 /**
- * The search page, in the reader's browser: pagefind's static index (written after the build by
- * src/integrations/search-index.ts, in parts for a long history), queried with pagefind's own
+ * The search page, in the reader's browser: pagefind's static index (written as the site renders
+ * by src/integrations/search-index.ts, in parts for a long history), queried with pagefind's own
  * API. A result is a deployment; the checks in it that match come as its sub-results, each opened
  * on the check's own page. Everything shown is set as text.
  *

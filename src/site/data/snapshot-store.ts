@@ -10,8 +10,8 @@
  * What the history and trend pages chart of every check (its status and metric) is kept apart, as a
  * summary: those pages read every deployment, and need no rows.
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { CheckSnapshot } from '../../format/index.ts';
+import { deflateText, inflateText } from '../deflated-text.ts';
 import type { Metric } from '../../core/kinds/check-kind.ts';
 import { metricOfResult } from '../../core/kinds/registry.ts';
 
@@ -43,9 +43,7 @@ export class SnapshotStore {
 
   /** Keeps a deployment's validated snapshots (JSON values only: what the schemas produce). */
   put(deploymentId: string, snapshots: Iterable<CheckSnapshot>): void {
-    // The fastest level: the text is inflated again a few times per build, never stored. Copied
-    // out of zlib's output, which for a small result is a view of a 16 KB working buffer.
-    this.#deflated.set(deploymentId, Buffer.from(deflateRawSync(JSON.stringify([...snapshots]), { level: 1 })));
+    this.#deflated.set(deploymentId, deflateText(JSON.stringify([...snapshots])));
     this.#parsed.delete(deploymentId);
   }
 
@@ -58,7 +56,7 @@ export class SnapshotStore {
       return hit;
     }
     const deflated = this.#deflated.get(deploymentId);
-    const parsed = new Map<string, CheckSnapshot>(deflated ? (JSON.parse(inflateRawSync(deflated).toString('utf8')) as CheckSnapshot[]).map((s) => [s.id, s]) : []);
+    const parsed = new Map<string, CheckSnapshot>(deflated ? (JSON.parse(inflateText(deflated)) as CheckSnapshot[]).map((s) => [s.id, s]) : []);
     this.#parsed.set(deploymentId, parsed);
     if (this.#parsed.size > this.#keep) this.#parsed.delete(this.#parsed.keys().next().value!);
     return parsed;
