@@ -97,29 +97,35 @@ const stats = (values: number[]) => {
 const bin = join(ROOT, 'bin', 'deploy-evidence.js');
 await execa(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
 const rows: Record<string, unknown>[] = [];
+// Nothing the bench writes is deleted until every build has run. On a filesystem without a journal
+// (this machine's ext4), creating a file skips every inode freed in the last minutes, scanning
+// their on-disk records one by one (ext4's `recently_deleted`): a build right after deleting the
+// previous build's 8,000 files spent seconds more in the kernel than the same build on a quiet disk,
+// and which of the two builds (site or floor) paid for it depended on the order of deletions.
+const leftovers: string[] = [];
 console.log(`site build against the floor, ${RUNS} runs each (median [min–max])`);
 console.log('deployments  pages  site (s)            floor (s)         ratio   site CPU (s, of which system)  floor CPU (s, of which system)  site peak RSS (MiB, tree)  floor peak RSS (MiB)');
-for (const n of sizes) {
-  const root = await mkdtemp(join(tmpdir(), `bench-evidence-${n}-`));
-  const floorDir = await mkdtemp(join(ROOT, '.bench-floor-'));
-  const site: Measured[] = [];
-  const floor: Measured[] = [];
-  try {
+try {
+  for (const n of sizes) {
+    const root = await mkdtemp(join(tmpdir(), `bench-evidence-${n}-`));
+    const floorDir = await mkdtemp(join(ROOT, '.bench-floor-'));
+    leftovers.push(root, floorDir);
+    const site: Measured[] = [];
+    const floor: Measured[] = [];
     await generateHistory(root, n);
     const evidenceBytes = Number((await execa('du', ['-sb', root])).stdout.split('\t')[0]);
     let pages = 0;
     for (let run = 0; run < RUNS; run += 1) {
       const out = join(tmpdir(), `bench-site-${n}-${run}`);
+      const floorOut = join(tmpdir(), `bench-floor-${n}-${run}`);
+      leftovers.push(out, floorOut);
       site.push(await timed([process.execPath, bin, 'build', '--evidence-dir', root, '--out-dir', out], ROOT, { PATH: process.env.PATH ?? '' }));
       if (run === 0) {
         const paths = await pagePaths(out);
         pages = paths.length;
         await writeFloorProject(floorDir, root, paths);
       }
-      await rm(out, { recursive: true, force: true });
-      const floorOut = join(tmpdir(), `bench-floor-${n}-${run}`);
       floor.push(await timed([process.execPath, join(ROOT, 'node_modules/astro/astro.js'), 'build', '--outDir', floorOut], floorDir, { PATH: process.env.PATH ?? '' }));
-      await rm(floorOut, { recursive: true, force: true });
     }
     const s = stats(site.map((m) => m.seconds));
     const f = stats(floor.map((m) => m.seconds));
@@ -134,10 +140,9 @@ for (const n of sizes) {
     rows.push({ deployments: n, pages, evidenceMiB: evidenceBytes / 2 ** 20, siteSeconds: s, floorSeconds: f, ratio, siteCpuSeconds: sCpu, floorCpuSeconds: fCpu, siteSystemSeconds: sSys, floorSystemSeconds: fSys, sitePeakRssMiB: sRss, floorPeakRssMiB: fRss, sitePeakRssByProcessMiB: byProcess(site), floorPeakRssByProcessMiB: byProcess(floor) });
     const fmt = (x: { median: number; min: number; max: number }, d = 1) => `${x.median.toFixed(d)} [${x.min.toFixed(d)}–${x.max.toFixed(d)}]`;
     console.log(`${String(n).padStart(11)}  ${String(pages).padStart(5)}  ${fmt(s).padEnd(18)}  ${fmt(f).padEnd(16)}  ${ratio.median.toFixed(2)}×   ${`${sCpu.median.toFixed(1)} (${sSys.median.toFixed(1)})`.padEnd(29)}  ${`${fCpu.median.toFixed(1)} (${fSys.median.toFixed(1)})`.padEnd(30)}  ${fmt(sRss, 0).padEnd(19)}  ${fmt(fRss, 0)}`);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-    await rm(floorDir, { recursive: true, force: true });
   }
+} finally {
+  for (const dir of leftovers) await rm(dir, { recursive: true, force: true });
 }
 
 const versions = JSON.parse(await readFile(join(ROOT, 'node_modules/astro/package.json'), 'utf8')) as { version: string };
