@@ -4,7 +4,9 @@
  * deployment with its own timings and counts, chained like collected evidence), builds the site
  * with the real CLI (`deploy-evidence build`), and builds the **floor** beside it in the same run:
  * a bare Astro project that emits the same page paths, each rendering an evidence JSON file as
- * escaped text in <pre> (no components, no highlighting, no content collections). Each build's
+ * escaped text in <pre> (no components, no highlighting, no content collections), and, as a
+ * diagnostic, the same bare project emitting the site's own built HTML unchanged ("emit": what
+ * Astro alone costs to write these pages). Each build's
  * wall and CPU time come from `/usr/bin/time`; its peak memory is the largest total RSS of its
  * whole process tree, sampled from /proc (bench/process-tree-memory.ts), not this process's heap.
  *
@@ -41,13 +43,12 @@ function floorSource(path: string, firstDeployment: string): string {
 }
 
 /**
- * The floor: a bare Astro project inside this repository (so it resolves the same astro), one
- * dynamic route emitting every page path, each page its evidence JSON as escaped text.
+ * A bare Astro project inside this repository (so it resolves the same astro): one dynamic route
+ * emitting every page path, each page a file read as it renders and written out by `body`.
  */
-async function writeFloorProject(dir: string, evidenceRoot: string, paths: string[]): Promise<void> {
-  const first = (await readdir(evidenceRoot)).find((f) => !f.startsWith('_'))!;
+async function writeBareProject(dir: string, pages: { path: string; file: string }[], body: string): Promise<void> {
   await mkdir(join(dir, 'src', 'pages'), { recursive: true });
-  await writeFile(join(dir, 'pages.json'), JSON.stringify(paths.map((path) => ({ path, file: join(evidenceRoot, floorSource(path, first)) }))));
+  await writeFile(join(dir, 'pages.json'), JSON.stringify(pages));
   await writeFile(join(dir, 'astro.config.mjs'), "export default { output: 'static', trailingSlash: 'always', build: { format: 'directory' }, devToolbar: { enabled: false } };\n");
   await writeFile(
     join(dir, 'src', 'pages', '[...path].astro'),
@@ -60,9 +61,24 @@ export function getStaticPaths() {
 const { file } = Astro.props;
 const text = readFileSync(file, 'utf8');
 ---
-<html><body><pre>{text}</pre></body></html>
+${body}
 `,
   );
+}
+
+/** The floor: each page its evidence JSON as escaped text. */
+async function writeFloorProject(dir: string, evidenceRoot: string, paths: string[]): Promise<void> {
+  const first = (await readdir(evidenceRoot)).find((f) => !f.startsWith('_'))!;
+  await writeBareProject(dir, paths.map((path) => ({ path, file: join(evidenceRoot, floorSource(path, first)) })), '<html><body><pre>{text}</pre></body></html>');
+}
+
+/**
+ * Not a target, a diagnostic: the same bare project emitting the site's own pages, each the HTML
+ * the site built for that path, unchanged. What Astro costs to write this site's bytes, without
+ * any of the site's work (loading, components, highlighting, search, publishing the evidence).
+ */
+async function writeEmitProject(dir: string, site: string, paths: string[]): Promise<void> {
+  await writeBareProject(dir, paths.map((path) => ({ path, file: join(site, path, 'index.html') })), '<Fragment set:html={text} />');
 }
 
 interface Measured {
@@ -104,32 +120,39 @@ const rows: Record<string, unknown>[] = [];
 // and which of the two builds (site or floor) paid for it depended on the order of deletions.
 const leftovers: string[] = [];
 console.log(`site build against the floor, ${RUNS} runs each (median [min–max])`);
-console.log('deployments  pages  site (s)            floor (s)         ratio   site CPU (s, of which system)  floor CPU (s, of which system)  site peak RSS (MiB, tree)  floor peak RSS (MiB)');
+console.log('deployments  pages  site (s)            floor (s)         ratio   emit (s, ratio)        site CPU (s, of which system)  floor CPU (s, of which system)  site peak RSS (MiB, tree)  floor peak RSS (MiB)');
 try {
   for (const n of sizes) {
     const root = await mkdtemp(join(tmpdir(), `bench-evidence-${n}-`));
     const floorDir = await mkdtemp(join(ROOT, '.bench-floor-'));
-    leftovers.push(root, floorDir);
+    const emitDir = await mkdtemp(join(ROOT, '.bench-floor-emit-'));
+    leftovers.push(root, floorDir, emitDir);
     const site: Measured[] = [];
     const floor: Measured[] = [];
+    const emit: Measured[] = [];
     await generateHistory(root, n);
     const evidenceBytes = Number((await execa('du', ['-sb', root])).stdout.split('\t')[0]);
     let pages = 0;
     for (let run = 0; run < RUNS; run += 1) {
       const out = join(tmpdir(), `bench-site-${n}-${run}`);
       const floorOut = join(tmpdir(), `bench-floor-${n}-${run}`);
-      leftovers.push(out, floorOut);
+      const emitOut = join(tmpdir(), `bench-emit-${n}-${run}`);
+      leftovers.push(out, floorOut, emitOut);
       site.push(await timed([process.execPath, bin, 'build', '--evidence-dir', root, '--out-dir', out], ROOT, { PATH: process.env.PATH ?? '' }));
       if (run === 0) {
         const paths = await pagePaths(out);
         pages = paths.length;
         await writeFloorProject(floorDir, root, paths);
+        await writeEmitProject(emitDir, out, paths);
       }
       floor.push(await timed([process.execPath, join(ROOT, 'node_modules/astro/astro.js'), 'build', '--outDir', floorOut], floorDir, { PATH: process.env.PATH ?? '' }));
+      emit.push(await timed([process.execPath, join(ROOT, 'node_modules/astro/astro.js'), 'build', '--outDir', emitOut], emitDir, { PATH: process.env.PATH ?? '' }));
     }
     const s = stats(site.map((m) => m.seconds));
     const f = stats(floor.map((m) => m.seconds));
     const ratio = stats(site.map((m, i) => m.seconds / floor[i]!.seconds));
+    const e = stats(emit.map((m) => m.seconds));
+    const emitRatio = stats(emit.map((m, i) => m.seconds / floor[i]!.seconds));
     const sRss = stats(site.map((m) => m.peakRssMiB));
     const fRss = stats(floor.map((m) => m.peakRssMiB));
     const sCpu = stats(site.map((m) => m.cpuSeconds));
@@ -137,9 +160,9 @@ try {
     const sSys = stats(site.map((m) => m.systemSeconds));
     const fSys = stats(floor.map((m) => m.systemSeconds));
     const byProcess = (runs: Measured[]) => Object.fromEntries([...new Set(runs.flatMap((m) => Object.keys(m.peakByProcessMiB)))].map((name) => [name, stats(runs.map((m) => m.peakByProcessMiB[name] ?? 0))]));
-    rows.push({ deployments: n, pages, evidenceMiB: evidenceBytes / 2 ** 20, siteSeconds: s, floorSeconds: f, ratio, siteCpuSeconds: sCpu, floorCpuSeconds: fCpu, siteSystemSeconds: sSys, floorSystemSeconds: fSys, sitePeakRssMiB: sRss, floorPeakRssMiB: fRss, sitePeakRssByProcessMiB: byProcess(site), floorPeakRssByProcessMiB: byProcess(floor) });
+    rows.push({ deployments: n, pages, evidenceMiB: evidenceBytes / 2 ** 20, siteSeconds: s, floorSeconds: f, ratio, emitSeconds: e, emitRatio, siteCpuSeconds: sCpu, floorCpuSeconds: fCpu, siteSystemSeconds: sSys, floorSystemSeconds: fSys, sitePeakRssMiB: sRss, floorPeakRssMiB: fRss, sitePeakRssByProcessMiB: byProcess(site), floorPeakRssByProcessMiB: byProcess(floor) });
     const fmt = (x: { median: number; min: number; max: number }, d = 1) => `${x.median.toFixed(d)} [${x.min.toFixed(d)}–${x.max.toFixed(d)}]`;
-    console.log(`${String(n).padStart(11)}  ${String(pages).padStart(5)}  ${fmt(s).padEnd(18)}  ${fmt(f).padEnd(16)}  ${ratio.median.toFixed(2)}×   ${`${sCpu.median.toFixed(1)} (${sSys.median.toFixed(1)})`.padEnd(29)}  ${`${fCpu.median.toFixed(1)} (${fSys.median.toFixed(1)})`.padEnd(30)}  ${fmt(sRss, 0).padEnd(19)}  ${fmt(fRss, 0)}`);
+    console.log(`${String(n).padStart(11)}  ${String(pages).padStart(5)}  ${fmt(s).padEnd(18)}  ${fmt(f).padEnd(16)}  ${ratio.median.toFixed(2)}×   ${`${fmt(e)} ${emitRatio.median.toFixed(2)}×`.padEnd(21)}  ${`${sCpu.median.toFixed(1)} (${sSys.median.toFixed(1)})`.padEnd(29)}  ${`${fCpu.median.toFixed(1)} (${fSys.median.toFixed(1)})`.padEnd(30)}  ${fmt(sRss, 0).padEnd(19)}  ${fmt(fRss, 0)}`);
   }
 } finally {
   for (const dir of leftovers) await rm(dir, { recursive: true, force: true });
