@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.ts';
+import { committedEvidence } from '../harness/committed-evidence.ts';
 
-const evidence = new URL('../../evidence/', import.meta.url).pathname;
+const evidence = await committedEvidence();
 
 describe('deploy-evidence compare', () => {
   it('labels every check and prints the differences', async () => {

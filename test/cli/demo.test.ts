@@ -1,6 +1,8 @@
 /** The quick start: `deploy-evidence demo` collects, builds the site, and (without a terminal) exits. */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.ts';
 import { toolingProblem } from '../harness/databases.ts';
@@ -47,5 +49,28 @@ describe('deploy-evidence demo', () => {
     const verify = await runCli(['verify', '--all', '--evidence-dir', evidence]);
     expect(verify.exitCode, verify.stdout).toBe(0);
     // Two whole demos (three collections and a site build each): 85 s on an idle 2-core machine.
+  }, 300_000);
+
+  it('by default collects into its own folder, replaced by each run, and leaves the committed evidence and git status as they were (issue 30)', async () => {
+    const repo = fileURLToPath(new URL('../../', import.meta.url));
+    const gitStatus = async () => String((await execa('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: repo })).stdout);
+    const listing = async (dir: string) => (await readdir(dir, { recursive: true })).sort();
+    const demoEvidence = join(repo, '.demo', 'evidence');
+    // What an earlier demo left: replaced, not chained onto.
+    await mkdir(join(demoEvidence, 'left-by-an-earlier-demo'), { recursive: true });
+    const [statusBefore, evidenceBefore] = [await gitStatus(), await listing(join(repo, 'evidence'))];
+
+    const run = await runCli(['demo', '--attempts', '1000', '--no-site', '--json'], {}, { cwd: repo });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`collecting into ${demoEvidence} (the demo's own folder, replaced by each run`);
+    const collected = (JSON.parse(run.stdout) as { deployments: { id: string; evidenceDir: string }[] }).deployments;
+    expect(collected).toHaveLength(3);
+    for (const d of collected) expect(d.evidenceDir).toBe(join(demoEvidence, d.id));
+    expect((await readdir(demoEvidence)).filter((d) => !d.startsWith('_')).sort()).toEqual(collected.map((d) => d.id).sort());
+    expect(await gitStatus()).toBe(statusBefore);
+    expect(await listing(join(repo, 'evidence'))).toEqual(evidenceBefore);
+    // The demo's folder verifies on its own: its chains start there, not after the samples.
+    const verify = await runCli(['verify', '--all', '--evidence-dir', demoEvidence]);
+    expect(verify.exitCode, verify.stdout).toBe(0);
   }, 300_000);
 });

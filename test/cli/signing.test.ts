@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.ts';
+import { committedEvidence } from '../harness/committed-evidence.ts';
 
-const evidence = new URL('../../evidence/', import.meta.url).pathname;
+const evidence = await committedEvidence();
 const STAGING = 'sample-staging-pr73-rerun';
 
 describe('deploy-evidence keygen and sign', () => {

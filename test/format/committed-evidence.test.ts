@@ -4,8 +4,10 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDeployment } from '../harness/evidence.ts';
+import { committedEvidence } from '../harness/committed-evidence.ts';
 
-const root = new URL('../../evidence/', import.meta.url).pathname;
+/** The samples as git tracks them: a demo's deployments beside them are not committed evidence. */
+const root = await committedEvidence();
 const deploymentIds = async () => (await readdir(root)).filter((d) => !d.startsWith('_') && !d.startsWith('.'));
 
 describe('committed evidence', () => {

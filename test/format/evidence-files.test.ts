@@ -24,13 +24,16 @@ import {
 } from '../../src/format/index.ts';
 import { buildJsonSchemaFiles } from '../../src/format/json-schema.ts';
 import { readDeploymentDir } from '../../src/format/read-deployment-dir.ts';
+import { committedEvidence } from '../harness/committed-evidence.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const fixtures = join(repo, 'test/fixtures/');
 const v1Fixture = join(fixtures, 'evidence');
-const committed = (version: number) => join(repo, 'evidence/_schemas', `v${version}`);
+/** The samples committed in evidence/, as git tracks them (never a demo's deployments beside them). */
+const samples = await committedEvidence();
+const committed = (version: number) => join(samples, '_schemas', `v${version}`);
 /** Every evidence root committed in the repository. */
-const roots = [join(repo, 'evidence'), v1Fixture, join(fixtures, 'site-evidence'), join(fixtures, 'own-project-evidence')];
+const roots = [samples, v1Fixture, join(fixtures, 'site-evidence'), join(fixtures, 'own-project-evidence')];
 
 /** Format v1 as it was published: these bytes never change. */
 const FROZEN_V1_SHA256: Record<string, string> = {
@@ -132,11 +135,11 @@ describe('evidence format versions are frozen', () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     const schema = async (name: string) => ajv.compile(JSON.parse(await readFile(join(committed(SCHEMA_VERSION), name), 'utf8')) as object);
     const [signoffs, signers] = [await schema('signoffs.schema.json'), await schema('signers.schema.json')];
-    const signersFile = JSON.parse(await readFile(join(repo, 'evidence', '_signers.json'), 'utf8'));
+    const signersFile = JSON.parse(await readFile(join(samples, '_signers.json'), 'utf8'));
     expect(signers(signersFile), JSON.stringify(signers.errors)).toBe(true);
     let files = 0;
-    for (const id of await deploymentIds(join(repo, 'evidence'))) {
-      const data = JSON.parse(await readFile(join(repo, 'evidence', id, 'signoffs.json'), 'utf8'));
+    for (const id of await deploymentIds(samples)) {
+      const data = JSON.parse(await readFile(join(samples, id, 'signoffs.json'), 'utf8'));
       expect(signoffs(data), `${id}: ${JSON.stringify(signoffs.errors)}`).toBe(true);
       files += 1;
     }
@@ -185,7 +188,7 @@ describe('the reader: raw → model by schemaVersion', () => {
   });
 
   it(`reads the current version (v${SCHEMA_VERSION}) byte-stable: read and written again, a file is its own bytes`, async () => {
-    const dir = join(repo, 'evidence', (await deploymentIds(join(repo, 'evidence')))[0]!);
+    const dir = join(samples, (await deploymentIds(samples))[0]!);
     let checked = 0;
     for (const file of (await jsonFiles(dir)).filter((f) => kindOf(f) === 'check')) {
       const text = await readFile(file, 'utf8');

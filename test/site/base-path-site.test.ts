@@ -15,8 +15,9 @@ import { runCli } from '../harness/cli.ts';
 import { sitePages } from '../harness/site-build.ts';
 import { serveStatic, type StaticServer } from '../harness/static-server.ts';
 import { writeSearchIndex } from '../../src/integrations/search-index.ts';
+import { committedEvidence } from '../harness/committed-evidence.ts';
 
-const evidence = new URL('../../evidence/', import.meta.url).pathname;
+const evidence = await committedEvidence();
 const BASE = '/audit/';
 
 let out: string;

@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, type SiteBuild } from '../harness/site-build.ts';
 import { runCli } from '../harness/cli.ts';
+import { committedEvidence } from '../harness/committed-evidence.ts';
 
-const evidence = new URL('../../evidence/', import.meta.url).pathname;
+const evidence = await committedEvidence();
 const EARLIER = 'sample-staging-pr73';
 const LATER = 'sample-staging-pr73-rerun';
 const PRODUCTION = 'sample-production-pr73';

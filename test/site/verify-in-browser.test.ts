@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
 import { buildSite, type SiteBuild } from '../harness/site-build.ts';
 import { serveStatic, type StaticServer } from '../harness/static-server.ts';
+import { committedEvidence } from '../harness/committed-evidence.ts';
 
-const evidence = new URL('../../evidence/', import.meta.url).pathname;
+const evidence = await committedEvidence();
 const PRODUCTION = 'sample-production-pr73';
 const EARLIER = 'sample-staging-pr73';
 const LATER = 'sample-staging-pr73-rerun';

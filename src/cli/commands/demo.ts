@@ -4,9 +4,12 @@
  *   1. staging, marked as the baseline;
  *   2. a staging re-run after a change (indexes that make the performance query faster);
  *   3. production, with more data.
- * Each lands in evidence/ under a new id. Then it builds the site into dist/ and serves it on
- * 127.0.0.1; without a terminal, or with CI set, it builds and exits so scripts can use it.
+ * Each lands under a new id in the demo's own folder (.demo/ in the package, ignored by git), never
+ * in the project's evidence/: the committed samples and a team's own evidence stay as they are
+ * (issue 30). Then it builds the site and serves it on 127.0.0.1; without a terminal, or with CI
+ * set, it builds and exits so scripts can use it.
  */
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { Deployment } from '../../format/index.ts';
@@ -23,6 +26,13 @@ import { signWithSampleKeys } from '../../../examples/sample-keys/sample-signers
 
 const exampleApp = `${packagePath('examples', 'seedtest-api')}/`;
 
+/**
+ * Where the demo collects and builds unless told otherwise: a folder of its own, replaced by each
+ * run, so every demo shows the same small history and nothing it writes is ever committed.
+ */
+export const DEMO_FOLDER = packagePath('.demo');
+const DEMO_DEFAULTS = { evidenceDir: resolve(DEMO_FOLDER, 'evidence'), outDir: resolve(DEMO_FOLDER, 'site') };
+
 /** The change between the two staging runs: what an index PR would do to the performance baseline. */
 const INDEX_CHANGE = 'CREATE INDEX exam_results_student_id_idx ON exam_results (student_id); CREATE INDEX exam_responses_exam_result_id_idx ON exam_responses (exam_result_id); ANALYZE;';
 
@@ -38,16 +48,22 @@ export function demoCommand(streams: Streams, setExit: (code: number) => void): 
   return new Command('demo')
     .description('collect a small history of deployments against the embedded database (PGlite), then build and serve the site')
     .option('--attempts <n>', 'attempt rows in staging (production gets 2.4 times as many)', '50000')
-    .option('--evidence-dir <dir>', 'evidence root', 'evidence')
-    .option('--out-dir <dir>', 'where the site is built', 'dist')
+    .option('--evidence-dir <dir>', `evidence root, kept and added to (default: ${DEMO_DEFAULTS.evidenceDir}, replaced by each run)`)
+    .option('--out-dir <dir>', `where the site is built (default: ${DEMO_DEFAULTS.outDir})`)
     .option('--no-site', 'collect only: do not build or serve the site')
     .option('--no-serve', 'build the site and exit (the default without a terminal or with CI set)')
     .option('--json', 'print one JSON document (the deployments collected) instead of the summaries')
     .addHelpText('after', '\nExamples:\n  $ npm run demo\n  $ deploy-evidence demo --attempts 20000 --evidence-dir /tmp/evidence --out-dir /tmp/site --no-serve')
-    .action(async (flags: { attempts: string; evidenceDir: string; outDir: string; site: boolean; serve: boolean; json?: boolean }) => {
-      const attempts = Number(flags.attempts);
-      if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError(`--attempts takes a positive integer, got "${flags.attempts}"`);
+    .action(async (given: { attempts: string; evidenceDir?: string; outDir?: string; site: boolean; serve: boolean; json?: boolean }) => {
+      const attempts = Number(given.attempts);
+      if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError(`--attempts takes a positive integer, got "${given.attempts}"`);
       const started = performance.now();
+      const flags = { ...given, evidenceDir: resolve(given.evidenceDir ?? DEMO_DEFAULTS.evidenceDir), outDir: resolve(given.outDir ?? DEMO_DEFAULTS.outDir) };
+      // Only the demo's own folders are replaced; a folder the user named is kept and added to.
+      for (const key of ['evidenceDir', 'outDir'] as const) {
+        if (given[key] === undefined) await rm(DEMO_DEFAULTS[key], { recursive: true, force: true });
+      }
+      log(streams, `collecting into ${flags.evidenceDir}${given.evidenceDir === undefined ? " (the demo's own folder, replaced by each run; --evidence-dir chooses another)" : ''}`);
       const toolingProblem = await pythonToolingProblem(streams.env);
       log(
         streams,
@@ -108,7 +124,7 @@ export function demoCommand(streams: Streams, setExit: (code: number) => void): 
       // deployed and validated, and its approval is left open — the site shows signed and unsigned.
       const production = collected.find((c) => c.deployment.environment === 'production');
       if (production) {
-        await signWithSampleKeys(resolve(flags.evidenceDir), production.deployment.id, ['deployed-by', 'validated-by'], 'signed by the demo with a SAMPLE key');
+        await signWithSampleKeys(flags.evidenceDir, production.deployment.id, ['deployed-by', 'validated-by'], 'signed by the demo with a SAMPLE key');
         log(streams, `signed off ${production.deployment.id} as deployed-by and validated-by with the SAMPLE keys (examples/sample-keys/); approved-for-production is left unsigned`);
       }
 
@@ -126,9 +142,9 @@ export function demoCommand(streams: Streams, setExit: (code: number) => void): 
       if (!flags.site) return;
 
       const last = collected.at(-1)!.deployment.id;
-      const outDir = resolve(flags.outDir);
-      log(streams, `\nbuilding the site from ${resolve(flags.evidenceDir)}…`);
-      const { ms } = await buildSite(resolve(flags.evidenceDir), outDir);
+      const { evidenceDir, outDir } = flags;
+      log(streams, `\nbuilding the site from ${evidenceDir}…`);
+      const { ms } = await buildSite(evidenceDir, outDir);
       log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir} (any static host can serve it)`);
       const interactive = Boolean(streams.stderr.isTTY) && !streams.env.CI;
       if (!flags.serve || !interactive) {
