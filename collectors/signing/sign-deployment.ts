@@ -6,7 +6,7 @@
  */
 import { sign } from 'node:crypto';
 import { join } from 'node:path';
-import { signoffRoles, signoffSchemaFiles, signoffsSchema, stableJson, type DsseEnvelope, type Signoffs } from '../../src/format/index.ts';
+import { SCHEMA_VERSION, schemaFiles, signoffRoles, signoffsSchema, stableJson, type DsseEnvelope, type Signoffs } from '../../src/format/index.ts';
 import { readDeploymentDir, readSigners } from '../../src/format/read-deployment-dir.ts';
 import { readEvidenceDigests } from '../../src/format/read-evidence-digests.ts';
 import { PAYLOAD_TYPE, pae, signoffStatement, toBase64 } from '../../src/core/signoffs/dsse.ts';
@@ -72,7 +72,7 @@ export async function signDeployment(request: SignRequest): Promise<SignResult> 
     payload: toBase64(payload),
     signatures: [{ keyid: key.keyid, sig: toBase64(sign(null, pae(PAYLOAD_TYPE, payload), key.privateKey)) }],
   };
-  const existing: Signoffs = dir.signoffs ?? { $schema: signoffSchemaFiles.signoffs.fromFile, schemaVersion: 2, deploymentId: id, signoffs: [] };
+  const existing: Signoffs = dir.signoffs ?? { $schema: schemaFiles.signoffs.fromFile, schemaVersion: SCHEMA_VERSION, deploymentId: id, signoffs: [] };
   const file = join(root, id, 'signoffs.json');
   await writeFileAtomic(file, stableJson(signoffsSchema, { ...existing, signoffs: [...existing.signoffs, { envelope }] }));
   return { file, digest: integrity.digest, keyid: key.keyid, name, trusted: trusted !== null };

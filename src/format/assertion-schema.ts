@@ -5,6 +5,7 @@
 import { z } from 'astro/zod';
 import { checkIdSchema, type CheckKind, jsonTypedUnion } from './common.ts';
 import { fieldDocs } from './field-docs.ts';
+import { since } from './since.ts';
 
 /** What an unmet assertion does to its check. */
 export const severitySchema = z.enum(['fail', 'warn']);
@@ -132,16 +133,19 @@ export const assertionSchema = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ ...base, type: z.literal('no-dependents').describe('dependents. Nothing depends on the relation (rollback safety); a missing relation is not a pass.') }).strict(),
-  z
-    .object({
-      ...base,
-      type: z
-        .literal('dependents')
-        .describe('dependents. The relation\'s dependents are exactly the ones expected, or include them (`match`): a view with a known dependent passes instead of warning forever. A missing relation is not a pass.'),
-      dependents: z.array(expectedDependentSchema).describe('The expected dependents.'),
-      match: z.enum(['equals', 'includes']).default('equals').describe('`equals`: exactly these, no more and no fewer; `includes`: at least these, others may exist.'),
-    })
-    .strict(),
+  since(
+    2,
+    z
+      .object({
+        ...base,
+        type: z
+          .literal('dependents')
+          .describe('dependents. The relation\'s dependents are exactly the ones expected, or include them (`match`): a view with a known dependent passes instead of warning forever. A missing relation is not a pass.'),
+        dependents: z.array(expectedDependentSchema).describe('The expected dependents.'),
+        match: z.enum(['equals', 'includes']).default('equals').describe('`equals`: exactly these, no more and no fewer; `includes`: at least these, others may exist.'),
+      })
+      .strict(),
+  ),
   z
     .object({
       ...base,

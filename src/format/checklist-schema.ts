@@ -6,6 +6,7 @@ import { z } from 'astro/zod';
 import { checklistReferenceProblems } from './checklist-references.ts';
 import { assertionSchema } from './assertion-schema.ts';
 import { fieldDocs } from './field-docs.ts';
+import { since } from './since.ts';
 import { checkIdSchema, relationSchema, slugSchema } from './common.ts';
 
 /** Names a checklist parameter (`--param name=value`), e.g. the sample student of the perf check. */
@@ -237,15 +238,18 @@ export const checklistSchema = fieldDocs(
       .default([])
       .describe('Go/no-go criteria, each decided by its checks (the worst of them).'),
     postDeployment: z.array(z.string().min(1)).default([]).describe('Actions listed after the decision in the report (Markdown-free text).'),
-    signoff: z
-      .array(
-        z.union([
-          slugSchema.describe('A role id, e.g. "deployed-by"; its label is made from it ("Deployed by").'),
-          fieldDocs(z.object({ id: slugSchema, label: z.string().min(1).describe('The role as the report names it, e.g. "Approved for production".') }).strict(), { id: 'The role id sign-offs name.' }),
-        ]),
-      )
-      .default([])
-      .describe('The roles that sign the deployment off, in order: the report\'s Sign-Off section lists them (none: no Sign-Off section).'),
+    signoff: since(
+      2,
+      z
+        .array(
+          z.union([
+            slugSchema.describe('A role id, e.g. "deployed-by"; its label is made from it ("Deployed by").'),
+            fieldDocs(z.object({ id: slugSchema, label: z.string().min(1).describe('The role as the report names it, e.g. "Approved for production".') }).strict(), { id: 'The role id sign-offs name.' }),
+          ]),
+        )
+        .default([])
+        .describe('The roles that sign the deployment off, in order: the report\'s Sign-Off section lists them (none: no Sign-Off section).'),
+    ),
   })
   .strict(),
   { id: "The checklist's id: a lowercase slug, recorded with every deployment collected with it." },

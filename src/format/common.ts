@@ -6,9 +6,10 @@ import { z } from 'astro/zod';
 import { fieldDocs } from './field-docs.ts';
 
 /**
- * The format version collectors write. v2 adds, to the checklist a deployment embeds, the
- * sign-off roles it declares (`signoff`) and the `dependents` assertion; v1 files still read
- * (see versions.ts). A changed shape is a new version: the versions written stay frozen.
+ * The format version collectors write. A changed shape is a new version: the versions written stay
+ * frozen, and what each version added is marked where it is defined (since.ts), from which the
+ * older versions are derived (versions.ts). v2 added the sign-off files and, to the checklist a
+ * deployment embeds, its sign-off roles (`signoff`) and the `dependents` assertion.
  */
 export const SCHEMA_VERSION = 2 as const;
 /** Every version this reader understands, oldest first. */
@@ -117,17 +118,31 @@ export const relationSchema = fieldDocs(
 );
 export type Relation = z.infer<typeof relationSchema>;
 
+/** Each kind of evidence file, and the format version it came with. */
+export const EVIDENCE_FILE_KINDS = { deployment: 1, check: 1, manifest: 1, signoffs: 2, signers: 2 } as const satisfies Record<string, FormatVersion>;
+export type EvidenceFileKind = keyof typeof EVIDENCE_FILE_KINDS;
+
+/** The kinds of evidence file a format version has. */
+export function evidenceFileKindsOf(version: FormatVersion): EvidenceFileKind[] {
+  return (Object.keys(EVIDENCE_FILE_KINDS) as EvidenceFileKind[]).filter((kind) => EVIDENCE_FILE_KINDS[kind] <= version);
+}
+
 /** Where a version's JSON Schema files live, relative to the evidence root. */
 export const schemaDir = (version: FormatVersion) => `_schemas/v${version}` as const;
 
-/** The JSON Schema file of each kind of evidence file, and the `$schema` it carries: a path relative to the file itself. */
+/**
+ * The JSON Schema file of each kind of evidence file, and the `$schema` it carries: a path relative
+ * to the file itself (`<id>/deployment.json`, `<id>/checks/<check>.json`, `_signers.json`).
+ */
 export function schemaFilesOf(version: FormatVersion) {
   const dir = schemaDir(version);
   return {
     deployment: { file: 'deployment.schema.json', fromFile: `../${dir}/deployment.schema.json` },
     check: { file: 'check.schema.json', fromFile: `../../${dir}/check.schema.json` },
     manifest: { file: 'manifest.schema.json', fromFile: `../${dir}/manifest.schema.json` },
-  } as const;
+    signoffs: { file: 'signoffs.schema.json', fromFile: `../${dir}/signoffs.schema.json` },
+    signers: { file: 'signers.schema.json', fromFile: `./${dir}/signers.schema.json` },
+  } as const satisfies Record<EvidenceFileKind, { file: string; fromFile: string }>;
 }
 
 /** The current version's: what collectors write. */

@@ -9,12 +9,11 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FORMAT_VERSION_NUMBERS, checkIdSchema, deploymentIdSchema, schemaDir, schemaFiles } from './common.ts';
-import { signoffSchemaFiles } from './signoff-schema.ts';
 
 /** Files a deployment directory may hold, besides `checks/<check-id>.json`. */
 /** `notes.mdx`: notes written after collection, rendered as an annotation (outside the manifest, like sign-offs). */
 export const DEPLOYMENT_FILES = ['deployment.json', 'manifest.json', 'signoffs.json', 'notes.mdx'] as const;
-export const SCHEMA_FILE_NAMES: readonly string[] = [...Object.values(schemaFiles), ...Object.values(signoffSchemaFiles)].map((s) => s.file);
+export const SCHEMA_FILE_NAMES: readonly string[] = Object.values(schemaFiles).map((s) => s.file);
 /** The trusted signers' public keys, at the evidence root. */
 export const SIGNERS_FILE = '_signers.json';
 

@@ -3,27 +3,16 @@
  * stock validator (ajv, check-jsonschema…) without this tool.
  */
 import { zodToJsonSchema } from 'zod-to-json-schema';
-import type { z } from 'astro/zod';
-import { SCHEMA_VERSION, schemaFilesOf, type FormatVersion } from './common.ts';
-import { checkSnapshotSchemaOf } from './snapshot-schema.ts';
-import { deploymentSchemaOf } from './deployment-schema.ts';
-import { manifestSchemaOf } from './manifest-schema.ts';
-import { signersSchema, signoffSchemaFiles, signoffsSchema } from './signoff-schema.ts';
+import { SCHEMA_VERSION, evidenceFileKindsOf, schemaFilesOf, type EvidenceFileKind, type FormatVersion } from './common.ts';
+import { evidenceSchemaOf } from './versions.ts';
 
-/** File name → schema and title: the three files every version has, and the sign-off files since v2. */
-const sources = (version: FormatVersion): [string, { schema: z.ZodTypeAny; title: string }][] => {
-  const names = schemaFilesOf(version);
-  return [
-    [names.deployment.file, { schema: deploymentSchemaOf(version), title: `deploy-evidence deployment (format v${version})` }],
-    [names.check.file, { schema: checkSnapshotSchemaOf(version), title: `deploy-evidence check snapshot (format v${version})` }],
-    [names.manifest.file, { schema: manifestSchemaOf(version), title: `deploy-evidence manifest (format v${version})` }],
-    ...(version >= 2
-      ? [
-          [signoffSchemaFiles.signoffs.file, { schema: signoffsSchema, title: `deploy-evidence sign-offs (format v${version})` }] as [string, { schema: z.ZodTypeAny; title: string }],
-          [signoffSchemaFiles.signers.file, { schema: signersSchema, title: `deploy-evidence trusted signers (format v${version})` }] as [string, { schema: z.ZodTypeAny; title: string }],
-        ]
-      : []),
-  ];
+/** What each JSON Schema file is titled. */
+const TITLES: Record<EvidenceFileKind, string> = {
+  deployment: 'deployment',
+  check: 'check snapshot',
+  manifest: 'manifest',
+  signoffs: 'sign-offs',
+  signers: 'trusted signers',
 };
 
 /**
@@ -41,16 +30,17 @@ function withoutDescriptions(value: unknown): unknown {
 }
 
 /**
- * A version's JSON Schemas as the zod schemas read it, file name → JSON text, byte-stable.
- * Collectors write the current version's; an older version's committed files are frozen bytes
- * (for v1, the check and manifest shapes are unchanged, so those still generate identically).
+ * A version's JSON Schemas as the zod schemas derive it (since.ts), file name → JSON text,
+ * byte-stable. Collectors write the current version's; every version's committed files are frozen
+ * bytes, and a test holds them equal to what this generates.
  */
 export function buildJsonSchemaFiles(version: FormatVersion = SCHEMA_VERSION): Map<string, string> {
   const files = new Map<string, string>();
-  for (const [name, { schema, title }] of sources(version)) {
+  for (const kind of evidenceFileKindsOf(version)) {
+    const schema = evidenceSchemaOf(kind, version, 'publish');
     const json = withoutDescriptions(zodToJsonSchema(schema, { target: 'jsonSchema7', $refStrategy: 'root' })) as Record<string, unknown>;
-    const named = { $schema: json.$schema, title, ...json };
-    files.set(name, `${JSON.stringify(named, null, 2)}\n`);
+    const named = { $schema: json.$schema, title: `deploy-evidence ${TITLES[kind]} (format v${version})`, ...json };
+    files.set(schemaFilesOf(version)[kind].file, `${JSON.stringify(named, null, 2)}\n`);
   }
   return files;
 }

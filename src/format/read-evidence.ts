@@ -57,9 +57,9 @@ export function parseEvidenceValue<K extends EvidenceFileKind>(kind: K, file: st
   }
   const kindReader = reader[kind];
   if (!kindReader) throw new EvidenceFormatError(file, [`schemaVersion: ${version} has no ${kind} file (it came with a later format version)`]);
-  const { refuse, schema, toModel } = kindReader;
-  const refused = refuse?.(data as Record<string, unknown>) ?? [];
-  const parsed = schema.safeParse(data);
-  if (refused.length > 0 || !parsed.success) throw new EvidenceFormatError(file, [...refused, ...(parsed.success ? [] : describeZodIssues(parsed.error))]);
-  return toModel(parsed.data) as EvidenceModels[K];
+  const parsed = kindReader.schema.safeParse(data);
+  if (!parsed.success) throw new EvidenceFormatError(file, describeZodIssues(parsed.error));
+  const read = kindReader.toModel(parsed.data);
+  if ('problems' in read) throw new EvidenceFormatError(file, read.problems);
+  return read.model as EvidenceModels[K];
 }

@@ -7,16 +7,10 @@
  * signed payload, so nothing a reader is shown about a sign-off is unsigned.
  */
 import { z } from 'astro/zod';
-import { deploymentIdSchema } from './common.ts';
+import { SCHEMA_VERSION, deploymentIdSchema, schemaFilesOf, type FormatVersion } from './common.ts';
 import { PAYLOAD_TYPE, SIGNOFF_PREDICATE_TYPE, STATEMENT_TYPE } from './signoff-constants.ts';
 
 export { PAYLOAD_TYPE, SIGNOFF_PREDICATE_TYPE, STATEMENT_TYPE };
-
-/** Where the sign-off files' JSON Schemas live (they came with format v2). */
-export const signoffSchemaFiles = {
-  signoffs: { file: 'signoffs.schema.json', fromFile: '../_schemas/v2/signoffs.schema.json' },
-  signers: { file: 'signers.schema.json', fromFile: './_schemas/v2/signers.schema.json' },
-} as const;
 
 const base64Schema = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const hex64Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
@@ -31,21 +25,24 @@ export const dsseEnvelopeSchema = z
   .strict();
 export type DsseEnvelope = z.infer<typeof dsseEnvelopeSchema>;
 
-export const signoffsSchema = z
+/** `<deployment>/signoffs.json` of a format version (they came with v2; EVIDENCE_FILE_KINDS). */
+export const signoffsSchemaOf = <V extends FormatVersion>(version: V) => z
   .object({
-    $schema: z.literal(signoffSchemaFiles.signoffs.fromFile),
-    schemaVersion: z.literal(2),
+    $schema: z.literal(schemaFilesOf(version).signoffs.fromFile),
+    schemaVersion: z.literal(version),
     deploymentId: deploymentIdSchema,
     /** In the order they were made; a role signed again keeps both (the newest valid one counts). */
     signoffs: z.array(z.object({ envelope: dsseEnvelopeSchema }).strict()),
   })
   .strict();
+export const signoffsSchema = signoffsSchemaOf(SCHEMA_VERSION);
 export type Signoffs = z.infer<typeof signoffsSchema>;
 
-export const signersSchema = z
+/** `_signers.json` of a format version. */
+export const signersSchemaOf = <V extends FormatVersion>(version: V) => z
   .object({
-    $schema: z.literal(signoffSchemaFiles.signers.fromFile),
-    schemaVersion: z.literal(2),
+    $schema: z.literal(schemaFilesOf(version).signers.fromFile),
+    schemaVersion: z.literal(version),
     signers: z.array(
       z
         .object({
@@ -59,6 +56,7 @@ export const signersSchema = z
     ),
   })
   .strict();
+export const signersSchema = signersSchemaOf(SCHEMA_VERSION);
 export type Signers = z.infer<typeof signersSchema>;
 
 /** What a sign-off's payload states (the in-toto Statement v1 `predicate`). */

@@ -1,80 +1,87 @@
 /**
- * Every evidence format version this reader understands, keyed by `schemaVersion`: the schema
- * a raw file of that version is validated with, and the step that turns it into the current
- * model. Evidence collected a year ago still reads (tested with the committed v1 fixture).
+ * Every evidence format version this reader understands, keyed by `schemaVersion`: the schema a
+ * raw file of that version is validated with, and the step that turns it into the current model.
+ * Evidence collected a year ago still reads (tested with the committed v1 fixture).
  *
- * v2 only adds to v1 (the checklist's `signoff` roles and the `dependents` assertion), so a v1
- * file is read with the current fields under v1's envelope, after refusing anything v1 did not
- * have — the frozen v1 JSON Schema refuses the same — and its upgrade only renames the envelope.
- * A v1 checklist declared no sign-off roles, so its report has no Sign-Off section.
+ * Nothing here is written per version: each version's schemas are the current ones with what came
+ * later left out (since.ts), so a file of an older version that holds a later addition is refused
+ * naming the field and the version that brought it. Every addition is optional or defaulted, so an
+ * older file becomes the current model by the current schema, which fills the additions in (a v1
+ * checklist declared no sign-off roles: its report has no Sign-Off section).
  */
 import type { z } from 'astro/zod';
-import { SCHEMA_VERSION, schemaFiles, type FormatVersion } from './common.ts';
+import { EVIDENCE_FILE_KINDS, FORMAT_VERSION_NUMBERS, SCHEMA_VERSION, schemaFiles, type EvidenceFileKind, type FormatVersion } from './common.ts';
 import { checkSnapshotSchemaOf, type CheckSnapshot } from './snapshot-schema.ts';
 import { deploymentSchemaOf, type Deployment } from './deployment-schema.ts';
 import { manifestSchemaOf, type Manifest } from './manifest-schema.ts';
-import { signersSchema, signoffsSchema, type Signers, type Signoffs } from './signoff-schema.ts';
+import { signersSchemaOf, signoffsSchemaOf, type Signers, type Signoffs } from './signoff-schema.ts';
+import { schemaAt, type Purpose } from './since.ts';
+
+export type { EvidenceFileKind };
 
 /** The kinds of evidence file, by the model each becomes. */
 export interface EvidenceModels {
   deployment: Deployment;
   check: CheckSnapshot;
   manifest: Manifest;
-  /** Since v2: `<deployment>/signoffs.json`. */
+  /** `<deployment>/signoffs.json`. */
   signoffs: Signoffs;
-  /** Since v2: `_signers.json`, the trusted public keys. */
+  /** `_signers.json`, the trusted public keys. */
   signers: Signers;
 }
-export type EvidenceFileKind = keyof EvidenceModels;
-/** The kinds every version has. */
-type CoreKind = 'deployment' | 'check' | 'manifest';
+
+/** Each kind's schema under a version's envelope, with the current fields (the derivation's input). */
+const ENVELOPED: Record<EvidenceFileKind, (version: FormatVersion) => z.ZodTypeAny> = {
+  deployment: deploymentSchemaOf,
+  check: checkSnapshotSchemaOf,
+  manifest: manifestSchemaOf,
+  signoffs: signoffsSchemaOf,
+  signers: signersSchemaOf,
+};
+
+const derived = new Map<string, z.ZodTypeAny>();
+
+/**
+ * The schema of a kind of evidence file in a format version: for its published JSON Schema
+ * (`publish`) or for reading its files (`read`). The current version's is the schema itself.
+ */
+export function evidenceSchemaOf(kind: EvidenceFileKind, version: FormatVersion, purpose: Purpose): z.ZodTypeAny {
+  if (EVIDENCE_FILE_KINDS[kind] > version) throw new Error(`format v${version} has no ${kind} file (it came with v${EVIDENCE_FILE_KINDS[kind]})`);
+  const key = `${kind} ${version} ${purpose}`;
+  let schema = derived.get(key);
+  if (!schema) derived.set(key, (schema = schemaAt(ENVELOPED[kind](version), version, purpose)));
+  return schema;
+}
 
 interface KindReader<M> {
-  /** Problems (`path: message`) the schema cannot see: fields a later version added. */
-  refuse?: (raw: Record<string, unknown>) => string[];
   schema: z.ZodTypeAny;
-  toModel: (parsed: unknown) => M;
+  /** The validated file as the current model, or the problems (`path: message`) that keep it from being one. */
+  toModel: (parsed: unknown) => { model: M } | { problems: string[] };
 }
-type VersionReader = { [K in CoreKind]: KindReader<EvidenceModels[K]> } & { [K in Exclude<EvidenceFileKind, CoreKind>]?: KindReader<EvidenceModels[K]> };
+type VersionReader = { [K in EvidenceFileKind]?: KindReader<EvidenceModels[K]> };
 
-/** The current envelope on an older file's fields. */
-function asCurrent<K extends CoreKind>(kind: K) {
-  return (parsed: unknown) => ({ ...(parsed as object), $schema: schemaFiles[kind].fromFile, schemaVersion: SCHEMA_VERSION }) as unknown as EvidenceModels[K];
-}
-
-const record = (value: unknown): Record<string, unknown> | null => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
-
-/** What a v1 deployment.json cannot hold: its checklist names no sign-off roles and no `dependents` assertion. */
-function v2OnlyFields(raw: Record<string, unknown>): string[] {
-  const definition = record(record(raw.checklist)?.definition);
-  if (!definition) return [];
-  const problems: string[] = [];
-  if ('signoff' in definition) problems.push('checklist.definition.signoff: not part of format v1 (sign-off roles came with schemaVersion 2)');
-  const checks = Array.isArray(definition.checks) ? definition.checks : [];
-  checks.forEach((check, i) => {
-    const assertions = record(check)?.assertions;
-    if (!Array.isArray(assertions)) return;
-    assertions.forEach((assertion, j) => {
-      if (record(assertion)?.type === 'dependents') {
-        problems.push(`checklist.definition.checks.${i}.assertions.${j}.type: "dependents" is not part of format v1 (it came with schemaVersion 2)`);
-      }
-    });
-  });
-  return problems;
+function readerOf<K extends EvidenceFileKind>(kind: K, version: FormatVersion): KindReader<EvidenceModels[K]> {
+  const schema = evidenceSchemaOf(kind, version, 'read');
+  if (version === SCHEMA_VERSION) return { schema, toModel: (parsed) => ({ model: parsed as EvidenceModels[K] }) };
+  const current = ENVELOPED[kind](SCHEMA_VERSION);
+  return {
+    schema,
+    // The current envelope on the older file's fields, filled in by the current schema.
+    toModel: (parsed) => {
+      const upgraded = current.safeParse({ ...(parsed as object), $schema: schemaFiles[kind].fromFile, schemaVersion: SCHEMA_VERSION });
+      return upgraded.success ? { model: upgraded.data as EvidenceModels[K] } : { problems: upgraded.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message} (reading format v${version} as v${SCHEMA_VERSION})`) };
+    },
+  };
 }
 
-const v1: VersionReader = {
-  deployment: { refuse: v2OnlyFields, schema: deploymentSchemaOf(1), toModel: asCurrent('deployment') },
-  check: { schema: checkSnapshotSchemaOf(1), toModel: asCurrent('check') },
-  manifest: { schema: manifestSchemaOf(1), toModel: asCurrent('manifest') },
-};
+function versionReader(version: FormatVersion): VersionReader {
+  const reader: VersionReader = {};
+  for (const kind of Object.keys(ENVELOPED) as EvidenceFileKind[]) {
+    if (EVIDENCE_FILE_KINDS[kind] <= version) (reader as Record<EvidenceFileKind, KindReader<unknown>>)[kind] = readerOf(kind, version);
+  }
+  return reader;
+}
 
-const v2: VersionReader = {
-  deployment: { schema: deploymentSchemaOf(2), toModel: (parsed) => parsed as Deployment },
-  check: { schema: checkSnapshotSchemaOf(2), toModel: (parsed) => parsed as CheckSnapshot },
-  manifest: { schema: manifestSchemaOf(2), toModel: (parsed) => parsed as Manifest },
-  signoffs: { schema: signoffsSchema, toModel: (parsed) => parsed as Signoffs },
-  signers: { schema: signersSchema, toModel: (parsed) => parsed as Signers },
-};
-
-export const FORMAT_VERSIONS: Readonly<Record<FormatVersion, VersionReader>> = { 1: v1, 2: v2 };
+export const FORMAT_VERSIONS: Readonly<Record<FormatVersion, VersionReader>> = Object.fromEntries(
+  FORMAT_VERSION_NUMBERS.map((version) => [version, versionReader(version)]),
+) as Record<FormatVersion, VersionReader>;
