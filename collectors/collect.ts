@@ -28,6 +28,7 @@ import { DatabaseSession, privilegeWarning } from './db/session.ts';
 import { buildTimeline } from '../src/core/decision/timeline.ts';
 import { decide } from '../src/core/decision/decide.ts';
 import { claimDeploymentDir, defaultDeploymentId, validateDeploymentId } from './evidence/deployment-id.ts';
+import { withChainLock } from './evidence/chain-lock.ts';
 import { EvidenceWriter, ensureJsonSchemas } from './evidence/evidence-writer.ts';
 import { readChainLinks } from '../src/format/read-chain-links.ts';
 import { chainTip } from '../src/core/integrity/chain.ts';
@@ -292,9 +293,12 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
   const captureFrom = snapshots.at(-1)?.finishedAt ?? base.startedAt;
   const deployment = assemble(true, now(), captureFrom);
   await writer.writeDeployment(deployment);
-  // The chain: this manifest follows the end of its environment's chain as it is now.
-  const links = await readChainLinks(options.evidenceRoot, (other, reason) => options.warn?.(`${other}: left out of the ${deployment.environment} chain, its evidence does not read (${reason.split('\n')[0]})`));
-  const previous = chainTip(links.filter((l) => l.id !== id), deployment.environment)?.digest ?? null;
-  const { sha256 } = await writer.writeManifest(previous);
+  // The chain: this manifest follows the end of its environment's chain as it is now, read and
+  // extended under the root's lock so that collectors finishing together never fork it.
+  const { previous, sha256 } = await withChainLock(options.evidenceRoot, async () => {
+    const links = await readChainLinks(options.evidenceRoot, (other, reason) => options.warn?.(`${other}: left out of the ${deployment.environment} chain, its evidence does not read (${reason.split('\n')[0]})`));
+    const previous = chainTip(links.filter((l) => l.id !== id), deployment.environment)?.digest ?? null;
+    return { previous, ...(await writer.writeManifest(previous)) };
+  });
   return { deployment, snapshots, dir: writer.dir, manifestSha256: sha256, previousManifestSha256: previous };
 }

@@ -7,29 +7,16 @@ import {
   schemaFiles,
   type CheckDefinition,
   type CheckSnapshot,
-  type CheckStatus,
 } from '../../src/format/index.ts';
 import { evaluateAssertions, unjudgedAssertions } from '../../src/core/assertions/evaluate.ts';
 import { paramsNeeded } from '../../src/core/kinds/registry.ts';
 import { roundMs } from '../../src/core/numbers.ts';
-import { CHECK_STATUS_ORDER } from '../../src/core/order.ts';
+import { checkStatusOf } from '../../src/core/decision/check-status.ts';
 import { errorFrom, type CheckContext, type CheckRun } from './check-context.ts';
 import { runnerOf } from './runners.ts';
 
 export const MUTATING_NOT_ALLOWED =
   'a mutating step (it may change the database) was not allowed for this run: pass --allow-mutating (or "allowMutating": true in deploy-evidence.config.json) to run it';
-
-export function statusOf(check: CheckDefinition, run: Pick<CheckRun, 'error' | 'skipReason'>, outcomes: CheckSnapshot['assertions']): CheckStatus {
-  if (run.skipReason) return 'skipped';
-  if (run.error) return check.errorVerdict === 'fail' ? 'fail' : 'error';
-  let worst: 'pass' | 'warn' | 'fail' = 'pass';
-  for (const outcome of outcomes) {
-    // A skipped assertion on a check that ran means it could not be judged: never a pass.
-    const status = outcome.status === 'skipped' ? 'fail' : outcome.status;
-    if (CHECK_STATUS_ORDER[status] > CHECK_STATUS_ORDER[worst]) worst = status;
-  }
-  return worst;
-}
 
 export async function runCheck(check: CheckDefinition, ctx: CheckContext, deploymentId: string): Promise<CheckSnapshot> {
   const startedAt = new Date();
@@ -72,7 +59,7 @@ export async function runCheck(check: CheckDefinition, ctx: CheckContext, deploy
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     durationMs,
-    status: statusOf(check, run, assertions),
+    status: checkStatusOf(check, run, assertions),
     assertions,
     result: run.result,
     error: run.error,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { SCHEMA_VERSION, schemaFiles, signoffRoles, signoffsSchema, stableJson, type DsseEnvelope, type Signoffs } from '../../src/format/index.ts';
 import { readDeploymentDir, readSigners } from '../../src/format/read-deployment-dir.ts';
 import { readEvidenceDigests } from '../../src/format/read-evidence-digests.ts';
+import { rederivationProblems } from '../../src/core/integrity/rederive.ts';
 import { PAYLOAD_TYPE, pae, signoffStatement, toBase64 } from '../../src/core/signoffs/dsse.ts';
 import { judgeDeployment } from '../../src/core/integrity/verify.ts';
 import { writeFileAtomic } from '../evidence/atomic-write.ts';
@@ -41,7 +42,7 @@ export async function signDeployment(request: SignRequest): Promise<SignResult> 
   const { root, deploymentId: id } = request;
   // Its own files against its manifest: a broken or forked chain is about its neighbours (two
   // branches collected in parallel and merged fork it), and `verify` names that on its own.
-  const [digests] = (await readEvidenceDigests(root, [id])).deployments;
+  const [digests] = (await readEvidenceDigests(root, { only: [id], rederive: rederivationProblems })).deployments;
   const integrity = digests ? judgeDeployment(digests) : null;
   if (!integrity) throw new SigningKeyError(`no deployment "${id}" in ${root}`);
   if (integrity.status !== 'OK' || !integrity.digest) {

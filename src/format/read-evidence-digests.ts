@@ -2,13 +2,16 @@
  * What `verify` and the build's integrity check read of an evidence root: every file's bytes
  * hashed, but only the manifest and deployment.json parsed — a snapshot with a flipped byte is
  * "changed" against its manifest, not a parse error that hides the rest. Nothing is followed
- * through a link; unknown entries are named.
+ * through a link; unknown entries are named. A caller that re-derives the decisions (issue 24)
+ * is handed each deployment's parsed evidence once, and keeps only what it says of it.
  */
 import { join } from 'node:path';
 import { listEvidenceTree, readEvidenceBytesSync, type RefusedEntry } from './evidence-tree.ts';
 import { readEvidenceText } from './read-evidence.ts';
 import { sha256Hex } from './sha256.ts';
 import type { Manifest } from './manifest-schema.ts';
+import type { Deployment } from './deployment-schema.ts';
+import type { CheckSnapshot } from './snapshot-schema.ts';
 import { signoffRoles } from './checklist-schema.ts';
 import type { Signoffs } from './signoff-schema.ts';
 import type { RawFile } from './read-deployment-dir.ts';
@@ -24,6 +27,21 @@ export interface DeploymentDigests {
   deployment: Readable<{ environment: string; finishedAt: string | null; collection: 'in-progress' | 'complete'; signoffRoles: { id: string; label: string }[] }> | null;
   manifest: Readable<{ model: Manifest; writtenIn: number; sha256: string }> | null;
   signoffs: Readable<Signoffs> | null;
+  /**
+   * What re-deriving its verdicts from its snapshots found (empty: they agree), or null when it was
+   * not done: not asked for, or its deployment.json or a snapshot does not read (which the
+   * manifest check or the deployment's own error names).
+   */
+  rederived: string[] | null;
+}
+
+/** Re-derives a deployment's verdicts from its parsed evidence (and the files its manifest lists): the differences, in words. */
+export type Rederive = (deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, listed: readonly string[]) => string[];
+
+export interface DigestOptions {
+  /** Hash just these deployments (signing one need not hash all the others). */
+  only?: readonly string[];
+  rederive?: Rederive;
 }
 
 async function readable<T>(read: () => Promise<T>): Promise<Readable<T>> {
@@ -34,8 +52,7 @@ async function readable<T>(read: () => Promise<T>): Promise<Readable<T>> {
   }
 }
 
-/** `only`: hash just these deployments (signing one need not hash all the others). */
-export async function readEvidenceDigests(root: string, only?: readonly string[]): Promise<{ deployments: DeploymentDigests[]; refused: RefusedEntry[] }> {
+export async function readEvidenceDigests(root: string, { only, rederive }: DigestOptions = {}): Promise<{ deployments: DeploymentDigests[]; refused: RefusedEntry[] }> {
   const tree = await listEvidenceTree(root);
   const deployments: DeploymentDigests[] = [];
   for (const { id, files: known } of tree.deployments) {
@@ -50,24 +67,37 @@ export async function readEvidenceDigests(root: string, only?: readonly string[]
     const deploymentBytes = bytesOf.get('deployment.json');
     const manifestBytes = bytesOf.get('manifest.json');
     const signoffBytes = bytesOf.get('signoffs.json');
+    const manifest = manifestBytes
+      ? await readable(async () => ({ ...readEvidenceText('manifest', `${id}/manifest.json`, manifestBytes.toString('utf8')), sha256: sha256Hex(manifestBytes) }))
+      : null;
+    const model = deploymentBytes ? await readable(async () => readEvidenceText('deployment', `${id}/deployment.json`, deploymentBytes.toString('utf8')).model) : null;
     deployments.push({
       id,
       files,
       refused: tree.refused.filter((r) => r.path.startsWith(`${id}/`)),
-      deployment: deploymentBytes
-        ? await readable(async () => {
-            const { model } = readEvidenceText('deployment', `${id}/deployment.json`, deploymentBytes.toString('utf8'));
-            return { environment: model.environment, finishedAt: model.finishedAt, collection: model.collection, signoffRoles: signoffRoles(model.checklist.definition) };
-          })
-        : null,
-      manifest: manifestBytes
-        ? await readable(async () => {
-            const { model, writtenIn } = readEvidenceText('manifest', `${id}/manifest.json`, manifestBytes.toString('utf8'));
-            return { model, writtenIn, sha256: sha256Hex(manifestBytes) };
-          })
-        : null,
+      deployment:
+        model && model.ok
+          ? { ok: true, value: { environment: model.value.environment, finishedAt: model.value.finishedAt, collection: model.value.collection, signoffRoles: signoffRoles(model.value.checklist.definition) } }
+          : model,
+      manifest,
       signoffs: signoffBytes ? await readable(async () => readEvidenceText('signoffs', `${id}/signoffs.json`, signoffBytes.toString('utf8')).model) : null,
+      rederived: rederive && model?.ok ? rederivedFrom(model.value, bytesOf, id, manifest?.ok ? manifest.value.model.files.map((f) => f.path) : [], rederive) : null,
     });
   }
   return { deployments, refused: tree.refused.filter((r) => !tree.deployments.some((d) => r.path.startsWith(`${d.id}/`))) };
+}
+
+/** The snapshots parsed from the bytes already read, and what re-deriving from them finds; null when one does not read. */
+function rederivedFrom(deployment: Deployment, bytesOf: ReadonlyMap<string, Buffer>, id: string, listed: readonly string[], rederive: Rederive): string[] | null {
+  const snapshots = new Map<string, CheckSnapshot>();
+  try {
+    for (const [path, bytes] of bytesOf) {
+      if (!path.startsWith('checks/')) continue;
+      const snapshot = readEvidenceText('check', `${id}/${path}`, bytes.toString('utf8')).model;
+      snapshots.set(snapshot.id, snapshot);
+    }
+  } catch {
+    return null;
+  }
+  return rederive(deployment, snapshots, listed);
 }

@@ -12,6 +12,7 @@ import { describeRefused, listEvidenceTree, UnsafeEvidenceFileError, type Refuse
 import { readDeploymentDir, readSigners, shownPath, type DeploymentDir, type RawFile } from '../format/read-deployment-dir.ts';
 import type { DeploymentDigests } from '../format/read-evidence-digests.ts';
 import { verifyEvidence, withSignoffs, type IntegrityStatus } from '../core/integrity/verify.ts';
+import { rederivationProblems } from '../core/integrity/rederive.ts';
 import { renderNotes, type RenderedNotes } from './notes.ts';
 import type { RoleVerdict } from '../core/signoffs/verify-signoffs.ts';
 import { SnapshotStore, summaryOf, type CheckSummary } from './data/snapshot-store.ts';
@@ -59,7 +60,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
       'Remove them: only regular files named by the evidence format (deployment.json, manifest.json, checks/<check-id>.json, _schemas/v<N>/*.schema.json) are read or published, and links are never followed.',
     );
   }
-  const read: DeploymentDir[] = [];
+  const read: (DeploymentDir & { rederived: string[] })[] = [];
   try {
     for (const { id, files } of tree.deployments) {
       const dir = await readDeploymentDir(root, id, files);
@@ -68,8 +69,9 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
         result.skipped.push(`${shownPath(join(root, id))}: no deployment.json, skipped`);
         continue;
       }
-      // What verify needs of it; its parsed snapshots go once they are summarized and stored.
-      read.push({ ...dir, snapshots: new Map() });
+      // What verify needs of it, its verdicts re-derived while its snapshots are here; they go once
+      // they are summarized and stored.
+      read.push({ ...dir, snapshots: new Map(), rederived: rederivationProblems(dir.deployment, dir.snapshots, dir.manifest?.files.map((f) => f.path)) });
       const snapshots = [...dir.snapshots.values()];
       const summaries = new Map(snapshots.map((s) => [s.id, summaryOf(s)]));
       result.snapshots.put(id, snapshots.map(boundedRows));
@@ -106,7 +108,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
 }
 
 /** What `verify` reads of a deployment, from what the loader already read (no second pass over the files). */
-function asDigests(dir: DeploymentDir, refused: readonly RefusedEntry[]): DeploymentDigests {
+function asDigests(dir: DeploymentDir & { rederived: string[] }, refused: readonly RefusedEntry[]): DeploymentDigests {
   const manifestFile = dir.files.find((f) => f.path === 'manifest.json');
   return {
     id: dir.id,
@@ -115,6 +117,7 @@ function asDigests(dir: DeploymentDir, refused: readonly RefusedEntry[]): Deploy
     deployment: { ok: true, value: { environment: dir.deployment.environment, finishedAt: dir.deployment.finishedAt, collection: dir.deployment.collection, signoffRoles: signoffRoles(dir.deployment.checklist.definition) } },
     manifest: dir.manifest && manifestFile ? { ok: true, value: { model: dir.manifest, writtenIn: dir.formatVersion, sha256: manifestFile.sha256 } } : null,
     signoffs: dir.signoffs ? { ok: true, value: dir.signoffs } : null,
+    rederived: dir.rederived,
   };
 }
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.ts';
 import { committedEvidence } from '../harness/committed-evidence.ts';
+import { failingCheckMadeToPass, forge } from '../harness/forgery.ts';
 
 const evidence = await committedEvidence();
 const EARLIER = 'sample-staging-pr73';
@@ -90,6 +91,25 @@ describe('deploy-evidence verify', () => {
     expect(run.stdout).toMatch(/- sign-off as deployed-by by Sample Release Engineer is stale/);
     expect(run.stdout).toMatch(new RegExp(`^FAILED +${LATER} .*\\n +- ${LATER}: its manifest follows`, 'm'));
   });
+
+  it('catches the insider\'s rewrite: a check made to pass and the decision forged mid-chain, re-hashed up to the head, sign-offs deleted (issue 24)', async () => {
+    const root = await copy();
+    const rewritten = await forge(root, EARLIER, { edits: failingCheckMadeToPass('preflight', 'none') });
+    expect(rewritten).toEqual([EARLIER, LATER]);
+    const run = await verify(root);
+    expect(run.exitCode, run.stdout).toBe(1);
+    // Every file matches its (new) manifest and the chain holds: only the re-derived verdicts give it away.
+    expect(run.stdout).not.toMatch(/changed|which no staging manifest has/);
+    expect(run.stdout).toMatch(new RegExp(`^FAILED +${EARLIER} \\(staging\\)`, 'm'));
+    expect(run.stdout).toContain('- checks/preflight.json: assertion attestations says pass; the check\'s result gives warn');
+    expect(run.stdout).toContain('- deployment.json: the decision says APPROVED; its checks give APPROVED WITH NOTES');
+    expect(run.stdout).toMatch(new RegExp(`^OK +${LATER} `, 'm'));
+    expect(run.stdout).not.toContain('every sign-off is valid');
+    const strict = await runCli(['build', '--strict', '--evidence-dir', root, '--out-dir', join(root, '..', `strict-${Date.now()}`)]);
+    expect(strict.exitCode, strict.stderr).not.toBe(0);
+    expect(strict.stderr).toContain(`${EARLIER}:`);
+    expect(strict.stderr).toContain('the decision says APPROVED; its checks give APPROVED WITH NOTES');
+  }, 180_000);
 
   it('says INCOMPLETE, not OK, for a deployment without a manifest, and exits 2 for usage', async () => {
     const root = await copy();

@@ -1,6 +1,6 @@
 /** The chain of manifests and the manifest check: pure rules, every way they can fail named. */
 import { describe, expect, it } from 'vitest';
-import { chainProblems, chainTip, type ChainLink } from '../../src/core/integrity/chain.ts';
+import { chainForks, chainProblems, chainTip, type ChainLink } from '../../src/core/integrity/chain.ts';
 import { manifestProblems } from '../../src/core/integrity/manifest-check.ts';
 import { schemaFiles, type Manifest } from '../../src/format/index.ts';
 
@@ -27,12 +27,25 @@ describe('the chain of manifests', () => {
     expect(chainProblems([a, b, c, p, legacy])).toEqual([]);
   });
 
-  it('names a removed or rewritten predecessor, a fork, and two starts', () => {
+  it('names a removed or rewritten predecessor', () => {
     expect(chainProblems([b, c])).toEqual([{ environment: 'staging', ids: ['b'], message: expect.stringMatching(/^b: its manifest follows a{64}, which no staging manifest has/) }]);
+    // The middle one rewritten: its digest changed, so the one after it names a digest no one has.
+    const rewritten = link('b', 'x', 'a', '2026-01-02T00:00:00Z');
+    expect(chainProblems([a, rewritten, c]).map((p) => p.ids)).toEqual([['c']]);
+  });
+
+  it('takes a fork from concurrent branches as history, not tampering, and lists it', () => {
     const twin = link('b2', 'd', 'a', '2026-01-02T12:00:00Z');
-    expect(chainProblems([a, b, twin])).toEqual([{ environment: 'staging', ids: ['b', 'b2'], message: 'b and b2 both follow a: a fork in the staging chain' }]);
     const second = link('z', 'e', null, '2026-01-05T00:00:00Z');
-    expect(chainProblems([a, b, second])[0]).toMatchObject({ ids: ['a', 'z'], message: expect.stringContaining('a fork at the start') });
+    const legacy = link('old', 'f', null, '2025-01-01T00:00:00Z', 'staging', 1);
+    expect(chainProblems([a, b, twin, c, second, legacy])).toEqual([]);
+    expect(chainForks([a, b, twin, c, second, legacy])).toEqual([
+      { environment: 'staging', after: null, ids: ['a', 'z'] },
+      { environment: 'staging', after: 'a', ids: ['b', 'b2'] },
+    ]);
+    expect(chainForks([a, b, c])).toEqual([]);
+    // One side of the fork removed: the chain still holds (the rest of history is the git check's).
+    expect(chainProblems([a, twin, c].filter((l) => l.id !== 'b'))).toEqual([{ environment: 'staging', ids: ['c'], message: expect.stringContaining('c: its manifest follows') }]);
   });
 });
 

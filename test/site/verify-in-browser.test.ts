@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
 import { buildSite, type SiteBuild } from '../harness/site-build.ts';
 import { serveStatic, type StaticServer } from '../harness/static-server.ts';
-import { committedEvidence } from '../harness/committed-evidence.ts';
+import { committedEvidence, copyOfCommittedEvidence } from '../harness/committed-evidence.ts';
+import { failingCheckMadeToPass, forge } from '../harness/forgery.ts';
 
 const evidence = await committedEvidence();
 const PRODUCTION = 'sample-production-pr73';
@@ -121,6 +122,31 @@ describe.skipIf(!chromiumAvailable())('Verify this report, in the browser', () =
     const earlier = await verifyInBrowser(url, EARLIER);
     expect(earlier.items.find((i) => i.result === 'failed')?.text).toMatch(/not the digest this report shows/);
   }, 120_000);
+
+  it('agrees with verify on the insider\'s rewrite: every file matches and the chain holds, but the decision is not what the checks give (issue 24)', async () => {
+    const forged = await copyOfCommittedEvidence();
+    await forge(forged, EARLIER, { edits: failingCheckMadeToPass('preflight', 'none') });
+    const site = await buildSite(forged);
+    expect(site.exitCode, site.output).toBe(0);
+    const dir = await mkdtemp(join(tmpdir(), 'served-'));
+    await cp(site.outDir, dir, { recursive: true });
+    const server = await serveStatic(dir);
+    servers.push(server);
+    const { verdict, summary, items, errors } = await verifyInBrowser(server.url, EARLIER);
+    expect(errors).toEqual([]);
+    expect(verdict, summary).toBe('failed');
+    const failed = items.filter((i) => i.result === 'failed').map((i) => i.text);
+    expect(failed).toEqual([
+      '✗ checks/preflight.json: assertion attestations says pass; the check\'s result gives warn',
+      '✗ checks/preflight.json: status pass; its assertions give warn',
+      '✗ deployment.json: lists check preflight as pass; its snapshot gives warn',
+      '✗ deployment.json: the decision says APPROVED; its checks give APPROVED WITH NOTES',
+    ]);
+    // The untouched deployment after it verifies: its link names the forged manifest's digest.
+    expect((await verifyInBrowser(server.url, LATER)).items.filter((i) => i.result === 'failed' && !i.signoff)).toEqual([]);
+    // The build said so first, on the page.
+    expect(await readFile(join(site.outDir, 'deployments', EARLIER, 'index.html'), 'utf8')).toContain('the decision says APPROVED; its checks give APPROVED WITH NOTES');
+  }, 300_000);
 
   it('shows a forged signature, an untrusted key and another deployment\'s sign-off as unverified', async () => {
     const url = await servedAs(async (published) => {

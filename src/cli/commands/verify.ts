@@ -1,15 +1,18 @@
 /**
  * `deploy-evidence verify [<id>… | --all]`: re-hashes every evidence file against its manifest,
- * checks each environment's chain of manifests and every sign-off's signature, and says per
+ * computes every verdict again from the snapshots (each check's status, every criterion, the
+ * decision), checks each environment's chain of manifests and every sign-off's signature, and says per
  * deployment OK, FAILED (naming each file, link or sign-off) or INCOMPLETE. Exit 0 when everything holds, 1 naming each problem, 2 for usage.
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { evidenceOptions, resolveSettings } from '../settings.ts';
 import { verifyEvidence, withSignoffs, type DeploymentIntegrity, type IntegrityReport } from '../../core/integrity/verify.ts';
+import type { ChainFork } from '../../core/integrity/chain.ts';
 import { readSigners, readSignersFile } from '../../format/read-deployment-dir.ts';
 import { isRealDirectory } from '../../format/evidence-tree.ts';
 import { readEvidenceDigests } from '../../format/read-evidence-digests.ts';
+import { rederivationProblems } from '../../core/integrity/rederive.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { colorsFor, type Streams } from '../output.ts';
@@ -38,6 +41,7 @@ function render(report: IntegrityReport, shown: readonly DeploymentIntegrity[], 
     }
   }
   for (const stray of report.strays) lines.push(`${c.red('FAILED'.padEnd(10))} ${stray}; not evidence`);
+  for (const fork of forksAmong(report, shown)) lines.push(`${'FORK'.padEnd(10)} ${forkText(fork)}`);
   const failed = shown.filter((d) => verdictOf(d) !== 'OK').length;
   const strays = report.strays.length > 0 ? `; ${report.strays.length} entries under the evidence root are not evidence` : '';
   lines.push(
@@ -49,9 +53,18 @@ function render(report: IntegrityReport, shown: readonly DeploymentIntegrity[], 
   return `${lines.join('\n')}\n`;
 }
 
+/** The forks that involve the deployments shown. */
+function forksAmong(report: IntegrityReport, shown: readonly DeploymentIntegrity[]): ChainFork[] {
+  const ids = new Set(shown.map((d) => d.id));
+  return report.forks.filter((f) => f.ids.some((id) => ids.has(id)));
+}
+
+const forkText = (fork: ChainFork) =>
+  `${fork.ids.join(', ')} (${fork.environment}) were collected in parallel, each ${fork.after ? `following ${fork.after}` : 'the first of its environment'}: concurrent branches, history rather than tampering`;
+
 export function verifyCommand(streams: Streams, setExit: (code: number) => void): Command {
   return evidenceOptions(new Command('verify'))
-    .description('check that the evidence is what was collected: every file against its manifest, each environment\'s chain of manifests, every sign-off')
+    .description('check that the evidence is what was collected: every file against its manifest, every verdict against its snapshots, each environment\'s chain of manifests, every sign-off')
     .argument('[ids...]', 'the deployments to verify (their chains are checked against the whole evidence root)')
     .option('--all', 'verify every deployment under the evidence root')
     .option('--signers <file>', 'the trusted signers\' public keys (default: <evidence-dir>/_signers.json, which arrives with the evidence: review it like code)')
@@ -64,7 +77,7 @@ export function verifyCommand(streams: Streams, setExit: (code: number) => void)
       if (!(await isRealDirectory(root))) throw new UsageError(`no evidence folder at ${root}`);
       // Ids are looked up in the listing, never used as paths.
       for (const id of ids) validateDeploymentId(id);
-      const digests = await readEvidenceDigests(root);
+      const digests = await readEvidenceDigests(root, { rederive: rederivationProblems });
       const signers = flags.signers ? await readSignersFile(resolve(flags.signers)) : await readSigners(root);
       if (flags.signers && !signers) throw new UsageError(`no signers file at ${resolve(flags.signers)}`);
       const report = await withSignoffs(verifyEvidence(digests), digests, signers);
@@ -73,7 +86,7 @@ export function verifyCommand(streams: Streams, setExit: (code: number) => void)
       const shown = flags.all ? report.deployments : report.deployments.filter((d) => ids.includes(d.id));
       const strays = flags.all ? report.strays : [];
       const ok = shown.every((d) => verdictOf(d) === 'OK') && strays.length === 0;
-      streams.stdout.write(flags.json ? `${JSON.stringify({ ok, deployments: shown.map((d) => ({ ...d, status: verdictOf(d) })), chain: report.chain.filter((p) => p.ids.some((id) => shown.some((d) => d.id === id))), strays }, null, 2)}\n` : render({ ...report, strays }, shown, streams));
+      streams.stdout.write(flags.json ? `${JSON.stringify({ ok, deployments: shown.map((d) => ({ ...d, status: verdictOf(d) })), chain: report.chain.filter((p) => p.ids.some((id) => shown.some((d) => d.id === id))), forks: forksAmong(report, shown), strays }, null, 2)}\n` : render({ ...report, strays }, shown, streams));
       setExit(ok ? EXIT.ok : EXIT.failed);
     });
 }

@@ -1,8 +1,14 @@
 /**
  * The chain of manifests per environment. Each manifest names the digest (sha256 of its bytes)
  * of the manifest before it in the same environment, so an earlier deployment cannot be removed
- * or rewritten without breaking the link that names it. Pure: links in, the tip to extend and
- * every broken or forked link out.
+ * or rewritten without breaking the link that names it. Pure: links in, the tip to extend, every
+ * broken link and every fork out.
+ *
+ * A fork — two deployments naming the same predecessor, or two firsts — is history, not
+ * tampering (issue 24): two pull requests collected on staging in their own branches both follow
+ * the head they saw, and after both merge the evidence holds both. Removing or rewriting a
+ * deployment still breaks the link of the one after it; removing the newest is for the git check
+ * and the auditor's checkpoint to see.
  */
 import type { ChainLink } from '../../format/read-chain-links.ts';
 
@@ -29,29 +35,48 @@ export function chainTip(links: readonly ChainLink[], environment: string): Chai
 
 export function chainProblems(links: readonly ChainLink[]): ChainProblem[] {
   const problems: ChainProblem[] = [];
-  const environments = [...new Set(links.map((l) => l.environment))].sort();
-  for (const environment of environments) {
-    const here = links.filter((l) => l.environment === environment);
-    const byDigest = new Map(here.map((l) => [l.digest, l]));
-    const starts = here.filter((l) => l.previous === null && l.formatVersion >= 2);
-    if (starts.length > 1) {
-      problems.push({ environment, ids: starts.map((l) => l.id).sort(), message: `${environment}: ${starts.length} deployments each claim to be the first of the chain (${starts.map((l) => l.id).sort().join(', ')}): a fork at the start` });
-    }
-    const followers = new Map<string, ChainLink[]>();
+  for (const [environment, here] of byEnvironment(links)) {
+    const digests = new Set(here.map((l) => l.digest));
     for (const link of here) {
-      if (link.previous === null) continue;
-      const before = byDigest.get(link.previous);
-      if (!before) {
-        problems.push({ environment, ids: [link.id], message: `${link.id}: its manifest follows ${link.previous}, which no ${environment} manifest has (the deployment before it was removed or rewritten)` });
-        continue;
-      }
-      followers.set(link.previous, [...(followers.get(link.previous) ?? []), link]);
-    }
-    for (const [digest, after] of followers) {
-      if (after.length < 2) continue;
-      const ids = after.map((l) => l.id).sort();
-      problems.push({ environment, ids, message: `${ids.join(' and ')} both follow ${byDigest.get(digest)!.id}: a fork in the ${environment} chain` });
+      if (link.previous === null || digests.has(link.previous)) continue;
+      problems.push({ environment, ids: [link.id], message: `${link.id}: its manifest follows ${link.previous}, which no ${environment} manifest has (the deployment before it was removed or rewritten)` });
     }
   }
   return problems;
+}
+
+/** Deployments collected in parallel: several naming the same predecessor (`after`), or several firsts (`after` null). */
+export interface ChainFork {
+  environment: string;
+  /** The deployment they all follow; null when each is a first of its environment. */
+  after: string | null;
+  /** Oldest first. */
+  ids: string[];
+}
+
+export function chainForks(links: readonly ChainLink[]): ChainFork[] {
+  const forks: ChainFork[] = [];
+  for (const [environment, here] of byEnvironment(links)) {
+    const byDigest = new Map(here.map((l) => [l.digest, l]));
+    const followers = new Map<string | null, ChainLink[]>();
+    for (const link of here) {
+      // v1 manifests named no predecessor: they stand outside the chain, not beside its first.
+      if (link.previous === null && link.formatVersion < 2) continue;
+      if (link.previous !== null && !byDigest.has(link.previous)) continue;
+      followers.set(link.previous, [...(followers.get(link.previous) ?? []), link]);
+    }
+    for (const [previous, after] of followers) {
+      if (after.length < 2) continue;
+      forks.push({ environment, after: previous === null ? null : byDigest.get(previous)!.id, ids: after.sort((a, b) => -newestFirst(a, b)).map((l) => l.id) });
+    }
+  }
+  return forks;
+}
+
+function byEnvironment(links: readonly ChainLink[]): Map<string, ChainLink[]> {
+  const environments = new Map<string, ChainLink[]>();
+  for (const link of [...links].sort((a, b) => (a.environment < b.environment ? -1 : a.environment > b.environment ? 1 : 0))) {
+    environments.set(link.environment, [...(environments.get(link.environment) ?? []), link]);
+  }
+  return environments;
 }

@@ -1,10 +1,11 @@
 /**
  * The verdict on an evidence root, deployment by deployment: OK when its files are exactly what
- * its manifest lists and its link in the chain holds; FAILED naming each difference; INCOMPLETE
- * when it has no manifest because its collection never finished. Pure: digests in, verdicts out.
+ * its manifest lists, its verdicts are what its snapshots give (rederive.ts) and its link in the
+ * chain holds; FAILED naming each difference; INCOMPLETE when it has no manifest because its
+ * collection never finished. Pure: digests in, verdicts out.
  */
 import type { DeploymentDigests } from '../../format/read-evidence-digests.ts';
-import { chainProblems, type ChainLink, type ChainProblem } from './chain.ts';
+import { chainForks, chainProblems, type ChainFork, type ChainLink, type ChainProblem } from './chain.ts';
 import { manifestProblems } from './manifest-check.ts';
 import type { Signers } from '../../format/index.ts';
 import { verifySignoffs, type RoleVerdict } from '../signoffs/verify-signoffs.ts';
@@ -24,11 +25,18 @@ export interface DeploymentIntegrity {
   signoffs: RoleVerdict[];
   /** Sign-offs that do not hold (stale, unverified, unreadable): not the evidence's integrity, but `verify` fails on them. */
   signoffProblems: string[];
+  /**
+   * Its files are exactly what its manifest lists: a sign-off over its digest signed these very
+   * files, whatever else fails (a broken link in the chain is about its neighbours).
+   */
+  filesIntact: boolean;
 }
 
 export interface IntegrityReport {
   deployments: DeploymentIntegrity[];
   chain: ChainProblem[];
+  /** Deployments collected in parallel (concurrent branches): history, shown, never a failure. */
+  forks: ChainFork[];
   /** Entries at the evidence root that are not evidence. */
   strays: string[];
 }
@@ -37,7 +45,7 @@ export interface IntegrityReport {
 export function judgeDeployment(d: DeploymentDigests): DeploymentIntegrity {
   const problems: string[] = d.refused.map((r) => `${r.path}: ${r.reason}; not evidence`);
   const environment = d.deployment?.ok ? d.deployment.value.environment : null;
-  const base = { id: d.id, environment, digest: null, previous: null, signoffs: [], signoffProblems: [] };
+  const base = { id: d.id, environment, digest: null, previous: null, signoffs: [], signoffProblems: [], filesIntact: false };
   if (d.deployment && !d.deployment.ok) problems.push(d.deployment.error);
   if (!d.manifest) {
     // The manifest is written last: without one the collection did not finish (a killed collector
@@ -47,9 +55,13 @@ export function judgeDeployment(d: DeploymentDigests): DeploymentIntegrity {
   }
   if (!d.manifest.ok) return { ...base, status: 'FAILED', problems: [...problems, d.manifest.error] };
   const { model, sha256 } = d.manifest.value;
-  problems.push(...manifestProblems(d.id, model, d.files).map((p) => p.message));
+  const fileProblems = manifestProblems(d.id, model, d.files);
+  problems.push(...fileProblems.map((p) => p.message));
+  const filesIntact = problems.length === 0;
   if (d.deployment === null) problems.push('deployment.json: missing');
-  return { ...base, digest: sha256, previous: model.previousManifestSha256, status: problems.length > 0 ? 'FAILED' : 'OK', problems, signoffProblems: [] };
+  // Its verdicts computed again from its snapshots: a decision that its checks do not give fails.
+  problems.push(...(d.rederived ?? []));
+  return { ...base, digest: sha256, previous: model.previousManifestSha256, status: problems.length > 0 ? 'FAILED' : 'OK', problems, signoffProblems: [], filesIntact };
 }
 
 export function verifyEvidence(digests: { deployments: readonly DeploymentDigests[]; refused: readonly { path: string; reason: string }[] }): IntegrityReport {
@@ -61,7 +73,7 @@ export function verifyEvidence(digests: { deployments: readonly DeploymentDigest
   );
   const chain = chainProblems(links);
   const byId = new Map(deployments.map((d) => [d.id, d]));
-  // A broken or forked link fails the deployments it names.
+  // A broken link fails the deployment that names it.
   for (const problem of chain) {
     for (const id of problem.ids) {
       const verdict = byId.get(id)!;
@@ -69,7 +81,7 @@ export function verifyEvidence(digests: { deployments: readonly DeploymentDigest
       verdict.status = 'FAILED';
     }
   }
-  return { deployments, chain, strays: digests.refused.map((r) => `${r.path}: ${r.reason}`) };
+  return { deployments, chain, forks: chainForks(links), strays: digests.refused.map((r) => `${r.path}: ${r.reason}`) };
 }
 
 /**
@@ -87,7 +99,7 @@ export async function withSignoffs(report: IntegrityReport, digests: { deploymen
       continue;
     }
     const envelopes = d.signoffs?.ok ? d.signoffs.value.signoffs.map((s) => s.envelope) : [];
-    const { roles, signoffs } = await verifySignoffs({ deploymentId: d.id, digest: verdict.digest, intact: verdict.status === 'OK', roles: d.deployment.value.signoffRoles }, envelopes, signers);
+    const { roles, signoffs } = await verifySignoffs({ deploymentId: d.id, digest: verdict.digest, intact: verdict.filesIntact, roles: d.deployment.value.signoffRoles }, envelopes, signers);
     verdict.signoffs = roles;
     for (const s of signoffs) {
       if (s.state === 'signed') continue;

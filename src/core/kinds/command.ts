@@ -4,7 +4,7 @@
  */
 import { argvParams, type ParsedOutput } from '../../format/index.ts';
 import type { Difference } from '../compare/difference.ts';
-import { parsedFacts } from '../parsers/registry.ts';
+import { parsedFacts } from '../parsers/parsed-facts.ts';
 import type { CheckKindCore } from './check-kind.ts';
 
 const FAILING = new Set(['FAILED', 'ERROR']);

@@ -1,12 +1,14 @@
 /**
  * "Verify this report", in the reader's browser: fetches the raw files the manifest lists,
  * recomputes each sha256 with WebCrypto, checks the manifest against the digest the page shows,
- * and checks every sign-off's Ed25519 signature with the same core code `verify` runs. It needs
- * no tools and no server beyond the static site; everything it shows is set as text.
+ * computes the verdicts again from the snapshots, and checks every sign-off's Ed25519 signature —
+ * with the same core code `verify` runs. It needs no tools and no server beyond the static site;
+ * everything it shows is set as text.
  */
+import type { CheckSnapshot, Deployment } from '../../format/index.ts';
+import type { rederivationProblems as RederivationProblems } from '../../core/integrity/rederive.ts';
 import { hex } from '../../core/signoffs/dsse.ts';
 import { OUTSIDE_MANIFEST } from '../../core/integrity/manifest-check.ts';
-import { verifySignoffs } from '../../core/signoffs/verify-signoffs.ts';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer | null> {
   const response = await fetch(url, { cache: 'no-store' });
@@ -16,6 +18,7 @@ async function fetchBytes(url: string): Promise<ArrayBuffer | null> {
 const sha256 = async (bytes: ArrayBuffer) => hex(await crypto.subtle.digest('SHA-256', bytes));
 
 async function run(root: HTMLElement): Promise<void> {
+  const { rederivationProblems, verifySignoffs } = await import('./verifier-core.ts');
   const data = root.dataset;
   const list = root.querySelector('ul')!;
   const summary = root.querySelector('output')!;
@@ -31,6 +34,10 @@ async function run(root: HTMLElement): Promise<void> {
   const base = data.base!;
   const manifestBytes = await fetchBytes(`${base}manifest.json`);
   let digest: string | null = null;
+  // Problems with the files themselves: what makes a sign-off over them stale (a broken link in
+  // the chain is the neighbours' story, and a sign-off over these very files still holds).
+  let fileProblems = 0;
+  const texts = new Map<string, string>();
   if (!manifestBytes) report(false, 'manifest.json: not published');
   else {
     digest = await sha256(manifestBytes);
@@ -41,17 +48,21 @@ async function run(root: HTMLElement): Promise<void> {
       const actual = previous && (await sha256(previous));
       report(actual === manifest.previousManifestSha256, `chain: ${actual === manifest.previousManifestSha256 ? `follows ${data.previous}, whose digest is the one named` : `the manifest before this one (${manifest.previousManifestSha256}) ${previous ? `is now ${actual}` : 'is not published'}: the deployment before it was removed or rewritten`}`);
     }
+    const before = problems.length;
     for (const file of manifest.files) {
       const bytes = await fetchBytes(`${base}${file.path}`);
       const actual = bytes && (await sha256(bytes));
+      if (bytes) texts.set(file.path, new TextDecoder().decode(bytes));
       report(actual === file.sha256, `${file.path}: ${actual === null ? 'missing' : actual === file.sha256 ? 'matches the manifest' : `changed (sha256 ${actual})`}`);
     }
     const listed = new Set(manifest.files.map((f) => f.path));
     for (const path of JSON.parse(data.files!) as string[]) {
       if (!listed.has(path) && !OUTSIDE_MANIFEST.includes(path)) report(false, `${path}: not in the manifest (added afterwards)`);
     }
+    fileProblems = problems.length - before;
+    reportRederived(rederivationProblems, texts, manifest.files.map((f) => f.path), report);
   }
-  const intact = problems.length === 0;
+  const intact = digest !== null && fileProblems === 0;
   const roles = JSON.parse(data.roles!) as { id: string; label: string }[];
   if (roles.length > 0) {
     const signoffs = data.signoffs ? await fetchBytes(data.signoffs) : null;
@@ -68,7 +79,32 @@ async function run(root: HTMLElement): Promise<void> {
     }
   }
   root.dataset.verified = problems.length === 0 ? 'ok' : 'failed';
-  summary.textContent = problems.length === 0 ? 'Verified: every file matches the manifest, the manifest is the digest shown, and every sign-off holds.' : `VERIFICATION FAILED: ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above).`;
+  summary.textContent = problems.length === 0 ? 'Verified: every file matches the manifest, the manifest is the digest shown, the decision is what the checks give, and every sign-off holds.' : `VERIFICATION FAILED: ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above).`;
+}
+
+/**
+ * The verdicts computed again from the files as fetched (`verify` does the same from the files on
+ * disk). The files are the collector's JSON, every default written out, so they are read as the
+ * model without the schemas (which would bring zod into the page); a file that is not what the
+ * format says makes this fail, naming it.
+ */
+function reportRederived(rederive: typeof RederivationProblems, texts: ReadonlyMap<string, string>, listed: readonly string[], report: (ok: boolean, text: string) => void): void {
+  const deploymentText = texts.get('deployment.json');
+  if (deploymentText === undefined) return;
+  let problems: string[];
+  try {
+    const snapshots = new Map<string, CheckSnapshot>();
+    for (const [path, text] of texts) {
+      if (!path.startsWith('checks/')) continue;
+      const snapshot = JSON.parse(text) as CheckSnapshot;
+      snapshots.set(snapshot.id, snapshot);
+    }
+    problems = rederive(JSON.parse(deploymentText) as Deployment, snapshots, listed);
+  } catch (error) {
+    problems = [`the evidence does not read as a deployment: ${(error as Error).message}`];
+  }
+  if (problems.length === 0) report(true, 'decision: every check\'s status, every criterion and the decision are what the snapshots give');
+  for (const problem of problems) report(false, problem);
 }
 
 for (const root of document.querySelectorAll<HTMLElement>('[data-verify-report]')) {

@@ -3,7 +3,7 @@
  * witness (its version table before and after), the tool's log the second: an env.py without
  * logging prints nothing.
  */
-import { parsedFacts } from '../../parsers/registry.ts';
+import { parsedFacts } from '../../parsers/parsed-facts.ts';
 import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
 
 const step = (m: { from: string | null; to: string | null }) => `${m.from ?? '<base>'} -> ${m.to ?? '<base>'}`;

@@ -1,5 +1,5 @@
 /** `revision-is-head`: a migration tool's history marks this revision (or its prefix) as the one head. */
-import { parsedFacts } from '../../parsers/registry.ts';
+import { parsedFacts } from '../../parsers/parsed-facts.ts';
 import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
 
 /**

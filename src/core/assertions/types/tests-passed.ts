@@ -1,6 +1,6 @@
 /** `tests-passed`: each named test ran and passed; a test that did not run is a failure, not a pass. */
 import type { JsonValue } from '../../../format/index.ts';
-import { parsedFacts } from '../../parsers/registry.ts';
+import { parsedFacts } from '../../parsers/parsed-facts.ts';
 import { parsePytestVerbose } from '../../parsers/pytest-verbose.ts';
 import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
 

@@ -1,0 +1,130 @@
+/**
+ * Decisions re-derived (issue 24). A deployment's verdicts are computed, never typed: so `verify`
+ * computes them again from what the evidence kept, with the same pure core the collector used, and
+ * any difference is an integrity failure. Without this, a rewritten deployment whose manifests were
+ * re-hashed up to the head showed "Decision: APPROVED" beside its own check that still said fail.
+ *
+ * What is computed again:
+ * - each assertion's verdict, from the check's kept result where the result allows it (a row
+ *   assertion needs every row it judged: a result whose rows were capped keeps its verdicts; a
+ *   duration limit is judged again on the duration the outcome recorded when the result itself
+ *   does not hold one);
+ * - each check's status from its assertions, its error and its skip;
+ * - the deployment's index of statuses, every criterion, the decision, and which checks its
+ *   reasons name with which verdicts.
+ * Verdicts and statuses are compared, not the words around them (descriptions, the figures shown):
+ * those may be worded differently by another version of the tool, the verdicts may not.
+ */
+import type { AssertionOutcome, CheckDefinition, CheckSnapshot, Deployment } from '../../format/index.ts';
+import type { AssertionModule } from '../assertions/assertion-type.ts';
+import { evaluateAssertions, unjudgedAssertions } from '../assertions/evaluate.ts';
+import { ASSERTION_TYPES } from '../assertions/registry.ts';
+import { checkStatusOf } from '../decision/check-status.ts';
+import { decide } from '../decision/decide.ts';
+
+type Outcome = AssertionOutcome;
+
+/** The duration the collector judged, where the result holds it (a query's first read). */
+function measuredMsOf(result: NonNullable<CheckSnapshot['result']>): number | null {
+  return result.kind === 'sql' ? (result.reads[0]?.durationMs ?? null) : null;
+}
+
+/** The check's assertion outcomes as its kept result gives them (stored ones where it cannot). */
+function outcomesAgain(check: CheckDefinition, snapshot: CheckSnapshot, attestations: Deployment['attestations']): Outcome[] {
+  if (snapshot.skipReason) return unjudgedAssertions(check, `not run: ${snapshot.skipReason}`);
+  const result = snapshot.result;
+  if (snapshot.error || !result) return unjudgedAssertions(check, `not judged: ${snapshot.error?.message ?? 'no result'}`);
+  const measured = measuredMsOf(result);
+  const again = evaluateAssertions({ check, result, measuredMs: measured ?? Number.NaN, attestations });
+  // Columns expectations come first in the outcomes, then one per assertion, in order.
+  const offset = again.length - check.assertions.length;
+  const rowsComplete = result.kind !== 'sql' || result.rows.length === (result.rowsJudged ?? result.rowCount);
+  return again.map((outcome, i) => {
+    const assertion = i >= offset ? check.assertions[i - offset] : undefined;
+    if (!assertion) return outcome;
+    const stored = snapshot.assertions[i];
+    const module = ASSERTION_TYPES[assertion.type] as AssertionModule<typeof assertion>;
+    // Rows beyond those kept were judged while the result streamed: the stored verdict stands.
+    if (module.over === 'rows' && !rowsComplete) return stored ?? outcome;
+    if (assertion.type === 'max-duration' && assertion.metric === 'duration' && measured === null) {
+      // The result holds no duration of its own: the limit is judged again on the one recorded.
+      if (typeof stored?.actual !== 'number' || module.over !== 'result') return stored ?? outcome;
+      return { ...outcome, ...module.judge(assertion, { result, measuredMs: stored.actual, attestations }), id: outcome.id, type: outcome.type, description: outcome.description };
+    }
+    return outcome;
+  });
+}
+
+const list = (values: readonly string[]) => values.join(', ') || 'none';
+
+/**
+ * What a reason says, without the words it quotes: the check, its section and its verdict
+ * (`optional row-count (§4.3): warn`), or the whole line when it is about no check. The quoted
+ * words are the outcomes' own, which the snapshots hold; a JSON value among them was quoted in the
+ * order the collector built it, not the order it was written in, so the words cannot be made
+ * again byte for byte — the checks and their verdicts can.
+ */
+function reasonKey(reason: string): string {
+  const check = /^((?:optional )?[a-z0-9][a-z0-9-]* \(§[^)]*\)): ([a-z]+)/.exec(reason);
+  return check ? `${check[1]}: ${check[2]}` : reason;
+}
+
+/**
+ * Every difference between what the deployment records and what its evidence gives, in words.
+ * `listed`: the files its manifest lists. A snapshot the manifest lists but that is missing is the
+ * manifest check's finding (the file is missing); nothing is re-derived over the hole it leaves.
+ */
+export function rederivationProblems(deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, listed: readonly string[] = []): string[] {
+  const problems: string[] = [];
+  const checklist = deployment.checklist.definition;
+  const judged = new Map<string, CheckSnapshot>();
+  const indexed = new Map(deployment.checks.map((c) => [c.id, c]));
+  let holes = false;
+  for (const check of checklist.checks) {
+    const snapshot = snapshots.get(check.id);
+    if (!snapshot) {
+      if (listed.includes(`checks/${check.id}.json`)) holes = true;
+      else if ((indexed.get(check.id)?.status ?? null) !== null) problems.push(`deployment.json: lists check ${check.id} as ${indexed.get(check.id)!.status}; it has no snapshot, and its manifest lists none`);
+      continue;
+    }
+    const where = `checks/${check.id}.json`;
+    if (snapshot.kind !== check.kind) problems.push(`${where}: a ${snapshot.kind} result, but the checklist's check ${check.id} is a ${check.kind} check`);
+    const stored = snapshot.assertions;
+    const again = outcomesAgain(check, snapshot, deployment.attestations);
+    if (stored.map((o) => o.id).join('\n') !== again.map((o) => o.id).join('\n')) {
+      problems.push(`${where}: its assertions are ${list(stored.map((o) => o.id))}; the checklist's check has ${list(again.map((o) => o.id))}`);
+    } else {
+      again.forEach((outcome, i) => {
+        if (stored[i]!.status !== outcome.status) problems.push(`${where}: assertion ${outcome.id} says ${stored[i]!.status}; the check's result gives ${outcome.status}`);
+      });
+    }
+    const status = checkStatusOf(check, snapshot, again);
+    if (snapshot.status !== status) problems.push(`${where}: status ${snapshot.status}; its assertions${snapshot.error ? ' and its error' : ''} give ${status}`);
+    judged.set(check.id, { ...snapshot, assertions: again, status });
+  }
+
+  if (holes) return problems;
+  for (const [id, snapshot] of judged) {
+    const entry = indexed.get(id);
+    if (entry && entry.status !== null && entry.status !== snapshot.status) problems.push(`deployment.json: lists check ${id} as ${entry.status}; its snapshot gives ${snapshot.status}`);
+  }
+
+  const { criteria, decision } = decide({ checklist, snapshots: judged, complete: deployment.collection === 'complete' });
+  const recorded = new Map(deployment.criteria.map((c) => [c.id, c]));
+  for (const criterion of criteria) {
+    const was = recorded.get(criterion.id);
+    if (!was) problems.push(`deployment.json: criterion ${criterion.id} is missing`);
+    else if (was.status !== criterion.status) problems.push(`deployment.json: criterion ${criterion.id} says ${was.status}; its checks give ${criterion.status}`);
+  }
+  for (const id of recorded.keys()) if (!criteria.some((c) => c.id === id)) problems.push(`deployment.json: criterion ${id} is not the checklist's`);
+  if (deployment.decision.status !== decision.status) {
+    problems.push(`deployment.json: the decision says ${deployment.decision.status}; its checks give ${decision.status}`);
+  } else {
+    const reasons = decision.reasons.map(reasonKey);
+    const given = deployment.decision.reasons.map(reasonKey);
+    if (given.join('\n') !== reasons.join('\n')) {
+      problems.push(`deployment.json: the decision's reasons are ${list(given)}; its checks give ${list(reasons)}`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,7 @@
+/**
+ * The core code "Verify this report" runs — every assertion type to judge the snapshots again,
+ * the sign-off checks — as one chunk the page fetches when the reader asks for verification, not
+ * with every report page (the same modules `verify` runs on the command line).
+ */
+export { rederivationProblems } from '../../core/integrity/rederive.ts';
+export { verifySignoffs } from '../../core/signoffs/verify-signoffs.ts';
