@@ -12,7 +12,8 @@
  *
  *   npx tsx bench/site-build.ts [sizes] [runs]      # default: 50,200 and 3 runs; 1000 is opt-in
  *
- * Writes bench/results.json: the machine, the versions, and each figure's median, min and max.
+ * Writes bench/results.json: the machine, the versions, and each figure's median, min and max; and
+ * rewrites the figures table of docs/performance.md from them (bench/performance-doc.ts).
  */
 import { execa } from 'execa';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,6 +21,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateHistory } from './generate-history.ts';
+import { updatePerformanceDoc, type BenchResults, type SiteBuildRow } from './performance-doc.ts';
 import { sampleTreeMemory } from './process-tree-memory.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -112,7 +114,7 @@ const stats = (values: number[]) => {
 
 const bin = join(ROOT, 'bin', 'deploy-evidence.js');
 await execa(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
-const rows: Record<string, unknown>[] = [];
+const rows: SiteBuildRow[] = [];
 // Nothing the bench writes is deleted until every build has run. On a filesystem without a journal
 // (this machine's ext4), creating a file skips every inode freed in the last minutes, scanning
 // their on-disk records one by one (ext4's `recently_deleted`): a build right after deleting the
@@ -169,8 +171,7 @@ try {
 }
 
 const versions = JSON.parse(await readFile(join(ROOT, 'node_modules/astro/package.json'), 'utf8')) as { version: string };
-await writeFile(
-  join(ROOT, 'bench', 'results.json'),
-  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryGiB: Math.round(totalmem() / 2 ** 30) }, versions: { node: process.version, astro: versions.version }, runs: RUNS, siteBuild: rows }, null, 2)}\n`,
-);
-console.log('\nwritten: bench/results.json');
+const results: BenchResults = { measuredAt: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryGiB: Math.round(totalmem() / 2 ** 30) }, versions: { node: process.version, astro: versions.version }, runs: RUNS, siteBuild: rows };
+await writeFile(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+await updatePerformanceDoc(join(ROOT, 'docs', 'performance.md'), results);
+console.log('\nwritten: bench/results.json, and its table in docs/performance.md');

@@ -5,7 +5,7 @@
  * by PostgreSQL's own parser (libpg-query) before anything is sent: one statement, a
  * SelectStmt, no SELECT … INTO, no data-modifying WITH, no FOR UPDATE, and no call to a
  * function known to act outside the transaction. Functions called inside a view's own
- * definition are not visible here: a read-only role is the real guarantee (README, Safety).
+ * definition are not visible here: a read-only role is the real guarantee (docs/safety.md).
  */
 import { parse } from 'libpg-query';
 
