@@ -20,6 +20,7 @@
  *   GIT_NO_LAZY_FETCH=1: a blob missing from a partial clone is not fetched over the network.
  * Never a shell; every call has a timeout.
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { blobsToRead, gitHistoryProblems, gitRuleOf, type GitChange, type GitCommitDiff, type GitObject, type GitProblem, type UncommittedChange } from '../core/integrity/git-history.ts';
@@ -304,6 +305,8 @@ export async function readGitAnchor(evidenceRoot: string, options: GitAnchorOpti
   const timeoutMs = options.timeoutMs ?? 120_000;
   const env = gitEnv(options.env ?? process.env);
   const here: Run = { cwd: evidenceRoot, env, timeoutMs };
+  // Checked first: git started in a folder that does not exist fails as if git were not installed (ENOENT).
+  if (!(await stat(evidenceRoot).catch(() => null))?.isDirectory()) throw new GitEvidenceError(`${evidenceRoot}: no evidence folder there (its git history cannot be read)`);
   const topArgs = ['rev-parse', '--show-toplevel'];
   const top = await git(here, topArgs);
   if (top.missing) return notRun('git is not installed (not found on PATH): the evidence\'s git history was not checked');

@@ -346,6 +346,11 @@ describe('where the check runs', () => {
     expect(anchor.why).toContain(`${root} is not inside a git repository`);
   });
 
+  it('a folder that does not exist is an error naming it, not "git is not installed"', async () => {
+    const missing = join(await mkdtemp(join(tmpdir(), 'git-anchor-')), 'nowhere');
+    await expect(readGitAnchor(missing)).rejects.toThrow(`${missing}: no evidence folder there`);
+  });
+
   it('a folder git ignores: the check does not run, and says so', async () => {
     const repo = await GitRepo.init();
     await writeFile(repo.path('.gitignore'), '.demo/\n');
