@@ -36,7 +36,7 @@ function astroEnv(extra: Record<string, string>): Record<string, string> {
  * `<cwd>/.astro/` and copies all of that into outDir, and its server chunks must reach
  * node_modules. The finished site is then moved into place.
  */
-export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string } = {}): Promise<{ ms: number; output: string }> {
+export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string; gitFindings?: string } = {}): Promise<{ ms: number; output: string }> {
   const started = performance.now();
   await mkdir(STAGING, { recursive: true });
   const staging = await mkdtemp(join(STAGING, 'site-'));
@@ -50,6 +50,7 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
         DEPLOY_EVIDENCE_STRICT: options.strict ? '1' : '0',
         ...(options.site ? { DEPLOY_EVIDENCE_SITE: options.site } : {}),
         ...(options.base ? { DEPLOY_EVIDENCE_BASE: options.base } : {}),
+        ...(options.gitFindings ? { DEPLOY_EVIDENCE_GIT_FINDINGS: resolve(options.gitFindings) } : {}),
       }),
       timeoutMs: 30 * 60_000,
     });

@@ -11,9 +11,11 @@ import { EvidenceWriteError } from '../../collectors/evidence/evidence-write-err
 import { EvidenceFormatError } from '../format/index.ts';
 import { UnsafeEvidenceFileError } from '../format/evidence-tree.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
+import { GitEvidenceError } from './git-evidence-history.ts';
 
 export function exitCodeFor(error: unknown): number | null {
-  if (error instanceof DatabaseUnreachableError) return EXIT.unreachable;
+  // git itself failed reading the evidence's history: a tool that could not do its part.
+  if (error instanceof DatabaseUnreachableError || error instanceof GitEvidenceError) return EXIT.unreachable;
   if (error instanceof EvidenceWriteError) return EXIT.environment;
   if (
     error instanceof UsageError ||

@@ -20,6 +20,7 @@
  *   GIT_NO_LAZY_FETCH=1: a blob missing from a partial clone is not fetched over the network.
  * Never a shell; every call has a timeout.
  */
+import { UsageError } from './exit-codes.ts';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -45,6 +46,13 @@ export interface GitAnchorOptions {
   timeoutMs?: number;
   /** The environment git runs in (default process.env, without its GIT_* variables). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Judge only the commits after this one (`verify --git-since`): the evidence as it stood there is
+   * the starting point. For a history that holds rewrites made before the evidence was relied on
+   * (this repository's own samples, regenerated as the format grew) — an auditor's choice, never a
+   * committed setting an insider could move past a rewrite.
+   */
+  since?: string;
 }
 
 /** git failed in a way that is not "no repository here": the message names the folder, the command and git's words. */
@@ -327,9 +335,10 @@ export async function readGitAnchor(evidenceRoot: string, options: GitAnchorOpti
   // A new repository has no HEAD yet: no history, everything is not committed yet.
   const hasHead = head.exitCode === 0;
   const pathspec = `:(top,literal)${prefix === '' ? '.' : prefix}`;
+  const range = hasHead && options.since !== undefined ? `${await commitOf(here, evidenceRoot, options.since)}..HEAD` : 'HEAD';
 
   const statusArgs = ['status', '--porcelain=v2', '-z', '--untracked-files=all', '--ignored=matching', '--no-renames', '--', pathspec];
-  const logArgs = ['log', '--full-history', '--diff-merges=separate', '--raw', '--no-abbrev', '--no-renames', '--no-color', '--no-show-signature', '-z', '--format=%H%x00%P%x00%s', 'HEAD', '--', pathspec];
+  const logArgs = ['log', '--full-history', '--diff-merges=separate', '--raw', '--no-abbrev', '--no-renames', '--no-color', '--no-show-signature', '-z', '--format=%H%x00%P%x00%s', range, '--', pathspec];
   const history = hasHead ? streamLog(run, evidenceRoot, logArgs, prefix) : Promise.resolve([]);
   const [status, diffs] = await Promise.all([git(run, statusArgs), history]);
   if (status.exitCode !== 0) throw failed(evidenceRoot, statusArgs, status, timeoutMs);
@@ -361,6 +370,16 @@ export async function readGitAnchor(evidenceRoot: string, options: GitAnchorOpti
   }
   const verdict = gitHistoryProblems({ history: diffs, blobs, uncommitted });
   return { ran: true, shallow, problems: verdict.problems, uncommitted: verdict.uncommitted, ignored: parsed.ignored.filter((p) => p !== '' && (p.endsWith('/') || gitRuleOf(p))).sort() };
+}
+
+/** The full hash of the commit a revision names; a revision that names none is an error naming it. */
+async function commitOf(run: Run, root: string, revision: string): Promise<string> {
+  // A revision starting with "-" would be read as an option.
+  if (revision.startsWith('-') || revision.trim() === '') throw new UsageError(`--git-since: "${revision}" is not a commit`);
+  const args = ['rev-parse', '-q', '--verify', `${revision}^{commit}`];
+  const resolved = await git(run, args);
+  if (resolved.exitCode !== 0) throw new UsageError(`--git-since: no commit "${revision}" in the repository of ${root}`);
+  return line(resolved.stdout);
 }
 
 function workTreeText(root: string, path: string): { text: string } | { unreadable: string } {

@@ -16,6 +16,8 @@ export const routes = {
   about: () => '/about/',
   rawFile: (id: string, path: string) => `/evidence/${id}/${path}`,
   signers: () => '/evidence/_signers.json',
+  /** The chains as published (issue 24): what an auditor saves, to verify against later. */
+  checkpoint: () => '/evidence/checkpoint.json',
   /** A JSON Schema file as published, e.g. `_schemas/v2/deployment.schema.json`. */
   schema: (path: string) => `/evidence/${path}`,
   checklistReference: () => '/reference/checklists/',

@@ -22,6 +22,11 @@ export interface DeploymentDir extends DeploymentEvidence {
   manifest: Manifest | null;
   /** `signoffs.json`, beside the evidence (not in the manifest). */
   signoffs: Signoffs | null;
+  /**
+   * Why `signoffs.json` is there but does not read (bad JSON, another deployment's file): its
+   * sign-offs are then unverified, and the rest of the deployment reads as it is (issue 24).
+   */
+  signoffsError: string | null;
   /** `notes.mdx`, written after collection (not in the manifest): its text, as committed. */
   notes: string | null;
   files: RawFile[];
@@ -67,12 +72,19 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
   }
 
   let signoffs: Signoffs | null = null;
+  let signoffsError: string | null = null;
   if (files.includes('signoffs.json')) {
     const file = join(dir, 'signoffs.json');
-    const read = readValidated(file, (f, t) => parseEvidenceText('signoffs', f, t));
-    if (read.value.deploymentId !== id) throw new EvidenceFormatError(shownPath(file), [`deploymentId: "${read.value.deploymentId}" does not match its deployment "${id}"`]);
-    signoffs = read.value;
-    raw.push({ path: 'signoffs.json', bytes: read.bytes, sha256: read.sha256 });
+    const bytes = readEvidenceBytesSync(file);
+    raw.push({ path: 'signoffs.json', bytes: bytes.length, sha256: sha256Hex(bytes) });
+    try {
+      const read = parseEvidenceText('signoffs', shownPath(file), bytes.toString('utf8'));
+      if (read.deploymentId !== id) throw new EvidenceFormatError(shownPath(file), [`deploymentId: "${read.deploymentId}" does not match its deployment "${id}"`]);
+      signoffs = read;
+    } catch (error) {
+      if (!(error instanceof EvidenceFormatError)) throw error;
+      signoffsError = error.message;
+    }
   }
 
   let notes: string | null = null;
@@ -93,7 +105,7 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
     snapshots.set(c.value.id, c.value);
     raw.push({ path, bytes: c.bytes, sha256: c.sha256 });
   }
-  return { id, deployment, snapshots, manifest, signoffs, notes, files: raw, formatVersion, refused };
+  return { id, deployment, snapshots, manifest, signoffs, signoffsError, notes, files: raw, formatVersion, refused };
 }
 
 /** The trusted signers' keys at the evidence root (`_signers.json`), or null when there is none. */

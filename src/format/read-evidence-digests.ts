@@ -80,7 +80,7 @@ export async function readEvidenceDigests(root: string, { only, rederive }: Dige
           ? { ok: true, value: { environment: model.value.environment, finishedAt: model.value.finishedAt, collection: model.value.collection, signoffRoles: signoffRoles(model.value.checklist.definition) } }
           : model,
       manifest,
-      signoffs: signoffBytes ? await readable(async () => readEvidenceText('signoffs', `${id}/signoffs.json`, signoffBytes.toString('utf8')).model) : null,
+      signoffs: signoffBytes ? await readable(async () => ownSignoffs(id, readEvidenceText('signoffs', `${id}/signoffs.json`, signoffBytes.toString('utf8')).model)) : null,
       rederived: rederive && model?.ok ? rederivedFrom(model.value, bytesOf, id, manifest?.ok ? manifest.value.model.files.map((f) => f.path) : [], rederive) : null,
     });
   }
@@ -100,4 +100,10 @@ function rederivedFrom(deployment: Deployment, bytesOf: ReadonlyMap<string, Buff
     return null;
   }
   return rederive(deployment, snapshots, listed);
+}
+
+/** Another deployment's sign-offs, copied over, are not this one's: they do not read as its. */
+function ownSignoffs(id: string, signoffs: Signoffs): Signoffs {
+  if (signoffs.deploymentId !== id) throw new Error(`${id}/signoffs.json: deploymentId: "${signoffs.deploymentId}" does not match its deployment "${id}"`);
+  return signoffs;
 }

@@ -3,13 +3,18 @@
  * check its sha256 against the manifest. Only the regular files the evidence format knows are
  * copied, each read without following links: a symlink committed under evidence/ (to
  * /etc/passwd, say) is never published. The JSON Schema files come along, so each file's
- * relative `$schema` resolves on the published site too.
+ * relative `$schema` resolves on the published site too. Beside them, `checkpoint.json`: every
+ * environment's chain as published, for an auditor to save and verify against later (issue 24).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegrationLogger } from 'astro';
 import { SIGNERS_FILE, listEvidenceTree, readEvidenceBytes } from '../format/evidence-tree.ts';
+import { readChainLinks } from '../format/read-chain-links.ts';
+import { checkpointSchema } from '../format/checkpoint-schema.ts';
+import { stableJson } from '../format/stable-json.ts';
+import { checkpointOf } from '../core/integrity/checkpoint.ts';
 
 /** Files copied at once: the copy waits on the file system, so a few run side by side. */
 const AT_ONCE = 16;
@@ -32,5 +37,16 @@ export async function publishEvidence(root: string, dir: URL, logger: AstroInteg
     }
   };
   await Promise.all(Array.from({ length: AT_ONCE }, worker));
+  await writeFile(join(target, 'checkpoint.json'), await publishedCheckpoint(root));
   logger.info(`${paths.length} raw evidence files published to ${target}${tree.refused.length ? ` (${tree.refused.length} unknown entries left out)` : ''}`);
+}
+
+/**
+ * The checkpoint of the evidence as published. Taken "at" its newest deployment's end, not at the
+ * build's clock: the same evidence publishes the same bytes, whenever it is built.
+ */
+async function publishedCheckpoint(root: string): Promise<string> {
+  const links = await readChainLinks(root);
+  const newest = links.map((l) => l.finishedAt).filter((at): at is string => at !== null).sort().at(-1) ?? '1970-01-01T00:00:00.000Z';
+  return stableJson(checkpointSchema, checkpointOf(links, newest));
 }

@@ -12,3 +12,11 @@ export function evidenceDir(): string {
 export function strictBuild(): boolean {
   return process.env.DEPLOY_EVIDENCE_STRICT === '1' || process.argv.includes('--strict');
 }
+
+/**
+ * The file in which `deploy-evidence build` left what it found in the evidence's git history
+ * (`DEPLOY_EVIDENCE_GIT_FINDINGS`); none when Astro is run directly or with `build --no-git`.
+ */
+export function gitFindingsFile(): string | null {
+  return process.env.DEPLOY_EVIDENCE_GIT_FINDINGS || null;
+}

@@ -13,6 +13,7 @@ import { readDeploymentDir, readSigners, shownPath, type DeploymentDir, type Raw
 import type { DeploymentDigests } from '../format/read-evidence-digests.ts';
 import { verifyEvidence, withSignoffs, type IntegrityStatus } from '../core/integrity/verify.ts';
 import { rederivationProblems } from '../core/integrity/rederive.ts';
+import type { GitFindings } from '../format/git-findings-schema.ts';
 import { renderNotes, type RenderedNotes } from './notes.ts';
 import type { RoleVerdict } from '../core/signoffs/verify-signoffs.ts';
 import { SnapshotStore, summaryOf, type CheckSummary } from './data/snapshot-store.ts';
@@ -42,6 +43,8 @@ export interface LoadedEvidence {
   snapshots: SnapshotStore;
   skipped: string[];
   refused: RefusedEntry[];
+  /** The git history of the evidence root's own files (`_schemas`, `_signers.json`), as `build` found it, and its notes. */
+  history: { problems: string[]; notes: string[] };
 }
 
 function buildError(message: string, hint: string): AstroError {
@@ -51,9 +54,9 @@ function buildError(message: string, hint: string): AstroError {
   return friendly;
 }
 
-export async function loadEvidence(root: string, options: { strict?: boolean } = {}): Promise<LoadedEvidence> {
+export async function loadEvidence(root: string, options: { strict?: boolean; git?: GitFindings | null } = {}): Promise<LoadedEvidence> {
   const tree = await listEvidenceTree(root);
-  const result: LoadedEvidence = { deployments: [], snapshots: new SnapshotStore(), skipped: [], refused: tree.refused };
+  const result: LoadedEvidence = { deployments: [], snapshots: new SnapshotStore(), skipped: [], refused: tree.refused, history: { problems: [], notes: options.git?.notes ?? [] } };
   if (options.strict && tree.refused.length > 0) {
     throw buildError(
       `the evidence folder holds entries the format does not know (--strict):\n${describeRefused(shownPath(root), tree.refused)}`,
@@ -93,14 +96,28 @@ export async function loadEvidence(root: string, options: { strict?: boolean } =
   });
   const integrity = await withSignoffs(verifyEvidence(digests), digests, signers);
   const verdicts = new Map(integrity.deployments.map((d) => [d.id, d]));
+  // What the CLI found in the evidence's git history: on the deployment it is about, or the root's.
+  for (const problem of options.git?.problems ?? []) {
+    const verdict = verdicts.get(problem.key);
+    if (!verdict) result.history.problems.push(problem.message);
+    else {
+      verdict.problems.push(problem.message);
+      if (verdict.status === 'OK') verdict.status = 'FAILED';
+    }
+  }
   for (const entry of result.deployments) {
     const verdict = verdicts.get(entry.id)!;
     entry.integrity = { status: verdict.status, digest: verdict.digest, problems: verdict.problems, signoffs: verdict.signoffs };
   }
-  const failed = result.deployments.filter((d) => d.integrity.status === 'FAILED');
-  if (options.strict && failed.length > 0) {
+  // As `verify` fails: the evidence, its sign-offs, the history of the root's own files.
+  const failed = integrity.deployments.filter((d) => d.status === 'FAILED' || d.signoffProblems.length > 0);
+  if (options.strict && (failed.length > 0 || result.history.problems.length > 0)) {
+    const lines = [
+      ...failed.map((d) => `  ${d.id}:\n${[...d.problems, ...d.signoffProblems].map((p) => `    - ${p}`).join('\n')}`),
+      ...(result.history.problems.length > 0 ? [`  the evidence root:\n${result.history.problems.map((p) => `    - ${p}`).join('\n')}`] : []),
+    ];
     throw buildError(
-      `evidence does not match its manifests (--strict):\n${failed.map((d) => `  ${d.id}:\n${d.integrity.problems.map((p) => `    - ${p}`).join('\n')}`).join('\n')}`,
+      `evidence does not verify (--strict):\n${lines.join('\n')}`,
       'Evidence is never edited after collection: restore the files from version control, or collect the deployment again. `deploy-evidence verify --all` names the same problems.',
     );
   }
@@ -116,7 +133,7 @@ function asDigests(dir: DeploymentDir & { rederived: string[] }, refused: readon
     refused: refused.filter((r) => r.path.startsWith(`${dir.id}/`)),
     deployment: { ok: true, value: { environment: dir.deployment.environment, finishedAt: dir.deployment.finishedAt, collection: dir.deployment.collection, signoffRoles: signoffRoles(dir.deployment.checklist.definition) } },
     manifest: dir.manifest && manifestFile ? { ok: true, value: { model: dir.manifest, writtenIn: dir.formatVersion, sha256: manifestFile.sha256 } } : null,
-    signoffs: dir.signoffs ? { ok: true, value: dir.signoffs } : null,
+    signoffs: dir.signoffsError ? { ok: false, error: dir.signoffsError } : dir.signoffs ? { ok: true, value: dir.signoffs } : null,
     rederived: dir.rederived,
   };
 }

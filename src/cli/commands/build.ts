@@ -4,13 +4,19 @@
  * `--strict` fails the build instead (exit 1), as do entries under the evidence root that are not evidence.
  * `deploy-evidence preview`: serves a built site on 127.0.0.1, under its base path.
  */
-import { resolve } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { buildSite, previewSite, SiteBuildError } from '../astro-site.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { configOption, evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
+import { isRealDirectory } from '../../format/evidence-tree.ts';
 import { log, type Streams } from '../output.ts';
 import { freePort } from '../../../collectors/process/free-port.ts';
+import type { GitFindings } from '../../format/git-findings-schema.ts';
+import { readGitAnchor } from '../git-evidence-history.ts';
+import { gitNotes, gitOptions, type GitFlags } from '../verify-evidence-root.ts';
 
 export const buildExamples = `
 Examples:
@@ -19,25 +25,45 @@ Examples:
   $ deploy-evidence build --evidence-dir evidence --out-dir public/evidence-site --strict   # in CI: fail on anything that does not verify`;
 
 export function buildCommand(streams: Streams, setExit: (code: number) => void): Command {
-  return siteOptions(evidenceOptions(new Command('build')))
+  return gitOptions(siteOptions(evidenceOptions(new Command('build'))))
     .description('build the static audit site from the evidence (no database is read)')
     .option('--out-dir <dir>', 'where the site is written (replaced)', 'dist')
     .addOption(new Option('--out <dir>', 'the same as --out-dir').hideHelp())
-    .option('--strict', 'fail instead of warning: evidence that does not match its manifest, a broken chain, entries that are not evidence')
+    .option('--strict', 'fail instead of warning: evidence that does not verify (files, verdicts, chain, sign-offs, git history), entries that are not evidence')
     .addHelpText('after', buildExamples)
-    .action(async (flags: { evidenceDir?: string; config?: string; outDir: string; out?: string; strict?: boolean; site?: string; base?: string }) => {
+    .action(async (flags: GitFlags & { evidenceDir?: string; config?: string; outDir: string; out?: string; strict?: boolean; site?: string; base?: string }) => {
       const settings = await resolveSettings(flags, streams.env);
       const outDir = resolve(flags.out ?? flags.outDir);
+      const handover = await mkdtemp(join(tmpdir(), 'deploy-evidence-git-'));
       try {
-        const { ms } = await buildSite(settings.evidenceDir, outDir, { strict: flags.strict, site: settings.site, base: settings.base });
+        const gitFindings = await gitFindingsFor(settings.evidenceDir, flags, join(handover, 'git-findings.json'));
+        for (const note of gitFindings.notes) log(streams, note);
+        const { ms } = await buildSite(settings.evidenceDir, outDir, { strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file });
         log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir}${settings.site ? ` (to publish at ${new URL(settings.base, settings.site).href})` : ''}`);
         setExit(EXIT.ok);
       } catch (error) {
         if (!(error instanceof SiteBuildError)) throw error;
         log(streams, error.message);
         setExit(EXIT.failed);
+      } finally {
+        await rm(handover, { recursive: true, force: true });
       }
     });
+}
+
+/**
+ * The evidence's git history, checked here (the site never starts a process) and handed to the
+ * site build as a file: its problems mark the deployments they are about, and fail `--strict`.
+ */
+async function gitFindingsFor(evidenceDir: string, flags: GitFlags, file: string): Promise<{ file: string | undefined; notes: string[] }> {
+  // No evidence folder: nothing to check (the build says what it found).
+  if (!(await isRealDirectory(evidenceDir))) return { file: undefined, notes: [] };
+  const git = flags.git === false ? null : await readGitAnchor(evidenceDir, flags.gitSince === undefined ? {} : { since: flags.gitSince });
+  const notes = gitNotes(git, flags.gitSince);
+  if (!git?.ran) return { file: undefined, notes };
+  const findings: GitFindings = { ran: true, problems: git.problems.map(({ key, message }) => ({ key, message })), notes };
+  await writeFile(file, JSON.stringify(findings));
+  return { file, notes };
 }
 
 export function previewCommand(streams: Streams, setExit: (code: number) => void): Command {

@@ -1,32 +1,39 @@
 /**
  * `deploy-evidence verify [<id>… | --all]`: re-hashes every evidence file against its manifest,
  * computes every verdict again from the snapshots (each check's status, every criterion, the
- * decision), checks each environment's chain of manifests and every sign-off's signature, and says per
- * deployment OK, FAILED (naming each file, link or sign-off) or INCOMPLETE. Exit 0 when everything holds, 1 naming each problem, 2 for usage.
+ * decision), checks each environment's chain of manifests, every sign-off's signature and — inside
+ * a git repository — that no evidence file changed after it was committed; with `--checkpoint`, that
+ * everything an auditor saw before is still there. Says per deployment OK, FAILED (naming each
+ * file, verdict, link, sign-off or commit) or INCOMPLETE. Exit 0 when everything holds, 1 naming
+ * each problem, 2 for usage.
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { evidenceOptions, resolveSettings } from '../settings.ts';
-import { verifyEvidence, withSignoffs, type DeploymentIntegrity, type IntegrityReport } from '../../core/integrity/verify.ts';
+import type { DeploymentIntegrity, IntegrityReport } from '../../core/integrity/verify.ts';
 import type { ChainFork } from '../../core/integrity/chain.ts';
-import { readSigners, readSignersFile } from '../../format/read-deployment-dir.ts';
+import { checkpointOf, checkpointProblems, type CheckpointProblem } from '../../core/integrity/checkpoint.ts';
+import { readSignersFile } from '../../format/read-deployment-dir.ts';
 import { isRealDirectory } from '../../format/evidence-tree.ts';
-import { readEvidenceDigests } from '../../format/read-evidence-digests.ts';
-import { rederivationProblems } from '../../core/integrity/rederive.ts';
+import { readChainLinks } from '../../format/read-chain-links.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
+import { readCheckpointFile, writeCheckpointFile } from '../checkpoint-file.ts';
+import { gitNotes, gitOptions, verdictOf, verifyEvidenceRoot, type RootVerdict } from '../verify-evidence-root.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { colorsFor, type Streams } from '../output.ts';
 
 export const verifyExamples = `
 Examples:
-  $ deploy-evidence verify --all                          # every deployment and every chain
+  $ deploy-evidence verify --all                          # every deployment, every chain, the git history
   $ deploy-evidence verify sample-production-pr73         # one report, before pasting its link
+  $ deploy-evidence verify --all --checkpoint ~/audit/acme-checkpoint.json   # first time: writes it; later: nothing seen is gone
   $ deploy-evidence verify --all --json | jq '.deployments[] | select(.status != "OK")'`;
 
-/** A deployment verifies when its evidence is intact and every sign-off on it holds. */
-const verdictOf = (d: DeploymentIntegrity) => (d.status === 'OK' && d.signoffProblems.length > 0 ? 'FAILED' : d.status);
+/** What the checkpoint said: written now, or its problems (none: everything seen is still there). */
+type CheckpointOutcome = { file: string; written: boolean; deployments: number; problems: CheckpointProblem[] };
 
-function render(report: IntegrityReport, shown: readonly DeploymentIntegrity[], streams: Streams): string {
+function render(verdict: RootVerdict, shown: readonly DeploymentIntegrity[], strays: readonly string[], checkpoint: CheckpointOutcome | null, gitSince: string | undefined, streams: Streams): string {
+  const { report, git, rootProblems } = verdict;
   const c = colorsFor(streams.stdout, streams.env);
   const tone = { OK: c.green, FAILED: c.red, INCOMPLETE: c.yellow } as const;
   const lines: string[] = [];
@@ -40,15 +47,26 @@ function render(report: IntegrityReport, shown: readonly DeploymentIntegrity[], 
       lines.push(`           sign-off ${role.label}: ${role.state}${who}`);
     }
   }
-  for (const stray of report.strays) lines.push(`${c.red('FAILED'.padEnd(10))} ${stray}; not evidence`);
+  for (const stray of strays) lines.push(`${c.red('FAILED'.padEnd(10))} ${stray}; not evidence`);
+  for (const problem of rootProblems) lines.push(`${c.red('FAILED'.padEnd(10))} ${problem}`);
   for (const fork of forksAmong(report, shown)) lines.push(`${'FORK'.padEnd(10)} ${forkText(fork)}`);
+  for (const note of gitNotes(git, gitSince)) lines.push(`${'NOTE'.padEnd(10)} ${note}`);
+  if (checkpoint) {
+    if (checkpoint.written) lines.push(`${'CHECKPOINT'.padEnd(10)} written to ${checkpoint.file}: ${checkpoint.deployments} deployments as they are now; verify against it later`);
+    else if (checkpoint.problems.length === 0) lines.push(`${c.green('CHECKPOINT'.padEnd(10))} ${checkpoint.file}: everything it holds is still here, unchanged, and each chain extends it`);
+    for (const problem of checkpoint.problems) lines.push(`${c.red('CHECKPOINT'.padEnd(10))} ${problem.message}`);
+  }
   const failed = shown.filter((d) => verdictOf(d) !== 'OK').length;
-  const strays = report.strays.length > 0 ? `; ${report.strays.length} entries under the evidence root are not evidence` : '';
+  const elsewhere = [
+    strays.length > 0 ? `${strays.length} entries under the evidence root are not evidence` : null,
+    rootProblems.length > 0 ? `${rootProblems.length} files at the evidence root changed after they were committed` : null,
+    checkpoint && checkpoint.problems.length > 0 ? `${checkpoint.problems.length} differences from the checkpoint` : null,
+  ].filter((x): x is string => x !== null);
   lines.push(
     '',
-    failed === 0 && !strays
-      ? c.green(`${shown.length} deployments verified: every file matches its manifest, every chain holds, every sign-off is valid`)
-      : c.red(`${failed} of ${shown.length} deployments do not verify${strays}`),
+    failed === 0 && elsewhere.length === 0
+      ? c.green(`${shown.length} deployments verified: every file matches its manifest, every verdict is what its checks give, every chain holds, every sign-off given is valid${git?.ran ? ', no evidence file changed after it was committed' : ''}`)
+      : c.red(`${failed} of ${shown.length} deployments do not verify${elsewhere.length > 0 ? `; ${elsewhere.join('; ')}` : ''}`),
   );
   return `${lines.join('\n')}\n`;
 }
@@ -62,31 +80,61 @@ function forksAmong(report: IntegrityReport, shown: readonly DeploymentIntegrity
 const forkText = (fork: ChainFork) =>
   `${fork.ids.join(', ')} (${fork.environment}) were collected in parallel, each ${fork.after ? `following ${fork.after}` : 'the first of its environment'}: concurrent branches, history rather than tampering`;
 
+/** First use: the chains as they are now, written. Later: whether everything in it is still there. */
+async function useCheckpoint(file: string, root: string): Promise<CheckpointOutcome> {
+  const links = await readChainLinks(root);
+  const saved = await readCheckpointFile(file);
+  if (saved === null) {
+    const checkpoint = checkpointOf(links, new Date().toISOString());
+    await writeCheckpointFile(file, checkpoint);
+    return { file, written: true, deployments: checkpoint.environments.reduce((n, e) => n + e.deployments.length, 0), problems: [] };
+  }
+  return { file, written: false, deployments: 0, problems: checkpointProblems(saved, links) };
+}
+
 export function verifyCommand(streams: Streams, setExit: (code: number) => void): Command {
-  return evidenceOptions(new Command('verify'))
-    .description('check that the evidence is what was collected: every file against its manifest, every verdict against its snapshots, each environment\'s chain of manifests, every sign-off')
+  return gitOptions(evidenceOptions(new Command('verify')))
+    .description('check that the evidence is what was collected: every file against its manifest, every verdict against its snapshots, each environment\'s chain of manifests, every sign-off, the git history')
     .argument('[ids...]', 'the deployments to verify (their chains are checked against the whole evidence root)')
     .option('--all', 'verify every deployment under the evidence root')
     .option('--signers <file>', 'the trusted signers\' public keys (default: <evidence-dir>/_signers.json, which arrives with the evidence: review it like code)')
+    .option('--checkpoint <file>', 'an auditor\'s checkpoint: written on first use (every chain as it is now), checked on later use (everything in it still there, unchanged, each chain extending it)')
     .option('--json', 'print the verdicts as one JSON document')
     .addHelpText('after', verifyExamples)
-    .action(async (ids: string[], flags: { all?: boolean; evidenceDir?: string; config?: string; signers?: string; json?: boolean }) => {
+    .action(async (ids: string[], flags: { all?: boolean; evidenceDir?: string; config?: string; signers?: string; checkpoint?: string; json?: boolean; git?: boolean; gitSince?: string }) => {
       if (flags.all && ids.length > 0) throw new UsageError('give deployment ids or --all, not both');
       if (!flags.all && ids.length === 0) throw new UsageError('name the deployments to verify, or --all');
       const root = (await resolveSettings(flags, streams.env)).evidenceDir;
       if (!(await isRealDirectory(root))) throw new UsageError(`no evidence folder at ${root}`);
       // Ids are looked up in the listing, never used as paths.
       for (const id of ids) validateDeploymentId(id);
-      const digests = await readEvidenceDigests(root, { rederive: rederivationProblems });
-      const signers = flags.signers ? await readSignersFile(resolve(flags.signers)) : await readSigners(root);
+      const signers = flags.signers ? await readSignersFile(resolve(flags.signers)) : undefined;
       if (flags.signers && !signers) throw new UsageError(`no signers file at ${resolve(flags.signers)}`);
-      const report = await withSignoffs(verifyEvidence(digests), digests, signers);
+      const verdict = await verifyEvidenceRoot(root, { signers, git: flags });
+      const { report } = verdict;
       const missing = ids.filter((id) => !report.deployments.some((d) => d.id === id));
       if (missing.length > 0) throw new UsageError(`no deployment ${missing.map((id) => `"${id}"`).join(', ')} in ${root}`);
       const shown = flags.all ? report.deployments : report.deployments.filter((d) => ids.includes(d.id));
       const strays = flags.all ? report.strays : [];
-      const ok = shown.every((d) => verdictOf(d) === 'OK') && strays.length === 0;
-      streams.stdout.write(flags.json ? `${JSON.stringify({ ok, deployments: shown.map((d) => ({ ...d, status: verdictOf(d) })), chain: report.chain.filter((p) => p.ids.some((id) => shown.some((d) => d.id === id))), forks: forksAmong(report, shown), strays }, null, 2)}\n` : render({ ...report, strays }, shown, streams));
+      const checkpoint = flags.checkpoint ? await useCheckpoint(flags.checkpoint, root) : null;
+      const ok = shown.every((d) => verdictOf(d) === 'OK') && strays.length === 0 && verdict.rootProblems.length === 0 && (checkpoint?.problems.length ?? 0) === 0;
+      streams.stdout.write(
+        flags.json
+          ? `${JSON.stringify(
+              {
+                ok,
+                deployments: shown.map((d) => ({ ...d, status: verdictOf(d) })),
+                chain: report.chain.filter((p) => p.ids.some((id) => shown.some((d) => d.id === id))),
+                forks: forksAmong(report, shown),
+                strays,
+                git: verdict.git && { ...verdict.git, rootProblems: verdict.rootProblems },
+                checkpoint,
+              },
+              null,
+              2,
+            )}\n`
+          : render(verdict, shown, strays, checkpoint, flags.gitSince, streams),
+      );
       setExit(ok ? EXIT.ok : EXIT.failed);
     });
 }

@@ -95,7 +95,16 @@ export async function withSignoffs(report: IntegrityReport, digests: { deploymen
     const d = byId.get(verdict.id)!;
     if (!d.deployment?.ok) continue;
     if (d.signoffs && !d.signoffs.ok) {
-      verdict.signoffProblems.push(d.signoffs.error);
+      // The file is there but does not read (or is another deployment's): nothing in it vouches
+      // for this deployment, so every role it may hold is unverified, saying why.
+      const reason = `signoffs.json does not read: ${d.signoffs.error.split('\n').join(' ')}`;
+      verdict.signoffProblems.push(reason);
+      verdict.signoffs = d.deployment.value.signoffRoles.map((role) => ({
+        role: role.id,
+        label: role.label,
+        state: 'unverified',
+        signoff: { state: 'unverified', predicate: null, keyid: null, signer: null, sampleKey: false, reason },
+      }));
       continue;
     }
     const envelopes = d.signoffs?.ok ? d.signoffs.value.signoffs.map((s) => s.envelope) : [];

@@ -5,21 +5,37 @@
  * or serialized into Astro's data store. The deployments stay parsed (every page lists or links
  * them); the checks' snapshots are parsed again only for the pages that show them.
  */
+import { readFileSync } from 'node:fs';
 import type { CheckSnapshot } from '../../format/index.ts';
 import { describeRefused } from '../../format/evidence-tree.ts';
-import { evidenceDir, strictBuild } from '../evidence-dir.ts';
+import { evidenceDir, gitFindingsFile, strictBuild } from '../evidence-dir.ts';
+import { gitFindingsSchema, type GitFindings } from '../../format/git-findings-schema.ts';
 import { loadEvidence, type LoadedDeployment, type LoadedEvidence } from '../load-evidence.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
 let loaded: Promise<LoadedEvidence> | undefined;
 
 function evidence(): Promise<LoadedEvidence> {
-  loaded ??= loadEvidence(evidenceDir(), { strict: strictBuild() }).then((result) => {
+  loaded ??= loadEvidence(evidenceDir(), { strict: strictBuild(), git: readGitFindings() }).then((result) => {
     for (const line of result.skipped) console.warn(`[evidence] ${line}`);
     if (result.refused.length > 0) console.warn(`[evidence] ${describeRefused(evidenceDir(), result.refused).replaceAll('\n', '\n[evidence] ')}`);
     return result;
   });
   return loaded;
+}
+
+/** What `deploy-evidence build` found in the evidence's git history, when it handed a file over. */
+function readGitFindings(): GitFindings | null {
+  const file = gitFindingsFile();
+  if (!file) return null;
+  const parsed = gitFindingsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: not what deploy-evidence build writes (${parsed.error.issues[0]?.message})`);
+  return parsed.data;
+}
+
+/** The evidence root's own history (its git check) and the notes to show about it. */
+export async function evidenceHistory(): Promise<LoadedEvidence['history']> {
+  return (await evidence()).history;
 }
 
 export async function allDeployments(): Promise<LoadedDeployment[]> {
