@@ -173,6 +173,15 @@ describe('assertions', () => {
     expect(judge('sql', { type: 'max-duration', warnAboveMs: 2000 }, sqlResult([], []), 2500).status).toBe('warn');
   });
 
+  it('refuses, before its module runs, a result of a kind the type does not judge (ASSERTION_KINDS): unmet, never a pass', () => {
+    const refused = { status: 'fail', expected: null, description: 'not applicable' };
+    expect(judge('command', { type: 'row-count', min: 1 }, commandResult(''))).toMatchObject({ ...refused, actual: 'this assertion cannot judge a command result' });
+    expect(judge('command', { type: 'no-nulls', fields: ['x'] }, commandResult(''))).toMatchObject({ ...refused, actual: 'this assertion cannot judge a command result' });
+    expect(judge('sql', { type: 'exit-code' }, sqlResult([], []))).toMatchObject({ ...refused, actual: 'this assertion cannot judge a sql result' });
+    expect(judge('sql', { type: 'no-dependents' }, sqlResult([], []))).toMatchObject({ ...refused, actual: 'this assertion cannot judge a sql result' });
+    expect(judge('command', { type: 'attestations', required: ['ci-green'] }, commandResult(''))).toMatchObject({ ...refused, actual: 'this assertion cannot judge a command result' });
+  });
+
   it('command assertions: exit code, text, named tests, head revision', () => {
     expect(judge('command', { type: 'exit-code', equals: 0 }, commandResult('', 2))).toMatchObject({ status: 'fail', actual: 2 });
     expect(judge('command', { type: 'text-contains', stream: 'stdout', text: 'DROP VIEW IF EXISTS attempt' }, commandResult('DROP VIEW IF EXISTS attempt;\n')).status).toBe('pass');

@@ -5,7 +5,7 @@
  * format's members.
  */
 import { describe, expect, it } from 'vitest';
-import { assertionSchema, checkKindSchema, parsedOutputSchema, parserNameSchema } from '../../src/format/index.ts';
+import { ASSERTION_KINDS, assertionSchema, checkKindSchema, parsedOutputSchema, parserNameSchema } from '../../src/format/index.ts';
 import { ASSERTION_TYPES } from '../../src/core/assertions/registry.ts';
 import { CHECK_KINDS } from '../../src/core/kinds/registry.ts';
 import { OUTPUT_PARSERS } from '../../src/core/parsers/registry.ts';
@@ -36,8 +36,11 @@ export const incompleteParsers: typeof OUTPUT_PARSERS = parsersWithoutOne;
 const sorted = (keys: Iterable<string>) => [...keys].sort();
 
 describe('extension tables', () => {
-  it('judge every assertion type of the format, once', () => {
-    expect(sorted(Object.keys(ASSERTION_TYPES))).toEqual(sorted(assertionSchema.options.map((o) => o.shape.type.value)));
+  it('judge every assertion type of the format, once, each on the kinds it names', () => {
+    const types = sorted(assertionSchema.options.map((o) => o.shape.type.value));
+    expect(sorted(Object.keys(ASSERTION_TYPES))).toEqual(types);
+    expect(sorted(Object.keys(ASSERTION_KINDS))).toEqual(types);
+    for (const kinds of Object.values(ASSERTION_KINDS)) expect(kinds.length).toBeGreaterThan(0);
   });
 
   it('know every check kind of the format in the core, the collectors and the site', () => {
