@@ -12,6 +12,7 @@ import { OUTPUT_PARSERS } from '../../src/core/parsers/registry.ts';
 import { CHECK_RUNNERS } from '../../collectors/checks/runners.ts';
 import { RESULT_VIEWS } from '../../src/site/view-models/results/registry.ts';
 import { RESULT_COMPONENTS } from '../../src/components/results/index.ts';
+import { ROLLBACK_EVIDENCE } from '../../src/core/export/change-request.ts';
 
 const { attestations: _1, ...assertionsWithoutOne } = ASSERTION_TYPES;
 // @ts-expect-error an assertion type without its module does not compile
@@ -28,6 +29,10 @@ export const incompleteRunners: typeof CHECK_RUNNERS = runnersWithoutOne;
 const { dependents: _4, ...viewsWithoutOne } = RESULT_VIEWS;
 // @ts-expect-error a check kind without its result view does not compile
 export const incompleteViews: typeof RESULT_VIEWS = viewsWithoutOne;
+
+const { dependents: _6, ...rollbackWithoutOne } = ROLLBACK_EVIDENCE;
+// @ts-expect-error a check kind the change request's rollback plan says nothing about does not compile
+export const incompleteRollback: typeof ROLLBACK_EVIDENCE = rollbackWithoutOne;
 
 const { 'pytest-junit': _5, ...parsersWithoutOne } = OUTPUT_PARSERS;
 // @ts-expect-error a parser name without its parser does not compile
@@ -49,6 +54,7 @@ describe('extension tables', () => {
     expect(sorted(Object.keys(CHECK_RUNNERS))).toEqual(kinds);
     expect(sorted(Object.keys(RESULT_VIEWS))).toEqual(kinds);
     expect(sorted(Object.keys(RESULT_COMPONENTS))).toEqual(kinds);
+    expect(sorted(Object.keys(ROLLBACK_EVIDENCE))).toEqual(kinds);
   });
 
   it('have a parser for every parser name a checklist may give, and parsed shapes the format knows', () => {
