@@ -4,7 +4,7 @@
  */
 import { judges, type Assertion, type AssertionOutcome, type CheckDefinition } from '../../format/index.ts';
 import { notApplicable, type AssertionModule, type JudgeInput, type Verdict } from './assertion-type.ts';
-import { evaluateColumnExpectations } from './columns-expectations.ts';
+import { judgeCheckExpectations } from '../kinds/registry.ts';
 import { ASSERTION_TYPES } from './registry.ts';
 import { foldRows } from './row-folds.ts';
 
@@ -22,7 +22,7 @@ export interface EvaluationInput extends JudgeInput {
 export function evaluateAssertions(input: EvaluationInput): AssertionOutcome[] {
   const outcomes: AssertionOutcome[] = [];
   const { check, result } = input;
-  if (check.kind === 'columns' && result.kind === 'columns') outcomes.push(...evaluateColumnExpectations(check.expect, result));
+  outcomes.push(...judgeCheckExpectations(check, result));
   const ids = assertionIds(check);
   const rowVerdicts = result.kind === 'sql' ? (input.rowVerdicts ?? foldRows(check, result.columns.map((c) => c.name), result.rows)) : new Map<number, Verdict>();
   for (const [i, assertion] of check.assertions.entries()) {
