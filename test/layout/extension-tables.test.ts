@@ -13,6 +13,7 @@ import { CHECK_RUNNERS } from '../../collectors/checks/runners.ts';
 import { RESULT_VIEWS } from '../../src/site/view-models/results/registry.ts';
 import { RESULT_COMPONENTS } from '../../src/components/results/index.ts';
 import { ROLLBACK_EVIDENCE } from '../../src/core/export/change-request.ts';
+import { RESULT_EXCERPTS } from '../../src/core/export/markdown.ts';
 
 const { attestations: _1, ...assertionsWithoutOne } = ASSERTION_TYPES;
 // @ts-expect-error an assertion type without its module does not compile
@@ -33,6 +34,10 @@ export const incompleteViews: typeof RESULT_VIEWS = viewsWithoutOne;
 const { dependents: _6, ...rollbackWithoutOne } = ROLLBACK_EVIDENCE;
 // @ts-expect-error a check kind the change request's rollback plan says nothing about does not compile
 export const incompleteRollback: typeof ROLLBACK_EVIDENCE = rollbackWithoutOne;
+
+const { dependents: _7, ...excerptsWithoutOne } = RESULT_EXCERPTS;
+// @ts-expect-error a check kind export --check cannot quote does not compile
+export const incompleteExcerpts: typeof RESULT_EXCERPTS = excerptsWithoutOne;
 
 const { 'pytest-junit': _5, ...parsersWithoutOne } = OUTPUT_PARSERS;
 // @ts-expect-error a parser name without its parser does not compile
@@ -55,6 +60,7 @@ describe('extension tables', () => {
     expect(sorted(Object.keys(RESULT_VIEWS))).toEqual(kinds);
     expect(sorted(Object.keys(RESULT_COMPONENTS))).toEqual(kinds);
     expect(sorted(Object.keys(ROLLBACK_EVIDENCE))).toEqual(kinds);
+    expect(sorted(Object.keys(RESULT_EXCERPTS))).toEqual(kinds);
   });
 
   it('have a parser for every parser name a checklist may give, and parsed shapes the format knows', () => {
