@@ -5,7 +5,7 @@
  * format's members.
  */
 import { describe, expect, it } from 'vitest';
-import { ASSERTION_KINDS, assertionSchema, checkKindSchema, parsedOutputSchema, parserNameSchema } from '../../src/format/index.ts';
+import { ASSERTION_KINDS, assertionSchema, checkDefinitionSchema, checkKindSchema, checkResultSchema, parsedOutputSchema, parserNameSchema } from '../../src/format/index.ts';
 import { ASSERTION_TYPES } from '../../src/core/assertions/registry.ts';
 import { CHECK_KINDS } from '../../src/core/kinds/registry.ts';
 import { OUTPUT_PARSERS } from '../../src/core/parsers/registry.ts';
@@ -55,6 +55,9 @@ describe('extension tables', () => {
 
   it('know every check kind of the format in the core, the collectors and the site', () => {
     const kinds = sorted(checkKindSchema.options);
+    // The checklist's definitions and the snapshot's results have exactly these kinds (also held at compile time).
+    expect(sorted(checkDefinitionSchema.options.map((o) => o.shape.kind.value))).toEqual(kinds);
+    expect(sorted(checkResultSchema.options.map((o) => o.shape.kind.value))).toEqual(kinds);
     expect(sorted(Object.keys(CHECK_KINDS))).toEqual(kinds);
     expect(sorted(Object.keys(CHECK_RUNNERS))).toEqual(kinds);
     expect(sorted(Object.keys(RESULT_VIEWS))).toEqual(kinds);
