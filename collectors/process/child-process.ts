@@ -24,6 +24,8 @@ export interface SupervisedSpec {
   timeoutMs: number | null;
   /** Between SIGTERM and SIGKILL at the timeout. */
   graceMs: number;
+  /** A file the command reads as its stdin (`git cat-file --batch`); without it, the command has none. */
+  stdinFile?: string;
 }
 
 export interface SupervisedResult {

@@ -1,6 +1,7 @@
 // The supervisor of one checked command (issue 8: nothing the collector started may outlive it,
 // even under SIGKILL). The collector starts this script with a pipe on its stdin and sends one
-// JSON line: { argv, cwd, env, timeoutMs (or null), graceMs }. It starts the command in a process group
+// JSON line: { argv, cwd, env, timeoutMs (or null), graceMs, stdinFile (optional: a file the command
+// reads as its stdin; otherwise it has none) }. It starts the command in a process group
 // of its own, with the supervisor's stdout and stderr (the collector's pipes), and then:
 // - when its stdin closes — the collector ended, however it ended — it kills the whole group;
 // - at the timeout it sends SIGTERM to the group, then SIGKILL after the grace period;
@@ -9,7 +10,7 @@
 //   { exitCode, signal, timedOut, durationMs, spawnError }.
 // Plain JavaScript, no imports beyond Node's: it starts in a few tens of milliseconds.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 
 let child = null;
 let finished = false;
@@ -57,10 +58,17 @@ function start(spec) {
   const started = performance.now();
   let timedOut = false;
   let graceTimer;
+  let stdin = 'ignore';
+  try {
+    if (spec.stdinFile) stdin = openSync(spec.stdinFile, 'r');
+  } catch (error) {
+    report({ exitCode: null, signal: null, timedOut: false, durationMs: 0, spawnError: { code: error.code ?? null, message: error.message } });
+    return;
+  }
   child = spawn(spec.argv[0], spec.argv.slice(1), {
     cwd: spec.cwd,
     env: spec.env,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: [stdin, 'inherit', 'inherit'],
     detached: true,
   });
   // No timeout (null) for a service such as the site preview: it runs until the caller stops it.

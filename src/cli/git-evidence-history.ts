@@ -18,12 +18,14 @@
  *   which is how "not a git repository" is told apart from a real failure;
  * - GIT_OPTIONAL_LOCKS=0: `git status` does not write the index, so this only ever reads;
  *   GIT_NO_LAZY_FETCH=1: a blob missing from a partial clone is not fetched over the network.
- * Never a shell; every call has a timeout.
+ * Never a shell; every call has a timeout and runs through the child-process kit (a git killed
+ * with us leaves nothing behind).
  */
-import { UsageError } from './exit-codes.ts';
-import { stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { findExecutable, spawnSupervised } from '../../collectors/process/child-process.ts';
+import { UsageError } from './exit-codes.ts';
 import { blobsToRead, gitHistoryProblems, gitRuleOf, type GitChange, type GitCommitDiff, type GitObject, type GitProblem, type UncommittedChange } from '../core/integrity/git-history.ts';
 import { readEvidenceBytesSync } from '../format/evidence-tree.ts';
 
@@ -104,25 +106,37 @@ interface GitResult {
   timedOut: boolean;
 }
 
-async function git(run: Run, args: readonly string[], input?: string): Promise<GitResult> {
-  const result = await execa('git', [...CONFIG, '--no-pager', ...args], {
-    cwd: run.cwd,
-    env: run.env,
-    extendEnv: false,
-    timeout: run.timeoutMs,
-    reject: false,
-    encoding: 'buffer',
-    stripFinalNewline: false,
-    maxBuffer: 512 * 1024 * 1024,
-    ...(input === undefined ? { stdin: 'ignore' as const } : { input }),
-  });
-  return {
-    exitCode: result.exitCode,
-    stdout: Buffer.from(result.stdout as Uint8Array),
-    stderr: Buffer.from(result.stderr as Uint8Array).toString('utf8').trim(),
-    missing: (result as { code?: string }).code === 'ENOENT',
-    timedOut: result.timedOut,
-  };
+/** git, found on the PATH git gets; null when it is not installed. */
+async function gitExecutable(run: Run): Promise<string | null> {
+  return findExecutable('git', run.env.PATH);
+}
+
+/** Runs git to its end through the kit; `onStdout` takes the output as it streams (else it is kept). */
+async function git(run: Run, args: readonly string[], input?: string, onStdout?: (chunk: Buffer) => void): Promise<GitResult> {
+  const executable = await gitExecutable(run);
+  if (!executable) return { exitCode: undefined, stdout: Buffer.alloc(0), stderr: '', missing: true, timedOut: false };
+  // The kit's stdin is its lifeline; a command's input travels as a file.
+  const inputDir = input === undefined ? null : await mkdtemp(join(tmpdir(), 'deploy-evidence-git-'));
+  const stdinFile = inputDir ? join(inputDir, 'input') : undefined;
+  if (stdinFile) await writeFile(stdinFile, input!);
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  try {
+    const result = await spawnSupervised(
+      { argv: [executable, ...CONFIG, '--no-pager', ...args], cwd: run.cwd, env: run.env, timeoutMs: run.timeoutMs, graceMs: 1_000, ...(stdinFile ? { stdinFile } : {}) },
+      onStdout ?? ((chunk) => out.push(chunk)),
+      (chunk) => err.push(chunk),
+    ).done;
+    return {
+      exitCode: result.exitCode ?? undefined,
+      stdout: Buffer.concat(out),
+      stderr: Buffer.concat(err).toString('utf8').trim() || (result.spawnError?.message ?? ''),
+      missing: result.spawnError?.code === 'ENOENT',
+      timedOut: result.timedOut,
+    };
+  } finally {
+    if (inputDir) await rm(inputDir, { recursive: true, force: true });
+  }
 }
 
 function failed(root: string, args: readonly string[], result: GitResult, timeoutMs: number): GitEvidenceError {
@@ -393,22 +407,18 @@ function workTreeText(root: string, path: string): { text: string } | { unreadab
 /** The log, parsed as it streams: memory holds the evidence changes, never the whole output. */
 async function streamLog(run: Run, root: string, args: readonly string[], prefix: string): Promise<GitCommitDiff[]> {
   const parser = new LogParser(prefix);
-  const child = execa('git', [...CONFIG, '--no-pager', ...args], { cwd: run.cwd, env: run.env, extendEnv: false, timeout: run.timeoutMs, reject: false, buffer: { stdout: false, stderr: true }, stdin: 'ignore', encoding: 'buffer' });
   let parseError: Error | null = null;
-  child.stdout.on('data', (chunk: Buffer) => {
+  const result = await git(run, args, undefined, (chunk) => {
     if (parseError) return;
     try {
       parser.push(chunk);
     } catch (error) {
+      // Nothing more is read; the rest of git's output is let go (it ends on its own).
       parseError = error as Error;
-      child.kill();
     }
   });
-  const result = await child;
   if (parseError) throw new GitEvidenceError(`${root}: git ${args.join(' ')}: ${(parseError as Error).message}`);
-  if (result.exitCode !== 0) {
-    throw failed(root, args, { exitCode: result.exitCode, stdout: Buffer.alloc(0), stderr: Buffer.from(result.stderr as Uint8Array).toString('utf8').trim(), missing: false, timedOut: result.timedOut }, run.timeoutMs);
-  }
+  if (result.exitCode !== 0) throw failed(root, args, result, run.timeoutMs);
   try {
     return parser.end();
   } catch (error) {

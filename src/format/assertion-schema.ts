@@ -3,7 +3,7 @@
  * site can show "expected vs actual" a year later without running anything.
  */
 import { z } from 'astro/zod';
-import { checkIdSchema, type CheckKind, jsonTypedUnion } from './common.ts';
+import { checkIdSchema, checkKindSchema, type CheckKind, jsonTypedUnion } from './common.ts';
 import { fieldDocs } from './field-docs.ts';
 import { since } from './since.ts';
 
@@ -26,6 +26,46 @@ const expectedDependentSchema = z
   .strict();
 export type ExpectedDependent = z.infer<typeof expectedDependentSchema>;
 
+/**
+ * The check kinds each assertion type judges: the one record of it (issue 23). Keyed by the type
+ * union, so a type without its kinds does not compile. Derived from it: which assertions a kind
+ * takes (`assertionsByKind`, the reference's lists), `checklist validate`'s "does not apply to a …
+ * check", the first words of each type's description, the result type its judge is given, and the
+ * "cannot judge" verdict on any other result. Listed in the order the reference names them under
+ * each kind.
+ */
+export const ASSERTION_KINDS = {
+  'row-count': ['sql'],
+  'column-types': ['sql'],
+  'field-compare': ['sql'],
+  'fields-equal': ['sql'],
+  'no-nulls': ['sql'],
+  'ordered-within-groups': ['sql'],
+  'same-on-reread': ['sql'],
+  'exit-code': ['command'],
+  'text-contains': ['command'],
+  'text-not-contains': ['command'],
+  'tests-passed': ['command'],
+  'revision-is-head': ['command'],
+  'migration-ran': ['command'],
+  'no-dependents': ['dependents'],
+  dependents: ['dependents'],
+  // Every kind, a new one too: each records its duration.
+  'max-duration': checkKindSchema.options,
+  attestations: ['sql'],
+} as const satisfies { [T in AssertionType]: readonly CheckKind[] };
+
+/** The kinds an assertion type judges, in words: the first words of its description. */
+function judgedBy(kinds: readonly CheckKind[]): string {
+  return checkKindSchema.options.every((kind) => kinds.includes(kind)) ? 'Any kind' : kinds.join(', ');
+}
+
+/** An assertion's `type`, its description opening with the kinds it judges (`ASSERTION_KINDS`). */
+function judgedType<T extends string>(type: T, description: string): z.ZodLiteral<T> {
+  // `T extends string`, not AssertionType: the union is inferred from the schema this builds.
+  return z.literal(type).describe(`${judgedBy((ASSERTION_KINDS as Record<string, readonly CheckKind[]>)[type] ?? [])}. ${description}`);
+}
+
 const compareOpSchema = z.enum(['eq', 'ne', 'gt', 'gte', 'lt', 'lte']);
 export type CompareOp = z.infer<typeof compareOpSchema>;
 
@@ -33,7 +73,7 @@ export const assertionSchema = z.discriminatedUnion('type', [
   z
     .object({
       ...base,
-      type: z.literal('row-count').describe('sql. Bounds on the number of rows the query returned (all of them, not only those kept).'),
+      type: judgedType('row-count', 'Bounds on the number of rows the query returned (all of them, not only those kept).'),
       min: z.number().int().nonnegative().optional().describe('At least this many rows.'),
       max: z.number().int().nonnegative().optional().describe('At most this many rows.'),
     })
@@ -42,7 +82,7 @@ export const assertionSchema = z.discriminatedUnion('type', [
     z
       .object({
         ...base,
-        type: z.literal('field-compare').describe('sql. A column compared with a constant, in the first row or in every row; numbers compared exactly (bigint and numeric as decimals, never rounded).'),
+        type: judgedType('field-compare', 'A column compared with a constant, in the first row or in every row; numbers compared exactly (bigint and numeric as decimals, never rounded).'),
         field: z.string().min(1).describe('The column.'),
         op: compareOpSchema,
         value: jsonTypedUnion([z.string(), z.number()]).describe('The constant; write large integers and decimals as strings ("9007199254740993") to keep every digit.'),
@@ -54,7 +94,7 @@ export const assertionSchema = z.discriminatedUnion('type', [
   z
     .object({
       ...base,
-      type: z.literal('column-types').describe('sql. The result\'s columns have these types, as format_type names them: `id` is bigint, not numeric.'),
+      type: judgedType('column-types', 'The result\'s columns have these types, as format_type names them: `id` is bigint, not numeric.'),
       columns: z
         .array(z.object({ name: z.string().min(1).describe('The column.'), type: z.string().min(1).describe('Its type as format_type writes it: `bigint`, `numeric(14,2)`, `timestamp with time zone`.') }).strict())
         .min(1)
@@ -64,31 +104,31 @@ export const assertionSchema = z.discriminatedUnion('type', [
   z
     .object({
       ...base,
-      type: z.literal('fields-equal').describe('sql. In every row, these columns hold the same value (determinism: total = distinct pairs = distinct ids).'),
+      type: judgedType('fields-equal', 'In every row, these columns hold the same value (determinism: total = distinct pairs = distinct ids).'),
       fields: z.array(z.string().min(1)).min(2).describe('Two or more columns.'),
     })
     .strict(),
   z
     .object({
       ...base,
-      type: z.literal('no-nulls').describe('sql. No NULL in these columns of any row (every row is judged, not only those kept).'),
+      type: judgedType('no-nulls', 'No NULL in these columns of any row (every row is judged, not only those kept).'),
       fields: z.array(z.string().min(1)).min(1).describe('The columns.'),
     })
     .strict(),
   z
     .object({
       ...base,
-      type: z.literal('ordered-within-groups').describe('sql. Within each group, `orderBy` never goes backwards (strict: no repeats either), e.g. invoice numbers per customer.'),
+      type: judgedType('ordered-within-groups', 'Within each group, `orderBy` never goes backwards (strict: no repeats either), e.g. invoice numbers per customer.'),
       groupBy: z.array(z.string().min(1)).min(1).describe('The columns that form a group.'),
       orderBy: z.string().min(1).describe('The column that must increase within each group, in the order the query returns.'),
       strict: z.boolean().default(true).describe('true: strictly increasing; false: never decreasing.'),
     })
     .strict(),
-  z.object({ ...base, type: z.literal('same-on-reread').describe('sql. The query, read more than once (`reads` ≥ 2), returned identical rows each time (the digest of every row).') }).strict(),
+  z.object({ ...base, type: judgedType('same-on-reread', 'The query, read more than once (`reads` ≥ 2), returned identical rows each time (the digest of every row).') }).strict(),
   z
     .object({
       ...base,
-      type: z.literal('max-duration').describe('Any kind. Time limits with a warn and a fail level.'),
+      type: judgedType('max-duration', 'Time limits with a warn and a fail level.'),
       metric: z.enum(['duration', 'execution', 'planning']).default('duration').describe('`duration`: the measured work (the query, the command); `execution`, `planning`: an explain check\'s median times.'),
       warnAboveMs: z.number().positive().optional().describe('A warning above this many ms.'),
       failAboveMs: z.number().positive().optional().describe('A failure above this many ms.'),
@@ -97,7 +137,7 @@ export const assertionSchema = z.discriminatedUnion('type', [
   z
     .object({
       ...base,
-      type: z.literal('text-contains').describe('command. The output contains a text.'),
+      type: judgedType('text-contains', 'The output contains a text.'),
       stream: z.enum(['stdout', 'stderr', 'output']).default('output').describe('Where to look: `stdout`, `stderr`, or `output` (both).'),
       text: z.string().min(1).describe('The text.'),
     })
@@ -105,42 +145,43 @@ export const assertionSchema = z.discriminatedUnion('type', [
   z
     .object({
       ...base,
-      type: z.literal('text-not-contains').describe('command. The output does not contain a text (an ERROR line, a traceback).'),
+      type: judgedType('text-not-contains', 'The output does not contain a text (an ERROR line, a traceback).'),
       stream: z.enum(['stdout', 'stderr', 'output']).default('output').describe('Where to look: `stdout`, `stderr`, or `output` (both).'),
       text: z.string().min(1).describe('The text.'),
     })
     .strict(),
-  z.object({ ...base, type: z.literal('exit-code').describe('command. The command exited with this code (killed by a signal never matches).'), equals: z.number().int().default(0).describe('The exit code.') }).strict(),
+  z.object({ ...base, type: judgedType('exit-code', 'The command exited with this code (killed by a signal never matches).'), equals: z.number().int().default(0).describe('The exit code.') }).strict(),
   z
     .object({
       ...base,
-      type: z.literal('tests-passed').describe('command. Each named test ran and passed; a test that did not run is a failure, not a pass (from the `pytest-junit` report, else pytest -v lines).'),
+      type: judgedType('tests-passed', 'Each named test ran and passed; a test that did not run is a failure, not a pass (from the `pytest-junit` report, else pytest -v lines).'),
       tests: z.array(z.string().min(1)).min(1).describe('Test names (the function names).'),
     })
     .strict(),
   z
     .object({
       ...base,
-      type: z.literal('revision-is-head').describe('command. A migration tool\'s history marks this revision (or a prefix of it) as the one head (`alembic-history` parser, else `(head)` lines).'),
+      type: judgedType('revision-is-head', 'A migration tool\'s history marks this revision (or a prefix of it) as the one head (`alembic-history` parser, else `(head)` lines).'),
       revision: z.string().min(1).describe('The revision or its prefix.'),
     })
     .strict(),
   z
     .object({
       ...base,
-      type: z.literal('migration-ran').describe('command. The command moved the database to this revision: its version table before and after (`alembic-upgrade` parser) is the first witness, the tool\'s log the second.'),
+      type: judgedType('migration-ran', 'The command moved the database to this revision: its version table before and after (`alembic-upgrade` parser) is the first witness, the tool\'s log the second.'),
       revision: z.string().min(1).describe('The revision or its prefix.'),
     })
     .strict(),
-  z.object({ ...base, type: z.literal('no-dependents').describe('dependents. Nothing depends on the relation (rollback safety); a missing relation is not a pass.') }).strict(),
+  z.object({ ...base, type: judgedType('no-dependents', 'Nothing depends on the relation (rollback safety); a missing relation is not a pass.') }).strict(),
   since(
     2,
     z
       .object({
         ...base,
-        type: z
-          .literal('dependents')
-          .describe('dependents. The relation\'s dependents are exactly the ones expected, or include them (`match`): a view with a known dependent passes instead of warning forever. A missing relation is not a pass.'),
+        type: judgedType(
+          'dependents',
+          'The relation\'s dependents are exactly the ones expected, or include them (`match`): a view with a known dependent passes instead of warning forever. A missing relation is not a pass.',
+        ),
         dependents: z.array(expectedDependentSchema).describe('The expected dependents.'),
         match: z.enum(['equals', 'includes']).default('equals').describe('`equals`: exactly these, no more and no fewer; `includes`: at least these, others may exist.'),
       })
@@ -149,7 +190,7 @@ export const assertionSchema = z.discriminatedUnion('type', [
   z
     .object({
       ...base,
-      type: z.literal('attestations').describe('sql. The deployment carries these attestations (`--attest`), each with who and when.'),
+      type: judgedType('attestations', 'The deployment carries these attestations (`--attest`), each with who and when.'),
       required: z.array(checkIdSchema).min(1).describe('Attestation ids the checklist declares.'),
     })
     .strict(),
@@ -159,11 +200,15 @@ export type Assertion = z.infer<typeof assertionSchema>;
 export type AssertionInput = z.input<typeof assertionSchema>;
 export type AssertionType = Assertion['type'];
 
-/** Which assertions can judge which kind of result. */
-export const assertionsByKind: Record<CheckKind, readonly AssertionType[]> = {
-  sql: ['row-count', 'column-types', 'field-compare', 'fields-equal', 'no-nulls', 'ordered-within-groups', 'same-on-reread', 'max-duration', 'attestations'],
-  columns: ['max-duration'],
-  explain: ['max-duration'],
-  command: ['exit-code', 'text-contains', 'text-not-contains', 'tests-passed', 'revision-is-head', 'migration-ran', 'max-duration'],
-  dependents: ['no-dependents', 'dependents', 'max-duration'],
-};
+/** Which assertions can judge which kind of result: `ASSERTION_KINDS` read the other way. */
+export const assertionsByKind: Readonly<Record<CheckKind, readonly AssertionType[]>> = (() => {
+  const types = Object.keys(ASSERTION_KINDS) as AssertionType[];
+  const byKind = {} as Record<CheckKind, readonly AssertionType[]>;
+  for (const kind of checkKindSchema.options) byKind[kind] = types.filter((type) => judges(type, kind));
+  return byKind;
+})();
+
+/** Whether an assertion type judges results of a kind. */
+export function judges(type: AssertionType, kind: CheckKind): boolean {
+  return (ASSERTION_KINDS[type] as readonly CheckKind[]).includes(kind);
+}

@@ -4,7 +4,7 @@
  * against raw input, so they run even when the structure has errors: `checklist validate`
  * reports every problem in one run instead of in rounds (structure first, then references).
  */
-import { assertionsByKind } from './assertion-schema.ts';
+import { ASSERTION_KINDS, assertionsByKind } from './assertion-schema.ts';
 import { argvParams } from './placeholders.ts';
 
 export interface ChecklistProblem {
@@ -87,5 +87,5 @@ export function checklistReferenceProblems(raw: unknown): ChecklistProblem[] {
 
 /** An assertion type the format knows (an unknown one is reported by the structure check). */
 function isKnownType(type: string): boolean {
-  return Object.values(assertionsByKind).some((types) => (types as readonly string[]).includes(type));
+  return Object.hasOwn(ASSERTION_KINDS, type);
 }

@@ -7,7 +7,7 @@ import { checklistReferenceProblems } from './checklist-references.ts';
 import { assertionSchema } from './assertion-schema.ts';
 import { fieldDocs } from './field-docs.ts';
 import { since } from './since.ts';
-import { checkIdSchema, relationSchema, slugSchema } from './common.ts';
+import { checkIdSchema, relationSchema, slugSchema, type CheckKind, type SameMembers } from './common.ts';
 
 /** Names a checklist parameter (`--param name=value`), e.g. the sample student of the perf check. */
 const paramNameSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'must be an identifier');
@@ -155,6 +155,9 @@ export const checkDefinitionSchema = z.discriminatedUnion('kind', [
 export type CheckDefinition = z.infer<typeof checkDefinitionSchema>;
 export type CheckDefinitionInput = z.input<typeof checkDefinitionSchema>;
 export type CheckOf<K extends CheckDefinition['kind']> = Extract<CheckDefinition, { kind: K }>;
+
+// The kinds a checklist can hold are exactly the format's check kinds (common.ts): `true` is not a `false`.
+const checkDefinitionsHaveEveryKind: SameMembers<CheckDefinition['kind'], CheckKind> = true;
 
 /** The names of the variables a command check gets (besides PATH). */
 export function commandEnvNames(check: CheckOf<'command'>): string[] {

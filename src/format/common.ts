@@ -104,8 +104,17 @@ function jsonValueOptions(): z.ZodType<JsonValue, z.ZodTypeDef, unknown> {
 export const checkStatusSchema = z.enum(['pass', 'warn', 'fail', 'error', 'skipped']);
 export type CheckStatus = z.infer<typeof checkStatusSchema>;
 
+/**
+ * The check kinds: every extension table (core, collectors, site, exports) is keyed by this union.
+ * The checklist's check definitions and the snapshot's results are unions of their own; each is
+ * held to this one at compile time (checklist-schema.ts, snapshot-schema.ts), so a kind added to
+ * one and not the others does not compile.
+ */
 export const checkKindSchema = z.enum(['sql', 'columns', 'explain', 'command', 'dependents']);
 export type CheckKind = z.infer<typeof checkKindSchema>;
+
+/** `true` when two unions have the same members, else `false`: holds one union of the format to another. */
+export type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 export const relationSchema = fieldDocs(
   z

@@ -16,6 +16,8 @@ import {
   relationSchema,
   schemaFilesOf,
   utcTimestampSchema,
+  type CheckKind,
+  type SameMembers,
 } from './common.ts';
 
 /**
@@ -257,6 +259,9 @@ export const checkResultSchema = z.discriminatedUnion('kind', [
 ]);
 export type CheckResult = z.infer<typeof checkResultSchema>;
 export type ResultOf<K extends CheckResult['kind']> = Extract<CheckResult, { kind: K }>;
+
+// A result for exactly each of the format's check kinds (common.ts): `true` is not a `false`.
+const checkResultsHaveEveryKind: SameMembers<CheckResult['kind'], CheckKind> = true;
 
 export const assertionOutcomeSchema = z
   .object({

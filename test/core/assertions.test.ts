@@ -4,6 +4,7 @@ import { compareCells } from '../../src/core/assertions/compare-values.ts';
 import { foldRows } from '../../src/core/assertions/row-folds.ts';
 import { assertionSchema, checkDefinitionSchema, type AssertionInput, type Cell, type CheckResult } from '../../src/format/index.ts';
 import { describeAssertion } from '../../src/core/assertions/registry.ts';
+import { checkExpectations } from '../../src/core/kinds/registry.ts';
 
 function sqlResult(columns: [string, string][], rows: Cell[][], reads = ['a']): CheckResult {
   return {
@@ -171,6 +172,34 @@ describe('assertions', () => {
     expect(judge('explain', a, explain(612))).toMatchObject({ status: 'warn', actual: 612 });
     expect(judge('explain', a, explain(6000)).status).toBe('fail');
     expect(judge('sql', { type: 'max-duration', warnAboveMs: 2000 }, sqlResult([], []), 2500).status).toBe('warn');
+  });
+
+  it('refuses, before its module runs, a result of a kind the type does not judge (ASSERTION_KINDS): unmet, never a pass', () => {
+    const refused = { status: 'fail', expected: null, description: 'not applicable' };
+    expect(judge('command', { type: 'row-count', min: 1 }, commandResult(''))).toMatchObject({ ...refused, actual: 'this assertion cannot judge a command result' });
+    expect(judge('command', { type: 'no-nulls', fields: ['x'] }, commandResult(''))).toMatchObject({ ...refused, actual: 'this assertion cannot judge a command result' });
+    expect(judge('sql', { type: 'exit-code' }, sqlResult([], []))).toMatchObject({ ...refused, actual: 'this assertion cannot judge a sql result' });
+    expect(judge('sql', { type: 'no-dependents' }, sqlResult([], []))).toMatchObject({ ...refused, actual: 'this assertion cannot judge a sql result' });
+    expect(judge('command', { type: 'attestations', required: ['ci-green'] }, commandResult(''))).toMatchObject({ ...refused, actual: 'this assertion cannot judge a command result' });
+  });
+
+  it('judges a check\'s own expectations through its kind before its assertions: a columns check\'s `expect`', () => {
+    const check = checkDefinitionSchema.parse({
+      id: 'c', section: '1', title: 't', kind: 'columns', relation: { name: 'v' },
+      expect: { columns: [{ name: 'id', type: 'bigint', nullable: false }, { name: 'total', type: 'numeric(14,2)', nullable: true }] },
+      assertions: [{ type: 'max-duration', failAboveMs: 100 }],
+    });
+    const result: CheckResult = {
+      kind: 'columns', relation: { schema: 'public', name: 'v', relkind: 'view' }, note: null,
+      columns: [{ position: 1, name: 'total', type: 'numeric(14,2)', nullable: true }, { position: 2, name: 'id', type: 'bigint', nullable: true }],
+      nullCheckOnData: { sql: 'SELECT …', nullRows: [{ column: 'id', rows: '0' }] },
+    };
+    const outcomes = evaluateAssertions({ check, result, measuredMs: 1, attestations: [] });
+    expect(outcomes.map((o) => `${o.id} ${o.status}`)).toEqual(['column-count pass', 'column-id pass', 'column-total pass', 'column-order fail', 'no-extra-columns pass', 'max-duration pass']);
+    expect(outcomes[1]!.actual).toBe('bigint, 0 NULL rows (view: checked on the data)');
+    expect(checkExpectations(check)).toEqual(['column id is bigint, NOT NULL', 'column total is numeric(14,2)', 'no other columns, in this order']);
+    // A result of another kind (a stored file edited by hand): the kind's expectations are not judged on it.
+    expect(evaluateAssertions({ check, result: sqlResult([], []), measuredMs: 1, attestations: [] }).map((o) => o.id)).toEqual(['max-duration']);
   });
 
   it('command assertions: exit code, text, named tests, head revision', () => {

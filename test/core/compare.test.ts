@@ -5,12 +5,12 @@ import { compareCheck } from '../../src/core/compare/compare-checks.ts';
 import { compareDeployments } from '../../src/core/compare/compare-deployments.ts';
 import { comparisonPairs, comparisonTargets } from '../../src/core/compare/comparison-targets.ts';
 import type { CheckResult, CheckSnapshot, CheckStatus, Deployment, ParsedOutput, ResultOf } from '../../src/format/index.ts';
-import { schemaFiles } from '../../src/format/index.ts';
+import { SCHEMA_VERSION, schemaFiles } from '../../src/format/index.ts';
 
 function snap(id: string, kind: CheckSnapshot['kind'], status: CheckStatus, result: CheckResult | null, assertions: CheckSnapshot['assertions'] = []): CheckSnapshot {
   return {
     $schema: schemaFiles.check.fromFile,
-    schemaVersion: 2,
+    schemaVersion: SCHEMA_VERSION,
     deploymentId: 'd',
     id,
     section: '1',

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { chainForks, chainProblems, chainTip, type ChainLink } from '../../src/core/integrity/chain.ts';
 import { manifestProblems } from '../../src/core/integrity/manifest-check.ts';
-import { schemaFiles, type Manifest } from '../../src/format/index.ts';
+import { SCHEMA_VERSION, schemaFiles, type Manifest } from '../../src/format/index.ts';
 
 const digest = (c: string) => c.repeat(64);
 const link = (id: string, d: string, previous: string | null, finishedAt: string, environment = 'staging', formatVersion = 2): ChainLink => ({ id, environment, digest: digest(d), previous: previous && digest(previous), finishedAt, formatVersion });
@@ -52,7 +52,7 @@ describe('the chain of manifests', () => {
 describe('a deployment against its manifest', () => {
   const manifest: Manifest = {
     $schema: schemaFiles.manifest.fromFile,
-    schemaVersion: 2,
+    schemaVersion: SCHEMA_VERSION,
     deploymentId: 'd1',
     algorithm: 'sha256',
     files: [

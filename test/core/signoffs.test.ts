@@ -3,7 +3,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PAYLOAD_TYPE, fromBase64, keyIdOf, pae, readStatement, signoffStatement, toBase64 } from '../../src/core/signoffs/dsse.ts';
 import { verifySignoffs } from '../../src/core/signoffs/verify-signoffs.ts';
-import { signoffStatementSchema, type DsseEnvelope, type Signers } from '../../src/format/index.ts';
+import { SCHEMA_VERSION, schemaFiles, signoffStatementSchema, type DsseEnvelope, type Signers } from '../../src/format/index.ts';
 import { rawPublicKey } from '../../collectors/signing/keys.ts';
 
 const digest = (c: string) => c.repeat(64);
@@ -49,7 +49,7 @@ describe('a role\'s sign-off state', () => {
   it('is the best of its sign-offs: a valid one over the current digest beats a stale one; none is unsigned', async () => {
     const alice = signer();
     const keyid = await keyIdOf(alice.raw);
-    const signers: Signers = { $schema: './_schemas/v2/signers.schema.json', schemaVersion: 2, signers: [{ name: 'Alice', publicKey: toBase64(alice.raw), sample: false }] };
+    const signers: Signers = { $schema: schemaFiles.signers.fromFile, schemaVersion: SCHEMA_VERSION, signers: [{ name: 'Alice', publicKey: toBase64(alice.raw), sample: false }] };
     const withKey = (e: DsseEnvelope) => ({ ...e, signatures: [{ ...e.signatures[0]!, keyid }] });
     const old = withKey(alice.envelope(signoffStatement(digest('b'), predicate('deployed-by', '2026-01-01T00:00:00.000Z'))));
     const current = withKey(alice.envelope(signoffStatement(digest('a'), predicate('deployed-by', '2026-01-02T00:00:00.000Z'))));

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { ASSERTION_EXAMPLES } from '../../src/format/assertion-examples.ts';
-import { assertionSchema, assertionsByKind } from '../../src/format/assertion-schema.ts';
+import { ASSERTION_KINDS, assertionSchema, assertionsByKind } from '../../src/format/assertion-schema.ts';
+import { checkKindSchema, type CheckKind } from '../../src/format/common.ts';
 import { CHECKLIST_SCHEMA_FILE, checklistJsonSchema, checklistReferenceMarkdown } from '../../src/format/checklist-reference.ts';
 import { defineChecklist } from '../../collectors/checklists/define-checklist.ts';
 import { loadChecklist } from '../../collectors/checklists/load-checklist.ts';
@@ -44,10 +45,19 @@ describe('the checklist reference', () => {
     for (const option of assertionSchema.options) expect(markdown).toContain(`### Assertion \`${option.shape.type.value}\``);
   });
 
+  it('opens each assertion type\'s description with the kinds it judges, as ASSERTION_KINDS records them', () => {
+    for (const option of assertionSchema.options) {
+      const type = option.shape.type.value;
+      const kinds: readonly string[] = ASSERTION_KINDS[type];
+      const words = kinds.length === checkKindSchema.options.length ? 'Any kind' : kinds.join(', ');
+      expect(option.shape.type.description, type).toMatch(new RegExp(`^${words}\\. \\S`));
+    }
+  });
+
   it('gives an example of every assertion type that the tool accepts on a kind it applies to', () => {
     for (const [type, example] of Object.entries(ASSERTION_EXAMPLES)) {
       expect(assertionSchema.safeParse(example).success, type).toBe(true);
-      const kind = Object.entries(assertionsByKind).find(([, types]) => (types as readonly string[]).includes(type))![0];
+      const kind = ASSERTION_KINDS[type as keyof typeof ASSERTION_KINDS][0] as CheckKind;
       const check = kind === 'command' ? { argv: ['true'] } : kind === 'columns' ? { relation: { name: 'v' }, expect: { columns: [{ name: 'a', type: 'integer', nullable: true }] } } : kind === 'dependents' ? { relation: { name: 'v' } } : { sql: 'SELECT 1' };
       const attestations = type === 'attestations' ? [{ id: 'ci-green', label: 'CI green' }] : [];
       expect(() => defineChecklist({ id: 'x', version: '1.0.0', title: 'x', attestations, sections: [{ number: '1', title: 'x' }], checks: [{ id: 'c', kind, section: '1', title: 'c', ...check, assertions: [example] } as never] }), type).not.toThrow();

@@ -45,6 +45,9 @@ const FROZEN_V1_SHA256: Record<string, string> = {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** The refusal of a file whose schemaVersion this reader does not know, naming every version it does. */
+const UNSUPPORTED = (version: string) => new RegExp(`schemaVersion: ${version} is not supported \\(this reader understands schemaVersion ${FORMAT_VERSION_NUMBERS.join(', ')}\\)`);
+
 async function deploymentIds(root: string): Promise<string[]> {
   return (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('_') && !e.name.startsWith('.')).map((e) => e.name);
 }
@@ -102,7 +105,7 @@ describe('evidence format versions are frozen', () => {
   });
 
   it('validates every committed evidence file with a stock JSON Schema validator against the schemas of its version', async () => {
-    const validators = { 1: await validatorsOf(1), [SCHEMA_VERSION]: await validatorsOf(SCHEMA_VERSION) } as Record<number, Record<EvidenceFileKind, ValidateFunction>>;
+    const validators = Object.fromEntries(await Promise.all(FORMAT_VERSION_NUMBERS.map(async (v) => [v, await validatorsOf(v)] as const))) as Record<number, Record<EvidenceFileKind, ValidateFunction>>;
     const validated: Record<number, number> = {};
     for (const root of roots) {
       for (const id of await deploymentIds(root)) {
@@ -122,13 +125,20 @@ describe('evidence format versions are frozen', () => {
 
   it('validates the committed sign-offs and trusted signers against their JSON Schemas', async () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
-    const schema = async (name: string) => ajv.compile(JSON.parse(await readFile(join(committed(SCHEMA_VERSION), name), 'utf8')) as object);
-    const [signoffs, signers] = [await schema('signoffs.schema.json'), await schema('signers.schema.json')];
+    // Each file against the schemas of its own version: a file written in an older version stays valid in it.
+    const compiled = new Map<string, ValidateFunction>();
+    const schemaOf = async (name: string, version: number) => {
+      const key = `v${version}/${name}`;
+      if (!compiled.has(key)) compiled.set(key, ajv.compile(JSON.parse(await readFile(join(committed(version), name), 'utf8')) as object));
+      return compiled.get(key)!;
+    };
     const signersFile = JSON.parse(await readFile(join(samples, '_signers.json'), 'utf8'));
+    const signers = await schemaOf('signers.schema.json', signersFile.schemaVersion);
     expect(signers(signersFile), JSON.stringify(signers.errors)).toBe(true);
     let files = 0;
     for (const id of await deploymentIds(samples)) {
       const data = JSON.parse(await readFile(join(samples, id, 'signoffs.json'), 'utf8'));
+      const signoffs = await schemaOf('signoffs.schema.json', data.schemaVersion);
       expect(signoffs(data), `${id}: ${JSON.stringify(signoffs.errors)}`).toBe(true);
       files += 1;
     }
@@ -189,7 +199,7 @@ describe('the reader: raw → model by schemaVersion', () => {
 
   it('names the versions it understands when a file has another', () => {
     for (const version of [99, 0, '1', null]) {
-      expect(() => parseEvidenceText('check', 'x.json', JSON.stringify({ schemaVersion: version }))).toThrow(/schemaVersion: .* is not supported \(this reader understands schemaVersion 1, 2\)/);
+      expect(() => parseEvidenceText('check', 'x.json', JSON.stringify({ schemaVersion: version }))).toThrow(UNSUPPORTED('.*'));
     }
     expect(() => parseEvidenceText('check', 'x.json', '{}')).toThrow(/schemaVersion: missing/);
     expect(() => parseEvidenceText('check', 'x.json', '')).toThrow(EvidenceFormatError);
@@ -198,7 +208,7 @@ describe('the reader: raw → model by schemaVersion', () => {
 
 describe('broken evidence files name the file and the field', () => {
   const cases: [string, RegExp][] = [
-    ['check-unknown-version.json', /schemaVersion: 99 is not supported \(this reader understands schemaVersion 1, 2\)/],
+    ['check-unknown-version.json', UNSUPPORTED('99')],
     ['check-missing-status.json', /status: Required/],
     ['check-bad-status.json', /status: Invalid enum value.*received 'ok'/],
     ['check-local-timestamp.json', /startedAt: must be an ISO-8601 UTC timestamp ending in Z/],

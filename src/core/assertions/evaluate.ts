@@ -2,9 +2,9 @@
  * Assertions turn a check's result into pass / warn / fail. Pure functions of the check
  * definition and its result, so the same evidence always gives the same verdict.
  */
-import type { Assertion, AssertionOutcome, CheckDefinition } from '../../format/index.ts';
+import { judges, type Assertion, type AssertionOutcome, type CheckDefinition } from '../../format/index.ts';
 import { notApplicable, type AssertionModule, type JudgeInput, type Verdict } from './assertion-type.ts';
-import { evaluateColumnExpectations } from './columns-expectations.ts';
+import { judgeCheckExpectations } from '../kinds/registry.ts';
 import { ASSERTION_TYPES } from './registry.ts';
 import { foldRows } from './row-folds.ts';
 
@@ -22,12 +22,17 @@ export interface EvaluationInput extends JudgeInput {
 export function evaluateAssertions(input: EvaluationInput): AssertionOutcome[] {
   const outcomes: AssertionOutcome[] = [];
   const { check, result } = input;
-  if (check.kind === 'columns' && result.kind === 'columns') outcomes.push(...evaluateColumnExpectations(check.expect, result));
+  outcomes.push(...judgeCheckExpectations(check, result));
   const ids = assertionIds(check);
   const rowVerdicts = result.kind === 'sql' ? (input.rowVerdicts ?? foldRows(check, result.columns.map((c) => c.name), result.rows)) : new Map<number, Verdict>();
   for (const [i, assertion] of check.assertions.entries()) {
     const module = ASSERTION_TYPES[assertion.type] as AssertionModule<Assertion>;
-    const verdict = module.over === 'rows' ? (rowVerdicts.get(i) ?? notApplicable(result.kind)) : module.judge(assertion, input);
+    // The kinds each type judges are ASSERTION_KINDS's: any other result is refused here, once.
+    const verdict = !judges(assertion.type, result.kind)
+      ? notApplicable(result.kind)
+      : module.over === 'rows'
+        ? (rowVerdicts.get(i) ?? notApplicable(result.kind))
+        : module.judge(assertion, input);
     outcomes.push({
       id: ids[i]!,
       type: assertion.type,

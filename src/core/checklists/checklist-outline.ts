@@ -5,15 +5,10 @@
  */
 import { signoffRoles, type Checklist, type CheckDefinition } from '../../format/index.ts';
 import { describeAssertion } from '../assertions/registry.ts';
-import { describeCheck } from '../kinds/registry.ts';
+import { checkExpectations, describeCheck } from '../kinds/registry.ts';
 
 function expectations(check: CheckDefinition): string[] {
-  const out: string[] = [];
-  if (check.kind === 'columns') {
-    for (const c of check.expect.columns) out.push(`column ${c.name} is ${c.type}${c.nullable ? '' : ', NOT NULL'}`);
-    if (check.expect.exact) out.push(`no other columns${check.expect.ordered ? ', in this order' : ''}`);
-    else if (check.expect.ordered) out.push('in this order');
-  }
+  const out = checkExpectations(check);
   for (const a of check.assertions) out.push(`${describeAssertion(a)}${a.severity === 'warn' ? ' (a warning when unmet)' : ''}`);
   return out;
 }

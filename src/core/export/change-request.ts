@@ -4,7 +4,7 @@
  * the rollback plan from the rollback checks, the timings to expect from the staging timeline, and
  * the sign-off roles to fill in. Markdown, pure.
  */
-import { signoffRoles } from '../../format/index.ts';
+import { signoffRoles, type CheckKind, type CheckSnapshot, type ResultOf } from '../../format/index.ts';
 import { checkProblem, problemUnlessPass } from '../decision/check-problem.ts';
 import { permalink, routes } from '../routes.ts';
 import { formatMs, formatUtc } from '../text-format.ts';
@@ -12,6 +12,39 @@ import type { ExportInput } from './markdown.ts';
 import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
 
 const ROLLBACK = /rollback|roll back|downgrade/i;
+
+interface RollbackEvidence<K extends CheckKind> {
+  /** Every check of this kind belongs to the rollback plan, whatever its result (or without one). */
+  always: boolean;
+  /** What its result says for the plan, as Markdown lines; null: the result alone does not bring the check into the plan. */
+  lines(result: ResultOf<K>): string[] | null;
+}
+
+/**
+ * What each kind of check brings to the rollback plan, keyed by the kind union: a new kind must
+ * say whether it belongs there (issue 23). A check of any kind is also in the plan when its phase
+ * or section says rollback.
+ */
+export const ROLLBACK_EVIDENCE: { [K in CheckKind]: RollbackEvidence<K> } = {
+  sql: { always: false, lines: () => null },
+  columns: { always: false, lines: () => null },
+  explain: { always: false, lines: () => null },
+  // A downgrade previewed as SQL (`alembic-sql`): the SQL itself.
+  command: {
+    always: false,
+    lines: (result) =>
+      result.parsed?.kind === 'alembic-sql' ? ['', '  <details><summary>The rollback SQL, as previewed</summary>', '', mdCode(result.parsed.sql, 'sql').replace(/^/gm, '  '), '', '  </details>', ''] : null,
+  },
+  // What would break if the relation went: a rollback check by nature.
+  dependents: {
+    always: true,
+    lines: (result) => [`  - ${result.dependents.length === 0 ? 'nothing depends on it' : `depends on it: ${result.dependents.map((d) => mdInline(`${d.type} ${d.schema ? `${d.schema}.` : ''}${d.name}`)).join(', ')}`}`],
+  },
+};
+
+function rollbackLines(result: CheckSnapshot['result'] | undefined): string[] | null {
+  return result ? (ROLLBACK_EVIDENCE[result.kind] as RollbackEvidence<CheckKind>).lines(result as never) : null;
+}
 
 export function changeRequest({ deployment, snapshots, digest, where }: ExportInput): string {
   const link = (path: string) => permalink(path, where);
@@ -41,11 +74,10 @@ export function changeRequest({ deployment, snapshots, digest, where }: ExportIn
       : `The ${mdInline(deployment.environment)} collection did not finish: it has no manifest and vouches for nothing.`,
   ];
 
-  // A check belongs to the rollback plan when it previews a downgrade, lists dependents, or its phase or section says rollback.
+  // A check belongs to the rollback plan when its kind says so (ROLLBACK_EVIDENCE), or its phase or section says rollback.
   const rollback = deployment.checks.filter((entry) => {
     const def = definition.checks.find((c) => c.id === entry.id);
-    const parsed = snapshots.get(entry.id)?.result;
-    return entry.kind === 'dependents' || (parsed?.kind === 'command' && parsed.parsed?.kind === 'alembic-sql') || ROLLBACK.test(`${def?.phase ?? ''} ${phaseLabel.get(def?.phase ?? '') ?? ''} ${sectionTitle.get(entry.section) ?? ''}`);
+    return ROLLBACK_EVIDENCE[entry.kind].always || rollbackLines(snapshots.get(entry.id)?.result) !== null || ROLLBACK.test(`${def?.phase ?? ''} ${phaseLabel.get(def?.phase ?? '') ?? ''} ${sectionTitle.get(entry.section) ?? ''}`);
   });
   lines.push('', '## Rollback plan', '');
   if (rollback.length === 0) lines.push(`_The checklist has no rollback checks: write the plan here._`);
@@ -53,9 +85,7 @@ export function changeRequest({ deployment, snapshots, digest, where }: ExportIn
     const snapshot = snapshots.get(entry.id);
     const problem = snapshot ? problemUnlessPass(snapshot) : checkProblem(undefined);
     lines.push(`- ${mdLink(entry.title, link(routes.check(deployment.id, entry.id)))}: ${snapshot?.status ?? 'missing'}${problem ? ` — ${mdInline(problem)}` : ''}`);
-    const result = snapshot?.result;
-    if (result?.kind === 'command' && result.parsed?.kind === 'alembic-sql') lines.push('', '  <details><summary>The rollback SQL, as previewed</summary>', '', mdCode(result.parsed.sql, 'sql').replace(/^/gm, '  '), '', '  </details>', '');
-    if (result?.kind === 'dependents') lines.push(`  - ${result.dependents.length === 0 ? 'nothing depends on it' : `depends on it: ${result.dependents.map((d) => mdInline(`${d.type} ${d.schema ? `${d.schema}.` : ''}${d.name}`)).join(', ')}`}`);
+    lines.push(...(rollbackLines(snapshot?.result) ?? []));
   }
 
   lines.push('', `## Timings to expect (from ${mdInline(deployment.environment)})`, '');

@@ -4,7 +4,7 @@
  * time and permanent link, the key figures, and why each check that is not a pass is not —
  * and `--check <id>`: one check as an excerpt for a change request comment. Pure.
  */
-import type { CheckSnapshot, Deployment } from '../../format/index.ts';
+import type { CheckKind, CheckResult, CheckSnapshot, Deployment, ResultOf } from '../../format/index.ts';
 import { checkProblem, problemUnlessPass } from '../decision/check-problem.ts';
 import { metricOfResult } from '../kinds/registry.ts';
 import { permalink, routes, type SiteLocation } from '../routes.ts';
@@ -96,17 +96,28 @@ export function markdownCheck({ deployment, snapshots, fileDigests, where }: Exp
 const EXCERPT_ROWS = 10;
 const EXCERPT_LINES = 20;
 
-/** The first rows of a query, or the last lines of a command's output: enough to quote, with the count of the rest. */
-function resultExcerpt(result: CheckSnapshot['result']): string[] {
-  if (result?.kind === 'sql' && result.columns.length > 0) {
+/**
+ * What `export --check` quotes of each kind of result, keyed by the kind union (a new kind must
+ * say, if only "nothing"): the first rows of a query, or the last lines of a command's output —
+ * enough to quote, with the count of the rest. The other kinds' results are in the assertions table.
+ */
+export const RESULT_EXCERPTS: { [K in CheckKind]: (result: ResultOf<K>) => string[] } = {
+  sql(result) {
+    if (result.columns.length === 0) return [];
     const shown = result.rows.slice(0, EXCERPT_ROWS).map((row) => row.map((cell) => (cell === null ? '_NULL_' : mdInline(typeof cell === 'string' ? cell : JSON.stringify(cell)))));
     const more = result.rowCount - shown.length;
     return [mdTable(result.columns.map((c) => mdInline(c.name)), shown), '', ...(more > 0 ? [`_…and ${more.toLocaleString('en-US')} more rows in the raw evidence._`, ''] : [])];
-  }
-  if (result?.kind === 'command') {
+  },
+  columns: () => [],
+  explain: () => [],
+  command(result) {
     const output = result.stdout.trimEnd().split('\n');
     const tail = output.slice(-EXCERPT_LINES).join('\n');
     return [`<details><summary>Exit code ${result.exitCode ?? `none (${result.signal ?? 'killed'})`}; the last ${Math.min(output.length, EXCERPT_LINES)} lines of its output</summary>`, '', mdCode(tail), '', '</details>', ''];
-  }
-  return [];
+  },
+  dependents: () => [],
+};
+
+function resultExcerpt(result: CheckSnapshot['result']): string[] {
+  return result ? (RESULT_EXCERPTS[result.kind] as (r: CheckResult) => string[])(result) : [];
 }

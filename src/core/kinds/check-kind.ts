@@ -4,7 +4,7 @@
  * (keyed by the kind union: a kind without them is a compile error). The runner of each kind
  * lives with the I/O in `collectors/checks/`, its result view in `src/site/`.
  */
-import type { CheckKind, CheckOf, ResultOf } from '../../format/index.ts';
+import type { AssertionOutcome, CheckKind, CheckOf, ResultOf } from '../../format/index.ts';
 import type { Difference, TimingComparison } from '../compare/difference.ts';
 
 /** A query on one line, shortened for a listing. */
@@ -29,6 +29,12 @@ export interface CheckKindCore<K extends CheckKind> {
   describe(check: CheckOf<K>): string;
   /** Parameters the check cannot run without. */
   paramsNeeded(check: CheckOf<K>): string[];
+  /**
+   * What the check itself expects besides its assertions (a columns check's `expect`), in words
+   * for `checklist show`, and judged on its result before the assertions. None: `[]`.
+   */
+  expectations(check: CheckOf<K>): string[];
+  judgeExpectations(check: CheckOf<K>, result: ResultOf<K>): AssertionOutcome[];
   /** What meaningfully differs between two results of this kind (never a text diff of JSON). */
   compare(base: ResultOf<K>, current: ResultOf<K>, options: CompareOptions): { differences: Difference[]; timings?: TimingComparison[] };
   /** The number a result is charted by, when it is a measurement; null: chart the check's duration. */

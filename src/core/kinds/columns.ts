@@ -1,6 +1,7 @@
 /** `columns` checks in the core: a retyped or removed column is worse; a column that became nullable too. */
 import type { ResultOf } from '../../format/index.ts';
 import type { Difference } from '../compare/difference.ts';
+import { evaluateColumnExpectations } from '../assertions/columns-expectations.ts';
 import type { CheckKindCore } from './check-kind.ts';
 
 function columnDifferences(base: ResultOf<'columns'>, current: ResultOf<'columns'>): Difference[] {
@@ -24,6 +25,13 @@ function columnDifferences(base: ResultOf<'columns'>, current: ResultOf<'columns
 export const columnsKind: CheckKindCore<'columns'> = {
   describe: (check) => `columns of ${check.relation.schema}.${check.relation.name}`,
   paramsNeeded: () => [],
+  expectations({ expect }) {
+    const out = expect.columns.map((c) => `column ${c.name} is ${c.type}${c.nullable ? '' : ', NOT NULL'}`);
+    if (expect.exact) out.push(`no other columns${expect.ordered ? ', in this order' : ''}`);
+    else if (expect.ordered) out.push('in this order');
+    return out;
+  },
+  judgeExpectations: (check, result) => evaluateColumnExpectations(check.expect, result),
   compare: (base, current) => ({ differences: columnDifferences(base, current) }),
   metric: () => null,
 };

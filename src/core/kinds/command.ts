@@ -40,6 +40,8 @@ function parsedDifferences(base: ParsedOutput | null, current: ParsedOutput | nu
 export const commandKind: CheckKindCore<'command'> = {
   describe: (check) => `command: ${check.argv.join(' ')}${check.cwd !== '.' ? ` (in ${check.cwd})` : ''}${check.parser ? `, read by the ${check.parser} parser` : ''}`,
   paramsNeeded: (check) => [...new Set(check.argv.flatMap(argvParams))],
+  expectations: () => [],
+  judgeExpectations: () => [],
   compare(base, current) {
     const differences: Difference[] = [];
     if (base.exitCode !== current.exitCode) differences.push({ kind: 'exit-code', text: `exit code: ${base.exitCode ?? 'none'} → ${current.exitCode ?? 'none'}`, worse: current.exitCode !== 0 });

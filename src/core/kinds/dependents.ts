@@ -7,6 +7,8 @@ const names = (r: ResultOf<'dependents'>) => r.dependents.map((d) => `${d.type} 
 export const dependentsKind: CheckKindCore<'dependents'> = {
   describe: (check) => `what depends on ${check.relation.schema}.${check.relation.name}`,
   paramsNeeded: () => [],
+  expectations: () => [],
+  judgeExpectations: () => [],
   compare(base, current) {
     if (names(base) === names(current)) return { differences: [] };
     return { differences: [{ kind: 'dependents', text: `dependents: ${names(base)} → ${names(current)}`, worse: current.dependents.length > base.dependents.length }] };

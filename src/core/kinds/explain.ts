@@ -49,6 +49,8 @@ export function medianRunIndex(runs: readonly { executionMs: number }[]): number
 export const explainKind: CheckKindCore<'explain'> = {
   describe: (check) => `EXPLAIN ANALYZE, ${check.runs} run${check.runs > 1 ? 's' : ''}: ${oneLine(check.sql)}`,
   paramsNeeded: (check) => check.params,
+  expectations: () => [],
+  judgeExpectations: () => [],
   compare: (base, current) => explainDifferences(base, current),
   metric: (result) => ({ name: 'execution time (ms, median)', value: result.medianExecutionMs }),
 };

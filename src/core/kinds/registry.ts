@@ -1,5 +1,5 @@
 /** Every check kind the core knows, keyed by the kind union of the format. */
-import type { CheckDefinition, CheckKind, ResultOf } from '../../format/index.ts';
+import type { AssertionOutcome, CheckDefinition, CheckKind, CheckResult, ResultOf } from '../../format/index.ts';
 import type { CheckKindCore, Metric } from './check-kind.ts';
 import { columnsKind } from './columns.ts';
 import { commandKind } from './command.ts';
@@ -28,6 +28,16 @@ export function describeCheck(check: CheckDefinition): string {
 /** Parameters a check cannot run without (`sqlParam` is optional: the check's own SQL is the default). */
 export function paramsNeeded(check: CheckDefinition): string[] {
   return kindOf(check.kind).paramsNeeded(check as never);
+}
+
+/** What the check itself expects besides its assertions, in words (`checklist show`). */
+export function checkExpectations(check: CheckDefinition): string[] {
+  return kindOf(check.kind).expectations(check as never);
+}
+
+/** The check's own expectations judged on its result (none when the result is of another kind). */
+export function judgeCheckExpectations(check: CheckDefinition, result: CheckResult): AssertionOutcome[] {
+  return result.kind === check.kind ? kindOf(check.kind).judgeExpectations(check as never, result as never) : [];
 }
 
 export function metricOfResult(result: ResultOf<CheckKind>): Metric | null {

@@ -110,6 +110,8 @@ function sqlDifferences(base: ResultOf<'sql'>, current: ResultOf<'sql'>, key?: r
 export const sqlKind: CheckKindCore<'sql'> = {
   describe: (check) => `query: ${oneLine(check.sql)}${check.sqlParam ? ` (or the query in parameter ${check.sqlParam})` : ''}`,
   paramsNeeded: (check) => check.params,
+  expectations: () => [],
+  judgeExpectations: () => [],
   compare: (base, current, options) => ({ differences: sqlDifferences(base, current, options.key) }),
   metric(result) {
     // A one-number query (a count, a total) is charted by that number.

@@ -1,12 +1,11 @@
 /** `column-types`: the result's columns have these types, as format_type names them (`id` is bigint, not numeric). */
 import type { JsonValue } from '../../../format/index.ts';
-import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 
 export const columnTypes: AssertionModule<AssertionOf<'column-types'>> = {
   over: 'result',
   describe: (a) => a.columns.map((c) => `${c.name} is ${c.type}`).join('; '),
   judge(a, { result }) {
-    if (result.kind !== 'sql') return notApplicable(result.kind);
     const actual: Record<string, JsonValue> = {};
     let ok = true;
     for (const want of a.columns) {

@@ -4,7 +4,7 @@
  * `no-dependents` forever — and a new, unexpected dependent still shows up (with `equals`).
  */
 import type { ExpectedDependent, ResultOf } from '../../../format/index.ts';
-import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 
 type Dependent = ResultOf<'dependents'>['dependents'][number];
 
@@ -26,7 +26,6 @@ export const dependents: AssertionModule<AssertionOf<'dependents'>> = {
   over: 'result',
   describe: (a) => describe(a),
   judge(a, { result }) {
-    if (result.kind !== 'dependents') return notApplicable(result.kind);
     const relation = `${result.relation.schema}.${result.relation.name}`;
     const description = describe(a, relation);
     const expected = a.dependents.map(named);

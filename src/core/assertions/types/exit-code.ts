@@ -1,11 +1,10 @@
 /** `exit-code`: the command exited with this code (a signal is never a match). */
-import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 
 export const exitCode: AssertionModule<AssertionOf<'exit-code'>> = {
   over: 'result',
   describe: (a) => `exit code ${a.equals}`,
   judge(a, { result }) {
-    if (result.kind !== 'command') return notApplicable(result.kind);
     return {
       status: result.exitCode === a.equals ? 'pass' : a.severity,
       expected: a.equals,

@@ -1,11 +1,10 @@
 /** `no-dependents`: nothing depends on the relation (rollback safety), from pg_depend. */
-import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 
 export const noDependents: AssertionModule<AssertionOf<'no-dependents'>> = {
   over: 'result',
   describe: () => 'nothing depends on the relation',
   judge(a, { result }) {
-    if (result.kind !== 'dependents') return notApplicable(result.kind);
     const name = `${result.relation.schema}.${result.relation.name}`;
     const description = `nothing depends on ${name}`;
     if (!result.relation.exists) return { status: a.severity, expected: 'exists, no dependents', actual: `${name} does not exist`, description };

@@ -1,5 +1,5 @@
 /** `row-count`: bounds on the number of rows a query returned (all of them, not only those kept). */
-import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 
 function rowCountText({ min, max }: AssertionOf<'row-count'>): string {
   if (min !== undefined && max !== undefined) return `between ${min} and ${max} rows`;
@@ -11,7 +11,6 @@ export const rowCount: AssertionModule<AssertionOf<'row-count'>> = {
   over: 'result',
   describe: rowCountText,
   judge(a, { result }) {
-    if (result.kind !== 'sql') return notApplicable(result.kind);
     const { min, max } = a;
     const ok = (min === undefined || result.rowCount >= min) && (max === undefined || result.rowCount <= max);
     const description = rowCountText(a);

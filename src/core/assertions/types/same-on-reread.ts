@@ -1,11 +1,10 @@
 /** `same-on-reread`: the query ran more than once and every read's digest of all its rows is the same. */
-import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 
 export const sameOnReread: AssertionModule<AssertionOf<'same-on-reread'>> = {
   over: 'result',
   describe: () => 'identical rows on every read',
   judge(a, { result }) {
-    if (result.kind !== 'sql') return notApplicable(result.kind);
     const hashes = result.reads.map((r) => r.rowsSha256);
     const description = 'identical rows on every read';
     if (hashes.length < 2) return { status: a.severity, expected: 'at least 2 reads', actual: `${hashes.length} read`, description };

@@ -2,13 +2,12 @@
 import type { JsonValue } from '../../../format/index.ts';
 import { parsedFacts } from '../../parsers/parsed-facts.ts';
 import { parsePytestVerbose } from '../../parsers/pytest-verbose.ts';
-import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 
 export const testsPassed: AssertionModule<AssertionOf<'tests-passed'>> = {
   over: 'result',
   describe: (a) => `${a.tests.length} named tests passed: ${a.tests.join(', ')}`,
   judge(a, { result }) {
-    if (result.kind !== 'command') return notApplicable(result.kind);
     // A test runner's parsed report when the checklist names a parser; pytest's -v lines otherwise.
     const outcomes = parsedFacts(result.parsed).tests ?? parsePytestVerbose(result.stdout);
     const actual: Record<string, JsonValue> = {};

@@ -1,9 +1,9 @@
 /** `text-not-contains`: the command's output does not contain a text (an ERROR line, a traceback…). */
-import { notApplicable, type AssertionModule, type AssertionOf } from '../assertion-type.ts';
+import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 import { searchOutput } from './text-search.ts';
 
 export const textNotContains: AssertionModule<AssertionOf<'text-not-contains'>> = {
   over: 'result',
   describe: (a) => `${a.stream === 'output' ? 'the output' : a.stream} does not contain "${a.text}"`,
-  judge: (a, { result }) => (result.kind === 'command' ? searchOutput(a, result) : notApplicable(result.kind)),
+  judge: (a, { result }) => searchOutput(a, result),
 };
