@@ -2,13 +2,15 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkSnapshotSchema, deploymentSchema, type CheckSnapshot, type Deployment } from '../../src/format/index.ts';
+import { checkSnapshotSchema, deploymentSchema, manifestSchema, type CheckSnapshot, type Deployment } from '../../src/format/index.ts';
 import { highlight, highlightStats } from '../../src/site/highlight.ts';
 import { formatMs, formatUtc } from '../../src/site/format.ts';
 import { commandLine, checkView } from '../../src/site/view-models/check-view.ts';
 import { deploymentRows, environmentLinks } from '../../src/site/view-models/deployment-list.ts';
 import { prMarkdown, reportModel, type SectionBlock } from '../../src/site/view-models/report.ts';
 import { cellView, tableModel } from '../../src/site/view-models/result-table.ts';
+import { artifactTable } from '../../src/site/view-models/artifact-table.ts';
+import { evidenceIndexModel } from '../../src/site/view-models/evidence-index.ts';
 
 const root = new URL('../fixtures/site-evidence/', import.meta.url).pathname;
 
@@ -145,6 +147,47 @@ describe('report', () => {
     expect(md).toContain('**Decision:** BLOCKED');
     expect(md).toContain('| Schema locked | fail |');
     expect(md).toContain('Report: /deployments/staging-pr74-blocked/');
+  });
+});
+
+describe('artifact table', () => {
+  it('marks a file its manifest does not list with that sha256, never the files kept outside the manifest; the evidence index marks nothing', async () => {
+    const manifest = manifestSchema.parse(JSON.parse(await readFile(join(root, 'staging-pr74-blocked', 'manifest.json'), 'utf8')));
+    const [first, second] = manifest.files as [(typeof manifest.files)[number], (typeof manifest.files)[number]];
+    const files = [
+      first,
+      { ...second, sha256: 'f'.repeat(64) },
+      { path: 'checks/added-afterwards.json', bytes: 2048, sha256: 'e'.repeat(64) },
+      { path: 'signoffs.json', bytes: 10, sha256: 'd'.repeat(64) },
+      { path: 'notes.mdx', bytes: 10, sha256: 'c'.repeat(64) },
+    ];
+    const table = artifactTable('staging-pr74-blocked', files, 'Evidence files of staging-pr74-blocked', { manifest });
+    expect(table.caption).toBe('Evidence files of staging-pr74-blocked');
+    expect(table.rows.map((r) => [r.path, r.note])).toEqual([
+      [first.path, null],
+      [second.path, '(not in the manifest)'],
+      ['checks/added-afterwards.json', '(not in the manifest)'],
+      ['signoffs.json', null],
+      ['notes.mdx', null],
+    ]);
+    expect(table.rows[2]).toMatchObject({ href: '/evidence/staging-pr74-blocked/checks/added-afterwards.json', bytes: '2.0 KiB' });
+    // A deployment without a manifest: nothing of its evidence is listed.
+    expect(artifactTable('x', files, 'c', { manifest: null }).rows.filter((r) => r.note).map((r) => r.path)).toEqual([first.path, second.path, 'checks/added-afterwards.json']);
+    expect(artifactTable('x', files, 'c').rows.every((r) => r.note === null)).toBe(true);
+  });
+});
+
+describe('evidence index', () => {
+  it('lists the JSON Schemas of the versions in use, then every deployment\'s files in the deployments list\'s order', async () => {
+    const ids = (await readdir(root)).filter((d) => !d.startsWith('_'));
+    const entries = await Promise.all(ids.map(async (id) => ({ deployment: (await load(id)).deployment, files: [{ path: 'deployment.json', bytes: 1, sha256: 'a'.repeat(64) }], formatVersion: 2 })));
+    entries[0] = { ...entries[0]!, formatVersion: 1 };
+    const model = evidenceIndexModel(entries);
+    expect(model.schemas.map((s) => s.version)).toEqual([1, 2]);
+    expect(model.schemas[0]!.files.map((f) => f.path)).toEqual(['_schemas/v1/deployment.schema.json', '_schemas/v1/check.schema.json', '_schemas/v1/manifest.schema.json']);
+    expect(model.schemas[1]!.files.map((f) => f.href)).toContain('/evidence/_schemas/v2/signoffs.schema.json');
+    expect(model.deployments.map((d) => d.id)).toEqual(deploymentRows(entries.map((e) => e.deployment)).map((r) => r.id));
+    expect(model.deployments[0]).toMatchObject({ href: `/deployments/${model.deployments[0]!.id}/`, files: { caption: `Files of ${model.deployments[0]!.id}` } });
   });
 });
 

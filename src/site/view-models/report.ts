@@ -6,12 +6,12 @@
  */
 import { signoffRoles, type CheckSnapshot, type Deployment, type Manifest } from '../../format/index.ts';
 import type { RawFile } from '../load-evidence.ts';
-import { decisionLabels, formatBytes, formatMs, formatUtc, type AnyStatus } from '../format.ts';
+import { decisionLabels, formatMs, formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 import { checkView, type CheckView } from './check-view.ts';
 import { httpUrl } from '../../format/http-url.ts';
 import type { RoleVerdict, SignoffState } from '../../core/signoffs/verify-signoffs.ts';
-import { OUTSIDE_MANIFEST } from '../../core/integrity/manifest-check.ts';
+import { artifactTable, type ArtifactTableModel } from './artifact-table.ts';
 
 export interface SectionBlock {
   number: string;
@@ -43,7 +43,8 @@ export interface ReportModel {
   signoff: { role: string; state: SignoffState; who: string | null; when: string | null; key: string | null; sampleKey: boolean; note: string | null; reason: string | null }[];
   /** Whether every declared role is signed over the current evidence (null: no roles declared). */
   signoffSummary: { complete: boolean; text: string } | null;
-  artifacts: { path: string; href: string; bytes: string; sha256: string; inManifest: boolean }[];
+  /** Every evidence file, each checked against the manifest. */
+  artifacts: ArtifactTableModel;
   manifest: { href: string; sha256: string } | null;
   /** The checklist's post-deployment actions, and the pull request summary when there is a pull request. */
   postDeployment: { actions: string[]; prMarkdown: string | null };
@@ -86,7 +87,6 @@ export function reportModel(
   const label = decisionLabels[deployment.decision.status];
   const attested = new Map(deployment.attestations.map((a) => [a.id, a]));
   const manifestFile = fileByPath.get('manifest.json');
-  const inManifest = new Set(manifest?.files.map((f) => `${f.path}:${f.sha256}`) ?? []);
   const total = deployment.timeline.find((t) => t.id === 'total');
 
   return {
@@ -144,7 +144,7 @@ export function reportModel(
       reason: v.signoff?.reason ?? null,
     })),
     signoffSummary: signoffSummary(verified),
-    artifacts: files.map((f) => ({ path: f.path, href: routes.rawFile(deployment.id, f.path), bytes: formatBytes(f.bytes), sha256: f.sha256, inManifest: OUTSIDE_MANIFEST.includes(f.path) || inManifest.has(`${f.path}:${f.sha256}`) })),
+    artifacts: artifactTable(deployment.id, files, `Evidence files of ${deployment.id}`, { manifest }),
     manifest: manifestFile ? { href: routes.rawFile(deployment.id, 'manifest.json'), sha256: manifestFile.sha256 } : null,
     postDeployment: { actions: definition.postDeployment, prMarkdown: deployment.pr.number !== null || deployment.pr.url ? prMarkdown(deployment) : null },
   };
