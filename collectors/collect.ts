@@ -105,7 +105,7 @@ const checklistParam = (checklist: Checklist, name: string) => checklist.paramet
  * the value of every environment variable a command gets (unless the checklist marks it
  * public), and the values of parameters the checklist declares secret.
  */
-export function collectionSecrets(checklist: Checklist, target: ConnectionTarget, commandEnv: Record<string, string>, given: Record<string, string>): string[] {
+function collectionSecrets(checklist: Checklist, target: ConnectionTarget, commandEnv: Record<string, string>, given: Record<string, string>): string[] {
   const secrets = new Set(target.secrets);
   for (const check of checklist.checks) {
     if (check.kind !== 'command') continue;

@@ -16,10 +16,10 @@ import { CHECK_STATUS_ORDER } from '../../src/core/order.ts';
 import { errorFrom, type CheckContext, type CheckRun } from './check-context.ts';
 import { runnerOf } from './runners.ts';
 
-export const MUTATING_NOT_ALLOWED =
+const MUTATING_NOT_ALLOWED =
   'a mutating step (it may change the database) was not allowed for this run: pass --allow-mutating (or "allowMutating": true in deploy-evidence.config.json) to run it';
 
-export function statusOf(check: CheckDefinition, run: Pick<CheckRun, 'error' | 'skipReason'>, outcomes: CheckSnapshot['assertions']): CheckStatus {
+function statusOf(check: CheckDefinition, run: Pick<CheckRun, 'error' | 'skipReason'>, outcomes: CheckSnapshot['assertions']): CheckStatus {
   if (run.skipReason) return 'skipped';
   if (run.error) return check.errorVerdict === 'fail' ? 'fail' : 'error';
   let worst: 'pass' | 'warn' | 'fail' = 'pass';

@@ -2,7 +2,7 @@
 import { z } from 'astro/zod';
 import { SCHEMA_VERSION, type FormatVersion, deploymentIdSchema, schemaFilesOf } from './common.ts';
 
-export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
+const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
 
 export const manifestSchemaOf = <V extends FormatVersion>(version: V) => z
   .object({

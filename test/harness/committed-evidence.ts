@@ -24,7 +24,7 @@ async function trackedEvidenceFiles(): Promise<string[]> {
 }
 
 /** A new folder holding a copy of the committed samples, for a test to read or alter as it likes. */
-export async function copyOfCommittedEvidence(): Promise<string> {
+async function copyOfCommittedEvidence(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'committed-evidence-'));
   const files = await trackedEvidenceFiles();
   if (files.length === 0) throw new Error(`git tracks no file under ${join(REPO, 'evidence')}: the committed samples are missing`);

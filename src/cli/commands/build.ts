@@ -12,7 +12,7 @@ import { configOption, evidenceOptions, resolveSettings, siteOptions } from '../
 import { log, type Streams } from '../output.ts';
 import { freePort } from '../../../collectors/process/free-port.ts';
 
-export const buildExamples = `
+const buildExamples = `
 Examples:
   $ deploy-evidence build                                   # evidence/ → dist/
   $ deploy-evidence build --site https://org.github.io --base /repo/   # published at https://org.github.io/repo/

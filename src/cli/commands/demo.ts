@@ -30,7 +30,7 @@ const exampleApp = `${packagePath('examples', 'seedtest-api')}/`;
  * Where the demo collects and builds unless told otherwise: a folder of its own, replaced by each
  * run, so every demo shows the same small history and nothing it writes is ever committed.
  */
-export const DEMO_FOLDER = packagePath('.demo');
+const DEMO_FOLDER = packagePath('.demo');
 const DEMO_DEFAULTS = { evidenceDir: resolve(DEMO_FOLDER, 'evidence'), outDir: resolve(DEMO_FOLDER, 'site') };
 
 /** The change between the two staging runs: what an index PR would do to the performance baseline. */

@@ -14,7 +14,7 @@ import { validateDeploymentId } from '../../../collectors/evidence/deployment-id
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { colorsFor, type Streams } from '../output.ts';
 
-export const verifyExamples = `
+const verifyExamples = `
 Examples:
   $ deploy-evidence verify --all                          # every deployment and every chain
   $ deploy-evidence verify sample-production-pr73         # one report, before pasting its link

@@ -5,7 +5,7 @@ import type { RawFile } from '../load-evidence.ts';
 import { formatBytes } from '../format.ts';
 import { routes } from '../routes.ts';
 
-export interface ArtifactRow {
+interface ArtifactRow {
   path: string;
   href: string;
   bytes: string;

@@ -8,8 +8,6 @@ import { formatBytes, formatMs, formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 import { resultView, type ResultView } from './results/registry.ts';
 
-export type { ResultView };
-
 export interface AssertionView {
   id: string;
   description: string;
@@ -54,7 +52,7 @@ export interface CheckView {
   raw: { href: string; sha256: string; bytes: string } | null;
 }
 
-export function showJson(value: JsonValue): string {
+function showJson(value: JsonValue): string {
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }

@@ -23,7 +23,7 @@ const LABEL_BADGES: Record<ComparisonLabel, LabelBadge> = {
   same: { symbol: '=', word: 'Same', tone: 'skipped' },
 };
 
-export interface ComparisonRow {
+interface ComparisonRow {
   id: string;
   section: string;
   title: string;
