@@ -17,11 +17,10 @@ import {
 } from '../src/format/index.ts';
 import { commandEnvValue } from './checks/check-context.ts';
 import { Redactor } from './db/secrets.ts';
-import { assertSingleSelect } from './checks/single-select.ts';
 import { httpUrl } from '../src/format/http-url.ts';
 import type { Attested } from '../src/core/assertions/evaluate.ts';
-import { paramsNeeded } from '../src/core/kinds/registry.ts';
 import { runCheck } from './checks/run-check.ts';
+import { ParameterValues } from './parameter-values.ts';
 import type { CheckContext } from './checks/check-context.ts';
 import type { ConnectionTarget } from './db/connection.ts';
 import { DatabaseSession, privilegeWarning } from './db/session.ts';
@@ -107,7 +106,7 @@ const checklistParam = (checklist: Checklist, name: string) => checklist.paramet
  * the value of every environment variable a command gets (unless the checklist marks it
  * public), and the values of parameters the checklist declares secret.
  */
-export function collectionSecrets(checklist: Checklist, target: ConnectionTarget, commandEnv: Record<string, string>, given: Record<string, string>): string[] {
+function collectionSecrets(checklist: Checklist, target: ConnectionTarget, commandEnv: Record<string, string>, given: Record<string, string>): string[] {
   const secrets = new Set(target.secrets);
   for (const check of checklist.checks) {
     if (check.kind !== 'command') continue;
@@ -130,36 +129,6 @@ async function gitCommit(dir: string): Promise<string | null> {
   return result?.exitCode === 0 ? result.stdout.trim() : null;
 }
 
-/** Given on the command line, else the checklist's default; parameters read by a query wait until a check needs them. */
-function initialParameters(checklist: Checklist, given: Record<string, string>): Deployment['parameters'] {
-  return checklist.parameters.map((p) =>
-    given[p.name] !== undefined
-      ? { name: p.name, value: given[p.name]!, source: 'given' as const }
-      : p.default !== undefined
-        ? { name: p.name, value: p.default, source: 'default' as const }
-        : { name: p.name, value: null, source: 'unset' as const },
-  );
-}
-
-/**
- * Reads a parameter with its `resolveSql` when the first check that needs it is about to run:
- * after the upgrade, so a query on the new view finds it (read-only, like every check).
- */
-async function resolveByQuery(checklist: Checklist, name: string, session: DatabaseSession, warn?: (message: string) => void): Promise<string | null> {
-  const sql = checklist.parameters.find((p) => p.name === name)?.resolveSql;
-  if (!sql) return null;
-  // Guarded like a sql check: a parameter's query is checklist text too. Refused, the parameter
-  // stays unset (the checks that need it are skipped), and the user is told why.
-  const refused = await assertSingleSelect(sql, `the query of parameter ${name}`).then(() => null, (error: Error) => error.message);
-  if (refused) {
-    warn?.(`parameter ${name}: its resolveSql was ${refused}`);
-    return null;
-  }
-  return session
-    .readOnly({ statementTimeoutMs: checklist.defaults.statementTimeoutMs, lockTimeoutMs: checklist.defaults.lockTimeoutMs }, async (tx) => (await tx.query(sql)).rows[0]?.[0] ?? null)
-    .catch(() => null);
-}
-
 /** Opens the connection first (exit 3 before anything is written), then collects. */
 export async function collect(options: CollectOptions): Promise<CollectResult> {
   checkCollectOptions(options);
@@ -177,6 +146,45 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
   const privileged = privilegeWarning(session.privileges);
   if (privileged) options.warn?.(privileged);
   const started = now();
+  const id = await claimDeployment(options, started);
+  const writer = new EvidenceWriter(options.evidenceRoot, id);
+
+  const attestations = attestationsGiven(options, started);
+  const commandEnv = { DATABASE_URL: target.url };
+  const redactor = new Redactor(collectionSecrets(checklist, target, commandEnv, options.params ?? {}));
+  const parameters = new ParameterValues(checklist, options.params ?? {}, redactor);
+  const header = await deploymentHeader(session, options, { id, started, parameters: parameters.initial, attestations });
+  const record = new DeploymentRecord(checklist, header, parameters, now);
+  await writer.writeDeployment(record.inProgress());
+
+  const ctx: CheckContext = {
+    session,
+    checklist,
+    params: parameters.values,
+    appDir: options.appDir,
+    commandEnv,
+    redactor,
+    attestations,
+    mutatingAllowed: Boolean(options.allowMutating),
+  };
+  await runChecks(ctx, { id, parameters, record, writer, options });
+
+  const deployment = record.complete(now());
+  await writer.writeDeployment(deployment);
+  // The chain: read and extended under the root's lock, so that collectors finishing together never fork it.
+  const { previous, sha256 } = await withChainLock(options.evidenceRoot, async () => {
+    const previous = await chainPredecessor(options, deployment);
+    return { previous, ...(await writer.writeManifest(previous)) };
+  });
+  return { deployment, snapshots: record.snapshots, dir: writer.dir, manifestSha256: sha256, previousManifestSha256: previous };
+}
+
+/**
+ * Everything checked against the evidence root before the first file is written: the baseline
+ * must be a deployment there; then the deployment's folder is claimed (its id, `-2`, `-3`… for a
+ * re-run without an explicit id) and the format's JSON Schemas are written once.
+ */
+async function claimDeployment(options: CollectOptions, started: Date): Promise<string> {
   const requestedId = options.deploymentId ?? defaultDeploymentId(started, options.environment, options.pr?.number ?? null);
   if (options.baseline && !(await stat(join(options.evidenceRoot, options.baseline, 'deployment.json')).catch(() => null))) {
     throw new CollectConfigError(`baseline "${options.baseline}" is not a deployment in ${options.evidenceRoot}`);
@@ -185,22 +193,30 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
   for (const file of await ensureJsonSchemas(options.evidenceRoot)) {
     options.warn?.(`${file} differs from format v${SCHEMA_VERSION} as this tool writes it; left as it is (committed schema files are never rewritten)`);
   }
-  const writer = new EvidenceWriter(options.evidenceRoot, id);
+  return id;
+}
 
+/** The attestations given on the command line, each by the attesting user at the collection's start. */
+function attestationsGiven(options: CollectOptions, started: Date): Attested[] {
   const by = options.attestedBy ?? process.env.USER ?? 'unknown';
-  const attestations: Attested[] = (options.attest ?? []).map((aid) => ({
+  return (options.attest ?? []).map((aid) => ({
     id: aid,
-    label: checklist.attestations.find((a) => a.id === aid)!.label,
+    label: options.checklist.attestations.find((a) => a.id === aid)!.label,
     by,
     at: started.toISOString(),
   }));
-  const parameters = initialParameters(checklist, options.params ?? {});
-  const commandEnv = { DATABASE_URL: target.url };
-  const redactor = new Redactor(collectionSecrets(checklist, target, commandEnv, options.params ?? {}));
-  const snapshots: CheckSnapshot[] = [];
-  const byId = new Map<string, CheckSnapshot>();
+}
 
-  const base: Omit<Deployment, 'collection' | 'finishedAt' | 'checks' | 'timeline' | 'criteria' | 'decision'> = {
+/** What deployment.json says from the start and keeps saying: what, where, by which tool, against which gate. */
+type DeploymentHeader = Omit<Deployment, 'collection' | 'finishedAt' | 'checks' | 'timeline' | 'criteria' | 'decision'>;
+
+async function deploymentHeader(
+  session: DatabaseSession,
+  options: CollectOptions,
+  { id, started, parameters, attestations }: { id: string; started: Date; parameters: Deployment['parameters']; attestations: Attested[] },
+): Promise<DeploymentHeader> {
+  const { checklist, target } = options;
+  return {
     $schema: schemaFiles.deployment.fromFile,
     schemaVersion: SCHEMA_VERSION,
     id,
@@ -227,78 +243,81 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     markedBaseline: options.markBaseline ?? false,
     notes: options.notes ?? null,
   };
-  const params = new Map(parameters.map((p) => [p.name, p.value]));
-  const queried = new Set<string>();
-  // A value read by its query, or captured from a check's parsed output (the alembic head), is recorded as such.
-  // A secret parameter's value is never stored: it is redacted like any other secret.
-  const parametersNow = (): Deployment['parameters'] =>
-    parameters.map((p) => {
-      const value = params.get(p.name) ?? null;
-      const shown = value === null ? null : redactor.redact(value).text;
-      if (value === p.value) return { ...p, value: shown };
-      return { name: p.name, value: shown, source: queried.has(p.name) ? ('query' as const) : ('captured' as const) };
-    });
-  const assemble = (complete: boolean, finishedAt: Date | null, evidenceCaptureFrom: string | null): Deployment => {
-    const end = (finishedAt ?? now()).toISOString();
+}
+
+/** deployment.json as the collection stands: rewritten in progress after every check, complete at the end. */
+class DeploymentRecord {
+  readonly snapshots: CheckSnapshot[] = [];
+  private readonly byId = new Map<string, CheckSnapshot>();
+
+  constructor(
+    private readonly checklist: Checklist,
+    private readonly header: DeploymentHeader,
+    private readonly parameters: ParameterValues,
+    private readonly now: () => Date,
+  ) {}
+
+  add(snapshot: CheckSnapshot): void {
+    this.snapshots.push(snapshot);
+    this.byId.set(snapshot.id, snapshot);
+  }
+
+  /** So far: the total runs until now, and no evidence-capture step yet. */
+  inProgress(): Deployment {
+    return this.assemble(false, null, null);
+  }
+
+  /** Finished: evidence capture is the time from the last check's end to `finishedAt`. */
+  complete(finishedAt: Date): Deployment {
+    return this.assemble(true, finishedAt, this.snapshots.at(-1)?.finishedAt ?? this.header.startedAt);
+  }
+
+  private assemble(complete: boolean, finishedAt: Date | null, evidenceCaptureFrom: string | null): Deployment {
+    const end = (finishedAt ?? this.now()).toISOString();
     return {
-      ...base,
-      parameters: parametersNow(),
+      ...this.header,
+      parameters: this.parameters.recorded(),
       collection: complete ? 'complete' : 'in-progress',
       finishedAt: finishedAt?.toISOString() ?? null,
-      checks: checklist.checks.map((c) => ({
+      checks: this.checklist.checks.map((c) => ({
         id: c.id,
         section: c.section,
         title: c.title,
         kind: c.kind,
         required: c.required,
-        status: byId.get(c.id)?.status ?? null,
+        status: this.byId.get(c.id)?.status ?? null,
       })),
-      timeline: buildTimeline(checklist, snapshots, {
+      timeline: buildTimeline(this.checklist, this.snapshots, {
         ...(evidenceCaptureFrom ? { evidenceCapture: { startedAt: evidenceCaptureFrom, finishedAt: end } } : {}),
-        total: { startedAt: base.startedAt, finishedAt: end },
+        total: { startedAt: this.header.startedAt, finishedAt: end },
       }),
-      ...decide({ checklist, snapshots: byId, complete }),
+      ...decide({ checklist: this.checklist, snapshots: this.byId, complete }),
     };
-  };
+  }
+}
 
-  await writer.writeDeployment(assemble(false, null, null));
-  const ctx: CheckContext = {
-    session,
-    checklist,
-    params,
-    appDir: options.appDir,
-    commandEnv,
-    redactor,
-    attestations,
-    mutatingAllowed: Boolean(options.allowMutating),
-  };
-  const total = checklist.checks.length;
-  for (const [index, check] of checklist.checks.entries()) {
-    options.progress?.checkStarted(check, index, total);
-    for (const name of paramsNeeded(check)) {
-      if (params.get(name) != null || queried.has(name)) continue;
-      const value = await resolveByQuery(checklist, name, session, options.warn);
-      if (value !== null) {
-        params.set(name, value);
-        queried.add(name);
-      }
-    }
+/**
+ * The checks in the checklist's order. Each snapshot is written the moment its check ends, and
+ * deployment.json after it, so a run that dies keeps what it collected.
+ */
+async function runChecks(
+  ctx: CheckContext,
+  { id, parameters, record, writer, options }: { id: string; parameters: ParameterValues; record: DeploymentRecord; writer: EvidenceWriter; options: CollectOptions },
+): Promise<void> {
+  const { checks } = ctx.checklist;
+  for (const [index, check] of checks.entries()) {
+    options.progress?.checkStarted(check, index, checks.length);
+    await parameters.resolveFor(check, ctx.session, options.warn);
     const snapshot = await runCheck(check, ctx, id);
     await writer.writeCheck(snapshot);
-    snapshots.push(snapshot);
-    byId.set(snapshot.id, snapshot);
-    await writer.writeDeployment(assemble(false, null, null));
-    options.progress?.checkFinished(snapshot, index, total);
+    record.add(snapshot);
+    await writer.writeDeployment(record.inProgress());
+    options.progress?.checkFinished(snapshot, index, checks.length);
   }
-  const captureFrom = snapshots.at(-1)?.finishedAt ?? base.startedAt;
-  const deployment = assemble(true, now(), captureFrom);
-  await writer.writeDeployment(deployment);
-  // The chain: this manifest follows the end of its environment's chain as it is now, read and
-  // extended under the root's lock so that collectors finishing together never fork it.
-  const { previous, sha256 } = await withChainLock(options.evidenceRoot, async () => {
-    const links = await readChainLinks(options.evidenceRoot, (other, reason) => options.warn?.(`${other}: left out of the ${deployment.environment} chain, its evidence does not read (${reason.split('\n')[0]})`));
-    const previous = chainTip(links.filter((l) => l.id !== id), deployment.environment)?.digest ?? null;
-    return { previous, ...(await writer.writeManifest(previous)) };
-  });
-  return { deployment, snapshots, dir: writer.dir, manifestSha256: sha256, previousManifestSha256: previous };
+}
+
+/** The digest of the manifest this one follows: the end of its environment's chain as it is now. */
+async function chainPredecessor(options: CollectOptions, deployment: Deployment): Promise<string | null> {
+  const links = await readChainLinks(options.evidenceRoot, (other, reason) => options.warn?.(`${other}: left out of the ${deployment.environment} chain, its evidence does not read (${reason.split('\n')[0]})`));
+  return chainTip(links.filter((l) => l.id !== deployment.id), deployment.environment)?.digest ?? null;
 }

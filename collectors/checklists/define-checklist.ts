@@ -18,7 +18,7 @@ export class ChecklistError extends Error {
  * Every problem at once: zod stops before its cross-references when the structure is wrong, so
  * the references are also checked on the raw input and both lists are reported together.
  */
-export function checklistProblems(input: unknown): string[] {
+function checklistProblems(input: unknown): string[] {
   const parsed = checklistSchema.safeParse(input);
   if (parsed.success) return [];
   const structural = describeZodIssues(parsed.error);

@@ -15,7 +15,7 @@ import { checkStatusOf } from '../../src/core/decision/check-status.ts';
 import { errorFrom, type CheckContext, type CheckRun } from './check-context.ts';
 import { runnerOf } from './runners.ts';
 
-export const MUTATING_NOT_ALLOWED =
+const MUTATING_NOT_ALLOWED =
   'a mutating step (it may change the database) was not allowed for this run: pass --allow-mutating (or "allowMutating": true in deploy-evidence.config.json) to run it';
 
 export async function runCheck(check: CheckDefinition, ctx: CheckContext, deploymentId: string): Promise<CheckSnapshot> {

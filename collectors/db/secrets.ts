@@ -14,7 +14,7 @@
  * redacted on their own (they would shred ordinary text); a short password is still redacted
  * inside URLs.
  */
-export const REDACTED = '***';
+const REDACTED = '***';
 const MIN_FORM = 4;
 /** base64 fragments this short would match ordinary words. */
 const MIN_BASE64_FORM = 8;
@@ -60,7 +60,7 @@ function base64Forms(secret: string): string[] {
   return forms;
 }
 
-export function secretForms(secret: string): string[] {
+function secretForms(secret: string): string[] {
   const forms = new Set<string>([secret]);
   for (const fragment of secret.split(/[@:/?#[\]]/)) forms.add(fragment);
   const encodings = [

@@ -57,7 +57,7 @@ interface PgLikeError {
   detail?: string;
 }
 
-export function toQueryError(error: unknown, secrets: readonly string[]): QueryError {
+function toQueryError(error: unknown, secrets: readonly string[]): QueryError {
   const e = (error ?? {}) as PgLikeError;
   const message = scrub(e.message ?? String(error), secrets);
   const code = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : null;

@@ -8,7 +8,7 @@ import { addTrustedSigner } from '../../collectors/signing/signers-file.ts';
 import { signDeployment } from '../../collectors/signing/sign-deployment.ts';
 import { packagePath } from '../../collectors/package-root.ts';
 
-export const SAMPLE_SIGNERS = [
+const SAMPLE_SIGNERS = [
   { role: 'deployed-by', name: 'Sample Release Engineer' },
   { role: 'validated-by', name: 'Sample QA Engineer' },
   { role: 'approved-for-production', name: 'Sample Change Approver' },
@@ -19,7 +19,7 @@ export type SampleRole = (typeof SAMPLE_SIGNERS)[number]['role'];
 const keyFile = (role: SampleRole, ext: 'key' | 'pub') => packagePath('examples', 'sample-keys', `${role}.${ext}`);
 
 /** Trusts every sample key in `root` (marked sample), leaving keys already there as they are. */
-export async function trustSampleSigners(root: string): Promise<void> {
+async function trustSampleSigners(root: string): Promise<void> {
   const trusted = new Set((await readSigners(root))?.signers.map((s) => s.publicKey) ?? []);
   for (const { role, name } of SAMPLE_SIGNERS) {
     const publicKey = (await readFile(keyFile(role, 'pub'), 'utf8')).trim();

@@ -7,12 +7,12 @@ import { packagePath } from '../../collectors/package-root.ts';
 
 const sqlDir = `${packagePath('examples', 'seedtest-api', 'sql')}/`;
 
-export const schemaFiles = ['001_base_tables.sql', '002_attempt_view_v1.sql'] as const;
+const schemaFiles = ['001_base_tables.sql', '002_attempt_view_v1.sql'] as const;
 
 /** The alembic revisions that run those files (migrations/versions/). */
 export const BASE_REVISION = '20251020_1200_base_tables';
-export const VIEW_REVISION = '20251101_0900_attempt_view_lock';
-export const seedFile = 'seed_data.sql';
+const VIEW_REVISION = '20251101_0900_attempt_view_lock';
+const seedFile = 'seed_data.sql';
 
 export async function readSql(name: string): Promise<string> {
   return readFile(`${sqlDir}${name}`, 'utf8');

@@ -11,7 +11,7 @@ import { describeZodIssues } from '../format/index.ts';
 import { UsageError } from './exit-codes.ts';
 import { importModuleFile } from '../../collectors/load-module.ts';
 
-export const CONFIG_FILES = ['deploy-evidence.config.json', 'deploy-evidence.config.ts', 'deploy-evidence.config.mjs', 'deploy-evidence.config.js'] as const;
+const CONFIG_FILES = ['deploy-evidence.config.json', 'deploy-evidence.config.ts', 'deploy-evidence.config.mjs', 'deploy-evidence.config.js'] as const;
 export const CONFIG_FILE = CONFIG_FILES[0];
 
 const environmentSchema = z
@@ -23,7 +23,7 @@ const environmentSchema = z
   })
   .strict();
 
-export const configSchema = z
+const configSchema = z
   .object({
     $schema: z.string().optional(),
     /** The URL the audit site is published at (`https://org.github.io`): permanent links become absolute. */

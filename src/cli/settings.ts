@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { UsageError } from './exit-codes.ts';
 import { CONFIG_FILE, loadConfig, type DeployEvidenceConfig } from './config-file.ts';
 
-export const SETTING_ENV = {
+const SETTING_ENV = {
   evidenceDir: 'DEPLOY_EVIDENCE_EVIDENCE_DIR',
   site: 'DEPLOY_EVIDENCE_SITE',
   base: 'DEPLOY_EVIDENCE_BASE',

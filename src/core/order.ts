@@ -4,11 +4,6 @@ import type { CheckStatus, CriterionStatus } from '../format/index.ts';
 /** From best to worst: a check that errored or was skipped is worse than a warning, better than a failure. */
 export const CHECK_STATUS_ORDER: Record<CheckStatus, number> = { pass: 0, warn: 1, skipped: 2, error: 3, fail: 4 };
 
-/** Worse than `than`? */
-export function isWorse(status: CheckStatus, than: CheckStatus): boolean {
-  return CHECK_STATUS_ORDER[status] > CHECK_STATUS_ORDER[than];
-}
-
 /** Oldest first by start time; the id breaks ties, so the order never depends on reading order. */
 export function chronological(a: { startedAt: string; id: string }, b: { startedAt: string; id: string }): number {
   if (a.startedAt !== b.startedAt) return a.startedAt < b.startedAt ? -1 : 1;

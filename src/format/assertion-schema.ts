@@ -8,7 +8,7 @@ import { fieldDocs } from './field-docs.ts';
 import { since } from './since.ts';
 
 /** What an unmet assertion does to its check. */
-export const severitySchema = z.enum(['fail', 'warn']);
+const severitySchema = z.enum(['fail', 'warn']);
 
 const base = {
   id: checkIdSchema.optional().describe('Unique within its check; defaults to the type (with -2, -3… for repeats).'),

@@ -42,7 +42,7 @@ const timeouts = {
   lockTimeoutMs: z.number().int().positive().optional().describe('lock_timeout for this check\'s transaction, in ms (default: the checklist\'s `defaults`).'),
 };
 
-export const sqlCheckSchema = checkDocs(z
+const sqlCheckSchema = checkDocs(z
   .object({
     ...checkBase,
     ...timeouts,
@@ -56,7 +56,7 @@ export const sqlCheckSchema = checkDocs(z
   })
   .strict());
 
-export const expectedColumnSchema = z
+const expectedColumnSchema = z
   .object({
     name: z.string().min(1).describe('The column\'s name.'),
     type: z.string().min(1).describe('The type as PostgreSQL\'s format_type writes it: `bigint`, `uuid`, `numeric(14,2)`, `character varying(40)`, `timestamp with time zone`.'),
@@ -65,7 +65,7 @@ export const expectedColumnSchema = z
   .strict();
 export type ExpectedColumn = z.infer<typeof expectedColumnSchema>;
 
-export const columnsCheckSchema = checkDocs(z
+const columnsCheckSchema = checkDocs(z
   .object({
     ...checkBase,
     ...timeouts,
@@ -82,7 +82,7 @@ export const columnsCheckSchema = checkDocs(z
   })
   .strict(), { relation: 'The table or view: `{ "schema": "public", "name": "invoice_summary" }` (schema defaults to public).' });
 
-export const explainCheckSchema = checkDocs(z
+const explainCheckSchema = checkDocs(z
   .object({
     ...checkBase,
     ...timeouts,
@@ -136,7 +136,7 @@ export const commandCheckSchema = checkDocs(z
   })
   .strict());
 
-export const dependentsCheckSchema = checkDocs(z
+const dependentsCheckSchema = checkDocs(z
   .object({
     ...checkBase,
     ...timeouts,

@@ -21,7 +21,12 @@ export const slugSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'must be a lowercase slug: a-z, 0-9 and "-", starting with a letter or digit, at most 80 characters');
 
+/**
+ * The same rule, named for what it identifies (knip: an alias, not a duplicate export).
+ * @alias
+ */
 export const deploymentIdSchema = slugSchema;
+/** @alias */
 export const checkIdSchema = slugSchema;
 
 /** ISO-8601 UTC with a trailing Z, as `Date#toISOString` writes it. */

@@ -13,10 +13,10 @@ import {
   utcTimestampSchema,
 } from './common.ts';
 
-export const decisionStatusSchema = z.enum(['APPROVED', 'APPROVED WITH NOTES', 'BLOCKED', 'INCOMPLETE']);
+const decisionStatusSchema = z.enum(['APPROVED', 'APPROVED WITH NOTES', 'BLOCKED', 'INCOMPLETE']);
 export type DecisionStatus = z.infer<typeof decisionStatusSchema>;
 
-export const criterionStatusSchema = z.enum(['pass', 'warn', 'fail', 'incomplete']);
+const criterionStatusSchema = z.enum(['pass', 'warn', 'fail', 'incomplete']);
 export type CriterionStatus = z.infer<typeof criterionStatusSchema>;
 
 /** deployment.json of a format version: the fields are the current ones; only the envelope names the version. */

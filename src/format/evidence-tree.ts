@@ -12,8 +12,8 @@ import { FORMAT_VERSION_NUMBERS, checkIdSchema, deploymentIdSchema, schemaDir, s
 
 /** Files a deployment directory may hold, besides `checks/<check-id>.json`. */
 /** `notes.mdx`: notes written after collection, rendered as an annotation (outside the manifest, like sign-offs). */
-export const DEPLOYMENT_FILES = ['deployment.json', 'manifest.json', 'signoffs.json', 'notes.mdx'] as const;
-export const SCHEMA_FILE_NAMES: readonly string[] = Object.values(schemaFiles).map((s) => s.file);
+const DEPLOYMENT_FILES = ['deployment.json', 'manifest.json', 'signoffs.json', 'notes.mdx'] as const;
+const SCHEMA_FILE_NAMES: readonly string[] = Object.values(schemaFiles).map((s) => s.file);
 /** The trusted signers' public keys, at the evidence root. */
 export const SIGNERS_FILE = '_signers.json';
 

@@ -16,7 +16,7 @@ import { signoffRoles } from './checklist-schema.ts';
 import type { Signoffs } from './signoff-schema.ts';
 import type { RawFile } from './read-deployment-dir.ts';
 
-export type Readable<T> = { ok: true; value: T } | { ok: false; error: string };
+type Readable<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export interface DeploymentDigests {
   id: string;

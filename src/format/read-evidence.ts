@@ -40,7 +40,7 @@ export function readEvidenceText<K extends EvidenceFileKind>(kind: K, file: stri
 }
 
 /** Raw JSON → model: validated with the schema of its `schemaVersion`, then brought to the current model. */
-export function parseEvidenceValue<K extends EvidenceFileKind>(kind: K, file: string, data: unknown): EvidenceModels[K] {
+function parseEvidenceValue<K extends EvidenceFileKind>(kind: K, file: string, data: unknown): EvidenceModels[K] {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new EvidenceFormatError(file, ['(root): must be a JSON object']);
   }

@@ -10,12 +10,10 @@ import { z } from 'astro/zod';
 import { SCHEMA_VERSION, deploymentIdSchema, schemaFilesOf, type FormatVersion } from './common.ts';
 import { PAYLOAD_TYPE, SIGNOFF_PREDICATE_TYPE, STATEMENT_TYPE } from './signoff-constants.ts';
 
-export { PAYLOAD_TYPE, SIGNOFF_PREDICATE_TYPE, STATEMENT_TYPE };
-
 const base64Schema = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const hex64Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
 
-export const dsseEnvelopeSchema = z
+const dsseEnvelopeSchema = z
   .object({
     payloadType: z.literal(PAYLOAD_TYPE),
     /** The in-toto Statement, base64 of its JSON bytes. */
@@ -60,7 +58,7 @@ export const signersSchema = signersSchemaOf(SCHEMA_VERSION);
 export type Signers = z.infer<typeof signersSchema>;
 
 /** What a sign-off's payload states (the in-toto Statement v1 `predicate`). */
-export const signoffPredicateSchema = z
+const signoffPredicateSchema = z
   .object({
     deploymentId: deploymentIdSchema,
     environment: z.string(),

@@ -29,7 +29,7 @@ import {
 export const cellSchema = jsonTypedUnion([z.string(), z.number(), z.boolean(), z.null()]);
 export type Cell = z.infer<typeof cellSchema>;
 
-export const resultColumnSchema = z
+const resultColumnSchema = z
   .object({
     name: z.string(),
     /** `format_type(oid, typmod)`: `bigint`, `timestamp without time zone`, `character varying(20)`… */
@@ -116,7 +116,7 @@ const explainResultSchema = z
   .strict();
 
 /** One revision as alembic prints it: `down1, down2 -> rev (head) (mergepoint), message`. */
-export const alembicRevisionSchema = z
+const alembicRevisionSchema = z
   .object({
     revision: z.string(),
     downRevisions: z.array(z.string()),
@@ -126,7 +126,7 @@ export const alembicRevisionSchema = z
   .strict();
 
 /** A migration step alembic reported running: `Running upgrade A -> B, message`. */
-export const alembicMigrationSchema = z
+const alembicMigrationSchema = z
   .object({
     direction: z.enum(['upgrade', 'downgrade']),
     from: z.string().nullable(),
@@ -135,7 +135,7 @@ export const alembicMigrationSchema = z
   })
   .strict();
 
-export const pytestCaseSchema = z
+const pytestCaseSchema = z
   .object({
     name: z.string(),
     classname: z.string(),
@@ -263,7 +263,7 @@ export type ResultOf<K extends CheckResult['kind']> = Extract<CheckResult, { kin
 // A result for exactly each of the format's check kinds (common.ts): `true` is not a `false`.
 const checkResultsHaveEveryKind: SameMembers<CheckResult['kind'], CheckKind> = true;
 
-export const assertionOutcomeSchema = z
+const assertionOutcomeSchema = z
   .object({
     id: z.string(),
     type: z.string(),
@@ -276,7 +276,7 @@ export const assertionOutcomeSchema = z
   .strict();
 export type AssertionOutcome = z.infer<typeof assertionOutcomeSchema>;
 
-export const checkErrorSchema = z
+const checkErrorSchema = z
   .object({
     /** sql: the server refused; timeout: statement or command timed out; connection: lost or unreachable;
      * refused: deploy-evidence would not send it (not a single SELECT); spawn: the command could not start. */
@@ -290,7 +290,7 @@ export const checkErrorSchema = z
   .strict();
 export type CheckError = z.infer<typeof checkErrorSchema>;
 
-export const checkSourceSchema = z
+const checkSourceSchema = z
   .object({
     sql: z.string().optional(),
     params: z.array(z.object({ name: z.string(), value: z.string().nullable() }).strict()).optional(),
@@ -305,7 +305,7 @@ export const checkSourceSchema = z
   })
   .strict();
 
-export const sessionSettingsSchema = z
+const sessionSettingsSchema = z
   .object({
     readOnly: z.boolean(),
     statementTimeoutMs: z.number().int().positive(),

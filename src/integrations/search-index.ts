@@ -73,7 +73,7 @@ function sectionOf(checkId: string, page: string): string {
 }
 
 /** A deployment's search record, read back from a built site. */
-export async function deploymentRecord(site: string, id: string): Promise<string | null> {
+async function deploymentRecord(site: string, id: string): Promise<string | null> {
   const dir = join(site, 'deployments', id);
   const report = await readFile(join(dir, 'index.html'), 'utf8').catch(() => null);
   if (report === null) return null;
@@ -88,7 +88,7 @@ export async function deploymentRecord(site: string, id: string): Promise<string
  * 1.4 GB). Parts keep that bounded whatever the history: under 100 MB each, about 55 generated
  * deployments; the search page merges one more part per 2 MB of text.
  */
-export const PART_TEXT_BYTES = 2_000_000;
+const PART_TEXT_BYTES = 2_000_000;
 
 /**
  * The index written in parts as records come: the first part is the bundle the search page loads

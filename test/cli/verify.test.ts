@@ -29,7 +29,7 @@ describe('deploy-evidence verify', () => {
     const run = await verify(evidence);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^OK +${LATER} \\(staging\\)  sha256 [0-9a-f]{64}$`, 'm'));
-    expect(run.stdout).toContain('3 deployments verified: every file matches its manifest, every chain holds, every sign-off is valid');
+    expect(run.stdout).toContain('3 deployments verified: every file matches its manifest, every verdict is what its checks give, every chain holds, every sign-off given is valid');
     const json = JSON.parse((await verify(evidence, EARLIER, '--json')).stdout) as { ok: boolean; deployments: { id: string; status: string; previous: string | null }[] };
     expect(json).toMatchObject({ ok: true, deployments: [{ id: EARLIER, status: 'OK', previous: null }] });
     // The later staging deployment names the earlier one's digest.
@@ -99,7 +99,7 @@ describe('deploy-evidence verify', () => {
     const run = await verify(root);
     expect(run.exitCode, run.stdout).toBe(1);
     // Every file matches its (new) manifest and the chain holds: only the re-derived verdicts give it away.
-    expect(run.stdout).not.toMatch(/changed|which no staging manifest has/);
+    expect(run.stdout).not.toMatch(/: changed \(sha256|which no staging manifest has/);
     expect(run.stdout).toMatch(new RegExp(`^FAILED +${EARLIER} \\(staging\\)`, 'm'));
     expect(run.stdout).toContain('- checks/preflight.json: assertion attestations says pass; the check\'s result gives warn');
     expect(run.stdout).toContain('- deployment.json: the decision says APPROVED; its checks give APPROVED WITH NOTES');

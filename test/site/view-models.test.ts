@@ -2,13 +2,17 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkSnapshotSchema, deploymentSchema, type CheckSnapshot, type Deployment } from '../../src/format/index.ts';
+import { checkSnapshotSchema, deploymentSchema, manifestSchema, type CheckSnapshot, type Deployment } from '../../src/format/index.ts';
 import { highlight, highlightStats } from '../../src/site/highlight.ts';
 import { formatMs, formatUtc } from '../../src/site/format.ts';
 import { commandLine, checkView } from '../../src/site/view-models/check-view.ts';
 import { deploymentRows, environmentLinks } from '../../src/site/view-models/deployment-list.ts';
-import { prMarkdown, reportModel, type SectionBlock } from '../../src/site/view-models/report.ts';
+import { comparisonLinks, prMarkdown, reportModel, type SectionBlock } from '../../src/site/view-models/report.ts';
+import { comparisonModel, timingSentence } from '../../src/site/view-models/comparison.ts';
+import { compareDeployments } from '../../src/core/compare/compare-deployments.ts';
 import { cellView, tableModel } from '../../src/site/view-models/result-table.ts';
+import { artifactTable } from '../../src/site/view-models/artifact-table.ts';
+import { evidenceIndexModel } from '../../src/site/view-models/evidence-index.ts';
 
 const root = new URL('../fixtures/site-evidence/', import.meta.url).pathname;
 
@@ -138,6 +142,56 @@ describe('report', () => {
     }
   });
 
+  it('badges each attestation: given, missing and required (a warning), or missing and optional', async () => {
+    const { deployment, snapshots } = await load('staging-pr73-full');
+    const given = reportModel(deployment, snapshots, [], null).preDeployment!.attestations;
+    expect(given.map((a) => [a.status, a.note])).toEqual([
+      ['pass', expect.stringMatching(/^attested by release-bot, 2026-11-25 09:30:25 UTC$/)],
+      ['pass', expect.stringMatching(/^attested by release-bot, /)],
+      ['pass', expect.stringMatching(/^attested by release-bot, /)],
+      ['skipped', 'not attested (optional)'],
+    ]);
+    const none = reportModel({ ...deployment, attestations: [] }, snapshots, [], null).preDeployment!.attestations;
+    expect(none.map((a) => [a.status, a.note])).toEqual([
+      ['warn', 'not attested'],
+      ['warn', 'not attested'],
+      ['warn', 'not attested'],
+      ['skipped', 'not attested (optional)'],
+    ]);
+  });
+
+  it('reads each sign-off state in its own word and tone, with the key shortened, and sums them up', async () => {
+    const { deployment, snapshots } = await load('staging-pr73-full');
+    const signoff = (state: 'signed' | 'stale' | 'unverified') => ({ state, predicate: null, keyid: 'ab'.repeat(32), signer: null, sampleKey: false, reason: null });
+    const verified = [
+      { role: 'deployed-by', label: 'Deployed by', state: 'signed' as const, signoff: signoff('signed') },
+      { role: 'validated-by', label: 'Validated by', state: 'stale' as const, signoff: signoff('stale') },
+      { role: 'approved-for-production', label: 'Approved for production', state: 'unverified' as const, signoff: signoff('unverified') },
+      { role: 'extra', label: 'Extra', state: 'unsigned' as const, signoff: null },
+    ];
+    const report = reportModel(deployment, snapshots, [], null, verified);
+    expect(report.signoff.map((s) => [s.badge.word, s.badge.tone, s.key])).toEqual([
+      ['Signed', 'tone-pass', `${'ab'.repeat(8)}…`],
+      ['Stale', 'tone-warn', `${'ab'.repeat(8)}…`],
+      ['Unverified', 'tone-fail', `${'ab'.repeat(8)}…`],
+      ['Not signed', 'tone-skipped', null],
+    ]);
+    expect(report.signoffSummary).toEqual({ complete: false, tone: 'tone-warn', text: 'Sign-off incomplete: 1 of 4 roles signed (Validated by stale, Approved for production unverified, Extra unsigned).' });
+    expect(reportModel(deployment, snapshots, [], null, verified.slice(0, 1)).signoffSummary).toMatchObject({ complete: true, tone: 'tone-pass' });
+  });
+
+  it('links the comparisons a deployment has, and says when it has no earlier one', () => {
+    const texts = (targets: Parameters<typeof comparisonLinks>[2]) => comparisonLinks('d', 'staging', targets).map((l) => (l.href ? `${l.text} -> ${l.href}` : l.text));
+    expect(texts(undefined)).toEqual(['First deployment in staging: nothing earlier to compare with.']);
+    expect(texts({ previous: null, baseline: null, samePr: 's' })).toEqual(['First deployment in staging: nothing earlier to compare with.', 'Compare with the same PR in another environment (s) -> /deployments/d/compare/s/']);
+    expect(texts({ previous: 'p', baseline: 'p', samePr: null })).toEqual(['Compare with the previous staging deployment (p) -> /deployments/d/compare/p/', '(the previous deployment is also the baseline)']);
+    expect(texts({ previous: 'p', baseline: 'b', samePr: 's' })).toEqual([
+      'Compare with the previous staging deployment (p) -> /deployments/d/compare/p/',
+      'Compare with the baseline (b) -> /deployments/d/compare/b/',
+      'Compare with the same PR in another environment (s) -> /deployments/d/compare/s/',
+    ]);
+  });
+
   it('writes the Markdown for the pull request', async () => {
     const { deployment } = await load('staging-pr74-blocked');
     const md = prMarkdown(deployment);
@@ -145,6 +199,67 @@ describe('report', () => {
     expect(md).toContain('**Decision:** BLOCKED');
     expect(md).toContain('| Schema locked | fail |');
     expect(md).toContain('Report: /deployments/staging-pr74-blocked/');
+  });
+});
+
+describe('artifact table', () => {
+  it('marks a file its manifest does not list with that sha256, never the files kept outside the manifest; the evidence index marks nothing', async () => {
+    const manifest = manifestSchema.parse(JSON.parse(await readFile(join(root, 'staging-pr74-blocked', 'manifest.json'), 'utf8')));
+    const [first, second] = manifest.files as [(typeof manifest.files)[number], (typeof manifest.files)[number]];
+    const files = [
+      first,
+      { ...second, sha256: 'f'.repeat(64) },
+      { path: 'checks/added-afterwards.json', bytes: 2048, sha256: 'e'.repeat(64) },
+      { path: 'signoffs.json', bytes: 10, sha256: 'd'.repeat(64) },
+      { path: 'notes.mdx', bytes: 10, sha256: 'c'.repeat(64) },
+    ];
+    const table = artifactTable('staging-pr74-blocked', files, 'Evidence files of staging-pr74-blocked', { manifest });
+    expect(table.caption).toBe('Evidence files of staging-pr74-blocked');
+    expect(table.rows.map((r) => [r.path, r.note])).toEqual([
+      [first.path, null],
+      [second.path, '(not in the manifest)'],
+      ['checks/added-afterwards.json', '(not in the manifest)'],
+      ['signoffs.json', null],
+      ['notes.mdx', null],
+    ]);
+    expect(table.rows[2]).toMatchObject({ href: '/evidence/staging-pr74-blocked/checks/added-afterwards.json', bytes: '2.0 KiB' });
+    // A deployment without a manifest: nothing of its evidence is listed.
+    expect(artifactTable('x', files, 'c', { manifest: null }).rows.filter((r) => r.note).map((r) => r.path)).toEqual([first.path, second.path, 'checks/added-afterwards.json']);
+    expect(artifactTable('x', files, 'c').rows.every((r) => r.note === null)).toBe(true);
+  });
+});
+
+describe('evidence index', () => {
+  it('lists the JSON Schemas of the versions in use, then every deployment\'s files in the deployments list\'s order', async () => {
+    const ids = (await readdir(root)).filter((d) => !d.startsWith('_'));
+    const entries = await Promise.all(ids.map(async (id) => ({ deployment: (await load(id)).deployment, files: [{ path: 'deployment.json', bytes: 1, sha256: 'a'.repeat(64) }], formatVersion: 2 })));
+    entries[0] = { ...entries[0]!, formatVersion: 1 };
+    const model = evidenceIndexModel(entries);
+    expect(model.schemas.map((s) => s.version)).toEqual([1, 2]);
+    expect(model.schemas[0]!.files.map((f) => f.path)).toEqual(['_schemas/v1/deployment.schema.json', '_schemas/v1/check.schema.json', '_schemas/v1/manifest.schema.json']);
+    expect(model.schemas[1]!.files.map((f) => f.href)).toContain('/evidence/_schemas/v2/signoffs.schema.json');
+    expect(model.deployments.map((d) => d.id)).toEqual(deploymentRows(entries.map((e) => e.deployment)).map((r) => r.id));
+    expect(model.deployments[0]).toMatchObject({ href: `/deployments/${model.deployments[0]!.id}/`, files: { caption: `Files of ${model.deployments[0]!.id}` } });
+  });
+});
+
+describe('comparison', () => {
+  it('sums the labels up in their order and badges each row', async () => {
+    const [base, current] = await Promise.all([load('staging-pr73-full'), load('staging-pr76-smoke-failing')]);
+    const model = comparisonModel(compareDeployments(base, current));
+    const counts = new Map<string, number>();
+    for (const row of model.rows) counts.set(row.label, (counts.get(row.label) ?? 0) + 1);
+    const order = ['regressed', 'fixed', 'changed', 'new', 'removed', 'same'];
+    expect(model.summary).toBe(order.filter((l) => counts.has(l)).map((l) => `${counts.get(l)} ${l}`).join(', '));
+    expect(model.rows.find((r) => r.label === 'regressed')?.badge).toEqual({ symbol: '▼', word: 'Regressed', tone: 'fail' });
+  });
+
+  it('says the timings compared in one sentence', () => {
+    const timing = { baseMs: 12, currentMs: 30, ratio: 2.5, noiseBand: 0.2, noiseFloorMs: 5, maxRatio: 2, exceedsLimit: true };
+    expect(timingSentence([])).toBeNull();
+    expect(timingSentence([{ ...timing, metric: 'execution', verdict: 'slower' }, { ...timing, metric: 'planning', currentMs: 12, ratio: 1, verdict: 'within noise', exceedsLimit: false }])).toBe(
+      'execution 12 ms → 30 ms (×2.5, slower; noise ±20% / 5 ms); planning 12 ms → 12 ms (×1, within noise; noise ±20% / 5 ms)',
+    );
   });
 });
 
@@ -171,6 +286,28 @@ describe('check view', () => {
     // The report and the decision say why in the same words (one definition, in the core).
     expect(deployment.decision.reasons.some((r) => r.endsWith(`: ${view.problem}`) && r.startsWith('missing-table'))).toBe(true);
     expect(view.error?.code).toBe('42P01');
+  });
+
+  it('heads an error by its kind, and opens a folded result unless it is a passing command with nothing parsed', async () => {
+    const { deployment, snapshots } = await load('staging-pr74-blocked');
+    const entry = deployment.checks.find((c) => c.id === 'missing-table')!;
+    const snapshot = snapshots.get('missing-table')!;
+    const heading = (kind: NonNullable<CheckSnapshot['error']>['kind']) => checkView({ deployment, definition: undefined, entry, snapshot: { ...snapshot, error: { ...snapshot.error!, kind } }, raw: undefined }).error?.heading;
+    expect([heading('sql'), heading('timeout'), heading('refused'), heading('connection'), heading('spawn'), heading('internal')]).toEqual(['Error', 'Timed out', 'Refused before sending', 'Error', 'Error', 'Error']);
+
+    const full = await load('staging-pr73-full');
+    const view = (from: typeof full, id: string, status?: CheckSnapshot['status']) => {
+      const s = from.snapshots.get(id)!;
+      return checkView({ deployment: from.deployment, definition: undefined, entry: from.deployment.checks.find((c) => c.id === id)!, snapshot: status ? { ...s, status } : s, raw: undefined });
+    };
+    const payloads = await load('staging-xss-payloads');
+    expect(payloads.snapshots.get('payload-output')?.result).toMatchObject({ kind: 'command', parsed: null });
+    expect(view(payloads, 'payload-output', 'pass').resultOpen).toBe(false);
+    expect(view(payloads, 'payload-output', 'warn').resultOpen).toBe(true);
+    expect(full.snapshots.get('smoke-tests')?.result).toMatchObject({ kind: 'command', parsed: { kind: 'pytest' } });
+    expect(view(full, 'smoke-tests', 'pass').resultOpen).toBe(true);
+    expect(view(full, 'row-count', 'pass').resultOpen).toBe(true);
+    expect(view(full, 'row-count').duration).toBe(formatMs(full.snapshots.get('row-count')!.durationMs));
   });
 });
 

@@ -18,7 +18,7 @@ import type { GitFindings } from '../../format/git-findings-schema.ts';
 import { readGitAnchor } from '../git-evidence-history.ts';
 import { gitNotes, gitOptions, type GitFlags } from '../verify-evidence-root.ts';
 
-export const buildExamples = `
+const buildExamples = `
 Examples:
   $ deploy-evidence build                                   # evidence/ → dist/
   $ deploy-evidence build --site https://org.github.io --base /repo/   # published at https://org.github.io/repo/

@@ -20,7 +20,7 @@ async function checklistNamed(name: string | undefined, flags: { config?: string
   return checklist;
 }
 
-export const checklistExamples = `
+const checklistExamples = `
 Examples:
   $ deploy-evidence checklist validate checklists/invoice-view.json
   $ deploy-evidence checklist show checklists/invoice-view.json

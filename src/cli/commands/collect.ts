@@ -10,7 +10,7 @@ import { credentialWarnings } from '../../core/checklists/credential-literals.ts
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { jsonSummary, log, progressReporter, summary, type Streams } from '../output.ts';
 
-export const collectExamples = `
+const collectExamples = `
 Examples:
   $ deploy-evidence collect --checklist checklists/my-view.json --env staging --pr 42 \\
       --database-url postgres://collector:secret@host/db
@@ -18,11 +18,11 @@ Examples:
   $ DATABASE_URL=postgres://… deploy-evidence collect --checklist attempt-view-lock --env production --pr 73 --attest ci-green --json
       # the example's checklist: its attestation ids (ci-green…) and parameters are its own`;
 
-export function collectList(value: string, previous: string[] = []): string[] {
+function collectList(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function parseParams(pairs: readonly string[]): Record<string, string> {
+function parseParams(pairs: readonly string[]): Record<string, string> {
   const params: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
@@ -32,19 +32,19 @@ export function parseParams(pairs: readonly string[]): Record<string, string> {
   return params;
 }
 
-export function parsePrNumber(value: string | undefined): number | null {
+function parsePrNumber(value: string | undefined): number | null {
   if (value === undefined) return null;
   const n = Number(value.replace(/^#/, ''));
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--pr takes a pull request number, got "${value}"`);
   return n;
 }
 
-/** Shared by collect and demo: the code 0 or 1 a decision maps to. */
-export function exitCodeForDecision(decision: Deployment['decision']['status']): number {
+/** The code 0 or 1 a decision maps to (the demo is not a gate: it always exits 0). */
+function exitCodeForDecision(decision: Deployment['decision']['status']): number {
   return decision === 'APPROVED' || decision === 'APPROVED WITH NOTES' ? EXIT.ok : EXIT.failed;
 }
 
-export function addCollectOptions(command: Command): Command {
+function addCollectOptions(command: Command): Command {
   return command
     .option('--checklist <id|file>', 'the checklist to run (required): a built-in id, or a checklist file (.json, .ts, .js)')
     .option('--pr <number>', 'pull request number')

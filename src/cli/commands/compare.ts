@@ -7,7 +7,7 @@ import { EXIT, UsageError } from '../exit-codes.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
 import { colorsFor, type Streams } from '../output.ts';
 
-export const compareExamples = `
+const compareExamples = `
 Examples:
   $ deploy-evidence compare sample-staging-pr73 sample-production-pr73
   $ deploy-evidence compare 2026-11-20-staging-pr73 2026-11-24-staging-pr73 --fail-on-regression   # a CI gate

@@ -13,7 +13,7 @@ import { EXIT, UsageError } from '../exit-codes.ts';
 import { evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
 import type { Streams } from '../output.ts';
 
-export const exportExamples = `
+const exportExamples = `
 Examples:
   $ deploy-evidence export 2026-11-24-staging-pr73 --site https://org.github.io --base /repo/ | gh pr comment 73 --body-file -
   $ deploy-evidence export 2026-11-24-staging-pr73 --check perf-baseline          # one check, for a change request comment

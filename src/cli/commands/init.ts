@@ -22,7 +22,7 @@ import type { ExpectedColumn, ExpectedDependent } from '../../format/index.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { log, type Streams } from '../output.ts';
 
-export const initExamples = `
+const initExamples = `
 Examples:
   $ deploy-evidence init                                   # in an alembic project: the migration and rollback checks
   $ deploy-evidence init --relation public.invoice_summary --database-url postgres://…@dev-db/app

@@ -12,12 +12,12 @@ import { validateDeploymentId } from '../../../collectors/evidence/deployment-id
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { log, type Streams } from '../output.ts';
 
-export const keygenExamples = `
+const keygenExamples = `
 Examples:
   $ deploy-evidence keygen --out ~/.deploy-evidence/alice --name "Alice Example"
   $ deploy-evidence keygen --out keys/release-bot --name "release bot" --trust   # also adds it to evidence/_signers.json`;
 
-export const signExamples = `
+const signExamples = `
 Examples:
   $ deploy-evidence sign 2026-11-24-production-pr73 --role approved-for-production --key ~/.deploy-evidence/alice.key
   $ deploy-evidence sign staging-pr12 --role deployed-by --key keys/release-bot.key --note "deployed from CI run 4711"`;

@@ -22,7 +22,7 @@ import { gitNotes, gitOptions, verdictOf, verifyEvidenceRoot, type RootVerdict }
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { colorsFor, type Streams } from '../output.ts';
 
-export const verifyExamples = `
+const verifyExamples = `
 Examples:
   $ deploy-evidence verify --all                          # every deployment, every chain, the git history
   $ deploy-evidence verify sample-production-pr73         # one report, before pasting its link

@@ -16,7 +16,7 @@ type Decimal =
 const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
 
 /** `0.d1d2… × 10^exponent`, digits without leading or trailing zeros; zero is the empty digit string. */
-export function parseDecimal(value: Cell | string | number): Decimal | null {
+function parseDecimal(value: Cell | string | number): Decimal | null {
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return { kind: 'nan' };
     if (!Number.isFinite(value)) return { kind: 'infinity', negative: value < 0 };
@@ -49,7 +49,7 @@ function compareMagnitude(a: { digits: string; exponent: number }, b: { digits: 
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-export function compareDecimals(a: Decimal, b: Decimal): number {
+function compareDecimals(a: Decimal, b: Decimal): number {
   const rank = (d: Decimal) => (d.kind === 'nan' ? 3 : d.kind === 'infinity' ? (d.negative ? 0 : 2) : 1);
   if (rank(a) !== rank(b)) return rank(a) < rank(b) ? -1 : 1;
   if (a.kind !== 'finite' || b.kind !== 'finite') return 0;

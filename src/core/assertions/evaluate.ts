@@ -8,7 +8,7 @@ import { judgeCheckExpectations } from '../kinds/registry.ts';
 import { ASSERTION_TYPES } from './registry.ts';
 import { foldRows } from './row-folds.ts';
 
-export type { Attested, Verdict } from './assertion-type.ts';
+export type { Attested } from './assertion-type.ts';
 
 export interface EvaluationInput extends JudgeInput {
   check: CheckDefinition;

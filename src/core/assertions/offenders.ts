@@ -3,7 +3,7 @@ import type { Cell, JsonValue } from '../../format/index.ts';
 import type { RowFold } from './assertion-type.ts';
 
 /** How many offending rows a verdict names. */
-export const NAMED = 5;
+const NAMED = 5;
 
 export class Offenders {
   readonly first: string[] = [];

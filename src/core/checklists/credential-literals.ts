@@ -13,13 +13,13 @@ const LOOKS_LIKE_A_CREDENTIAL: { pattern: RegExp; what: string }[] = [
   { pattern: /\bpassword\s+'[^']+'/i, what: "PASSWORD '…'" },
 ];
 
-export interface CredentialLiteral {
+interface CredentialLiteral {
   /** Where in the checklist, e.g. `checks[3].argv[1]`. */
   path: string;
   what: string;
 }
 
-export function credentialLiterals(checklist: Checklist): CredentialLiteral[] {
+function credentialLiterals(checklist: Checklist): CredentialLiteral[] {
   const found: CredentialLiteral[] = [];
   const visit = (value: unknown, path: string) => {
     if (typeof value === 'string') {

@@ -15,8 +15,6 @@ import type { CompareOptions } from '../kinds/check-kind.ts';
 import { CHECK_STATUS_ORDER as RANK } from '../order.ts';
 import type { Difference, TimingComparison } from './difference.ts';
 
-export type { Difference, TimingComparison } from './difference.ts';
-
 export type ComparisonLabel = 'new' | 'removed' | 'regressed' | 'fixed' | 'changed' | 'same';
 
 export interface CheckComparison {

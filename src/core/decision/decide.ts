@@ -6,8 +6,6 @@ import type { Checklist, CriterionStatus, Deployment, DecisionStatus } from '../
 import { CRITERION_STATUS_ORDER as CRITERION_RANK } from '../order.ts';
 import { checkProblem, type Judged } from './check-problem.ts';
 
-export { checkProblem };
-
 function criterionStatusOf(snapshot: Judged | undefined): CriterionStatus {
   if (!snapshot) return 'incomplete';
   switch (snapshot.status) {

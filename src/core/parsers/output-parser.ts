@@ -11,7 +11,7 @@ export type ParserName = NonNullable<CheckOf<'command'>['parser']>;
 export type ParsedOf<K extends ParsedOutput['kind']> = Extract<ParsedOutput, { kind: K }>;
 
 /** A migration step as a migration tool reports it. */
-export interface MigrationStep {
+interface MigrationStep {
   direction: 'upgrade' | 'downgrade';
   from: string | null;
   to: string | null;
@@ -28,7 +28,7 @@ export interface ParsedFacts {
   tests?: ReadonlyMap<string, string>;
 }
 
-export interface CommandOutput {
+interface CommandOutput {
   stdout: string;
   stderr: string;
   /** The report file the parser asked for (`reportArgument`), as written, or null when none was written. */

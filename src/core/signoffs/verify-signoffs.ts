@@ -39,7 +39,7 @@ export interface SignoffSubject {
   roles: readonly { id: string; label: string }[];
 }
 
-export async function trustedKeys(signers: Signers | null): Promise<Map<string, { name: string; key: CryptoKey; sample: boolean }>> {
+async function trustedKeys(signers: Signers | null): Promise<Map<string, { name: string; key: CryptoKey; sample: boolean }>> {
   const keys = new Map<string, { name: string; key: CryptoKey; sample: boolean }>();
   for (const signer of signers?.signers ?? []) {
     const raw = fromBase64(signer.publicKey);
@@ -49,7 +49,7 @@ export async function trustedKeys(signers: Signers | null): Promise<Map<string, 
   return keys;
 }
 
-export async function verifySignoff(envelope: DsseEnvelope, subject: SignoffSubject, keys: Awaited<ReturnType<typeof trustedKeys>>): Promise<SignoffVerdict> {
+async function verifySignoff(envelope: DsseEnvelope, subject: SignoffSubject, keys: Awaited<ReturnType<typeof trustedKeys>>): Promise<SignoffVerdict> {
   const unverified = (reason: string, rest: Partial<SignoffVerdict> = {}): SignoffVerdict => ({ state: 'unverified', predicate: null, keyid: null, signer: null, sampleKey: false, reason, ...rest });
   let payload: Uint8Array<ArrayBuffer>;
   let statement;

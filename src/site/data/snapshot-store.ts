@@ -15,8 +15,6 @@ import { deflateText, inflateText } from '../deflated-text.ts';
 import type { Metric } from '../../core/kinds/check-kind.ts';
 import { metricOfResult } from '../../core/kinds/registry.ts';
 
-export type { Metric };
-
 /** What a check is charted by across deployments: no rows. */
 export interface CheckSummary {
   status: CheckSnapshot['status'];

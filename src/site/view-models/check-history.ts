@@ -8,8 +8,6 @@ import type { HistoryEntry } from '../data/history.ts';
 import { formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 
-export type { Metric } from '../data/snapshot-store.ts';
-
 export interface HistoryPoint {
   deploymentId: string;
   href: string;
@@ -23,7 +21,7 @@ export interface HistoryPoint {
   value: number | null;
 }
 
-export interface ChartSeries {
+interface ChartSeries {
   label: string;
   /** The environment's colour: the same on every chart of the site. */
   color: string;
@@ -55,7 +53,7 @@ export function allCheckIds(entries: readonly Entry[]): { id: string; title: str
 const PALETTE = ['#0969da', '#bf3989', '#1a7f37', '#9a6700', '#8250df', '#cf222e'];
 
 /** One colour per environment, by its place among every environment of the evidence. */
-export function environmentColors(entries: readonly Entry[]): ReadonlyMap<string, string> {
+function environmentColors(entries: readonly Entry[]): ReadonlyMap<string, string> {
   const all = [...new Set(entries.map((e) => e.deployment.environment))].sort();
   return new Map(all.map((env, i) => [env, PALETTE[i % PALETTE.length]!]));
 }
@@ -81,7 +79,7 @@ function chart(id: string, title: string, yLabel: string, points: HistoryPoint[]
  * check id (issue 9): two checklists that both have a `sample-rows` check measure different
  * things and are never charted on one line.
  */
-export interface CheckHistoryGroup {
+interface CheckHistoryGroup {
   checklist: string;
   title: string;
   section: string;

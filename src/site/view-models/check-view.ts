@@ -2,13 +2,11 @@
  * Everything a page shows of one check, computed once: the report and the check's own page
  * render the same view. Components only render these fields.
  */
-import type { CheckDefinition, CheckSnapshot, Deployment, JsonValue, ParsedOutput } from '../../format/index.ts';
+import type { CheckDefinition, CheckError, CheckSnapshot, Deployment, JsonValue, ParsedOutput } from '../../format/index.ts';
 import { problemUnlessPass } from '../../core/decision/check-problem.ts';
 import { formatBytes, formatMs, formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 import { resultView, type ResultView } from './results/registry.ts';
-
-export type { ResultView };
 
 export interface AssertionView {
   id: string;
@@ -42,16 +40,19 @@ export interface CheckView {
   };
   session: { label: string; value: string }[];
   timings: { label: string; value: string }[];
-  durationMs: number | null;
+  /** The duration as shown beside the status (null: not collected). */
+  duration: string | null;
   assertions: AssertionView[];
-  error: { kind: string; message: string; code: string | null; hint: string | null; detail: string | null } | null;
+  error: { heading: string; message: string; code: string | null; hint: string | null; detail: string | null } | null;
   skipReason: string | null;
   result: ResultView | null;
+  /** Whether the result starts open where it is folded (the report): always, except a passing command whose output has no parsed view. */
+  resultOpen: boolean;
   truncation: string | null;
   raw: { href: string; sha256: string; bytes: string } | null;
 }
 
-export function showJson(value: JsonValue): string {
+function showJson(value: JsonValue): string {
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }
@@ -59,6 +60,21 @@ export function showJson(value: JsonValue): string {
 /** A shell-style rendering of argv, quoting what needs it, for display only. */
 export function commandLine(argv: readonly string[]): string {
   return argv.map((arg) => (/^[\w@%+=:,./{}-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)).join(' ');
+}
+
+/** What heads a check's error, by its kind: the kinds that are not the database's or the tool's error say what happened instead. */
+const ERROR_HEADINGS: Record<CheckError['kind'], string> = {
+  sql: 'Error',
+  timeout: 'Timed out',
+  connection: 'Error',
+  refused: 'Refused before sending',
+  spawn: 'Error',
+  internal: 'Error',
+};
+
+function errorView(error: CheckError | null): CheckView['error'] {
+  if (!error) return null;
+  return { heading: ERROR_HEADINGS[error.kind], message: error.message, code: error.code, hint: error.hint, detail: error.detail };
 }
 
 /** Rows a check's own page shows (the report shows fewer); the raw file has the rest. */
@@ -93,17 +109,19 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
       source: { sql: null, params: [], command: null, cwd: null, env: [], relation: null, timeout: null, note: null },
       session: [],
       timings: [],
-      durationMs: null,
+      duration: null,
       assertions: [],
       error: null,
       skipReason: null,
       result: null,
+      resultOpen: false,
       truncation: null,
       raw: null,
     };
   }
   const { source } = snapshot;
   const truncation = snapshot.truncation;
+  const result = snapshot.result ? resultView(snapshot.result, { truncation: snapshot.truncation, tableLimit }) : null;
   return {
     ...base,
     status: snapshot.status,
@@ -131,11 +149,12 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
       { label: 'finished', value: formatUtc(snapshot.finishedAt) },
       { label: 'duration', value: formatMs(snapshot.durationMs) },
     ],
-    durationMs: snapshot.durationMs,
+    duration: formatMs(snapshot.durationMs),
     assertions: snapshot.assertions.map((a) => ({ id: a.id, description: a.description, expected: showJson(a.expected), actual: showJson(a.actual), status: a.status })),
-    error: snapshot.error,
+    error: errorView(snapshot.error),
     skipReason: snapshot.skipReason,
-    result: snapshot.result ? resultView(snapshot.result, { truncation: snapshot.truncation, tableLimit }) : null,
+    result,
+    resultOpen: snapshot.status !== 'pass' || result?.kind !== 'command' || result.parsed !== null,
     truncation:
       truncation && truncation.bytesOmitted > 0
         ? `Output capped: ${formatBytes(truncation.bytesOmitted)} beyond the ${snapshot.result?.kind === 'command' ? formatBytes(snapshot.result.outputCapBytes) : ''} cap per stream were left out.`

@@ -1,12 +1,20 @@
 /** A comparison page: per check a label, the statuses on both sides, and what differs. */
-import type { CheckComparison, ComparisonLabel } from '../../core/compare/compare-checks.ts';
+import type { ComparisonLabel } from '../../core/compare/compare-checks.ts';
+import type { TimingComparison } from '../../core/compare/difference.ts';
 import { compareDeployments, type DeploymentComparison } from '../../core/compare/compare-deployments.ts';
 import { comparisonPairs } from '../../core/compare/comparison-targets.ts';
 import type { DeploymentEvidence } from '../../format/index.ts';
 import { formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 
-export const labelText: Record<ComparisonLabel, { symbol: string; word: string; tone: 'pass' | 'warn' | 'fail' | 'skipped' | 'incomplete' }> = {
+interface LabelBadge {
+  symbol: string;
+  word: string;
+  tone: 'pass' | 'warn' | 'fail' | 'skipped' | 'incomplete';
+}
+
+/** How each label reads; its order is the summary's. */
+const LABEL_BADGES: Record<ComparisonLabel, LabelBadge> = {
   regressed: { symbol: '▼', word: 'Regressed', tone: 'fail' },
   fixed: { symbol: '▲', word: 'Fixed', tone: 'pass' },
   changed: { symbol: '≠', word: 'Changed', tone: 'warn' },
@@ -15,17 +23,19 @@ export const labelText: Record<ComparisonLabel, { symbol: string; word: string; 
   same: { symbol: '=', word: 'Same', tone: 'skipped' },
 };
 
-export interface ComparisonRow {
+interface ComparisonRow {
   id: string;
   section: string;
   title: string;
   label: ComparisonLabel;
+  badge: LabelBadge;
   base: AnyStatus | null;
   current: AnyStatus | null;
   baseHref: string | null;
   currentHref: string | null;
   differences: { text: string; worse: boolean }[];
-  timings: CheckComparison['timings'];
+  /** The timings compared, in one sentence (null: none compared). */
+  timings: string | null;
 }
 
 export interface ComparisonModel {
@@ -33,7 +43,8 @@ export interface ComparisonModel {
   base: { id: string; href: string; environment: string; started: string; decision: string };
   current: { id: string; href: string; environment: string; started: string; decision: string };
   checklistNote: string | null;
-  counts: { label: ComparisonLabel; count: number }[];
+  /** How many checks have each label, e.g. `1 regressed, 12 same`. */
+  summary: string;
   regressions: string[];
   rows: ComparisonRow[];
 }
@@ -45,21 +56,31 @@ export function comparisonModel(comparison: DeploymentComparison): ComparisonMod
     base: side(comparison.base),
     current: side(comparison.current),
     checklistNote: comparison.checklistNote,
-    counts: (Object.keys(labelText) as ComparisonLabel[]).map((label) => ({ label, count: comparison.counts[label] })).filter((c) => c.count > 0),
+    summary: (Object.keys(LABEL_BADGES) as ComparisonLabel[])
+      .filter((label) => comparison.counts[label] > 0)
+      .map((label) => `${comparison.counts[label]} ${label}`)
+      .join(', '),
     regressions: comparison.regressions,
     rows: comparison.checks.map((c) => ({
       id: c.id,
       section: c.section,
       title: c.title,
       label: c.label,
+      badge: LABEL_BADGES[c.label],
       base: c.base,
       current: c.current,
       baseHref: c.base ? routes.check(comparison.base.id, c.id) : null,
       currentHref: c.current ? routes.check(comparison.current.id, c.id) : null,
       differences: c.differences.filter((d) => d.kind !== 'status').map((d) => ({ text: d.text, worse: d.worse })),
-      timings: c.timings,
+      timings: timingSentence(c.timings),
     })),
   };
+}
+
+/** Each timing as `execution 12 ms → 30 ms (×2.5, slower; noise ±20% / 5 ms)`, joined by `; `; null when there is none. */
+export function timingSentence(timings: readonly TimingComparison[]): string | null {
+  if (timings.length === 0) return null;
+  return timings.map((t) => `${t.metric} ${t.baseMs} ms → ${t.currentMs} ms (×${t.ratio}, ${t.verdict}; noise ±${Math.round(t.noiseBand * 100)}% / ${t.noiseFloorMs} ms)`).join('; ');
 }
 
 /** Every comparison page the site renders (bounded: at most three per deployment), with its model. */

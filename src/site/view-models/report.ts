@@ -6,12 +6,13 @@
  */
 import { signoffRoles, type CheckSnapshot, type Deployment, type Manifest } from '../../format/index.ts';
 import type { RawFile } from '../load-evidence.ts';
-import { decisionLabels, formatBytes, formatMs, formatUtc, type AnyStatus } from '../format.ts';
+import { decisionLabels, formatMs, formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 import { checkView, type CheckView } from './check-view.ts';
 import { httpUrl } from '../../format/http-url.ts';
 import type { RoleVerdict, SignoffState } from '../../core/signoffs/verify-signoffs.ts';
-import { OUTSIDE_MANIFEST } from '../../core/integrity/manifest-check.ts';
+import type { ComparisonTargets } from '../../core/compare/comparison-targets.ts';
+import { artifactTable, type ArtifactTableModel } from './artifact-table.ts';
 
 export interface SectionBlock {
   number: string;
@@ -33,23 +34,47 @@ export interface ReportModel {
   /** The checklist's attestations and its "pre" section; null when it has neither (no empty heading). */
   preDeployment: {
     title: string;
-    attestations: { label: string; required: boolean; given: string | null }[];
+    /** Each with who gave it and when (null: not given), its badge, and the note beside it. */
+    attestations: { label: string; required: boolean; given: string | null; status: 'pass' | 'warn' | 'skipped'; note: string }[];
     checks: CheckView[];
   } | null;
   sections: SectionBlock[];
   criteria: { label: string; status: AnyStatus; checks: { id: string; href: string; status: AnyStatus }[]; notes: string[] }[];
   timeline: { label: string; started: string; finished: string; duration: string; total: boolean }[];
   /** The roles the checklist declares, each as verified: signed, unsigned, stale or unverified. */
-  signoff: { role: string; state: SignoffState; who: string | null; when: string | null; key: string | null; sampleKey: boolean; note: string | null; reason: string | null }[];
+  signoff: {
+    role: string;
+    state: SignoffState;
+    badge: { word: string; tone: string };
+    who: string | null;
+    when: string | null;
+    /** The signing key's id, shortened for display. */
+    key: string | null;
+    sampleKey: boolean;
+    note: string | null;
+    reason: string | null;
+  }[];
   /** Whether every declared role is signed over the current evidence (null: no roles declared). */
-  signoffSummary: { complete: boolean; text: string } | null;
-  artifacts: { path: string; href: string; bytes: string; sha256: string; inManifest: boolean }[];
+  signoffSummary: { complete: boolean; tone: string; text: string } | null;
+  /** Every evidence file, each checked against the manifest. */
+  artifacts: ArtifactTableModel;
   manifest: { href: string; sha256: string } | null;
   /** The checklist's post-deployment actions, and the pull request summary when there is a pull request. */
   postDeployment: { actions: string[]; prMarkdown: string | null };
 }
 
 const PRE = 'pre';
+
+/** How each state of a role's sign-off reads, and its colour. */
+const SIGNOFF_BADGES: Record<SignoffState, { word: string; tone: string }> = {
+  signed: { word: 'Signed', tone: 'tone-pass' },
+  unsigned: { word: 'Not signed', tone: 'tone-skipped' },
+  stale: { word: 'Stale', tone: 'tone-warn' },
+  unverified: { word: 'Unverified', tone: 'tone-fail' },
+};
+
+/** A key id is 64 hex characters; the report shows enough of it to tell keys apart. */
+const SHOWN_KEY_CHARS = 16;
 
 export function reportModel(
   deployment: Deployment,
@@ -86,7 +111,6 @@ export function reportModel(
   const label = decisionLabels[deployment.decision.status];
   const attested = new Map(deployment.attestations.map((a) => [a.id, a]));
   const manifestFile = fileByPath.get('manifest.json');
-  const inManifest = new Set(manifest?.files.map((f) => `${f.path}:${f.sha256}`) ?? []);
   const total = deployment.timeline.find((t) => t.id === 'total');
 
   return {
@@ -119,7 +143,15 @@ export function reportModel(
             title: definition.sections.find((s) => s.number === PRE)?.title ?? 'Attestations',
             attestations: definition.attestations.map((a) => {
               const given = attested.get(a.id);
-              return { label: a.label, required: a.required, given: given ? `${given.by}, ${formatUtc(given.at)}` : null };
+              const by = given ? `${given.by}, ${formatUtc(given.at)}` : null;
+              return {
+                label: a.label,
+                required: a.required,
+                given: by,
+                // Missing, a required attestation is a warning; an optional one is only noted.
+                status: by ? 'pass' : a.required ? 'warn' : 'skipped',
+                note: by ? `attested by ${by}` : `not attested${a.required ? '' : ' (optional)'}`,
+              };
             }),
             checks: bySection.get(PRE) ?? [],
           }
@@ -136,15 +168,16 @@ export function reportModel(
     signoff: verified.map((v) => ({
       role: v.label,
       state: v.state,
+      badge: SIGNOFF_BADGES[v.state],
       who: v.signoff?.predicate?.name ?? null,
       when: v.signoff?.predicate ? formatUtc(v.signoff.predicate.signedAt) : null,
-      key: v.signoff?.keyid ?? null,
+      key: v.signoff?.keyid ? `${v.signoff.keyid.slice(0, SHOWN_KEY_CHARS)}…` : null,
       sampleKey: v.signoff?.sampleKey ?? false,
       note: v.signoff?.predicate?.note ?? null,
       reason: v.signoff?.reason ?? null,
     })),
     signoffSummary: signoffSummary(verified),
-    artifacts: files.map((f) => ({ path: f.path, href: routes.rawFile(deployment.id, f.path), bytes: formatBytes(f.bytes), sha256: f.sha256, inManifest: OUTSIDE_MANIFEST.includes(f.path) || inManifest.has(`${f.path}:${f.sha256}`) })),
+    artifacts: artifactTable(deployment.id, files, `Evidence files of ${deployment.id}`, { manifest }),
     manifest: manifestFile ? { href: routes.rawFile(deployment.id, 'manifest.json'), sha256: manifestFile.sha256 } : null,
     postDeployment: { actions: definition.postDeployment, prMarkdown: deployment.pr.number !== null || deployment.pr.url ? prMarkdown(deployment) : null },
   };
@@ -155,8 +188,25 @@ function signoffSummary(roles: readonly RoleVerdict[]): ReportModel['signoffSumm
   const signed = roles.filter((r) => r.state === 'signed');
   const open = roles.filter((r) => r.state !== 'signed').map((r) => `${r.label} ${r.state}`);
   return signed.length === roles.length
-    ? { complete: true, text: `Sign-off complete: all ${roles.length} roles signed over this evidence.` }
-    : { complete: false, text: `Sign-off incomplete: ${signed.length} of ${roles.length} roles signed (${open.join(', ')}).` };
+    ? { complete: true, tone: 'tone-pass', text: `Sign-off complete: all ${roles.length} roles signed over this evidence.` }
+    : { complete: false, tone: 'tone-warn', text: `Sign-off incomplete: ${signed.length} of ${roles.length} roles signed (${open.join(', ')}).` };
+}
+
+/**
+ * The report's links to its comparison pages: the previous deployment in its environment (or
+ * why there is none), the baseline when it is another deployment, the same pull request in
+ * another environment. A link without an href is a note.
+ */
+export function comparisonLinks(deploymentId: string, environment: string, targets: ComparisonTargets | undefined): { text: string; href: string | null }[] {
+  const link = (other: string, text: string) => ({ text, href: routes.compare(deploymentId, other) });
+  const note = (text: string) => ({ text, href: null });
+  const { previous = null, baseline = null, samePr = null } = targets ?? {};
+  return [
+    previous ? link(previous, `Compare with the previous ${environment} deployment (${previous})`) : note(`First deployment in ${environment}: nothing earlier to compare with.`),
+    ...(baseline && baseline !== previous ? [link(baseline, `Compare with the baseline (${baseline})`)] : []),
+    ...(baseline && baseline === previous ? [note('(the previous deployment is also the baseline)')] : []),
+    ...(samePr ? [link(samePr, `Compare with the same PR in another environment (${samePr})`)] : []),
+  ];
 }
 
 /** The Markdown a release engineer pastes into the PR: decision, criteria, where the evidence is. */

@@ -44,7 +44,7 @@ const PARSED_VIEWS: { [K in ParsedOutput['kind']]: (parsed: ParsedOf<K>) => Pars
   }),
 };
 
-export function parsedView(parsed: ParsedOutput | null): ParsedView | null {
+function parsedView(parsed: ParsedOutput | null): ParsedView | null {
   return parsed ? (PARSED_VIEWS[parsed.kind] as (p: ParsedOutput) => ParsedView)(parsed) : null;
 }
 
