@@ -23,7 +23,7 @@ export class CheckpointFormatError extends EvidenceFormatError {
 }
 
 /** Writing the checkpoint failed (disk full, folder not writable…): exit 4, like an evidence write. */
-export class CheckpointWriteError extends EvidenceWriteError {
+class CheckpointWriteError extends EvidenceWriteError {
   constructor(cause: EvidenceWriteError) {
     super(cause.path, cause.code, '');
     this.name = 'CheckpointWriteError';

@@ -66,7 +66,7 @@ export class GitEvidenceError extends Error {
 }
 
 /** A sign-off list or a signers file larger than this is not read (a real one is kilobytes); it then counts as unreadable. */
-export const MAX_APPEND_ONLY_BLOB_BYTES = 16 * 1024 * 1024;
+const MAX_APPEND_ONLY_BLOB_BYTES = 16 * 1024 * 1024;
 
 const CONFIG = [
   'core.fsmonitor=false',
@@ -158,7 +158,7 @@ const HASH = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
  * pairs of a raw entry (`:old-mode new-mode old-blob new-blob status`) and its path. Tokens are
  * read by position, so a subject or a path that looks like anything is still a subject or a path.
  */
-export class LogParser {
+class LogParser {
   readonly diffs: GitCommitDiff[] = [];
   private pending: Buffer[] = [];
   private state: 'commit' | 'parents' | 'subject' | 'entry' | 'path' = 'commit';

@@ -35,7 +35,7 @@ export interface RootVerdict {
 }
 
 /** Git's findings added to the deployments they are about; those about the root's own files returned apart. */
-export function withGitAnchor(report: IntegrityReport, git: GitAnchor | null): string[] {
+function withGitAnchor(report: IntegrityReport, git: GitAnchor | null): string[] {
   if (!git?.ran) return [];
   const byId = new Map(report.deployments.map((d) => [d.id, d]));
   const root: string[] = [];

@@ -17,7 +17,7 @@ export const CHECKPOINT_KIND = 'deploy-evidence-checkpoint' as const;
 /** A changed shape is a new version; a reader meeting a version it does not know says so. */
 export const CHECKPOINT_VERSION = 1 as const;
 
-export const checkpointDeploymentSchema = z
+const checkpointDeploymentSchema = z
   .object({
     id: deploymentIdSchema,
     /** sha256 of its manifest.json: the deployment's digest. */

@@ -36,7 +36,7 @@ export interface DeploymentDigests {
 }
 
 /** Re-derives a deployment's verdicts from its parsed evidence (and the files its manifest lists): the differences, in words. */
-export type Rederive = (deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, listed: readonly string[]) => string[];
+type Rederive = (deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, listed: readonly string[]) => string[];
 
 export interface DigestOptions {
   /** Hash just these deployments (signing one need not hash all the others). */
