@@ -10,6 +10,7 @@ import { rederivationProblems } from '../core/integrity/rederive.ts';
 import { verifyEvidence, withSignoffs, type DeploymentIntegrity, type IntegrityReport } from '../core/integrity/verify.ts';
 import { readEvidenceDigests } from '../format/read-evidence-digests.ts';
 import { readSigners } from '../format/read-deployment-dir.ts';
+import { readChainLinks } from '../format/read-chain-links.ts';
 import type { Signers } from '../format/index.ts';
 import { readGitAnchor, type GitAnchor } from './git-evidence-history.ts';
 
@@ -51,16 +52,25 @@ function withGitAnchor(report: IntegrityReport, git: GitAnchor | null): string[]
   return root;
 }
 
-export async function verifyEvidenceRoot(root: string, options: { signers?: Signers | null; git?: GitFlags } = {}): Promise<RootVerdict> {
-  const digests = await readEvidenceDigests(root, { rederive: rederivationProblems });
+/** `only`: verify just these deployments (their links still judged against the whole root). */
+export async function verifyEvidenceRoot(root: string, options: { signers?: Signers | null; git?: GitFlags; only?: readonly string[] } = {}): Promise<RootVerdict> {
+  const digests = await readEvidenceDigests(root, { rederive: rederivationProblems, ...(options.only ? { only: options.only } : {}) });
   const signers = options.signers === undefined ? await readSigners(root) : options.signers;
-  const report = await withSignoffs(verifyEvidence(digests), digests, signers);
+  const links = options.only ? await readChainLinks(root) : undefined;
+  const report = await withSignoffs(verifyEvidence(digests, links), digests, signers);
   const git = options.git?.git === false ? null : await readGitAnchor(root, options.git?.gitSince === undefined ? {} : { since: options.git.gitSince });
   return { report, git, rootProblems: withGitAnchor(report, git) };
 }
 
 /** A deployment verifies when its evidence is intact and every sign-off on it holds. */
 export const verdictOf = (d: DeploymentIntegrity) => (d.status === 'OK' && d.signoffProblems.length > 0 ? 'FAILED' : d.status);
+
+/** A deployment that does not verify, in the lines a refusing command prints (null: it verifies, or its collection did not finish). */
+export function unverified(verdict: RootVerdict, id: string): string[] | null {
+  const d = verdict.report.deployments.find((x) => x.id === id);
+  if (!d || verdictOf(d) !== 'FAILED') return null;
+  return [...d.problems, ...d.signoffProblems];
+}
 
 /** What git said, as lines of information (the problems themselves are on the deployments). */
 export function gitNotes(git: GitAnchor | null, since: string | undefined): string[] {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.ts';
-import { committedEvidence } from '../harness/committed-evidence.ts';
+import { committedEvidence, copyOfCommittedEvidence } from '../harness/committed-evidence.ts';
+import { failingCheckMadeToPass, forge } from '../harness/forgery.ts';
 
 const evidence = await committedEvidence();
 
@@ -56,5 +57,21 @@ describe('deploy-evidence compare', () => {
     const linked = await runCli(['compare', 'sample-staging-pr73', 'linked', '--evidence-dir', root]);
     expect(linked.exitCode).toBe(2);
     expect(linked.stderr).toMatch(/no deployment "linked" in /);
+  });
+
+  it('refuses to compare a deployment that does not verify; with --allow-unverified it is marked INTEGRITY FAILED (issue 24)', async () => {
+    const root = await copyOfCommittedEvidence();
+    await forge(root, 'sample-staging-pr73', { edits: failingCheckMadeToPass('preflight', 'none') });
+    const refused = await runCli(['compare', 'sample-staging-pr73', 'sample-staging-pr73-rerun', '--evidence-dir', root]);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('sample-staging-pr73 does not verify: refusing to compare evidence that is not what was collected');
+    const marked = await runCli(['compare', 'sample-staging-pr73', 'sample-staging-pr73-rerun', '--allow-unverified', '--evidence-dir', root]);
+    expect(marked.exitCode, marked.stderr).toBe(0);
+    expect(marked.stdout).toContain('compared with sample-staging-pr73 (staging, INTEGRITY FAILED, it records APPROVED)');
+    expect(marked.stdout).toContain('sample-staging-pr73 does not verify: nothing shown of it can be relied on');
+    const json = JSON.parse((await runCli(['compare', 'sample-staging-pr73', 'sample-staging-pr73-rerun', '--allow-unverified', '--json', '--evidence-dir', root])).stdout);
+    expect(json.integrity.current).toBeNull();
+    expect(json.integrity.base).toContain('deployment.json: the decision says APPROVED; its checks give APPROVED WITH NOTES');
   });
 });

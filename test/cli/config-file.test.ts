@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.ts';
+import { evidenceFixture } from '../harness/committed-evidence.ts';
 
-const fixtureEvidence = new URL('../fixtures/evidence/', import.meta.url).pathname;
+// A copy outside this repository: its git history is this tool's, in which the fixture was regenerated.
+const fixtureEvidence = await evidenceFixture('evidence');
 const ID = '2026-11-24-staging-pr73';
 
 /** A team's repository: the config file in its root, its evidence in a folder the file names. */

@@ -13,6 +13,8 @@ import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import { readDeploymentDir } from '../../src/format/read-deployment-dir.ts';
 import { runCli } from '../harness/cli.ts';
+import { copyOfCommittedEvidence, evidenceFixture } from '../harness/committed-evidence.ts';
+import { failingCheckMadeToPass, forge } from '../harness/forgery.ts';
 
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
 const V1 = '2026-11-24-staging-pr73';
@@ -28,7 +30,7 @@ function all(node: Node, type: string): Node[] {
 
 describe('deploy-evidence export', () => {
   it('prints the PR Markdown, one check, and JUnit exactly as the golden files', async () => {
-    const root = join(fixtures, 'evidence');
+    const root = await evidenceFixture('evidence');
     for (const [args, file] of [[[], 'staging-pr73.md'], [['--check', 'determinism'], 'staging-pr73-determinism.md'], [['--format', 'cr'], 'staging-pr73-cr.md'], [['--format', 'junit'], 'staging-pr73.junit.xml']] as const) {
       const run = await exportOf(V1, root, ...SITE, ...args);
       expect(run.exitCode, run.stderr).toBe(0);
@@ -38,7 +40,7 @@ describe('deploy-evidence export', () => {
   });
 
   it('parses as GFM: the heading, a criteria table and a checks table row per check, every link absolute and permanent', async () => {
-    const { deployment } = (await readDeploymentDir(join(fixtures, 'evidence'), V1))!;
+    const { deployment } = (await readDeploymentDir(await evidenceFixture('evidence'), V1))!;
     const tree = parse(await golden('staging-pr73.md'));
     expect(all(tree, 'heading').map((h) => h.depth)).toEqual([2, 3, 3]);
     const tables = all(tree, 'table');
@@ -47,13 +49,13 @@ describe('deploy-evidence export', () => {
     expect(links.length).toBeGreaterThan(deployment.checks.length);
     for (const url of links) expect(url).toMatch(/^https:\/\/audit\.example\.com\/repo\/(deployments\/[a-z0-9-]+\/(checks\/[a-z0-9-]+\/)?|evidence\/[a-z0-9-]+\/[a-z0-9/.-]+\.json)$/);
     // Without --site the links are paths, and the export says so.
-    const relative = await exportOf(V1, join(fixtures, 'evidence'));
+    const relative = await exportOf(V1, await evidenceFixture('evidence'));
     expect(relative.stdout).toContain(`[${V1}](/deployments/${V1}/)`);
     expect(relative.stdout).toContain('give `--site` (and `--base`) for absolute links');
   });
 
   it('keeps evidence text as text: markup from the database is neither HTML nor a link in the Markdown', async () => {
-    const root = join(fixtures, 'site-evidence');
+    const root = await evidenceFixture('site-evidence');
     const run = await exportOf('staging-xss-payloads', root, ...SITE);
     expect(run.exitCode, run.stderr).toBe(0);
     const tree = parse(run.stdout);
@@ -82,7 +84,7 @@ describe('deploy-evidence export', () => {
     ]);
     expect(all(tree, 'code').find((c) => (c as { lang?: string }).lang === 'sql')?.value).toContain('DROP VIEW IF EXISTS attempt;');
     // A team's own checklist: its rollback checks (dependents, the downgrade preview) and its own roles.
-    const billing = await exportOf('staging-pr12', join(fixtures, 'own-project-evidence'), '--format', 'cr', ...SITE);
+    const billing = await exportOf('staging-pr12', await evidenceFixture('own-project-evidence'), '--format', 'cr', ...SITE);
     expect(billing.exitCode, billing.stderr).toBe(0);
     const items = all(parse(billing.stdout), 'listItem').map((li) => all(li, 'text').map((t) => t.value).join(''));
     for (const title of ['Nothing depends on invoice_totals', 'The invoice table\'s expected dependent is the view']) expect(items.some((i) => i.startsWith(title)), title).toBe(true);
@@ -91,7 +93,7 @@ describe('deploy-evidence export', () => {
   });
 
   it('writes JUnit a CI reads: a test case per check, failures and skips with the decision\'s reasons', async () => {
-    const root = join(fixtures, 'site-evidence');
+    const root = await evidenceFixture('site-evidence');
     const run = await exportOf('staging-pr74-blocked', root, '--format', 'junit');
     expect(run.exitCode, run.stderr).toBe(0);
     const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(run.stdout) as { testsuites: { testsuite: { tests: string; failures: string; errors: string; skipped: string; testcase: { name: string; failure?: { message: string }; skipped?: unknown }[] } } };
@@ -109,10 +111,39 @@ describe('deploy-evidence export', () => {
   });
 
   it('refuses an unknown check, a --site that is not a web address, and --check with junit (exit 2)', async () => {
-    const root = join(fixtures, 'evidence');
+    const root = await evidenceFixture('evidence');
     expect((await exportOf(V1, root, '--check', 'nope')).stderr).toContain(`${V1} has no check "nope"`);
     expect((await exportOf(V1, root, '--site', 'javascript:alert(1)')).exitCode).toBe(2);
     expect((await exportOf(V1, root, '--format', 'junit', '--check', 'row-count')).exitCode).toBe(2);
     expect((await exportOf('no-such-deployment', root)).exitCode).toBe(2);
+  });
+
+  it('refuses evidence that does not verify, and with --allow-unverified says INTEGRITY FAILED where the decision would be, in every format (issue 24)', async () => {
+    const root = await copyOfCommittedEvidence();
+    // The insider's rewrite: the decision forged, the manifests re-hashed, the sign-offs deleted.
+    await forge(root, 'sample-staging-pr73', { edits: failingCheckMadeToPass('preflight', 'none') });
+    const id = 'sample-staging-pr73';
+    for (const format of [[], ['--format', 'cr'], ['--format', 'junit'], ['--check', 'preflight']]) {
+      const refused = await runCli(['export', id, ...format, '--evidence-dir', root]);
+      expect(refused.exitCode, format.join(' ')).toBe(1);
+      expect(refused.stdout, format.join(' ')).toBe('');
+      expect(refused.stderr).toContain(`${id} does not verify: refusing to export evidence that is not what was collected`);
+      expect(refused.stderr).toContain('- deployment.json: the decision says APPROVED; its checks give APPROVED WITH NOTES');
+    }
+    const markdown = await runCli(['export', id, '--allow-unverified', '--evidence-dir', root]);
+    expect(markdown.exitCode, markdown.stderr).toBe(0);
+    expect(markdown.stdout).toContain('**Decision: INTEGRITY FAILED**');
+    expect(markdown.stdout).not.toContain('**Decision: APPROVED');
+    expect(markdown.stdout).toContain('What it claims: **APPROVED** (not verified).');
+    const cr = await runCli(['export', id, '--format', 'cr', '--allow-unverified', '--evidence-dir', root]);
+    expect(cr.stdout).toMatch(/, collected [0-9: -]+ UTC: \*\*INTEGRITY FAILED\*\*\./);
+    const junit = new XMLParser({ ignoreAttributes: false }).parse((await runCli(['export', id, '--format', 'junit', '--allow-unverified', '--evidence-dir', root])).stdout);
+    const suite = junit.testsuites.testsuite;
+    expect(suite['@_name']).toBe(`${id} (staging): INTEGRITY FAILED`);
+    expect(suite.testcase[0]).toMatchObject({ '@_name': 'the evidence verifies', failure: { '@_type': 'integrity' } });
+    const check = await runCli(['export', id, '--check', 'preflight', '--allow-unverified', '--evidence-dir', root]);
+    expect(check.stdout).toContain('INTEGRITY FAILED (it records pass)');
+    // The untouched deployment after it still exports: its link names the forged manifest's digest, and its own evidence holds.
+    expect((await runCli(['export', 'sample-staging-pr73-rerun', '--evidence-dir', root])).exitCode).toBe(0);
   });
 });

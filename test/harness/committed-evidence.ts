@@ -5,7 +5,7 @@
  * judge those too. A tracked file is read as it stands in the work tree, so regenerated samples
  * (`npm run sample-evidence`) are tested before they are committed.
  */
-import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -42,4 +42,25 @@ let shared: Promise<string> | undefined;
 export function committedEvidence(): Promise<string> {
   shared ??= copyOfCommittedEvidence();
   return shared;
+}
+
+const fixtureCopies = new Map<string, Promise<string>>();
+
+/**
+ * A copy of an evidence fixture under `test/fixtures/` (one per test worker), outside this
+ * repository: the fixtures are test data, and the commands that verify before they show would
+ * otherwise judge them by this repository's own history, in which they were regenerated as the
+ * tool grew (the git check; issue 24). Tests of that check make repositories of their own.
+ */
+export function evidenceFixture(name: 'evidence' | 'site-evidence' | 'own-project-evidence'): Promise<string> {
+  let copy = fixtureCopies.get(name);
+  if (!copy) {
+    copy = (async () => {
+      const root = join(await mkdtemp(join(tmpdir(), `fixture-${name}-`)), name);
+      await cp(join(REPO, 'test', 'fixtures', name), root, { recursive: true });
+      return root;
+    })();
+    fixtureCopies.set(name, copy);
+  }
+  return copy;
 }

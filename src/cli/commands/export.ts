@@ -1,7 +1,9 @@
 /**
  * `deploy-evidence export <id> --format markdown|cr|junit [--check <id>]`: a deployment's evidence as
  * text for where it is pasted or shown — a PR comment, a change request, a CI test view — with
- * permanent links, absolute when the site's URL is given (`--site`, `--base`).
+ * permanent links, absolute when the site's URL is given (`--site`, `--base`). The deployment is
+ * verified first, as `verify` does (issue 24): evidence that does not verify is refused (exit 1),
+ * or with `--allow-unverified` printed with INTEGRITY FAILED where its decision would be.
  */
 import { Command, Option } from 'commander';
 import { changeRequest } from '../../core/export/change-request.ts';
@@ -11,7 +13,8 @@ import { readDeploymentDir } from '../../format/read-deployment-dir.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
-import type { Streams } from '../output.ts';
+import { log, type Streams } from '../output.ts';
+import { gitOptions, unverified, verifyEvidenceRoot, type GitFlags } from '../verify-evidence-root.ts';
 
 const exportExamples = `
 Examples:
@@ -21,19 +24,27 @@ Examples:
   $ deploy-evidence export 2026-11-24-staging-pr73 --format junit > evidence-junit.xml`;
 
 export function exportCommand(streams: Streams, setExit: (code: number) => void): Command {
-  return siteOptions(evidenceOptions(new Command('export')))
+  return gitOptions(siteOptions(evidenceOptions(new Command('export'))))
     .description('print a deployment as GitHub-flavoured Markdown (a PR comment; --check: one check), a draft production change request (cr) or JUnit XML (a CI test view)')
     .argument('<id>', 'the deployment')
     .addOption(new Option('--format <format>', 'what to print').choices(['markdown', 'cr', 'junit']).default('markdown'))
     .option('--check <check-id>', 'only this check, as an excerpt with its permalink and sha256 (markdown)')
+    .option('--allow-unverified', 'print evidence that does not verify anyway, with INTEGRITY FAILED where its decision would be (exit 0)')
     .addHelpText('after', exportExamples)
-    .action(async (id: string, flags: { format: 'markdown' | 'cr' | 'junit'; check?: string; site?: string; base?: string; evidenceDir?: string; config?: string }) => {
+    .action(async (id: string, flags: GitFlags & { format: 'markdown' | 'cr' | 'junit'; check?: string; allowUnverified?: boolean; site?: string; base?: string; evidenceDir?: string; config?: string }) => {
       validateDeploymentId(id);
       const settings = await resolveSettings(flags, streams.env);
       if (flags.check && flags.format !== 'markdown') throw new UsageError('--check exports one check as Markdown: leave out --format junit');
       const dir = await readDeploymentDir(settings.evidenceDir, id);
       if (!dir) throw new UsageError(`no deployment "${id}" in ${settings.evidenceDir}`);
+      const problems = unverified(await verifyEvidenceRoot(settings.evidenceDir, { git: flags, only: [id] }), id);
+      if (problems && !flags.allowUnverified) {
+        log(streams, `${id} does not verify: refusing to export evidence that is not what was collected (--allow-unverified prints it marked INTEGRITY FAILED)\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        setExit(EXIT.failed);
+        return;
+      }
       const input: ExportInput = {
+        ...(problems ? { unverified: problems } : {}),
         deployment: dir.deployment,
         snapshots: dir.snapshots,
         digest: dir.files.find((f) => f.path === 'manifest.json')?.sha256 ?? null,

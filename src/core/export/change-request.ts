@@ -9,6 +9,7 @@ import { checkProblem, problemUnlessPass } from '../decision/check-problem.ts';
 import { permalink, routes } from '../routes.ts';
 import { formatMs, formatUtc } from '../text-format.ts';
 import type { ExportInput } from './markdown.ts';
+import { decisionShown, integrityLines } from './integrity-note.ts';
 import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
 
 const ROLLBACK = /rollback|roll back|downgrade/i;
@@ -46,7 +47,8 @@ function rollbackLines(result: CheckSnapshot['result'] | undefined): string[] | 
   return result ? (ROLLBACK_EVIDENCE[result.kind] as RollbackEvidence<CheckKind>).lines(result as never) : null;
 }
 
-export function changeRequest({ deployment, snapshots, digest, where }: ExportInput): string {
+export function changeRequest(input: ExportInput): string {
+  const { deployment, snapshots, digest, where } = input;
   const link = (path: string) => permalink(path, where);
   const definition = deployment.checklist.definition;
   const phaseLabel = new Map(definition.phases.map((p) => [p.id, p.label]));
@@ -63,8 +65,9 @@ export function changeRequest({ deployment, snapshots, digest, where }: ExportIn
     '',
     `## Evidence from ${mdInline(deployment.environment)}`,
     '',
-    `${mdLink(deployment.id, link(routes.deployment(deployment.id)))}, collected ${formatUtc(deployment.startedAt)}: **${deployment.decision.status}**.`,
+    `${mdLink(deployment.id, link(routes.deployment(deployment.id)))}, collected ${formatUtc(deployment.startedAt)}: **${decisionShown(input)}**.`,
     '',
+    ...integrityLines(input),
     ...deployment.decision.reasons.map((r) => `- ${mdText(r)}`),
     '',
     mdTable(['Criterion', 'Status'], deployment.criteria.map((c) => [mdInline(c.label), c.status])),

@@ -8,8 +8,10 @@ import { XMLBuilder } from 'fast-xml-parser';
 import { checkProblem, problemUnlessPass } from '../decision/check-problem.ts';
 import { permalink, routes } from '../routes.ts';
 import type { ExportInput } from './markdown.ts';
+import { decisionShown, INTEGRITY_FAILED } from './integrity-note.ts';
 
-export function junitReport({ deployment, snapshots, digest, where }: ExportInput): string {
+export function junitReport(input: ExportInput): string {
+  const { deployment, snapshots, digest, where } = input;
   const cases = deployment.checks.map((entry) => {
     const snapshot = snapshots.get(entry.id);
     const problem = snapshot ? problemUnlessPass(snapshot) : checkProblem(undefined);
@@ -26,6 +28,11 @@ export function junitReport({ deployment, snapshots, digest, where }: ExportInpu
     testcase['system-out'] = `${state === 'warn' && problem ? `${problem}\n` : ''}evidence: ${url}`;
     return { state, testcase };
   });
+  // Evidence that does not verify is one failing test of its own, first: a CI view never shows it green.
+  if (input.unverified) {
+    const url = permalink(routes.deployment(deployment.id), where);
+    cases.unshift({ state: 'fail', testcase: { '@_classname': `${deployment.checklist.id}.integrity`, '@_name': 'the evidence verifies', '@_time': '0.000', failure: { '@_message': `${INTEGRITY_FAILED}: the evidence does not verify`, '@_type': 'integrity', '#text': `${input.unverified.join('\n')}\n${url}` }, 'system-out': `evidence: ${url}` } });
+  }
   const count = (...states: string[]) => String(cases.filter((c) => states.includes(c.state)).length);
   const total = deployment.checks.reduce((ms, entry) => ms + (snapshots.get(entry.id)?.durationMs ?? 0), 0);
   const suite = {
@@ -33,7 +40,7 @@ export function junitReport({ deployment, snapshots, digest, where }: ExportInpu
     testsuites: {
       '@_name': `deploy-evidence ${deployment.id}`,
       testsuite: {
-        '@_name': `${deployment.id} (${deployment.environment}): ${deployment.decision.status}`,
+        '@_name': `${deployment.id} (${deployment.environment}): ${decisionShown(input)}`,
         '@_tests': String(cases.length),
         '@_failures': count('fail'),
         '@_errors': count('error'),
@@ -42,7 +49,7 @@ export function junitReport({ deployment, snapshots, digest, where }: ExportInpu
         '@_timestamp': deployment.startedAt,
         properties: {
           property: [
-            { '@_name': 'decision', '@_value': deployment.decision.status },
+            { '@_name': 'decision', '@_value': decisionShown(input) },
             { '@_name': 'checklist', '@_value': `${deployment.checklist.id} ${deployment.checklist.version}` },
             { '@_name': 'digest', '@_value': digest ?? 'none (the collection did not finish)' },
             { '@_name': 'report', '@_value': permalink(routes.deployment(deployment.id), where) },

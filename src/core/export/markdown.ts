@@ -10,6 +10,7 @@ import { metricOfResult } from '../kinds/registry.ts';
 import { permalink, routes, type SiteLocation } from '../routes.ts';
 import { formatMs, formatUtc } from '../text-format.ts';
 import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
+import { decisionShown, integrityLines, INTEGRITY_FAILED } from './integrity-note.ts';
 
 export interface ExportInput {
   deployment: Deployment;
@@ -19,6 +20,8 @@ export interface ExportInput {
   /** sha256 of each raw file, by its path in the deployment (`checks/<id>.json`). */
   fileDigests: ReadonlyMap<string, string>;
   where: SiteLocation;
+  /** Why the deployment does not verify, when it is exported anyway (`--allow-unverified`); absent when it verifies. */
+  unverified?: readonly string[];
 }
 
 const SYMBOL: Record<string, string> = { pass: '✓', warn: '!', fail: '✗', error: '⚠', skipped: '–', missing: '?', incomplete: '…' };
@@ -29,14 +32,16 @@ function relativeNote(where: SiteLocation): string[] {
   return where.site ? [] : ['', '_Links are paths from the audit site\'s root: give `--site` (and `--base`) for absolute links._'];
 }
 
-export function markdownReport({ deployment, snapshots, digest, where }: ExportInput): string {
+export function markdownReport(input: ExportInput): string {
+  const { deployment, snapshots, digest, where } = input;
   const link = (path: string) => permalink(path, where);
   const pr = deployment.pr.number ? ` · PR #${deployment.pr.number}${deployment.pr.title ? ` ${mdInline(deployment.pr.title)}` : ''}` : '';
   const lines = [
     `## Deployment evidence: ${mdLink(deployment.id, link(routes.deployment(deployment.id)))} (${mdInline(deployment.environment)})`,
     '',
-    `**Decision: ${deployment.decision.status}**${pr}`,
+    `**Decision: ${decisionShown(input)}**${pr}`,
     '',
+    ...integrityLines(input),
     ...deployment.decision.reasons.map((r) => `- ${mdText(r)}`),
     '',
     mdTable(['Criterion', 'Status', 'Decided by'], deployment.criteria.map((c) => [mdInline(c.label), status(c.status), c.checks.map((id) => mdLink(id, link(routes.check(deployment.id, id)))).join(', ')])),
@@ -73,12 +78,14 @@ export function markdownReport({ deployment, snapshots, digest, where }: ExportI
 }
 
 /** One check, for a change request comment: what ran, what it asserted against what it found, its permalink and the sha256 of its raw file. */
-export function markdownCheck({ deployment, snapshots, fileDigests, where }: ExportInput, checkId: string): string {
+export function markdownCheck(input: ExportInput, checkId: string): string {
+  const { deployment, snapshots, fileDigests, where } = input;
   const entry = deployment.checks.find((c) => c.id === checkId);
   if (!entry) throw new Error(`${deployment.id} has no check "${checkId}" (it has: ${deployment.checks.map((c) => c.id).join(', ')})`);
   const snapshot = snapshots.get(checkId);
   const link = (path: string) => permalink(path, where);
-  const lines = [`#### §${mdInline(entry.section)} ${mdLink(`${entry.id}: ${entry.title}`, link(routes.check(deployment.id, entry.id)))} — ${status(snapshot?.status ?? 'missing')}`, ''];
+  const shownStatus = input.unverified ? `${INTEGRITY_FAILED} (it records ${snapshot?.status ?? 'missing'})` : status(snapshot?.status ?? 'missing');
+  const lines = [`#### §${mdInline(entry.section)} ${mdLink(`${entry.id}: ${entry.title}`, link(routes.check(deployment.id, entry.id)))} — ${shownStatus}`, '', ...integrityLines(input)];
   const source = snapshot?.source;
   if (source?.sql) lines.push(mdCode(source.sql, 'sql'), '');
   else if (source?.argv) lines.push(mdCode(source.argv.join(' '), 'sh'), '');

@@ -64,9 +64,13 @@ export function judgeDeployment(d: DeploymentDigests): DeploymentIntegrity {
   return { ...base, digest: sha256, previous: model.previousManifestSha256, status: problems.length > 0 ? 'FAILED' : 'OK', problems, signoffProblems: [], filesIntact };
 }
 
-export function verifyEvidence(digests: { deployments: readonly DeploymentDigests[]; refused: readonly { path: string; reason: string }[] }): IntegrityReport {
+/**
+ * `links`: every link of the root, when `digests` holds only some of its deployments (one export,
+ * one comparison): a deployment's link is judged against all of its environment, not the few read.
+ */
+export function verifyEvidence(digests: { deployments: readonly DeploymentDigests[]; refused: readonly { path: string; reason: string }[] }, links?: readonly ChainLink[]): IntegrityReport {
   const deployments = digests.deployments.map(judgeDeployment);
-  const links: ChainLink[] = digests.deployments.flatMap((d) =>
+  links ??= digests.deployments.flatMap((d) =>
     d.manifest?.ok && d.deployment?.ok
       ? [{ id: d.id, environment: d.deployment.value.environment, digest: d.manifest.value.sha256, previous: d.manifest.value.model.previousManifestSha256, finishedAt: d.deployment.value.finishedAt, formatVersion: d.manifest.value.writtenIn }]
       : [],
@@ -76,7 +80,8 @@ export function verifyEvidence(digests: { deployments: readonly DeploymentDigest
   // A broken link fails the deployment that names it.
   for (const problem of chain) {
     for (const id of problem.ids) {
-      const verdict = byId.get(id)!;
+      const verdict = byId.get(id);
+      if (!verdict) continue;
       verdict.problems.push(problem.message);
       verdict.status = 'FAILED';
     }
