@@ -12,6 +12,7 @@ import { describeRefused, listEvidenceTree, UnsafeEvidenceFileError, type Refuse
 import { readDeploymentDir, readSigners, shownPath, type DeploymentDir, type RawFile } from '../format/read-deployment-dir.ts';
 import type { DeploymentDigests } from '../format/read-evidence-digests.ts';
 import { verifyEvidence, withSignoffs, type IntegrityStatus } from '../core/integrity/verify.ts';
+import type { ChainFork } from '../core/integrity/chain.ts';
 import { rederivationProblems } from '../core/integrity/rederive.ts';
 import type { GitFindings } from '../format/git-findings-schema.ts';
 import { renderNotes, type RenderedNotes } from './notes.ts';
@@ -28,7 +29,7 @@ export interface LoadedDeployment {
   /** The format version its deployment.json was written in. */
   formatVersion: number;
   /** Its files against its manifest, its link in the chain and its sign-offs, as `verify` judges them. */
-  integrity: { status: IntegrityStatus; digest: string | null; problems: string[]; signoffs: RoleVerdict[] };
+  integrity: { status: IntegrityStatus; digest: string | null; problems: string[]; signoffs: RoleVerdict[]; parallelWith: string[]; historyProblems: string[] };
   /** The evidence root has `_signers.json` (published beside the evidence, for the browser's check). */
   signersPublished: boolean;
   /** `notes.mdx`, rendered once here (Markdown only): an annotation, apart from the evidence. */
@@ -45,6 +46,8 @@ export interface LoadedEvidence {
   refused: RefusedEntry[];
   /** The git history of the evidence root's own files (`_schemas`, `_signers.json`), as `build` found it, and its notes. */
   history: { problems: string[]; notes: string[] };
+  /** Deployments collected in parallel (concurrent branches): history, shown on the environment's page. */
+  forks: ChainFork[];
 }
 
 function buildError(message: string, hint: string): AstroError {
@@ -56,7 +59,7 @@ function buildError(message: string, hint: string): AstroError {
 
 export async function loadEvidence(root: string, options: { strict?: boolean; git?: GitFindings | null } = {}): Promise<LoadedEvidence> {
   const tree = await listEvidenceTree(root);
-  const result: LoadedEvidence = { deployments: [], snapshots: new SnapshotStore(), skipped: [], refused: tree.refused, history: { problems: [], notes: options.git?.notes ?? [] } };
+  const result: LoadedEvidence = { deployments: [], snapshots: new SnapshotStore(), skipped: [], refused: tree.refused, history: { problems: [], notes: options.git?.notes ?? [] }, forks: [] };
   if (options.strict && tree.refused.length > 0) {
     throw buildError(
       `the evidence folder holds entries the format does not know (--strict):\n${describeRefused(shownPath(root), tree.refused)}`,
@@ -78,7 +81,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
       const snapshots = [...dir.snapshots.values()];
       const summaries = new Map(snapshots.map((s) => [s.id, summaryOf(s)]));
       result.snapshots.put(id, snapshots.map(boundedRows));
-      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [] }, signersPublished: tree.signers, notes: dir.notes === null ? null : renderNotes(dir.notes), summaries });
+      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [], parallelWith: [], historyProblems: [] }, signersPublished: tree.signers, notes: dir.notes === null ? null : renderNotes(dir.notes), summaries });
     }
   } catch (error) {
     if (error instanceof EvidenceFormatError) {
@@ -97,17 +100,21 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
   const integrity = await withSignoffs(verifyEvidence(digests), digests, signers);
   const verdicts = new Map(integrity.deployments.map((d) => [d.id, d]));
   // What the CLI found in the evidence's git history: on the deployment it is about, or the root's.
+  const historyOf = new Map<string, string[]>();
   for (const problem of options.git?.problems ?? []) {
     const verdict = verdicts.get(problem.key);
     if (!verdict) result.history.problems.push(problem.message);
     else {
       verdict.problems.push(problem.message);
+      historyOf.set(problem.key, [...(historyOf.get(problem.key) ?? []), problem.message]);
       if (verdict.status === 'OK') verdict.status = 'FAILED';
     }
   }
+  result.forks = integrity.forks;
+  const parallel = new Map(integrity.forks.flatMap((fork) => fork.ids.map((id) => [id, fork.ids.filter((other) => other !== id)] as const)));
   for (const entry of result.deployments) {
     const verdict = verdicts.get(entry.id)!;
-    entry.integrity = { status: verdict.status, digest: verdict.digest, problems: verdict.problems, signoffs: verdict.signoffs };
+    entry.integrity = { status: verdict.status, digest: verdict.digest, problems: verdict.problems, signoffs: verdict.signoffs, parallelWith: parallel.get(entry.id) ?? [], historyProblems: historyOf.get(entry.id) ?? [] };
   }
   // As `verify` fails: the evidence, its sign-offs, the history of the root's own files.
   const failed = integrity.deployments.filter((d) => d.status === 'FAILED' || d.signoffProblems.length > 0);

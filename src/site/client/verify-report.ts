@@ -63,6 +63,8 @@ async function run(root: HTMLElement): Promise<void> {
     reportRederived(rederivationProblems, texts, manifest.files.map((f) => f.path), report);
   }
   const intact = digest !== null && fileProblems === 0;
+  // The git history, as the site's build found it: a browser cannot read git, but it must not call verified what the build did not.
+  for (const problem of JSON.parse(data.history ?? '[]') as string[]) report(false, `git history (found when the site was built): ${problem}`);
   const roles = JSON.parse(data.roles!) as { id: string; label: string }[];
   if (roles.length > 0) {
     const signoffs = data.signoffs ? await fetchBytes(data.signoffs) : null;

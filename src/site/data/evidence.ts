@@ -33,6 +33,11 @@ function readGitFindings(): GitFindings | null {
   return parsed.data;
 }
 
+/** Deployments collected in parallel, per environment (forks of the chain from concurrent branches). */
+export async function chainForks(): Promise<LoadedEvidence['forks']> {
+  return (await evidence()).forks;
+}
+
 /** The evidence root's own history (its git check) and the notes to show about it. */
 export async function evidenceHistory(): Promise<LoadedEvidence['history']> {
   return (await evidence()).history;

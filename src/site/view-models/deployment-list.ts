@@ -73,3 +73,18 @@ function signoffCell(roles: readonly { state: string }[]): DeploymentRow['signof
   if (roles.length === 0) return null;
   return { signed: roles.filter((r) => r.state === 'signed').length, total: roles.length, problem: roles.some((r) => r.state === 'stale' || r.state === 'unverified') };
 }
+
+/** Deployments of an environment collected in parallel: each group follows the same one (or none: firsts). */
+export interface ParallelGroup {
+  after: { id: string; href: string } | null;
+  ids: { id: string; href: string }[];
+}
+
+/**
+ * The forks of an environment's chain, as its page lists them: concurrent branches each collected
+ * after the same deployment, and both were merged — history, not tampering (issue 24).
+ */
+export function parallelGroups(forks: readonly { environment: string; after: string | null; ids: readonly string[] }[], environment: string): ParallelGroup[] {
+  const link = (id: string) => ({ id, href: routes.deployment(id) });
+  return forks.filter((f) => f.environment === environment).map((f) => ({ after: f.after === null ? null : link(f.after), ids: f.ids.map(link) }));
+}

@@ -83,6 +83,8 @@ export function reportModel(
   manifest: Manifest | null,
   /** The roles as verified at load; without them every declared role reads unsigned. */
   verified: readonly RoleVerdict[] = signoffRoles(deployment.checklist.definition).map((r) => ({ role: r.id, label: r.label, state: 'unsigned' as const, signoff: null })),
+  /** Deployments of its environment collected in parallel with it (they follow the same one): concurrent branches. */
+  parallelWith: readonly string[] = [],
 ): ReportModel {
   const definition = deployment.checklist.definition;
   const defs = new Map(definition.checks.map((c) => [c.id, c]));
@@ -124,6 +126,7 @@ export function reportModel(
       // The deployment's digest: what sign-offs sign and the next manifest in the environment names.
       ...(manifestFile ? [{ label: 'Digest (sha256 of manifest.json)', value: manifestFile.sha256, href: routes.rawFile(deployment.id, 'manifest.json') }] : []),
       ...(manifest?.previousManifestSha256 ? [{ label: `Follows in ${deployment.environment}`, value: manifest.previousManifestSha256 }] : []),
+      ...parallelWith.map((id) => ({ label: 'Collected in parallel with', value: `${id} (concurrent branches: both follow the same deployment)`, href: routes.deployment(id) })),
       { label: 'Environment', value: deployment.environment, href: routes.environment(deployment.environment) },
       ...pullRequestFacts(deployment.pr),
       ...(deployment.change.targetRevision ? [{ label: 'Target revision', value: deployment.change.targetRevision }] : []),
