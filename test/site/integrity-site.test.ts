@@ -92,7 +92,7 @@ describe('a build over tampered evidence', () => {
   it('fails with deploy-evidence build --strict, naming the deployments and files', async () => {
     const strict = await runCli(['build', '--strict', '--evidence-dir', root, '--out-dir', join(root, '..', `strict-${Date.now()}`)]);
     expect(strict.exitCode).toBe(1);
-    expect(strict.stderr).toContain('evidence does not match its manifests (--strict)');
+    expect(strict.stderr).toContain('evidence does not verify (--strict)');
     expect(strict.stderr).toContain(`${PRODUCTION}:`);
     expect(strict.stderr).toContain('checks/determinism.json: listed in the manifest, missing');
   }, 300_000);
