@@ -2,7 +2,7 @@
  * Building and serving the audit site from the CLI (the demo): Astro's own `build` and
  * `preview`, run through the child-process kit in the project that holds astro.config.mjs.
  */
-import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { runCaptured, spawnSupervised, type Supervised } from '../../collectors/process/child-process.ts';
@@ -36,10 +36,16 @@ function astroEnv(extra: Record<string, string>): Record<string, string> {
  * `<cwd>/.astro/` and copies all of that into outDir, and its server chunks must reach
  * node_modules. The finished site is then moved into place.
  */
-export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string; gitFindings?: string } = {}): Promise<{ ms: number; output: string }> {
+/**
+ * Builds the site into `outDir` (replaced). `warnings`: the lines the build warned about (refused
+ * entries, deployments that do not verify…), each naming its path: the CLI prints them.
+ */
+export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string; gitFindings?: string } = {}): Promise<{ ms: number; output: string; warnings: string[] }> {
   const started = performance.now();
   await mkdir(STAGING, { recursive: true });
   const staging = await mkdtemp(join(STAGING, 'site-'));
+  // The warnings come back through a file beside the staging folder, not the site.
+  const warningsFile = `${staging}.warnings.json`;
   try {
     const result = await runCaptured([process.execPath, ASTRO, 'build', '--outDir', staging], {
       cwd: PROJECT,
@@ -51,6 +57,7 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
         ...(options.site ? { DEPLOY_EVIDENCE_SITE: options.site } : {}),
         ...(options.base ? { DEPLOY_EVIDENCE_BASE: options.base } : {}),
         ...(options.gitFindings ? { DEPLOY_EVIDENCE_GIT_FINDINGS: resolve(options.gitFindings) } : {}),
+        DEPLOY_EVIDENCE_WARNINGS: warningsFile,
       }),
       timeoutMs: 30 * 60_000,
     });
@@ -62,9 +69,11 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
       if (error.code !== 'EXDEV') throw error;
       await cp(staging, outDir, { recursive: true });
     });
-    return { ms: performance.now() - started, output };
+    const warnings = JSON.parse(await readFile(warningsFile, 'utf8').catch(() => '[]')) as string[];
+    return { ms: performance.now() - started, output, warnings };
   } finally {
     await rm(staging, { recursive: true, force: true });
+    await rm(warningsFile, { force: true });
   }
 }
 

@@ -8,7 +8,9 @@
  */
 import type { AstroIntegration } from 'astro';
 import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
 import { listenForSearchRecords } from '../site/search-records.ts';
+import { buildWarningsFile, takeBuildWarnings } from '../site/build-warnings.ts';
 import { publishEvidence } from './publish-evidence.ts';
 import { RenderedSearchIndex } from './search-index.ts';
 
@@ -39,6 +41,8 @@ export function siteOutputs(evidenceDir: () => string): AstroIntegration {
         const publishing = published;
         published = null;
         await Promise.all([publishing, index.finish(logger.fork('search-index'))]);
+        const warningsFile = buildWarningsFile();
+        if (warningsFile) await writeFile(warningsFile, JSON.stringify(takeBuildWarnings()));
       },
     },
   };

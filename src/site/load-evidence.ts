@@ -157,3 +157,20 @@ function boundedRows(snapshot: CheckSnapshot): CheckSnapshot {
   if (result?.kind !== 'sql' || result.rows.length <= SITE_MAX_ROWS) return snapshot;
   return { ...snapshot, result: { ...result, rows: result.rows.slice(0, SITE_MAX_ROWS) } };
 }
+
+/**
+ * What the build warns about, each line naming the path or the deployment: entries that are not
+ * evidence, deployment folders without a deployment, deployments that do not verify (with why),
+ * sign-offs that do not hold, files at the root changed in the evidence's history.
+ */
+export function evidenceWarnings(loaded: LoadedEvidence, root: string): string[] {
+  const lines = [...loaded.skipped, ...loaded.refused.map((r) => `${shownPath(join(root, r.path))}: ${r.reason}; not evidence, not read or published`)];
+  for (const entry of loaded.deployments) {
+    if (entry.integrity.status === 'FAILED') lines.push(`${entry.id}: does not verify (INTEGRITY FAILED on its pages): ${entry.integrity.problems.join('; ')}`);
+    for (const role of entry.integrity.signoffs) {
+      if (role.state === 'stale' || role.state === 'unverified') lines.push(`${entry.id}: sign-off ${role.label} is ${role.state}${role.signoff?.reason ? `: ${role.signoff.reason}` : ''}`);
+    }
+  }
+  lines.push(...loaded.history.problems.map((p) => `the evidence root: ${p}`));
+  return lines;
+}

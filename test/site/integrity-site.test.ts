@@ -89,6 +89,21 @@ describe('a build over tampered evidence', () => {
     expect(production).toContain('a SAMPLE key');
   }, 300_000);
 
+  it('says what it saw without --strict: each warning on stderr naming its path, counted on the last line, exit 0 (issue 25)', async () => {
+    const stray = await mkdtemp(join(tmpdir(), 'stray-'));
+    await cp(root, stray, { recursive: true });
+    await writeFile(join(stray, 'notes.txt'), 'not evidence');
+    const run = await runCli(['build', '--evidence-dir', stray, '--out-dir', join(stray, '..', `site-${Date.now()}`)]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const warnings = run.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+    expect(warnings).toContain(`warning: ${join(stray, 'notes.txt')}: a file the evidence format does not know; not evidence, not read or published`);
+    expect(warnings.some((w) => w.startsWith(`warning: ${LATER}: does not verify (INTEGRITY FAILED on its pages): `) && w.includes('checks/row-count.json: changed'))).toBe(true);
+    expect(warnings.some((w) => w.startsWith(`warning: ${PRODUCTION}: does not verify`) && w.includes('checks/determinism.json: listed in the manifest, missing'))).toBe(true);
+    expect(warnings).toContain(`warning: ${LATER}: sign-off Deployed by is unverified: the signature does not verify (forged or altered)`);
+    const last = run.stderr.trim().split('\n').at(-1)!;
+    expect(last).toMatch(new RegExp(`^site built in [\\d.]+ s: .*: ${warnings.length} warnings$`));
+  }, 300_000);
+
   it('fails with deploy-evidence build --strict, naming the deployments and files', async () => {
     const strict = await runCli(['build', '--strict', '--evidence-dir', root, '--out-dir', join(root, '..', `strict-${Date.now()}`)]);
     expect(strict.exitCode).toBe(1);

@@ -38,8 +38,10 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
       try {
         const gitFindings = await gitFindingsFor(settings.evidenceDir, flags, join(handover, 'git-findings.json'));
         for (const note of gitFindings.notes) log(streams, note);
-        const { ms } = await buildSite(settings.evidenceDir, outDir, { strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file });
-        log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir}${settings.site ? ` (to publish at ${new URL(settings.base, settings.site).href})` : ''}`);
+        const { ms, warnings } = await buildSite(settings.evidenceDir, outDir, { strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file });
+        for (const warning of warnings) log(streams, `warning: ${warning}`);
+        const counted = warnings.length === 0 ? '' : `: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
+        log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir}${settings.site ? ` (to publish at ${new URL(settings.base, settings.site).href})` : ''}${counted}`);
         setExit(EXIT.ok);
       } catch (error) {
         if (!(error instanceof SiteBuildError)) throw error;

@@ -10,7 +10,8 @@ import type { CheckSnapshot } from '../../format/index.ts';
 import { describeRefused } from '../../format/evidence-tree.ts';
 import { evidenceDir, gitFindingsFile, strictBuild } from '../evidence-dir.ts';
 import { gitFindingsSchema, type GitFindings } from '../../format/git-findings-schema.ts';
-import { loadEvidence, type LoadedDeployment, type LoadedEvidence } from '../load-evidence.ts';
+import { evidenceWarnings, loadEvidence, type LoadedDeployment, type LoadedEvidence } from '../load-evidence.ts';
+import { reportBuildWarnings } from '../build-warnings.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
 let loaded: Promise<LoadedEvidence> | undefined;
@@ -19,6 +20,7 @@ function evidence(): Promise<LoadedEvidence> {
   loaded ??= loadEvidence(evidenceDir(), { strict: strictBuild(), git: readGitFindings() }).then((result) => {
     for (const line of result.skipped) console.warn(`[evidence] ${line}`);
     if (result.refused.length > 0) console.warn(`[evidence] ${describeRefused(evidenceDir(), result.refused).replaceAll('\n', '\n[evidence] ')}`);
+    reportBuildWarnings(evidenceWarnings(result, evidenceDir()));
     return result;
   });
   return loaded;
