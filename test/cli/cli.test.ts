@@ -1,6 +1,6 @@
 /** The CLI as a user runs it: exit codes, messages, and no password anywhere. */
 import { createHash } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,25 @@ import { allText, readDeployment, tempEvidenceRoot } from '../harness/evidence.t
 const fixtures = new URL('../fixtures/checklists/', import.meta.url).pathname;
 const exampleApp = new URL('../../examples/seedtest-api/', import.meta.url).pathname;
 const CANARY = 'Canary-Pw-7x9Q!';
+
+describe('a reader that stops reading', () => {
+  it('ends the CLI quietly (exit 0, no stack trace) when stdout is closed early, as `| head` does', async () => {
+    // An output far larger than a pipe holds (64 KB): most of it is written after the reader left.
+    const root = await tempEvidenceRoot();
+    const file = join(root, 'many.json');
+    const checks = Array.from({ length: 2_000 }, (_, i) => ({ id: `check-${i}`, kind: 'sql', section: '1', title: `Check number ${i}, with a title long enough to fill lines`, sql: `SELECT ${i} AS n`, assertions: [{ type: 'row-count', min: 1 }] }));
+    await writeFile(file, JSON.stringify({ id: 'many', version: '1.0.0', title: 'Many checks', sections: [{ number: '1', title: 'All' }], checks }));
+    const child = spawn(process.execPath, [BIN, 'checklist', 'show', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Read one chunk, then close the pipe: every later write meets EPIPE.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|at /);
+    expect(code).toBe(0);
+  });
+});
 
 describe('usage errors exit 2 with the reason', () => {
   it.each([
