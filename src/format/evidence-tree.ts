@@ -17,6 +17,15 @@ const SCHEMA_FILE_NAMES: readonly string[] = Object.values(schemaFiles).map((s) 
 /** The trusted signers' public keys, at the evidence root. */
 export const SIGNERS_FILE = '_signers.json';
 
+/**
+ * The largest evidence file read (issue 25). The collector keeps each file below it (rows kept
+ * within a byte budget, each value within a cap); a larger one is not what it writes, and reading
+ * it — one 300 MB cell took 12.6 GB to build, a 2 GB sparse file failed the whole build without
+ * naming it — would bound nothing. It is refused by path, like a link, never read.
+ */
+export const MAX_EVIDENCE_FILE_BYTES = 64 * 1024 * 1024;
+const TOO_LARGE = `larger than ${MAX_EVIDENCE_FILE_BYTES / (1024 * 1024)} MiB, the most an evidence file may hold`;
+
 export interface RefusedEntry {
   /** Relative to the evidence root, `/`-separated. */
   path: string;
@@ -101,9 +110,13 @@ async function listSchemas(root: string, tree: EvidenceTree, refuse: (path: stri
   tree.schemas.sort();
 }
 
-/** The known files of one deployment directory; `refuse` hears about everything else. */
+/** The known files of one deployment directory; `refuse` hears about everything else, and about a file too large to be evidence. */
 export async function listDeployment(root: string, id: string, refuse: (path: string, reason: string) => void): Promise<string[]> {
   const files: string[] = [];
+  const known = async (path: string) => {
+    if ((await lstat(join(root, id, path))).size > MAX_EVIDENCE_FILE_BYTES) refuse(`${id}/${path}`, TOO_LARGE);
+    else files.push(path);
+  };
   for (const entry of await readdir(join(root, id), { withFileTypes: true })) {
     const name = entry.name;
     if (hidden(name)) continue;
@@ -111,16 +124,33 @@ export async function listDeployment(root: string, id: string, refuse: (path: st
       for (const check of await readdir(join(root, id, 'checks'), { withFileTypes: true })) {
         if (hidden(check.name)) continue;
         const checkId = check.name.endsWith('.json') ? check.name.slice(0, -5) : null;
-        if (check.isFile() && checkId !== null && checkIdSchema.safeParse(checkId).success) files.push(`checks/${check.name}`);
+        if (check.isFile() && checkId !== null && checkIdSchema.safeParse(checkId).success) await known(`checks/${check.name}`);
         else refuse(`${id}/checks/${check.name}`, describeEntry(check));
       }
       continue;
     }
-    if (entry.isFile() && (DEPLOYMENT_FILES as readonly string[]).includes(name)) files.push(name);
+    if (entry.isFile() && (DEPLOYMENT_FILES as readonly string[]).includes(name)) await known(name);
     else refuse(`${id}/${name}`, describeEntry(entry));
   }
   return files.sort();
 }
+
+/**
+ * The check files its deployment.json names, of those listed: a `checks/<id>.json` that the
+ * deployment does not name is not its evidence, whatever it holds, and is never read (issue 25).
+ * The rest of the listing is returned apart, for the caller to refuse by path.
+ */
+export function namedFiles(files: readonly string[], checkIds: ReadonlySet<string>): { named: string[]; unnamed: string[] } {
+  const named: string[] = [];
+  const unnamed: string[] = [];
+  for (const path of files) {
+    if (path.startsWith('checks/') && !checkIds.has(path.slice('checks/'.length, -'.json'.length))) unnamed.push(path);
+    else named.push(path);
+  }
+  return { named, unnamed };
+}
+
+export const UNNAMED_CHECK_FILE = 'a check file its deployment.json does not name';
 
 /** How a file is opened for reading: O_NOFOLLOW refuses a symlink at the last component; O_NONBLOCK keeps a FIFO from blocking the open (it is then refused as not a regular file). */
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
@@ -142,7 +172,9 @@ export async function readEvidenceBytes(file: string): Promise<Buffer> {
     throw openRefused(file, error);
   }
   try {
-    if (!(await handle.stat()).isFile()) throw new UnsafeEvidenceFileError(`${file}: not a regular file`);
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new UnsafeEvidenceFileError(`${file}: not a regular file`);
+    if (stat.size > MAX_EVIDENCE_FILE_BYTES) throw new UnsafeEvidenceFileError(`${file}: ${TOO_LARGE}`);
     return await handle.readFile();
   } finally {
     await handle.close();
@@ -165,16 +197,21 @@ export function readEvidenceBytesSync(file: string): Buffer {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new UnsafeEvidenceFileError(`${file}: not a regular file`);
+    // Listed below the ceiling, grown since: still not read.
+    if (stat.size > MAX_EVIDENCE_FILE_BYTES) throw new UnsafeEvidenceFileError(`${file}: ${TOO_LARGE}`);
     // Up to the end of the file, as readFile reads, whatever the size said: one read for most.
     const chunks: Buffer[] = [];
     let chunk = Buffer.allocUnsafe(stat.size + 1);
-    for (let filled = 0; ; ) {
+    for (let filled = 0, total = 0; ; ) {
       const read = readSync(fd, chunk, filled, chunk.length - filled, null);
       if (read === 0) {
         chunks.push(chunk.subarray(0, filled));
         break;
       }
       filled += read;
+      total += read;
+      // A file that grows while it is read is not read past the ceiling either.
+      if (total > MAX_EVIDENCE_FILE_BYTES) throw new UnsafeEvidenceFileError(`${file}: ${TOO_LARGE}`);
       if (filled === chunk.length) {
         chunks.push(chunk);
         chunk = Buffer.allocUnsafe(64 * 1024);

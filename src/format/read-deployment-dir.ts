@@ -5,7 +5,7 @@
  */
 import { join, relative } from 'node:path';
 import { type CheckSnapshot, type DeploymentEvidence, type Manifest, type Signers, type Signoffs } from './index.ts';
-import { SIGNERS_FILE, isRealDirectory, listDeployment, readEvidenceBytes, readEvidenceBytesSync, type RefusedEntry } from './evidence-tree.ts';
+import { SIGNERS_FILE, UNNAMED_CHECK_FILE, isRealDirectory, listDeployment, namedFiles, readEvidenceBytes, readEvidenceBytesSync, type RefusedEntry } from './evidence-tree.ts';
 import { EvidenceFormatError, parseEvidenceText, readEvidenceText } from './read-evidence.ts';
 import { sha256Hex } from './sha256.ts';
 
@@ -32,7 +32,7 @@ export interface DeploymentDir extends DeploymentEvidence {
   files: RawFile[];
   /** The format version deployment.json was written in (`schemaVersion` before reading brought it to the current model). */
   formatVersion: number;
-  /** Entries of the directory that were not read (links, unknown files). */
+  /** Entries of the directory that were not read (links, unknown files, check files its deployment.json does not name). */
   refused: RefusedEntry[];
 }
 
@@ -56,12 +56,14 @@ export async function readDeploymentDir(root: string, id: string, known?: readon
   const dir = join(root, id);
   const refused: RefusedEntry[] = [];
   if (!known && !(await isRealDirectory(dir))) return null;
-  const files = known ?? (await listDeployment(root, id, (path, reason) => refused.push({ path, reason })));
-  if (!files.includes('deployment.json')) return null;
+  const listed = known ?? (await listDeployment(root, id, (path, reason) => refused.push({ path, reason })));
+  if (!listed.includes('deployment.json')) return null;
   const deploymentFile = join(dir, 'deployment.json');
   const read = readValidated(deploymentFile, (f, t) => readEvidenceText('deployment', f, t));
   const { model: deployment, writtenIn: formatVersion } = read.value;
   if (deployment.id !== id) throw new EvidenceFormatError(shownPath(deploymentFile), [`id: "${deployment.id}" does not match its directory "${id}"`]);
+  const { named: files, unnamed } = namedFiles(listed, new Set(deployment.checks.map((c) => c.id)));
+  for (const path of unnamed) refused.push({ path: `${id}/${path}`, reason: UNNAMED_CHECK_FILE });
   const raw: RawFile[] = [{ path: 'deployment.json', bytes: read.bytes, sha256: read.sha256 }];
 
   let manifest: Manifest | null = null;

@@ -6,7 +6,7 @@
  * is handed each deployment's parsed evidence once, and keeps only what it says of it.
  */
 import { join } from 'node:path';
-import { listEvidenceTree, readEvidenceBytesSync, type RefusedEntry } from './evidence-tree.ts';
+import { UNNAMED_CHECK_FILE, listEvidenceTree, namedFiles, readEvidenceBytesSync, type RefusedEntry } from './evidence-tree.ts';
 import { readEvidenceText } from './read-evidence.ts';
 import { sha256Hex } from './sha256.ts';
 import type { Manifest } from './manifest-schema.ts';
@@ -55,12 +55,18 @@ async function readable<T>(read: () => Promise<T>): Promise<Readable<T>> {
 export async function readEvidenceDigests(root: string, { only, rederive }: DigestOptions = {}): Promise<{ deployments: DeploymentDigests[]; refused: RefusedEntry[] }> {
   const tree = await listEvidenceTree(root);
   const deployments: DeploymentDigests[] = [];
-  for (const { id, files: known } of tree.deployments) {
+  for (const { id, files: listed } of tree.deployments) {
     if (only && !only.includes(id)) continue;
+    const refused = tree.refused.filter((r) => r.path.startsWith(`${id}/`));
+    // deployment.json first: a check file it does not name is not evidence, never read (issue 25).
+    const deploymentJson = listed.includes('deployment.json') ? readEvidenceBytesSync(join(root, id, 'deployment.json')) : null;
+    const checkIds = deploymentJson ? namedCheckIds(deploymentJson) : null;
+    const { named: known, unnamed } = checkIds ? namedFiles(listed, checkIds) : { named: listed, unnamed: [] };
+    for (const path of unnamed) refused.push({ path: `${id}/${path}`, reason: UNNAMED_CHECK_FILE });
     const files: RawFile[] = [];
     const bytesOf = new Map<string, Buffer>();
     for (const path of known) {
-      const bytes = readEvidenceBytesSync(join(root, id, path));
+      const bytes = path === 'deployment.json' && deploymentJson ? deploymentJson : readEvidenceBytesSync(join(root, id, path));
       bytesOf.set(path, bytes);
       files.push({ path, bytes: bytes.length, sha256: sha256Hex(bytes) });
     }
@@ -74,7 +80,7 @@ export async function readEvidenceDigests(root: string, { only, rederive }: Dige
     deployments.push({
       id,
       files,
-      refused: tree.refused.filter((r) => r.path.startsWith(`${id}/`)),
+      refused,
       deployment:
         model && model.ok
           ? { ok: true, value: { environment: model.value.environment, finishedAt: model.value.finishedAt, collection: model.value.collection, signoffRoles: signoffRoles(model.value.checklist.definition) } }
@@ -106,4 +112,14 @@ function rederivedFrom(deployment: Deployment, bytesOf: ReadonlyMap<string, Buff
 function ownSignoffs(id: string, signoffs: Signoffs): Signoffs {
   if (signoffs.deploymentId !== id) throw new Error(`${id}/signoffs.json: deploymentId: "${signoffs.deploymentId}" does not match its deployment "${id}"`);
   return signoffs;
+}
+
+/** The checks a deployment.json names (its index), read loosely: null when it does not read (its own error is reported). */
+function namedCheckIds(bytes: Buffer): Set<string> | null {
+  try {
+    const checks = (JSON.parse(bytes.toString('utf8')) as { checks?: unknown }).checks;
+    return Array.isArray(checks) ? new Set(checks.map((c) => String((c as { id?: unknown })?.id))) : null;
+  } catch {
+    return null;
+  }
 }

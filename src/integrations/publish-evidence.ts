@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegrationLogger } from 'astro';
-import { SIGNERS_FILE, listEvidenceTree, readEvidenceBytes } from '../format/evidence-tree.ts';
+import { SIGNERS_FILE, listEvidenceTree, namedFiles, readEvidenceBytes, readEvidenceBytesSync } from '../format/evidence-tree.ts';
 import { readChainLinks } from '../format/read-chain-links.ts';
 import { checkpointSchema } from '../format/checkpoint-schema.ts';
 import { stableJson } from '../format/stable-json.ts';
@@ -25,7 +25,8 @@ export async function publishEvidence(root: string, dir: URL, logger: AstroInteg
   const paths = [
     ...tree.schemas,
     ...(tree.signers ? [SIGNERS_FILE] : []),
-    ...tree.deployments.flatMap(({ id, files }) => files.map((file) => `${id}/${file}`)),
+    // A check file its deployment.json does not name is not evidence: not published (issue 25).
+    ...tree.deployments.flatMap(({ id, files }) => namedFiles(files, checksNamedIn(join(root, id))).named.map((file) => `${id}/${file}`)),
   ];
   const folders = new Set(paths.map((path) => dirname(join(target, path))));
   for (const folder of folders) await mkdir(folder, { recursive: true });
@@ -49,4 +50,14 @@ async function publishedCheckpoint(root: string): Promise<string> {
   const links = await readChainLinks(root);
   const newest = links.map((l) => l.finishedAt).filter((at): at is string => at !== null).sort().at(-1) ?? '1970-01-01T00:00:00.000Z';
   return stableJson(checkpointSchema, checkpointOf(links, newest));
+}
+
+/** The checks a deployment.json names; none when it does not read (the loader names that file). */
+function checksNamedIn(dir: string): Set<string> {
+  try {
+    const checks = (JSON.parse(readEvidenceBytesSync(join(dir, 'deployment.json')).toString('utf8')) as { checks?: { id?: unknown }[] }).checks;
+    return new Set(Array.isArray(checks) ? checks.map((c) => String(c?.id)) : []);
+  } catch {
+    return new Set();
+  }
 }

@@ -5,6 +5,7 @@
  * highlighted once per build: the same checklist SQL repeats across hundreds of deployments.
  */
 import { createHighlighter, type Highlighter } from 'shiki';
+import { SHOWN_TEXT_CHARS, cutForPage } from './format.ts';
 
 export type CodeLanguage = 'sql' | 'log' | 'shellscript' | 'text';
 
@@ -61,8 +62,10 @@ async function tokenize(code: string, lang: CodeLanguage): Promise<HighlightedCo
   };
 }
 
-export function highlight(code: string, lang: CodeLanguage): Promise<HighlightedCode> {
+export function highlight(full: string, lang: CodeLanguage): Promise<HighlightedCode> {
   highlightStats.requests += 1;
+  // A page shows a bounded part of any text; the raw file has all of it.
+  const code = cutForPage(full, SHOWN_TEXT_CHARS);
   const key = `${lang}\u0000${code}`;
   let entry = cache.get(key);
   if (!entry) {

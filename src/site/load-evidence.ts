@@ -59,7 +59,7 @@ function buildError(message: string, hint: string): AstroError {
 
 export async function loadEvidence(root: string, options: { strict?: boolean; git?: GitFindings | null } = {}): Promise<LoadedEvidence> {
   const tree = await listEvidenceTree(root);
-  const result: LoadedEvidence = { deployments: [], snapshots: new SnapshotStore(), skipped: [], refused: tree.refused, history: { problems: [], notes: options.git?.notes ?? [] }, forks: [] };
+  const result: LoadedEvidence = { deployments: [], snapshots: new SnapshotStore(), skipped: [], refused: [...tree.refused], history: { problems: [], notes: options.git?.notes ?? [] }, forks: [] };
   if (options.strict && tree.refused.length > 0) {
     throw buildError(
       `the evidence folder holds entries the format does not know (--strict):\n${describeRefused(shownPath(root), tree.refused)}`,
@@ -75,6 +75,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
         result.skipped.push(`${shownPath(join(root, id))}: no deployment.json, skipped`);
         continue;
       }
+      result.refused.push(...dir.refused);
       // What verify needs of it, its verdicts re-derived while its snapshots are here; they go once
       // they are summarized and stored.
       read.push({ ...dir, snapshots: new Map(), rederived: rederivationProblems(dir.deployment, dir.snapshots, dir.manifest?.files.map((f) => f.path)) });
@@ -92,7 +93,13 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
     }
     throw error;
   }
-  const digests = { deployments: read.map((dir) => asDigests(dir, tree.refused)), refused: [] };
+  if (options.strict && result.refused.length > tree.refused.length) {
+    throw buildError(
+      `the evidence folder holds entries the format does not know (--strict):\n${describeRefused(shownPath(root), result.refused.slice(tree.refused.length))}`,
+      'Remove them: a check file is evidence only when its deployment.json names the check.',
+    );
+  }
+  const digests = { deployments: read.map((dir) => asDigests(dir, result.refused)), refused: [] };
   const signers = await readSigners(root).catch((error: unknown) => {
     if (error instanceof EvidenceFormatError) throw buildError(error.message, 'Fix _signers.json: the trusted signers\' names and base64 Ed25519 public keys (deploy-evidence keygen --trust writes it).');
     throw error;

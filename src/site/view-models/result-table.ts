@@ -4,6 +4,7 @@
  */
 import { isNumericType } from '../../core/numbers.ts';
 import type { Cell, CheckSnapshot, ResultOf } from '../../format/index.ts';
+import { SHOWN_CELL_CHARS, cutForPage } from '../format.ts';
 
 export interface CellView {
   text: string;
@@ -15,7 +16,7 @@ export function cellView(cell: Cell): CellView {
   if (cell === '') return { text: '(empty string)', kind: 'empty' };
   if (typeof cell === 'number') return { text: String(cell), kind: 'number' };
   if (typeof cell === 'boolean') return { text: String(cell), kind: 'bool' };
-  return { text: cell, kind: 'text' };
+  return { text: cutForPage(cell, SHOWN_CELL_CHARS), kind: 'text' };
 }
 
 export interface TableModel {

@@ -4,7 +4,7 @@
  */
 import type { ParsedOutput } from '../../../format/index.ts';
 import type { ParsedOf } from '../../../core/parsers/output-parser.ts';
-import { formatBytes, formatMs, type AnyStatus } from '../../format.ts';
+import { SHOWN_TEXT_CHARS, cutForPage, formatBytes, formatMs, type AnyStatus } from '../../format.ts';
 import type { ResultViewBuilder } from './result-view.ts';
 
 /** A tool's parsed output, shaped for display beside the raw output. */
@@ -59,8 +59,8 @@ export const commandResultView: ResultViewBuilder<'command', CommandResultView> 
   kind: 'command',
   exitCode: result.exitCode === null ? (result.signal ? `killed by ${result.signal}` : 'none') : String(result.exitCode),
   timedOut: result.timedOut,
-  stdout: withTail(result.stdout, result.streams?.stdout),
-  stderr: withTail(result.stderr, result.streams?.stderr),
+  stdout: cutForPage(withTail(result.stdout, result.streams?.stdout), SHOWN_TEXT_CHARS),
+  stderr: cutForPage(withTail(result.stderr, result.streams?.stderr), SHOWN_TEXT_CHARS),
   redactions: result.redactions,
   cap: formatBytes(result.outputCapBytes),
   parsed: parsedView(result.parsed),
