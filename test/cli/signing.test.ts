@@ -9,9 +9,24 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.ts';
 import { committedEvidence } from '../harness/committed-evidence.ts';
+import { appendForgedSignoff } from '../harness/forge-signoff.ts';
 
 const evidence = await committedEvidence();
 const STAGING = 'sample-staging-pr73-rerun';
+const PRODUCTION = 'sample-production-pr73';
+
+async function copy(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'sign-'));
+  await cp(evidence, root, { recursive: true });
+  return root;
+}
+
+async function newKey(root: string, name: string): Promise<string> {
+  const key = join(await mkdtemp(join(tmpdir(), 'keys-')), 'key');
+  const run = await runCli(['keygen', '--out', key, '--name', name, '--trust', '--evidence-dir', root]);
+  expect(run.exitCode, run.stderr).toBe(0);
+  return `${key}.key`;
+}
 
 describe('deploy-evidence keygen and sign', () => {
   it('signs a deployment off with a new trusted key: verify shows it signed, and the manifest is untouched', async () => {
@@ -55,4 +70,74 @@ describe('deploy-evidence keygen and sign', () => {
     expect(refused.stderr).toContain('checks/row-count.json: changed');
     expect(await readFile(join(root, STAGING, 'signoffs.json'))).toEqual(before);
   });
+
+  it('refuses to sign in a name other than the key\'s owner (exit 1, nothing written); such a sign-off made by hand is unverified, naming whose key it is', async () => {
+    const root = await copy();
+    const mallory = await newKey(root, 'Mallory Insider');
+    const before = await readFile(join(root, STAGING, 'signoffs.json'));
+    const refused = await runCli(['sign', STAGING, '--role', 'validated-by', '--key', mallory, '--name', 'Bob Chief Financial Officer', '--evidence-dir', root]);
+    expect(refused.exitCode, refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(/refusing to sign sample-staging-pr73-rerun as validated-by: the sign-off would be unverified: signed in the name of "Bob Chief Financial Officer", but key [0-9a-f]{16}… belongs to "Mallory Insider"/);
+    expect(await readFile(join(root, STAGING, 'signoffs.json'))).toEqual(before);
+
+    await appendForgedSignoff(root, { keyFile: mallory, deploymentId: STAGING, environment: 'staging', role: 'validated-by', name: 'Bob Chief Financial Officer', signedAt: '2026-11-26T10:00:00.000Z' });
+    const verify = await runCli(['verify', STAGING, '--evidence-dir', root]);
+    expect(verify.exitCode, verify.stdout).toBe(1);
+    expect(verify.stdout).toMatch(/- sign-off as validated-by by Mallory Insider is unverified: signed in the name of "Bob Chief Financial Officer", but key [0-9a-f]{16}… belongs to "Mallory Insider"/);
+    expect(verify.stdout).toMatch(/sign-off Validated by: unverified by Mallory Insider, /);
+    expect(verify.stdout).not.toMatch(/by Bob Chief Financial Officer/);
+  });
+
+  it('refuses a signers list with a key listed twice or a name with two keys: verify fails naming the duplicate, keygen --trust will not add one (exit 2)', async () => {
+    const root = await copy();
+    const file = join(root, '_signers.json');
+    const original = await readFile(file, 'utf8');
+    const signers = JSON.parse(original);
+    // A key listed twice, under another name.
+    signers.signers.push({ ...signers.signers[0], name: 'Bob Chief Financial Officer' });
+    await writeFile(file, `${JSON.stringify(signers, null, 2)}\n`);
+    const twice = await runCli(['verify', '--all', '--evidence-dir', root]);
+    expect(twice.exitCode).toBe(1);
+    expect(twice.stdout).toMatch(/^FAILED +\S*\/_signers\.json: key [0-9a-f]{16}… is listed twice in the signers list \(as "Sample Release Engineer" and as "Bob Chief Financial Officer"\); the signers list is refused$/m);
+    expect(twice.stdout).toContain(`- sign-off as approved-for-production by Sample Change Approver is unverified: the signers list is refused: key `);
+    expect(twice.stdout).not.toMatch(/: signed by/);
+    const json = JSON.parse((await runCli(['verify', '--all', '--json', '--evidence-dir', root])).stdout);
+    expect(json.ok).toBe(false);
+    expect(json.signersRefused).toEqual([expect.stringMatching(/is listed twice in the signers list/)]);
+    // The auditor's own list is judged the same way.
+    const auditors = join(await mkdtemp(join(tmpdir(), 'auditor-')), 'signers.json');
+    await writeFile(auditors, `${JSON.stringify(signers, null, 2)}\n`);
+    const withTheirs = await runCli(['verify', PRODUCTION, '--signers', auditors, '--evidence-dir', evidence]);
+    expect(withTheirs.exitCode).toBe(1);
+    expect(withTheirs.stdout).toMatch(/^FAILED +\S*signers\.json: key [0-9a-f]{16}… is listed twice/m);
+
+    // keygen --trust refuses to make such a list, and to add to one: no key pair is written.
+    const keys = await mkdtemp(join(tmpdir(), 'keys-'));
+    const intoRefused = await runCli(['keygen', '--out', join(keys, 'a'), '--name', 'Carol', '--trust', '--evidence-dir', root]);
+    expect(intoRefused.exitCode).toBe(2);
+    expect(intoRefused.stderr).toMatch(/_signers\.json is refused \(key [0-9a-f]{16}… is listed twice.*\): fix it before trusting another key/);
+    await writeFile(file, original);
+    const sameName = await runCli(['keygen', '--out', join(keys, 'b'), '--name', 'sample qa  engineer', '--trust', '--evidence-dir', root]);
+    expect(sameName.exitCode).toBe(2);
+    expect(sameName.stderr).toContain('"Sample QA Engineer" already has a key in');
+    expect(sameName.stderr).toContain('a name is bound to one key');
+    expect(await readFile(file, 'utf8')).toBe(original);
+    await expect(stat(join(keys, 'a.key'))).rejects.toThrow();
+    await expect(stat(join(keys, 'b.key'))).rejects.toThrow();
+
+    // A name with two keys, written by hand: refused the same way.
+    const named = JSON.parse(original);
+    named.signers.push({ ...named.signers[1], publicKey: (await readFile(await newKeyPub(), 'utf8')).trim() });
+    await writeFile(file, `${JSON.stringify(named, null, 2)}\n`);
+    const two = await runCli(['verify', '--all', '--evidence-dir', root]);
+    expect(two.exitCode).toBe(1);
+    expect(two.stdout).toMatch(/^FAILED +\S*\/_signers\.json: "Sample QA Engineer" has two keys in the signers list \([0-9a-f]{16}… and [0-9a-f]{16}…\); the signers list is refused$/m);
+  });
 });
+
+/** A key pair not trusted anywhere: its public key file. */
+async function newKeyPub(): Promise<string> {
+  const key = join(await mkdtemp(join(tmpdir(), 'keys-')), 'untrusted');
+  expect((await runCli(['keygen', '--out', key])).exitCode).toBe(0);
+  return `${key}.pub`;
+}

@@ -6,10 +6,12 @@ import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, type SiteBuild } from '../harness/site-build.ts';
 import { runCli } from '../harness/cli.ts';
 import { committedEvidence } from '../harness/committed-evidence.ts';
+import { appendForgedSignoff } from '../harness/forge-signoff.ts';
 
 const evidence = await committedEvidence();
 const EARLIER = 'sample-staging-pr73';
@@ -44,6 +46,8 @@ beforeAll(async () => {
   const entry = manifest.files.find((f: { path: string }) => f.path === 'checks/determinism.json');
   entry.sha256 = createHash('sha256').update(await readFile(file)).digest('hex');
   await writeFile(join(root, EARLIER, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // …and approved with a trusted key in another's name (the SAMPLE keys' private halves are committed).
+  await appendForgedSignoff(root, { keyFile: fileURLToPath(new URL('../../examples/sample-keys/deployed-by.key', import.meta.url)), deploymentId: EARLIER, environment: 'staging', role: 'approved-for-production', name: 'Bob Chief Financial Officer', signedAt: '2026-11-26T10:00:00.000Z' });
   build = await buildSite(root);
   if (build.exitCode !== 0) throw new Error(`site build failed:\n${build.output}`);
 }, 300_000);
@@ -73,6 +77,15 @@ describe('a build over tampered evidence', () => {
     expect(production).toContain('Sign-off incomplete: 0 of 3 roles signed');
     expect(states(await page(`deployments/${LATER}`))).toEqual(['unverified', 'unsigned', 'unsigned']);
     expect(await page('')).toMatch(new RegExp(`data-deployment="${PRODUCTION}"[\\s\\S]*?data-signoff="0/3"[^>]*>\\s*0 of 3 ⚠`));
+  });
+
+  it('shows a sign-off in another\'s name as unverified, under the name the signers list binds to its key, with the reason (issue 24)', async () => {
+    const earlier = await page(`deployments/${EARLIER}`);
+    const item = /<li data-signoff-state="unverified">([\s\S]*?)<\/li>/.exec(earlier)?.[1] ?? '';
+    const text = item.replace(/<[^>]+>/g, '').replace(/&quot;|&#34;/g, '"').replace(/\s+/g, ' ').trim();
+    expect(text).toMatch(/^Approved for production: Unverified Sample Release Engineer, /);
+    expect(text).toMatch(/signed in the name of "Bob Chief Financial Officer", but key [0-9a-f]{16}… belongs to "Sample Release Engineer"/);
+    expect(earlier).not.toMatch(/Unverified<\/span>\s*Bob Chief Financial Officer/);
   });
 
   it('shows no banner on untampered evidence, and the deployment\'s digest on its report', async () => {

@@ -173,4 +173,18 @@ describe.skipIf(!chromiumAvailable())('Verify this report, in the browser', () =
     // The files themselves still match.
     expect(items.filter((i) => !i.signoff).every((i) => i.result === 'ok')).toBe(true);
   }, 120_000);
+
+  it('shows a sign-off whose payload names someone other than the key\'s owner as unverified, under the owner\'s name (issue 24)', async () => {
+    const url = await servedAs(async (published) => {
+      const signers = JSON.parse(await readFile(join(published, '_signers.json'), 'utf8'));
+      signers.signers.find((s: { name: string }) => s.name === 'Sample QA Engineer').name = 'Mallory Insider';
+      await writeFile(join(published, '_signers.json'), JSON.stringify(signers));
+    });
+    const { verdict, items } = await verifyInBrowser(url);
+    expect(verdict).toBe('failed');
+    const texts = items.filter((i) => i.signoff).map((i) => i.text);
+    expect(texts[0]).toBe('sign-off Deployed by: signed by Sample Release Engineer');
+    expect(texts[1]).toMatch(/^sign-off Validated by: unverified by Mallory Insider \(signed in the name of "Sample QA Engineer", but key [0-9a-f]{16}… belongs to "Mallory Insider"\)$/);
+  }, 120_000);
 });
+

@@ -162,7 +162,7 @@ describe('report', () => {
 
   it('reads each sign-off state in its own word and tone, with the key shortened, and sums them up', async () => {
     const { deployment, snapshots } = await load('staging-pr73-full');
-    const signoff = (state: 'signed' | 'stale' | 'unverified') => ({ state, predicate: null, keyid: 'ab'.repeat(32), signer: null, sampleKey: false, reason: null });
+    const signoff = (state: 'signed' | 'stale' | 'unverified') => ({ state, predicate: null, keyid: 'ab'.repeat(32), signer: null, name: null, sampleKey: false, reason: null });
     const verified = [
       { role: 'deployed-by', label: 'Deployed by', state: 'signed' as const, signoff: signoff('signed') },
       { role: 'validated-by', label: 'Validated by', state: 'stale' as const, signoff: signoff('stale') },

@@ -7,14 +7,15 @@
  * file, verdict, link, sign-off or commit) or INCOMPLETE. Exit 0 when everything holds, 1 naming
  * each problem, 2 for usage.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { evidenceOptions, resolveSettings } from '../settings.ts';
 import type { DeploymentIntegrity, IntegrityReport } from '../../core/integrity/verify.ts';
 import type { ChainFork } from '../../core/integrity/chain.ts';
 import { checkpointOf, checkpointProblems, type CheckpointProblem } from '../../core/integrity/checkpoint.ts';
-import { readSignersFile } from '../../format/read-deployment-dir.ts';
-import { isRealDirectory } from '../../format/evidence-tree.ts';
+import { readSigners, readSignersFile, shownPath } from '../../format/read-deployment-dir.ts';
+import { signersProblems } from '../../core/signoffs/verify-signoffs.ts';
+import { SIGNERS_FILE, isRealDirectory } from '../../format/evidence-tree.ts';
 import { readChainLinks } from '../../format/read-chain-links.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
 import { readCheckpointFile, writeCheckpointFile } from '../checkpoint-file.ts';
@@ -32,7 +33,10 @@ Examples:
 /** What the checkpoint said: written now, or its problems (none: everything seen is still there). */
 type CheckpointOutcome = { file: string; written: boolean; deployments: number; problems: CheckpointProblem[] };
 
-function render(verdict: RootVerdict, shown: readonly DeploymentIntegrity[], strays: readonly string[], checkpoint: CheckpointOutcome | null, gitSince: string | undefined, streams: Streams): string {
+/** The signers list the sign-offs were judged against, and why it is refused (every sign-off judged against a refused list is unverified). */
+type SignersOutcome = { file: string; refused: string[] };
+
+function render(verdict: RootVerdict, shown: readonly DeploymentIntegrity[], strays: readonly string[], checkpoint: CheckpointOutcome | null, signers: SignersOutcome, gitSince: string | undefined, streams: Streams): string {
   const { report, git, rootProblems } = verdict;
   const c = colorsFor(streams.stdout, streams.env);
   const tone = { OK: c.green, FAILED: c.red, INCOMPLETE: c.yellow } as const;
@@ -43,12 +47,13 @@ function render(verdict: RootVerdict, shown: readonly DeploymentIntegrity[], str
     for (const problem of [...d.problems, ...d.signoffProblems]) lines.push(`           - ${problem}`);
     for (const role of d.signoffs) {
       const s = role.signoff;
-      const who = s?.predicate ? ` by ${s.predicate.name}, ${s.predicate.signedAt}${s.keyid ? `, key ${s.keyid.slice(0, 16)}…` : ''}${s.sampleKey ? ' (SAMPLE KEY)' : ''}` : '';
+      const who = s?.predicate ? ` by ${s.name}, ${s.predicate.signedAt}${s.keyid ? `, key ${s.keyid.slice(0, 16)}…` : ''}${s.sampleKey ? ' (SAMPLE KEY)' : ''}` : '';
       lines.push(`           sign-off ${role.label}: ${role.state}${who}`);
     }
   }
   for (const stray of strays) lines.push(`${c.red('FAILED'.padEnd(10))} ${stray}; not evidence`);
   for (const problem of rootProblems) lines.push(`${c.red('FAILED'.padEnd(10))} ${problem}`);
+  for (const problem of signers.refused) lines.push(`${c.red('FAILED'.padEnd(10))} ${signers.file}: ${problem}; the signers list is refused`);
   for (const fork of forksAmong(report, shown)) lines.push(`${'FORK'.padEnd(10)} ${forkText(fork)}`);
   for (const note of gitNotes(git, gitSince)) lines.push(`${'NOTE'.padEnd(10)} ${note}`);
   if (checkpoint) {
@@ -61,6 +66,7 @@ function render(verdict: RootVerdict, shown: readonly DeploymentIntegrity[], str
     strays.length > 0 ? `${strays.length} entries under the evidence root are not evidence` : null,
     rootProblems.length > 0 ? `${rootProblems.length} files at the evidence root changed after they were committed` : null,
     checkpoint && checkpoint.problems.length > 0 ? `${checkpoint.problems.length} differences from the checkpoint` : null,
+    signers.refused.length > 0 ? `the signers list ${signers.file} is refused` : null,
   ].filter((x): x is string => x !== null);
   lines.push(
     '',
@@ -108,8 +114,10 @@ export function verifyCommand(streams: Streams, setExit: (code: number) => void)
       if (!(await isRealDirectory(root))) throw new UsageError(`no evidence folder at ${root}`);
       // Ids are looked up in the listing, never used as paths.
       for (const id of ids) validateDeploymentId(id);
-      const signers = flags.signers ? await readSignersFile(resolve(flags.signers)) : undefined;
+      const signers = flags.signers ? await readSignersFile(resolve(flags.signers)) : await readSigners(root);
       if (flags.signers && !signers) throw new UsageError(`no signers file at ${resolve(flags.signers)}`);
+      // One name, one key (issue 24): a list that binds otherwise is refused, naming the duplicate.
+      const signersOutcome: SignersOutcome = { file: shownPath(flags.signers ? resolve(flags.signers) : join(root, SIGNERS_FILE)), refused: await signersProblems(signers) };
       const verdict = await verifyEvidenceRoot(root, { signers, git: flags });
       const { report } = verdict;
       const missing = ids.filter((id) => !report.deployments.some((d) => d.id === id));
@@ -117,7 +125,7 @@ export function verifyCommand(streams: Streams, setExit: (code: number) => void)
       const shown = flags.all ? report.deployments : report.deployments.filter((d) => ids.includes(d.id));
       const strays = flags.all ? report.strays : [];
       const checkpoint = flags.checkpoint ? await useCheckpoint(flags.checkpoint, root) : null;
-      const ok = shown.every((d) => verdictOf(d) === 'OK') && strays.length === 0 && verdict.rootProblems.length === 0 && (checkpoint?.problems.length ?? 0) === 0;
+      const ok = shown.every((d) => verdictOf(d) === 'OK') && strays.length === 0 && verdict.rootProblems.length === 0 && (checkpoint?.problems.length ?? 0) === 0 && signersOutcome.refused.length === 0;
       streams.stdout.write(
         flags.json
           ? `${JSON.stringify(
@@ -129,11 +137,12 @@ export function verifyCommand(streams: Streams, setExit: (code: number) => void)
                 strays,
                 git: verdict.git && { ...verdict.git, rootProblems: verdict.rootProblems },
                 checkpoint,
+                signersRefused: signersOutcome.refused,
               },
               null,
               2,
             )}\n`
-          : render(verdict, shown, strays, checkpoint, flags.gitSince, streams),
+          : render(verdict, shown, strays, checkpoint, signersOutcome, flags.gitSince, streams),
       );
       setExit(ok ? EXIT.ok : EXIT.failed);
     });

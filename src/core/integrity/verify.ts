@@ -108,7 +108,7 @@ export async function withSignoffs(report: IntegrityReport, digests: { deploymen
         role: role.id,
         label: role.label,
         state: 'unverified',
-        signoff: { state: 'unverified', predicate: null, keyid: null, signer: null, sampleKey: false, reason },
+        signoff: { state: 'unverified', predicate: null, keyid: null, signer: null, name: null, sampleKey: false, reason },
       }));
       continue;
     }
@@ -117,7 +117,7 @@ export async function withSignoffs(report: IntegrityReport, digests: { deploymen
     verdict.signoffs = roles;
     for (const s of signoffs) {
       if (s.state === 'signed') continue;
-      verdict.signoffProblems.push(`sign-off ${s.predicate ? `as ${s.predicate.role} by ${s.predicate.name}` : '(unreadable)'} is ${s.state}: ${s.reason}`);
+      verdict.signoffProblems.push(`sign-off ${s.predicate ? `as ${s.predicate.role} by ${s.name}` : '(unreadable)'} is ${s.state}: ${s.reason}`);
     }
   }
   return report;

@@ -72,7 +72,7 @@ async function run(root: HTMLElement): Promise<void> {
     const envelopes = signoffs ? (JSON.parse(new TextDecoder().decode(signoffs)) as { signoffs: { envelope: never }[] }).signoffs.map((s) => s.envelope) : [];
     const verdicts = await verifySignoffs({ deploymentId: data.deployment!, digest, intact, roles }, envelopes, signers ? JSON.parse(new TextDecoder().decode(signers)) : null);
     for (const role of verdicts.roles) {
-      const who = role.signoff?.predicate ? ` by ${role.signoff.predicate.name}` : '';
+      const who = role.signoff?.name ? ` by ${role.signoff.name}` : '';
       const item = list.appendChild(document.createElement('li'));
       item.dataset.result = role.state === 'signed' || role.state === 'unsigned' ? 'ok' : 'failed';
       item.dataset.signoff = role.state;

@@ -172,7 +172,7 @@ export function reportModel(
       role: v.label,
       state: v.state,
       badge: SIGNOFF_BADGES[v.state],
-      who: v.signoff?.predicate?.name ?? null,
+      who: v.signoff?.name ?? null,
       when: v.signoff?.predicate ? formatUtc(v.signoff.predicate.signedAt) : null,
       key: v.signoff?.keyid ? `${v.signoff.keyid.slice(0, SHOWN_KEY_CHARS)}…` : null,
       sampleKey: v.signoff?.sampleKey ?? false,
