@@ -7,7 +7,9 @@
  */
 import { sign } from 'node:crypto';
 import { join } from 'node:path';
-import { SCHEMA_VERSION, schemaFiles, signoffRoles, signoffsSchema, stableJson, type DsseEnvelope, type Signoffs } from '../../src/format/index.ts';
+import { SCHEMA_VERSION, readEvidenceText, schemaFiles, schemaFilesOf, signoffRoles, signoffsSchemaOf, stableJson, type DsseEnvelope, type FormatVersion, type Signoffs } from '../../src/format/index.ts';
+import { readEvidenceBytesSync } from '../../src/format/evidence-tree.ts';
+import { ensureJsonSchemas } from '../evidence/evidence-writer.ts';
 import { readDeploymentDir, readSigners } from '../../src/format/read-deployment-dir.ts';
 import { readEvidenceDigests } from '../../src/format/read-evidence-digests.ts';
 import { rederivationProblems } from '../../src/core/integrity/rederive.ts';
@@ -87,6 +89,11 @@ export async function signDeployment(request: SignRequest): Promise<SignResult> 
   const judged = (await verifySignoffs(subject, [...existing.signoffs.map((s) => s.envelope), envelope], judgedWith)).signoffs.at(-1)!;
   if (judged.state !== 'signed') throw new SignRefusedError(`refusing to sign ${id} as ${request.role}: the sign-off would be ${judged.state}: ${judged.reason}`);
   const file = join(root, id, 'signoffs.json');
-  await writeFileAtomic(file, stableJson(signoffsSchema, { ...existing, signoffs: [...existing.signoffs, { envelope }] }));
+  // Appended in the file's own format version (the sign-offs before stay as they were, byte for
+  // byte); a new file in the current one, with its JSON Schemas beside the evidence.
+  const version = (dir.signoffs ? readEvidenceText('signoffs', file, readEvidenceBytesSync(file).toString('utf8')).writtenIn : SCHEMA_VERSION) as FormatVersion;
+  if (!dir.signoffs) await ensureJsonSchemas(root);
+  const signoffs = [...existing.signoffs, { envelope }];
+  await writeFileAtomic(file, stableJson(signoffsSchemaOf(version), { $schema: schemaFilesOf(version).signoffs.fromFile, schemaVersion: version, deploymentId: id, signoffs }));
   return { file, digest: integrity.digest, keyid: key.keyid, name, trusted: trusted !== null };
 }

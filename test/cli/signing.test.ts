@@ -43,8 +43,14 @@ describe('deploy-evidence keygen and sign', () => {
     expect((await runCli(['keygen', '--out', key, '--name', 'Alice Example'])).exitCode).toBe(2);
 
     const manifest = await readFile(join(root, STAGING, 'manifest.json'));
+    const signoffs = JSON.parse(await readFile(join(root, STAGING, 'signoffs.json'), 'utf8'));
     const sign = await runCli(['sign', STAGING, '--role', 'validated-by', '--key', `${key}.key`, '--note', 'checked the plan', '--evidence-dir', root]);
     expect(sign.exitCode, sign.stderr).toBe(0);
+    // Appended in the file's own format version (v2, like the samples), the sign-offs before it untouched.
+    const appended = JSON.parse(await readFile(join(root, STAGING, 'signoffs.json'), 'utf8'));
+    expect(appended).toMatchObject({ $schema: signoffs.$schema, schemaVersion: 2 });
+    expect(appended.signoffs.slice(0, -1)).toEqual(signoffs.signoffs);
+    expect(appended.signoffs).toHaveLength(signoffs.signoffs.length + 1);
     expect(sign.stderr).toMatch(new RegExp(`^${STAGING}: signed off as validated-by by Alice Example, over digest sha256 [0-9a-f]{64}$`, 'm'));
     expect(await readFile(join(root, STAGING, 'manifest.json'))).toEqual(manifest);
     const verify = await runCli(['verify', '--all', '--evidence-dir', root]);

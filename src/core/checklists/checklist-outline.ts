@@ -48,6 +48,9 @@ export function checklistOutline(checklist: Checklist): string[] {
   if (roles.length > 0) {
     lines.push('', 'Sign-off roles:');
     for (const r of roles) lines.push(`  ${r.id}: ${r.label}`);
+    const { distinct, notByCollector } = checklist.signoffPolicy;
+    const groups = distinct === 'all' ? (roles.length > 1 ? ['every role by a different person'] : []) : distinct.map((group) => `${group.join(', ')} each by a different person`);
+    lines.push(`Sign-off policy: ${[...(groups.length > 0 ? groups : ['anyone may sign any roles']), ...(notByCollector.length > 0 ? [`not by the person who ran the collection: ${notByCollector.join(', ')}`] : [])].join('; ')}`);
   }
   return lines;
 }

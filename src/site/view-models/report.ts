@@ -135,7 +135,9 @@ export function reportModel(
       { label: 'Started', value: formatUtc(deployment.startedAt) },
       { label: 'Finished', value: deployment.finishedAt ? formatUtc(deployment.finishedAt) : 'not finished (collection interrupted or still running)' },
       ...(total ? [{ label: 'Total time', value: formatMs(total.durationMs) }] : []),
-      { label: 'Collected by', value: `${deployment.tool.name} ${deployment.tool.version} (Node ${deployment.tool.node})${deployment.tool.gitCommit ? `, project commit ${deployment.tool.gitCommit.slice(0, 12)}` : ''}` },
+      // Who ran it (format v3; earlier evidence did not record it), and with what.
+      ...(deployment.collectedBy ? [{ label: 'Collected by', value: deployment.collectedBy }] : []),
+      { label: 'Collected with', value: `${deployment.tool.name} ${deployment.tool.version} (Node ${deployment.tool.node})${deployment.tool.gitCommit ? `, project commit ${deployment.tool.gitCommit.slice(0, 12)}` : ''}` },
       ...deployment.parameters.filter((p) => p.value !== null).map((p) => ({ label: `Parameter ${p.name}`, value: `${p.value} (${p.source})` })),
       ...(deployment.baseline ? [{ label: 'Baseline', value: deployment.baseline, href: routes.deployment(deployment.baseline) }] : []),
     ],
