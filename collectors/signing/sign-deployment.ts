@@ -3,7 +3,8 @@
  * around an in-toto Statement whose subject is the deployment's manifest and its digest, signed
  * with Ed25519. Refused unless the deployment's files match its manifest: a sign-off vouches for
  * exactly the evidence it names. Refused, too, when `verify` would judge it unverified: in a name
- * other than the one the signers list binds to the key, or against a signers list that is refused.
+ * other than the one the signers list binds to the key, against a signers list that is refused, or
+ * against the checklist's segregation of duties (issue 24).
  */
 import { sign } from 'node:crypto';
 import { join } from 'node:path';
@@ -85,9 +86,15 @@ export async function signDeployment(request: SignRequest): Promise<SignResult> 
   const existing: Signoffs = dir.signoffs ?? { $schema: schemaFiles.signoffs.fromFile, schemaVersion: SCHEMA_VERSION, deploymentId: id, signoffs: [] };
   // Judged as `verify` will judge it; a key not trusted yet, as it will be once trusted under this name.
   const judgedWith = trusted ? signers : { $schema: schemaFiles.signers.fromFile, schemaVersion: SCHEMA_VERSION, signers: [...(signers?.signers ?? []), { name, publicKey: key.publicKey, sample: false }] };
-  const subject = { deploymentId: id, digest: integrity.digest, intact: true, roles };
-  const judged = (await verifySignoffs(subject, [...existing.signoffs.map((s) => s.envelope), envelope], judgedWith)).signoffs.at(-1)!;
+  const subject = { deploymentId: id, digest: integrity.digest, intact: true, roles, policy: dir.deployment.checklist.definition.signoffPolicy, collectedBy: dir.deployment.collectedBy };
+  const earlier = existing.signoffs.map((s) => s.envelope);
+  const before = (await verifySignoffs(subject, earlier, judgedWith)).signoffs;
+  const after = (await verifySignoffs(subject, [...earlier, envelope], judgedWith)).signoffs;
+  const judged = after.at(-1)!;
   if (judged.state !== 'signed') throw new SignRefusedError(`refusing to sign ${id} as ${request.role}: the sign-off would be ${judged.state}: ${judged.reason}`);
+  // Signed "before" a sign-off already there (a clock behind), it could take a role that one holds.
+  const displaced = after.findIndex((s, i) => i < before.length && s.state === 'unverified' && before[i]!.state !== 'unverified');
+  if (displaced >= 0) throw new SignRefusedError(`refusing to sign ${id} as ${request.role}: the sign-off as ${after[displaced]!.predicate!.role} by ${after[displaced]!.name} would become unverified: ${after[displaced]!.reason}`);
   const file = join(root, id, 'signoffs.json');
   // Appended in the file's own format version (the sign-offs before stay as they were, byte for
   // byte); a new file in the current one, with its JSON Schemas beside the evidence.

@@ -75,7 +75,7 @@ describe('deploy-evidence checklist', () => {
     await writeFile(good, JSON.stringify({ ...checklist, signoff: [...checklist.signoff, 'validated-by'], signoffPolicy: { distinct: [['deployed-by', 'approved-for-production']], notByCollector: ['approved-for-production'] } }));
     const shown = await runCli(['checklist', 'show', good]);
     expect(shown.exitCode, shown.stderr).toBe(0);
-    expect(shown.stdout).toContain('Sign-off policy: deployed-by, approved-for-production each by a different person; not by the person who ran the collection: approved-for-production');
+    expect(shown.stdout).toContain('Sign-off policy: Deployed by, Approved for production each by a different person; not by the person who ran the collection: Approved for production');
   });
 
   it('show prints sections, checks, what each runs and asserts, and which are mutating', async () => {

@@ -6,14 +6,17 @@
 import { cp, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.ts';
 import { committedEvidence } from '../harness/committed-evidence.ts';
 import { appendForgedSignoff } from '../harness/forge-signoff.ts';
+import { collectTiny } from '../harness/tiny-collection.ts';
 
 const evidence = await committedEvidence();
 const STAGING = 'sample-staging-pr73-rerun';
 const PRODUCTION = 'sample-production-pr73';
+const sampleKey = (role: string) => fileURLToPath(new URL(`../../examples/sample-keys/${role}.key`, import.meta.url));
 
 async function copy(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'sign-'));
@@ -138,6 +141,70 @@ describe('deploy-evidence keygen and sign', () => {
     const two = await runCli(['verify', '--all', '--evidence-dir', root]);
     expect(two.exitCode).toBe(1);
     expect(two.stdout).toMatch(/^FAILED +\S*\/_signers\.json: "Sample QA Engineer" has two keys in the signers list \([0-9a-f]{16}… and [0-9a-f]{16}…\); the signers list is refused$/m);
+  });
+});
+
+describe('segregation of duties (issue 24)', () => {
+  it('under the default policy, refuses one key signing a second role up front (exit 1, nothing written); made by hand, that sign-off is unverified and verify names why', async () => {
+    const root = await copy();
+    // The re-run is signed deployed-by with the Sample Release Engineer's key.
+    const before = await readFile(join(root, STAGING, 'signoffs.json'));
+    const refused = await runCli(['sign', STAGING, '--role', 'validated-by', '--key', sampleKey('deployed-by'), '--evidence-dir', root]);
+    expect(refused.exitCode, refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(/refusing to sign sample-staging-pr73-rerun as validated-by: the sign-off would be unverified: Sample Release Engineer already signed off as Deployed by \(2026-11-25T09:44:18\.988Z\), and the checklist's sign-off policy says Deployed by and Validated by are signed by different people/);
+    expect(await readFile(join(root, STAGING, 'signoffs.json'))).toEqual(before);
+
+    await appendForgedSignoff(root, { keyFile: sampleKey('deployed-by'), deploymentId: STAGING, environment: 'staging', role: 'validated-by', name: 'Sample Release Engineer', signedAt: '2026-11-26T10:00:00.000Z' });
+    const verify = await runCli(['verify', STAGING, '--evidence-dir', root]);
+    expect(verify.exitCode, verify.stdout).toBe(1);
+    expect(verify.stdout).toContain('- sign-off as validated-by by Sample Release Engineer is unverified: Sample Release Engineer already signed off as Deployed by');
+    // The first holder keeps its role.
+    expect(verify.stdout).toMatch(/sign-off Deployed by: signed by Sample Release Engineer, /);
+    expect(verify.stdout).toMatch(/sign-off Validated by: unverified by Sample Release Engineer, /);
+  });
+
+  it('the committed samples follow the default policy: three roles, three keys', async () => {
+    const verify = await runCli(['verify', PRODUCTION, '--json', '--evidence-dir', evidence]);
+    expect(verify.exitCode, verify.stdout).toBe(0);
+    const [production] = JSON.parse(verify.stdout).deployments;
+    expect(production.signoffs.map((r: { state: string; signoff: { keyid: string } }) => [r.state, r.signoff.keyid])).toEqual([['signed', expect.any(String)], ['signed', expect.any(String)], ['signed', expect.any(String)]]);
+    expect(new Set(production.signoffs.map((r: { signoff: { keyid: string } }) => r.signoff.keyid)).size).toBe(3);
+  });
+
+  it('a checklist\'s own policy lets two roles share a signer and still separates the rest; a v3 collection verifies', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'policy-'));
+    const { deployment } = await collectTiny(root, { environment: 'staging', by: 'Release Bot', policy: { distinct: [['deployed-by', 'approved-for-production'], ['validated-by', 'approved-for-production']] } });
+    expect(deployment).toMatchObject({ schemaVersion: 3, collectedBy: 'Release Bot' });
+    expect(JSON.parse(await readFile(join(root, deployment.id, 'deployment.json'), 'utf8')).checklist.definition.signoffPolicy).toEqual({ distinct: [['deployed-by', 'approved-for-production'], ['validated-by', 'approved-for-production']], notByCollector: [] });
+    const alice = await newKey(root, 'Alice');
+    for (const role of ['deployed-by', 'validated-by']) {
+      const sign = await runCli(['sign', deployment.id, '--role', role, '--key', alice, '--evidence-dir', root]);
+      expect(sign.exitCode, sign.stderr).toBe(0);
+    }
+    const approve = await runCli(['sign', deployment.id, '--role', 'approved-for-production', '--key', alice, '--evidence-dir', root]);
+    expect(approve.exitCode).toBe(1);
+    expect(approve.stderr).toContain('Alice already signed off as Deployed by');
+    const verify = await runCli(['verify', '--all', '--evidence-dir', root]);
+    expect(verify.exitCode, verify.stdout).toBe(0);
+    expect(verify.stdout).toMatch(/sign-off Deployed by: signed by Alice, [\s\S]*sign-off Validated by: signed by Alice, /);
+  });
+
+  it('bars the person who ran the collection from the roles the policy names (notByCollector)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'policy-'));
+    const { deployment } = await collectTiny(root, { environment: 'production', by: 'Alice Example', policy: { notByCollector: ['approved-for-production'] } });
+    const alice = await newKey(root, 'Alice Example');
+    const before = await readFile(join(root, deployment.id, 'deployment.json'));
+    const refused = await runCli(['sign', deployment.id, '--role', 'approved-for-production', '--key', alice, '--evidence-dir', root]);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('the sign-off would be unverified: Alice Example ran the collection, and the checklist\'s sign-off policy says whoever ran it may not sign off as Approved for production');
+    await expect(stat(join(root, deployment.id, 'signoffs.json'))).rejects.toThrow();
+    // Another role is hers to sign.
+    expect((await runCli(['sign', deployment.id, '--role', 'deployed-by', '--key', alice, '--evidence-dir', root])).exitCode).toBe(0);
+    await appendForgedSignoff(root, { keyFile: alice, deploymentId: deployment.id, environment: 'production', role: 'approved-for-production', name: 'Alice Example', signedAt: '2099-01-01T00:00:00.000Z' });
+    const verify = await runCli(['verify', deployment.id, '--evidence-dir', root]);
+    expect(verify.exitCode).toBe(1);
+    expect(verify.stdout).toContain('- sign-off as approved-for-production by Alice Example is unverified: Alice Example ran the collection');
+    expect(await readFile(join(root, deployment.id, 'deployment.json'))).toEqual(before);
   });
 });
 

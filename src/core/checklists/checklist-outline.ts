@@ -6,6 +6,7 @@
 import { signoffRoles, type Checklist, type CheckDefinition } from '../../format/index.ts';
 import { describeAssertion } from '../assertions/registry.ts';
 import { checkExpectations, describeCheck } from '../kinds/registry.ts';
+import { signoffPolicyInWords } from '../signoffs/verify-signoffs.ts';
 
 function expectations(check: CheckDefinition): string[] {
   const out = checkExpectations(check);
@@ -48,9 +49,7 @@ export function checklistOutline(checklist: Checklist): string[] {
   if (roles.length > 0) {
     lines.push('', 'Sign-off roles:');
     for (const r of roles) lines.push(`  ${r.id}: ${r.label}`);
-    const { distinct, notByCollector } = checklist.signoffPolicy;
-    const groups = distinct === 'all' ? (roles.length > 1 ? ['every role by a different person'] : []) : distinct.map((group) => `${group.join(', ')} each by a different person`);
-    lines.push(`Sign-off policy: ${[...(groups.length > 0 ? groups : ['anyone may sign any roles']), ...(notByCollector.length > 0 ? [`not by the person who ran the collection: ${notByCollector.join(', ')}`] : [])].join('; ')}`);
+    lines.push(`Sign-off policy: ${signoffPolicyInWords(checklist.signoffPolicy, roles)}`);
   }
   return lines;
 }

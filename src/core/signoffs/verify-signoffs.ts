@@ -3,10 +3,12 @@
  * deployment's current digest, in the name the signers list binds to that key), stale (a valid
  * signature over a digest the evidence no longer matches), unverified (an unknown key, a bad
  * signature, a payload naming someone other than the key's owner, a signers list that does not
- * bind one name to one key, another deployment, an undeclared role) or unsigned. Pure apart from WebCrypto's Ed25519 verify, which the browser has too: the report's
+ * bind one name to one key, another deployment, an undeclared role, a sign-off the checklist's
+ * segregation of duties forbids) or unsigned. Pure apart from WebCrypto's Ed25519 verify, which the browser has too: the report's
  * "Verify this report" runs this module as it is (it imports no zod, only types from the format).
  */
 import type { DsseEnvelope, Signers, SignoffPredicate } from '../../format/signoff-schema.ts';
+import type { SignoffPolicy } from '../../format/checklist-schema.ts';
 import { fromBase64, keyIdOf, pae, readStatement } from './dsse.ts';
 
 export type SignoffState = 'signed' | 'stale' | 'unverified' | 'unsigned';
@@ -43,6 +45,27 @@ export interface SignoffSubject {
   /** The files match the manifest (a signature over a digest whose evidence changed is stale). */
   intact: boolean;
   roles: readonly { id: string; label: string }[];
+  /** The checklist's segregation of duties (a checklist before format v3 has the default: every role by a different person). */
+  policy: SignoffPolicy;
+  /** Who ran the collection (null: not recorded, as in evidence before format v3). */
+  collectedBy: string | null;
+}
+
+/** Whether the policy wants roles `a` and `b` signed by different people. */
+function mustDiffer(policy: SignoffPolicy, a: string, b: string): boolean {
+  if (a === b) return false;
+  return policy.distinct === 'all' || policy.distinct.some((group) => group.includes(a) && group.includes(b));
+}
+
+/** The policy in words, for the report and `checklist show`. */
+export function signoffPolicyInWords(policy: SignoffPolicy, roles: readonly { id: string; label: string }[]): string {
+  const label = (id: string) => roles.find((r) => r.id === id)?.label ?? id;
+  const groups =
+    policy.distinct === 'all'
+      ? roles.length > 1 ? ['every role by a different person'] : []
+      : policy.distinct.map((group) => `${group.map(label).join(', ')} each by a different person`);
+  const collector = policy.notByCollector.length > 0 ? [`not by the person who ran the collection: ${policy.notByCollector.map(label).join(', ')}`] : [];
+  return [...(groups.length > 0 ? groups : ['anyone may sign any roles']), ...collector].join('; ');
 }
 
 /**
@@ -126,12 +149,44 @@ async function verifySignoff(envelope: DsseEnvelope, subject: SignoffSubject, { 
   return { state: 'signed', ...known, reason: null };
 }
 
+/**
+ * The checklist's segregation of duties over sign-offs that otherwise hold (signed or stale): in
+ * the order they were signed, each person (a key, bound to one name) keeps the first role they
+ * signed, and a later sign-off of theirs in a role the policy wants signed by someone else is
+ * unverified, saying which; so is one by the person who ran the collection in a role the policy
+ * bars them from. Sign-offs that do not hold for other reasons claim nothing, so they bar nothing.
+ */
+function withPolicy(subject: SignoffSubject, signoffs: readonly SignoffVerdict[]): SignoffVerdict[] {
+  const { policy, collectedBy } = subject;
+  const label = (id: string) => subject.roles.find((r) => r.id === id)?.label ?? id;
+  const judged = [...signoffs];
+  const held: { role: string; keyid: string; signedAt: string }[] = [];
+  const order = signoffs
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => (s.state === 'signed' || s.state === 'stale') && s.predicate !== null && s.keyid !== null)
+    // signedAt is signed; ties keep the order of the file.
+    .sort((a, b) => (a.s.predicate!.signedAt < b.s.predicate!.signedAt ? -1 : a.s.predicate!.signedAt > b.s.predicate!.signedAt ? 1 : a.i - b.i));
+  for (const { s, i } of order) {
+    const { role, signedAt } = s.predicate!;
+    let reason: string | null = null;
+    if (policy.notByCollector.includes(role)) {
+      if (collectedBy === null) reason = `the checklist's sign-off policy says the person who ran the collection may not sign off as ${label(role)}, and who ran it is not recorded`;
+      else if (sameName(collectedBy, s.name!)) reason = `${s.name} ran the collection, and the checklist's sign-off policy says whoever ran it may not sign off as ${label(role)}`;
+    }
+    const first = reason ? undefined : held.find((h) => h.keyid === s.keyid && mustDiffer(policy, h.role, role));
+    if (first) reason = `${s.name} already signed off as ${label(first.role)} (${first.signedAt}), and the checklist's sign-off policy says ${label(first.role)} and ${label(role)} are signed by different people`;
+    if (reason) judged[i] = { ...s, state: 'unverified', reason };
+    else held.push({ role, keyid: s.keyid!, signedAt });
+  }
+  return judged;
+}
+
 const RANK: Record<SignoffVerdict['state'], number> = { signed: 3, stale: 2, unverified: 1 };
 
 /** Every declared role with the sign-off that decides it: the best state, the newest of that state. */
 export async function verifySignoffs(subject: SignoffSubject, envelopes: readonly DsseEnvelope[], signers: Signers | null): Promise<{ roles: RoleVerdict[]; signoffs: SignoffVerdict[] }> {
   const trusted = await trustedKeys(signers);
-  const signoffs = await Promise.all(envelopes.map((e) => verifySignoff(e, subject, trusted)));
+  const signoffs = withPolicy(subject, await Promise.all(envelopes.map((e) => verifySignoff(e, subject, trusted))));
   const roles = subject.roles.map((role): RoleVerdict => {
     const mine = signoffs.filter((s) => s.predicate?.role === role.id);
     const best = mine.sort((a, b) => RANK[b.state] - RANK[a.state] || ((b.predicate?.signedAt ?? '') < (a.predicate?.signedAt ?? '') ? -1 : 1))[0];

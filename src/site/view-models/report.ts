@@ -10,7 +10,7 @@ import { decisionLabels, formatMs, formatUtc, type AnyStatus } from '../format.t
 import { routes } from '../routes.ts';
 import { checkView, type CheckView } from './check-view.ts';
 import { httpUrl } from '../../format/http-url.ts';
-import type { RoleVerdict, SignoffState } from '../../core/signoffs/verify-signoffs.ts';
+import { signoffPolicyInWords, type RoleVerdict, type SignoffState } from '../../core/signoffs/verify-signoffs.ts';
 import type { ComparisonTargets } from '../../core/compare/comparison-targets.ts';
 import { artifactTable, type ArtifactTableModel } from './artifact-table.ts';
 
@@ -56,6 +56,8 @@ export interface ReportModel {
   }[];
   /** Whether every declared role is signed over the current evidence (null: no roles declared). */
   signoffSummary: { complete: boolean; tone: string; text: string } | null;
+  /** The checklist's segregation of duties in words (null: no roles declared). */
+  signoffPolicy: string | null;
   /** Every evidence file, each checked against the manifest. */
   artifacts: ArtifactTableModel;
   manifest: { href: string; sha256: string } | null;
@@ -182,6 +184,7 @@ export function reportModel(
       reason: v.signoff?.reason ?? null,
     })),
     signoffSummary: signoffSummary(verified),
+    signoffPolicy: verified.length > 0 ? signoffPolicyInWords(definition.signoffPolicy, signoffRoles(definition)) : null,
     artifacts: artifactTable(deployment.id, files, `Evidence files of ${deployment.id}`, { manifest }),
     manifest: manifestFile ? { href: routes.rawFile(deployment.id, 'manifest.json'), sha256: manifestFile.sha256 } : null,
     postDeployment: { actions: definition.postDeployment, prMarkdown: deployment.pr.number !== null || deployment.pr.url ? prMarkdown(deployment) : null },
