@@ -208,6 +208,61 @@ describe('segregation of duties (issue 24)', () => {
   });
 });
 
+describe('sign-off completeness (issue 24)', () => {
+  it('verify says which declared roles are unsigned, in words and in --json, and never that every sign-off holds where there is none', async () => {
+    const run = await runCli(['verify', '--all', '--evidence-dir', evidence]);
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/^ +sign-off Approved for production: unsigned$/m);
+    expect(run.stdout).toMatch(/sign-off complete on 1, roles unsigned on 2$/m);
+    const json = JSON.parse((await runCli(['verify', '--all', '--json', '--evidence-dir', evidence])).stdout);
+    const byId = Object.fromEntries(json.deployments.map((d: { id: string; signoffComplete: boolean | null; rolesUnsigned: string[] }) => [d.id, [d.signoffComplete, d.rolesUnsigned]]));
+    expect(byId).toEqual({ [PRODUCTION]: [true, []], 'sample-staging-pr73': [false, ['approved-for-production']], [STAGING]: [false, ['validated-by', 'approved-for-production']] });
+    expect(json.requireSignoff).toBeNull();
+
+    // A collection nobody has signed yet.
+    const root = await mkdtemp(join(tmpdir(), 'unsigned-'));
+    await collectTiny(root, { environment: 'staging', by: 'Release Bot' });
+    const unsigned = await runCli(['verify', '--all', '--evidence-dir', root]);
+    expect(unsigned.exitCode, unsigned.stdout).toBe(0);
+    expect(unsigned.stdout).toMatch(/^1 deployments verified: every file matches its manifest, every verdict is what its checks give, every chain holds, no sign-off made; roles unsigned on 1$/m);
+    expect(unsigned.stdout).not.toContain('every sign-off');
+  });
+
+  it('verify --require-signoff fails on a deployment with a role not signed, naming the roles; --env narrows it to one environment', async () => {
+    const all = await runCli(['verify', '--all', '--require-signoff', '--evidence-dir', evidence]);
+    expect(all.exitCode).toBe(1);
+    expect(all.stdout).toMatch(new RegExp(`^FAILED +${STAGING} \\(staging\\).*\\n +- sign-off required: not signed off as Validated by \\(unsigned\\), Approved for production \\(unsigned\\)$`, 'm'));
+    expect(all.stdout).toMatch(/^FAILED +sample-staging-pr73 \(staging\).*\n +- sign-off required: not signed off as Approved for production \(unsigned\)$/m);
+    expect(all.stdout).toMatch(new RegExp(`^OK +${PRODUCTION} `, 'm'));
+    expect(all.stdout).toContain('2 of 3 deployments do not verify; sign-off complete on 1, roles unsigned on 2');
+    const json = JSON.parse((await runCli(['verify', '--all', '--require-signoff', '--json', '--evidence-dir', evidence])).stdout);
+    expect(json.ok).toBe(false);
+    expect(json.requireSignoff).toEqual({ environment: null });
+    expect(json.deployments.find((d: { id: string }) => d.id === STAGING).signoffProblems).toEqual(['sign-off required: not signed off as Validated by (unsigned), Approved for production (unsigned)']);
+
+    // Production is signed off in every role: the gate for production passes, the one for staging does not.
+    const production = await runCli(['verify', '--all', '--require-signoff', '--env', 'production', '--evidence-dir', evidence]);
+    expect(production.exitCode, production.stdout).toBe(0);
+    expect((await runCli(['verify', '--all', '--require-signoff', '--env', 'staging', '--evidence-dir', evidence])).exitCode).toBe(1);
+    // Production's approval removed: now it fails, naming the role.
+    const root = await copy();
+    const file = join(root, PRODUCTION, 'signoffs.json');
+    const signoffs = JSON.parse(await readFile(file, 'utf8'));
+    signoffs.signoffs = signoffs.signoffs.slice(0, 2);
+    await writeFile(file, `${JSON.stringify(signoffs, null, 2)}\n`);
+    const open = await runCli(['verify', '--all', '--require-signoff', '--env', 'production', '--json', '--evidence-dir', root]);
+    expect(open.exitCode).toBe(1);
+    const [failed] = JSON.parse(open.stdout).deployments.filter((d: { status: string }) => d.status !== 'OK');
+    expect(failed).toMatchObject({ id: PRODUCTION, signoffComplete: false, rolesUnsigned: ['approved-for-production'], signoffProblems: ['sign-off required in production: not signed off as Approved for production (unsigned)'] });
+    // A misspelt environment is said, not silently passed; --env alone is a usage error.
+    const misspelt = await runCli(['verify', '--all', '--require-signoff', '--env', 'prod', '--evidence-dir', evidence]);
+    expect(misspelt.stderr).toContain('warning: --require-signoff --env prod: none of the deployments verified is in prod');
+    const alone = await runCli(['verify', '--all', '--env', 'production', '--evidence-dir', evidence]);
+    expect(alone.exitCode).toBe(2);
+    expect(alone.stderr).toContain('--env goes with --require-signoff');
+  });
+});
+
 /** A key pair not trusted anywhere: its public key file. */
 async function newKeyPub(): Promise<string> {
   const key = join(await mkdtemp(join(tmpdir(), 'keys-')), 'untrusted');

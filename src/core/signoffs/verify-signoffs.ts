@@ -181,6 +181,11 @@ function withPolicy(subject: SignoffSubject, signoffs: readonly SignoffVerdict[]
   return judged;
 }
 
+/** The declared roles without a valid sign-off over the evidence as it is: unsigned, stale or unverified. */
+export function rolesNotSigned(roles: readonly RoleVerdict[]): RoleVerdict[] {
+  return roles.filter((r) => r.state !== 'signed');
+}
+
 const RANK: Record<SignoffVerdict['state'], number> = { signed: 3, stale: 2, unverified: 1 };
 
 /** Every declared role with the sign-off that decides it: the best state, the newest of that state. */
