@@ -5,6 +5,7 @@
  * collected and stays visibly `in-progress` / INCOMPLETE.
  */
 import { stat } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import {
   SCHEMA_VERSION,
@@ -53,7 +54,11 @@ export interface CollectOptions {
   appDir: string;
   params?: Record<string, string>;
   attest?: string[];
-  attestedBy?: string;
+  /**
+   * Who runs the collection (`--by`): recorded as `collectedBy`, which the sign-off policy may bar
+   * from some roles, and as who gave the attestations. Default: the OS user.
+   */
+  by?: string;
   baseline?: string | null;
   /** Mark this deployment as the baseline for its environment. */
   markBaseline?: boolean;
@@ -97,6 +102,17 @@ export function checkCollectOptions(options: CollectOptions): void {
   for (const id of options.attest ?? []) {
     if (!attestations.has(id)) throw new CollectConfigError(`unknown attestation "${id}" for checklist ${checklist.id} (it takes: ${[...attestations].join(', ') || 'none'})`);
   }
+}
+
+/** The OS user running the tool (its account name, else $USER), when no one is named with --by. */
+export function osUser(env: NodeJS.ProcessEnv = process.env): string {
+  try {
+    const { username } = userInfo();
+    if (username) return username;
+  } catch {
+    // No account for this uid (a container started with --user 12345): fall back to the environment.
+  }
+  return env.USER || env.LOGNAME || env.USERNAME || 'unknown';
 }
 
 const checklistParam = (checklist: Checklist, name: string) => checklist.parameters.find((p) => p.name === name);
@@ -196,9 +212,12 @@ async function claimDeployment(options: CollectOptions, started: Date): Promise<
   return id;
 }
 
-/** The attestations given on the command line, each by the attesting user at the collection's start. */
+/** Who runs the collection: `--by`, else the OS user. */
+const collectorOf = (options: CollectOptions): string => options.by ?? osUser();
+
+/** The attestations given on the command line, each by the person running the collection, at its start. */
 function attestationsGiven(options: CollectOptions, started: Date): Attested[] {
-  const by = options.attestedBy ?? process.env.USER ?? 'unknown';
+  const by = collectorOf(options);
   return (options.attest ?? []).map((aid) => ({
     id: aid,
     label: options.checklist.attestations.find((a) => a.id === aid)!.label,
@@ -226,6 +245,7 @@ async function deploymentHeader(
     checklist: { id: checklist.id, version: checklist.version, definition: checklist },
     parameters,
     attestations,
+    collectedBy: collectorOf(options),
     target: {
       kind: target.kind,
       host: target.host,

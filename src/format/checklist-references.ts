@@ -1,6 +1,6 @@
 /**
  * The checks between the parts of a checklist — unknown sections, phases, parameters,
- * attestations and checks, duplicate ids and sign-off roles, an assertion on a kind it cannot judge — written
+ * attestations, checks and sign-off roles, duplicate ids and sign-off roles, an assertion on a kind it cannot judge — written
  * against raw input, so they run even when the structure has errors: `checklist validate`
  * reports every problem in one run instead of in rounds (structure first, then references).
  */
@@ -76,6 +76,20 @@ export function checklistReferenceProblems(raw: unknown): ChecklistProblem[] {
     if (roles.has(id)) add(['signoff', i], `duplicate sign-off role "${id}"`);
     roles.add(id);
   });
+  // The sign-off policy names only declared roles: a misspelt one would silently enforce nothing.
+  const policy = isObject(raw.signoffPolicy) ? raw.signoffPolicy : {};
+  const declared = (id: unknown, path: (string | number)[]) => {
+    if (typeof id === 'string' && !roles.has(id)) add(path, `unknown sign-off role "${id}" (the checklist's \`signoff\` declares: ${[...roles].join(', ') || 'none'})`);
+  };
+  list(policy.distinct).forEach((group, i) => {
+    const seen = new Set<unknown>();
+    list(group).forEach((id, j) => {
+      declared(id, ['signoffPolicy', 'distinct', i, j]);
+      if (seen.has(id)) add(['signoffPolicy', 'distinct', i, j], `"${String(id)}" is in this group twice`);
+      seen.add(id);
+    });
+  });
+  list(policy.notByCollector).forEach((id, i) => declared(id, ['signoffPolicy', 'notByCollector', i]));
   list(raw.criteria).forEach((criterion, i) => {
     if (!isObject(criterion)) return;
     list(criterion.checks).forEach((id, j) => {

@@ -253,6 +253,28 @@ export const checklistSchema = fieldDocs(
         .default([])
         .describe('The roles that sign the deployment off, in order: the report\'s Sign-Off section lists them (none: no Sign-Off section).'),
     ),
+    signoffPolicy: since(
+      3,
+      z
+        .object({
+          distinct: z
+            .union([
+              z.literal('all'),
+              z.array(z.array(slugSchema).min(2)),
+            ])
+            .default('all')
+            .describe(
+              'Which roles must be signed by different people (a person is a key, and the one name the signers list binds to it). `"all"`: every role by a different person. A list of groups, e.g. `[["deployed-by", "approved-for-production"], ["validated-by", "approved-for-production"]]`: within each group every role by a different person, and roles that share no group may be signed by the same person. `[]`: anyone may sign any roles. Of two sign-offs that break it, the one signed later is unverified; the first keeps its role.',
+            ),
+          notByCollector: z
+            .array(slugSchema)
+            .default([])
+            .describe('Roles the person who ran the collection may not sign: `collectedBy` in deployment.json (`collect --by`, else the OS user), compared with the name the signers list gives the signing key.'),
+        })
+        .strict()
+        .default({})
+        .describe('Segregation of duties among the sign-off roles (SOC 2 CC8.1): a sign-off that breaks it is unverified, and `sign` refuses to make one. By default every role is signed by a different person.'),
+    ),
   })
   .strict(),
   { id: "The checklist's id: a lowercase slug, recorded with every deployment collected with it." },
@@ -270,3 +292,4 @@ export function signoffRoles(checklist: Pick<Checklist, 'signoff'>): { id: strin
   );
 }
 export type ChecklistInput = z.input<typeof checklistSchema>;
+export type SignoffPolicy = Checklist['signoffPolicy'];

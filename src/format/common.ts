@@ -9,11 +9,13 @@ import { fieldDocs } from './field-docs.ts';
  * The format version collectors write. A changed shape is a new version: the versions written stay
  * frozen, and what each version added is marked where it is defined (since.ts), from which the
  * older versions are derived (versions.ts). v2 added the sign-off files and, to the checklist a
- * deployment embeds, its sign-off roles (`signoff`) and the `dependents` assertion.
+ * deployment embeds, its sign-off roles (`signoff`) and the `dependents` assertion. v3 added the
+ * checklist's sign-off policy (`signoffPolicy`: segregation of duties) and who ran the collection
+ * (`collectedBy` in deployment.json), issue 24.
  */
-export const SCHEMA_VERSION = 2 as const;
+export const SCHEMA_VERSION = 3 as const;
 /** Every version this reader understands, oldest first. */
-export const FORMAT_VERSION_NUMBERS = [1, 2] as const;
+export const FORMAT_VERSION_NUMBERS = [1, 2, 3] as const;
 export type FormatVersion = (typeof FORMAT_VERSION_NUMBERS)[number];
 
 /** Stable ids: they become permanent URLs (`/deployments/<id>/checks/<check-id>/`). */

@@ -1,6 +1,7 @@
 /** `evidence/<deployment>/deployment.json`: who, what, where, when; checklist; criteria; decision; timeline. */
 import { z } from 'astro/zod';
 import { checklistSchema } from './checklist-schema.ts';
+import { since } from './since.ts';
 import {
   SCHEMA_VERSION,
   type FormatVersion,
@@ -44,6 +45,12 @@ export const deploymentSchemaOf = <V extends FormatVersion>(version: V) => z
     attestations: z.array(
       z.object({ id: slugSchema, label: z.string(), by: z.string(), at: utcTimestampSchema }).strict(),
     ),
+    /**
+     * Who ran the collection: `collect --by`, else the OS user (v3; null in evidence collected
+     * before). The checklist's sign-off policy may bar this person from signing some roles
+     * (`signoffPolicy.notByCollector`): it is compared with the names the signers list binds to keys.
+     */
+    collectedBy: since(3, z.string().min(1).nullable().default(null)),
     /** Never a password: host, port, database, user and what the server said of itself. */
     target: z
       .object({

@@ -12,7 +12,7 @@ import { sha256Hex } from './sha256.ts';
 import type { Manifest } from './manifest-schema.ts';
 import type { Deployment } from './deployment-schema.ts';
 import type { CheckSnapshot } from './snapshot-schema.ts';
-import { signoffRoles } from './checklist-schema.ts';
+import { signoffRoles, type SignoffPolicy } from './checklist-schema.ts';
 import type { Signoffs } from './signoff-schema.ts';
 import type { RawFile } from './read-deployment-dir.ts';
 
@@ -24,7 +24,15 @@ export interface DeploymentDigests {
   files: RawFile[];
   /** Entries of the directory that are not evidence (links, unknown files). */
   refused: RefusedEntry[];
-  deployment: Readable<{ environment: string; finishedAt: string | null; collection: 'in-progress' | 'complete'; signoffRoles: { id: string; label: string }[] }> | null;
+  deployment: Readable<{
+    environment: string;
+    finishedAt: string | null;
+    collection: 'in-progress' | 'complete';
+    signoffRoles: { id: string; label: string }[];
+    /** What the sign-offs are judged by besides their signatures: the checklist's policy, and who ran the collection. */
+    signoffPolicy: SignoffPolicy;
+    collectedBy: string | null;
+  }> | null;
   manifest: Readable<{ model: Manifest; writtenIn: number; sha256: string }> | null;
   signoffs: Readable<Signoffs> | null;
   /**
@@ -83,7 +91,7 @@ export async function readEvidenceDigests(root: string, { only, rederive }: Dige
       refused,
       deployment:
         model && model.ok
-          ? { ok: true, value: { environment: model.value.environment, finishedAt: model.value.finishedAt, collection: model.value.collection, signoffRoles: signoffRoles(model.value.checklist.definition) } }
+          ? { ok: true, value: { environment: model.value.environment, finishedAt: model.value.finishedAt, collection: model.value.collection, signoffRoles: signoffRoles(model.value.checklist.definition), signoffPolicy: model.value.checklist.definition.signoffPolicy, collectedBy: model.value.collectedBy } }
           : model,
       manifest,
       signoffs: signoffBytes ? await readable(async () => ownSignoffs(id, readEvidenceText('signoffs', `${id}/signoffs.json`, signoffBytes.toString('utf8')).model)) : null,

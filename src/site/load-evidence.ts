@@ -145,7 +145,7 @@ function asDigests(dir: DeploymentDir & { rederived: string[] }, refused: readon
     id: dir.id,
     files: dir.files,
     refused: refused.filter((r) => r.path.startsWith(`${dir.id}/`)),
-    deployment: { ok: true, value: { environment: dir.deployment.environment, finishedAt: dir.deployment.finishedAt, collection: dir.deployment.collection, signoffRoles: signoffRoles(dir.deployment.checklist.definition) } },
+    deployment: { ok: true, value: { environment: dir.deployment.environment, finishedAt: dir.deployment.finishedAt, collection: dir.deployment.collection, signoffRoles: signoffRoles(dir.deployment.checklist.definition), signoffPolicy: dir.deployment.checklist.definition.signoffPolicy, collectedBy: dir.deployment.collectedBy } },
     manifest: dir.manifest && manifestFile ? { ok: true, value: { model: dir.manifest, writtenIn: dir.formatVersion, sha256: manifestFile.sha256 } } : null,
     signoffs: dir.signoffsError ? { ok: false, error: dir.signoffsError } : dir.signoffs ? { ok: true, value: dir.signoffs } : null,
     rederived: dir.rederived,

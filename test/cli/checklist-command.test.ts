@@ -1,5 +1,5 @@
 /** `deploy-evidence checklist validate|show`: no database, every problem in one run, the checklist in words. */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,40 @@ describe('deploy-evidence checklist', () => {
     expect(run.stderr).not.toMatch(/collect/i);
   });
 
+  it('validate refuses a sign-off policy that names a role the checklist does not declare (a misspelt role would enforce nothing)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'checklist-'));
+    const file = join(dir, 'policy.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        id: 'policy',
+        version: '1.0.0',
+        title: 'Policy',
+        sections: [{ number: '1', title: 'Data' }],
+        checks: [{ id: 'rows', kind: 'sql', section: '1', title: 'Rows', sql: 'SELECT 1' }],
+        signoff: ['deployed-by', 'approved-for-production'],
+        signoffPolicy: { distinct: [['deployed-by', 'ceo', 'deployed-by'], ['approved-for-production']], notByCollector: ['cfo'] },
+      }),
+    );
+    const run = await runCli(['checklist', 'validate', file]);
+    expect(run.exitCode).toBe(2);
+    for (const line of [
+      'signoffPolicy.distinct.0.1: unknown sign-off role "ceo" (the checklist\'s `signoff` declares: deployed-by, approved-for-production)',
+      'signoffPolicy.distinct.0.2: "deployed-by" is in this group twice',
+      'signoffPolicy.distinct.1: Array must contain at least 2 element(s)',
+      'signoffPolicy.notByCollector.0: unknown sign-off role "cfo"',
+    ]) {
+      expect(run.stderr).toContain(line);
+    }
+    // A valid one, in words.
+    const good = join(dir, 'good.json');
+    const checklist = JSON.parse(await readFile(file, 'utf8'));
+    await writeFile(good, JSON.stringify({ ...checklist, signoff: [...checklist.signoff, 'validated-by'], signoffPolicy: { distinct: [['deployed-by', 'approved-for-production']], notByCollector: ['approved-for-production'] } }));
+    const shown = await runCli(['checklist', 'show', good]);
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('Sign-off policy: Deployed by, Approved for production each by a different person; not by the person who ran the collection: Approved for production');
+  });
+
   it('show prints sections, checks, what each runs and asserts, and which are mutating', async () => {
     const run = await runCli(['checklist', 'show', join(fixtures, 'invoices.json')]);
     expect(run.exitCode, run.stderr).toBe(0);
@@ -57,7 +91,7 @@ describe('deploy-evidence checklist', () => {
     // The roles a checklist declares, and the dependents it expects.
     const billing = await runCli(['checklist', 'show', new URL('../../examples/checklists/billing.json', import.meta.url).pathname]);
     expect(billing.exitCode, billing.stderr).toBe(0);
-    expect(billing.stdout).toMatch(/^Sign-off roles:\n {2}deployed-by: Deployed by\n {2}billing-owner: Billing owner$/m);
+    expect(billing.stdout).toMatch(/^Sign-off roles:\n {2}deployed-by: Deployed by\n {2}billing-owner: Billing owner\nSign-off policy: every role by a different person$/m);
     expect(billing.stdout).toContain('✓ the dependents of the relation include: view public.invoice_totals');
   });
 

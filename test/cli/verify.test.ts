@@ -29,7 +29,8 @@ describe('deploy-evidence verify', () => {
     const run = await verify(evidence);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^OK +${LATER} \\(staging\\)  sha256 [0-9a-f]{64}$`, 'm'));
-    expect(run.stdout).toContain('3 deployments verified: every file matches its manifest, every verdict is what its checks give, every chain holds, every sign-off given is valid');
+    // Which deployments are signed off in every role is said, never implied (issue 24).
+    expect(run.stdout).toContain('3 deployments verified: every file matches its manifest, every verdict is what its checks give, every chain holds, every sign-off made holds; sign-off complete on 1, roles unsigned on 2');
     const json = JSON.parse((await verify(evidence, EARLIER, '--json')).stdout) as { ok: boolean; deployments: { id: string; status: string; previous: string | null }[] };
     expect(json).toMatchObject({ ok: true, deployments: [{ id: EARLIER, status: 'OK', previous: null }] });
     // The later staging deployment names the earlier one's digest.

@@ -2,12 +2,12 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PAYLOAD_TYPE, fromBase64, keyIdOf, pae, readStatement, signoffStatement, toBase64 } from '../../src/core/signoffs/dsse.ts';
-import { verifySignoffs } from '../../src/core/signoffs/verify-signoffs.ts';
+import { signersProblems, signoffPolicyInWords, verifySignoffs } from '../../src/core/signoffs/verify-signoffs.ts';
 import { SCHEMA_VERSION, schemaFiles, signoffStatementSchema, type DsseEnvelope, type Signers } from '../../src/format/index.ts';
 import { rawPublicKey } from '../../collectors/signing/keys.ts';
 
 const digest = (c: string) => c.repeat(64);
-const predicate = (role: string, signedAt: string, deploymentId = 'prod-1') => ({ deploymentId, environment: 'production', role, name: 'Alice', signedAt, note: null });
+const predicate = (role: string, signedAt: string, deploymentId = 'prod-1', name = 'Alice') => ({ deploymentId, environment: 'production', role, name, signedAt, note: null });
 
 function signer() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -17,6 +17,27 @@ function signer() {
   };
   return { raw: rawPublicKey(publicKey), envelope };
 }
+
+/** A person with a key: `signs(role, at, name?)` is their envelope over the subject's digest, with its keyid. */
+async function person(name: string) {
+  const key = signer();
+  const keyid = await keyIdOf(key.raw);
+  return {
+    name,
+    keyid,
+    entry: { name, publicKey: toBase64(key.raw), sample: false },
+    signs: (role: string, signedAt: string, claimed = name): DsseEnvelope => {
+      const e = key.envelope(signoffStatement(digest('a'), predicate(role, signedAt, 'prod-1', claimed)));
+      return { ...e, signatures: [{ ...e.signatures[0]!, keyid }] };
+    },
+  };
+}
+
+const signersOf = (...entries: { name: string; publicKey: string; sample: boolean }[]): Signers => ({ $schema: schemaFiles.signers.fromFile, schemaVersion: SCHEMA_VERSION, signers: entries });
+const ROLES = [{ id: 'deployed-by', label: 'Deployed by' }, { id: 'validated-by', label: 'Validated by' }, { id: 'approved', label: 'Approved' }];
+const DEFAULT_POLICY = { distinct: 'all' as const, notByCollector: [] };
+const SUBJECT = { deploymentId: 'prod-1', digest: digest('a'), intact: true, roles: ROLES, policy: DEFAULT_POLICY, collectedBy: null };
+const T = (n: number) => `2026-01-0${n}T00:00:00.000Z`;
 
 describe('DSSE', () => {
   it('encodes as the specification\'s example, and round-trips base64', () => {
@@ -53,7 +74,7 @@ describe('a role\'s sign-off state', () => {
     const withKey = (e: DsseEnvelope) => ({ ...e, signatures: [{ ...e.signatures[0]!, keyid }] });
     const old = withKey(alice.envelope(signoffStatement(digest('b'), predicate('deployed-by', '2026-01-01T00:00:00.000Z'))));
     const current = withKey(alice.envelope(signoffStatement(digest('a'), predicate('deployed-by', '2026-01-02T00:00:00.000Z'))));
-    const subject = { deploymentId: 'prod-1', digest: digest('a'), intact: true, roles: [{ id: 'deployed-by', label: 'Deployed by' }, { id: 'approved', label: 'Approved' }] };
+    const subject = { deploymentId: 'prod-1', digest: digest('a'), intact: true, roles: [{ id: 'deployed-by', label: 'Deployed by' }, { id: 'approved', label: 'Approved' }], policy: DEFAULT_POLICY, collectedBy: null };
     const { roles } = await verifySignoffs(subject, [current, old], signers);
     expect(roles.map((r) => [r.role, r.state])).toEqual([['deployed-by', 'signed'], ['approved', 'unsigned']]);
     expect(roles[0]?.signoff?.predicate?.signedAt).toBe('2026-01-02T00:00:00.000Z');
@@ -62,5 +83,100 @@ describe('a role\'s sign-off state', () => {
     expect((await verifySignoffs({ ...subject, intact: false }, [current], signers)).roles[0]?.state).toBe('stale');
     // No trusted signers: unverified.
     expect((await verifySignoffs(subject, [current], null)).roles[0]).toMatchObject({ state: 'unverified', signoff: { reason: expect.stringContaining('not among the trusted signers') } });
+  });
+});
+
+describe('signers bound to keys (issue 24)', () => {
+  it('shows the name the signers list binds to the key; a payload naming anyone else is unverified, saying whose key it is', async () => {
+    const mallory = await person('Mallory Insider');
+    const signers = signersOf(mallory.entry);
+    const { roles, signoffs } = await verifySignoffs(SUBJECT, [mallory.signs('deployed-by', T(1), 'Bob Chief Financial Officer'), mallory.signs('validated-by', T(2), ' mallory  INSIDER ')], signers);
+    expect(roles[0]).toMatchObject({ state: 'unverified', signoff: { name: 'Mallory Insider', signer: 'Mallory Insider', predicate: { name: 'Bob Chief Financial Officer' } } });
+    expect(roles[0]?.signoff?.reason).toBe(`signed in the name of "Bob Chief Financial Officer", but key ${mallory.keyid.slice(0, 16)}… belongs to "Mallory Insider"`);
+    // The same name, spaced and cased otherwise, is the same person: signed, shown as the list writes it.
+    expect(roles[1]).toMatchObject({ state: 'signed', signoff: { name: 'Mallory Insider', reason: null } });
+    expect(signoffs.map((s) => s.state)).toEqual(['unverified', 'signed']);
+  });
+
+  it('refuses a signers list with one key listed twice, under any names: every sign-off judged against it is unverified, naming the duplicate', async () => {
+    const alice = await person('Alice');
+    const bob = await person('Bob');
+    const twice = signersOf(alice.entry, bob.entry, { ...alice.entry, name: 'Alice Two' });
+    const problems = await signersProblems(twice);
+    expect(problems).toEqual([`key ${alice.keyid.slice(0, 16)}… is listed twice in the signers list (as "Alice" and as "Alice Two")`]);
+    const { roles } = await verifySignoffs(SUBJECT, [alice.signs('deployed-by', T(1)), bob.signs('validated-by', T(2))], twice);
+    for (const role of roles.slice(0, 2)) {
+      expect(role.state).toBe('unverified');
+      expect(role.signoff?.reason).toBe(`the signers list is refused: ${problems[0]}`);
+    }
+    // Listed twice under the same name is refused too.
+    expect(await signersProblems(signersOf(alice.entry, alice.entry))).toHaveLength(1);
+    expect(await signersProblems(signersOf(alice.entry, bob.entry))).toEqual([]);
+    expect(await signersProblems(null)).toEqual([]);
+  });
+
+  it('refuses a signers list where one name has two keys (names compared as people read them)', async () => {
+    const alice = await person('Alice Example');
+    const other = await person('alice  example');
+    const problems = await signersProblems(signersOf(alice.entry, other.entry));
+    expect(problems).toEqual([`"alice  example" has two keys in the signers list (${alice.keyid.slice(0, 16)}… and ${other.keyid.slice(0, 16)}…)`]);
+    const { roles } = await verifySignoffs(SUBJECT, [alice.signs('deployed-by', T(1))], signersOf(alice.entry, other.entry));
+    expect(roles[0]).toMatchObject({ state: 'unverified', signoff: { reason: `the signers list is refused: ${problems[0]}` } });
+  });
+});
+
+describe('segregation of duties (issue 24)', () => {
+  it('by default every role by a different person: one key signing a second role is unverified there, and keeps the role it signed first', async () => {
+    const alice = await person('Alice');
+    const bob = await person('Bob');
+    const signers = signersOf(alice.entry, bob.entry);
+    // In the file, the later sign-off comes first: the order they were signed in decides.
+    const { roles, signoffs } = await verifySignoffs(SUBJECT, [alice.signs('approved', T(3)), alice.signs('deployed-by', T(1)), bob.signs('validated-by', T(2))], signers);
+    expect(roles.map((r) => [r.role, r.state, r.signoff?.name])).toEqual([['deployed-by', 'signed', 'Alice'], ['validated-by', 'signed', 'Bob'], ['approved', 'unverified', 'Alice']]);
+    expect(signoffs[0]?.reason).toBe(`Alice already signed off as Deployed by (${T(1)}), and the checklist's sign-off policy says Deployed by and Approved are signed by different people`);
+    // Someone else approving makes the role signed; Alice's second sign-off stays unverified.
+    const carol = await person('Carol');
+    const withCarol = await verifySignoffs(SUBJECT, [alice.signs('approved', T(3)), alice.signs('deployed-by', T(1)), bob.signs('validated-by', T(2)), carol.signs('approved', T(4))], signersOf(alice.entry, bob.entry, carol.entry));
+    expect(withCarol.roles.map((r) => r.state)).toEqual(['signed', 'signed', 'signed']);
+    expect(withCarol.signoffs.map((s) => s.state)).toEqual(['unverified', 'signed', 'signed', 'signed']);
+    // Signing the same role twice is no conflict.
+    expect((await verifySignoffs(SUBJECT, [alice.signs('deployed-by', T(1)), alice.signs('deployed-by', T(2))], signers)).signoffs.map((s) => s.state)).toEqual(['signed', 'signed']);
+  });
+
+  it('a policy of groups lets roles that share no group have one signer, and still separates those in a group', async () => {
+    const alice = await person('Alice');
+    const signers = signersOf(alice.entry);
+    const policy = { distinct: [['deployed-by', 'approved'], ['validated-by', 'approved']], notByCollector: [] };
+    const shared = await verifySignoffs({ ...SUBJECT, policy }, [alice.signs('deployed-by', T(1)), alice.signs('validated-by', T(2))], signers);
+    expect(shared.roles.map((r) => r.state)).toEqual(['signed', 'signed', 'unsigned']);
+    const grouped = await verifySignoffs({ ...SUBJECT, policy }, [alice.signs('validated-by', T(1)), alice.signs('approved', T(2))], signers);
+    expect(grouped.roles.map((r) => r.state)).toEqual(['unsigned', 'signed', 'unverified']);
+    expect(grouped.roles[2]?.signoff?.reason).toMatch(/^Alice already signed off as Validated by .*Validated by and Approved are signed by different people$/);
+    // No groups: anyone may sign any roles.
+    const none = await verifySignoffs({ ...SUBJECT, policy: { distinct: [], notByCollector: [] } }, [alice.signs('deployed-by', T(1)), alice.signs('validated-by', T(2)), alice.signs('approved', T(3))], signers);
+    expect(none.roles.map((r) => r.state)).toEqual(['signed', 'signed', 'signed']);
+  });
+
+  it('bars the person who ran the collection from the roles the policy names, by the name the signers list gives their key', async () => {
+    const alice = await person('Alice Example');
+    const bob = await person('Bob');
+    const signers = signersOf(alice.entry, bob.entry);
+    const policy = { distinct: 'all' as const, notByCollector: ['approved'] };
+    const subject = { ...SUBJECT, policy, collectedBy: 'alice  example' };
+    const { roles } = await verifySignoffs(subject, [alice.signs('deployed-by', T(1)), bob.signs('approved', T(2))], signers);
+    expect(roles.map((r) => r.state)).toEqual(['signed', 'unsigned', 'signed']);
+    const barred = await verifySignoffs(subject, [alice.signs('approved', T(1))], signers);
+    expect(barred.roles[2]).toMatchObject({ state: 'unverified', signoff: { reason: `Alice Example ran the collection, and the checklist's sign-off policy says whoever ran it may not sign off as Approved` } });
+    // Barred, it holds no role: the same person may still sign another.
+    expect((await verifySignoffs(subject, [alice.signs('approved', T(1)), alice.signs('deployed-by', T(2))], signers)).roles.map((r) => r.state)).toEqual(['signed', 'unsigned', 'unverified']);
+    // Who ran it not recorded: the bar cannot be checked, so it does not hold.
+    const unknown = await verifySignoffs({ ...subject, collectedBy: null }, [bob.signs('approved', T(1))], signers);
+    expect(unknown.roles[2]).toMatchObject({ state: 'unverified', signoff: { reason: expect.stringContaining('who ran it is not recorded') } });
+  });
+
+  it('says the policy in words', () => {
+    expect(signoffPolicyInWords(DEFAULT_POLICY, ROLES)).toBe('every role by a different person');
+    expect(signoffPolicyInWords({ distinct: [['deployed-by', 'approved']], notByCollector: ['approved'] }, ROLES)).toBe('Deployed by, Approved each by a different person; not by the person who ran the collection: Approved');
+    expect(signoffPolicyInWords({ distinct: [], notByCollector: [] }, ROLES)).toBe('anyone may sign any roles');
   });
 });

@@ -1,9 +1,9 @@
 /**
- * Evidence format versions, frozen: the committed JSON Schema files of the current version are
- * what the zod schemas generate, those of v1 are pinned bytes, every copy of them in the
- * repository is the same bytes, every committed evidence file validates with a stock validator
- * against the schemas of its own version, and the reader turns every version into the model
- * through its version table.
+ * Evidence format versions, frozen: the committed JSON Schema files of every version are what the
+ * zod schemas derive for it, those of v1 are pinned bytes, every copy of them in the repository is
+ * the same bytes, every committed evidence file validates with a stock validator against the
+ * schemas of its own version, so does a collection in the current version, and the reader turns
+ * every version into the model through its version table.
  */
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
@@ -18,6 +18,8 @@ import {
   SCHEMA_VERSION,
   checkSnapshotSchema,
   checkSnapshotSchemaOf,
+  deploymentSchema,
+  manifestSchema,
   parseEvidenceText,
   schemaFilesOf,
   stableJson,
@@ -26,6 +28,8 @@ import {
 import { buildJsonSchemaFiles } from '../../src/format/json-schema.ts';
 import { readDeploymentDir } from '../../src/format/read-deployment-dir.ts';
 import { committedEvidence } from '../harness/committed-evidence.ts';
+import { collectTiny } from '../harness/tiny-collection.ts';
+import { tempEvidenceRoot } from '../harness/evidence.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const fixtures = join(repo, 'test/fixtures/');
@@ -44,6 +48,19 @@ const FROZEN_V1_SHA256: Record<string, string> = {
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** The samples and the committed fixtures were written in format v2; v3 came after them (issue 24). */
+const SAMPLES_VERSION = 2;
+
+/** A collection in the current format, made once: evidence the committed samples are too old to be. */
+let current: Promise<{ root: string; id: string }> | undefined;
+function currentCollection(): Promise<{ root: string; id: string }> {
+  current ??= (async () => {
+    const root = await tempEvidenceRoot();
+    const result = await collectTiny(root, { environment: 'staging', by: 'Release Bot' });
+    return { root, id: result.deployment.id };
+  })();
+  return current;
+}
 
 /** The refusal of a file whose schemaVersion this reader does not know, naming every version it does. */
 const UNSUPPORTED = (version: string) => new RegExp(`schemaVersion: ${version} is not supported \\(this reader understands schemaVersion ${FORMAT_VERSION_NUMBERS.join(', ')}\\)`);
@@ -107,7 +124,8 @@ describe('evidence format versions are frozen', () => {
   it('validates every committed evidence file with a stock JSON Schema validator against the schemas of its version', async () => {
     const validators = Object.fromEntries(await Promise.all(FORMAT_VERSION_NUMBERS.map(async (v) => [v, await validatorsOf(v)] as const))) as Record<number, Record<EvidenceFileKind, ValidateFunction>>;
     const validated: Record<number, number> = {};
-    for (const root of roots) {
+    const { root: currentRoot } = await currentCollection();
+    for (const root of [...roots, currentRoot]) {
       for (const id of await deploymentIds(root)) {
         for (const file of await jsonFiles(join(root, id))) {
           const data = JSON.parse(await readFile(file, 'utf8')) as { $schema: string; schemaVersion: number };
@@ -120,10 +138,12 @@ describe('evidence format versions are frozen', () => {
       }
     }
     expect(validated[1]).toBeGreaterThan(10);
-    expect(validated[SCHEMA_VERSION]).toBeGreaterThan(100);
+    expect(validated[SAMPLES_VERSION]).toBeGreaterThan(100);
+    // deployment.json, its one snapshot and its manifest.
+    expect(validated[SCHEMA_VERSION]).toBe(3);
   });
 
-  it('validates the committed sign-offs and trusted signers against their JSON Schemas', async () => {
+  it('validates the committed sign-offs and trusted signers against the JSON Schemas of their version', async () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     // Each file against the schemas of its own version: a file written in an older version stays valid in it.
     const compiled = new Map<string, ValidateFunction>();
@@ -187,14 +207,36 @@ describe('the reader: raw → model by schemaVersion', () => {
   });
 
   it(`reads the current version (v${SCHEMA_VERSION}) byte-stable: read and written again, a file is its own bytes`, async () => {
+    const { root, id } = await currentCollection();
+    const files = await jsonFiles(join(root, id));
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      const kind = kindOf(file);
+      const model = parseEvidenceText(kind, file, text);
+      expect(model.schemaVersion, file).toBe(SCHEMA_VERSION);
+      expect(stableJson(kind === 'check' ? checkSnapshotSchema : kind === 'deployment' ? deploymentSchema : manifestSchema, model as never), file).toBe(text);
+    }
+    expect(files.map(kindOf).sort()).toEqual(['check', 'deployment', 'manifest']);
+  });
+
+  it(`reads the committed v${SAMPLES_VERSION} samples into the current model, losing nothing: put v${SAMPLES_VERSION}'s envelope back and a snapshot is its own bytes`, async () => {
     const dir = join(samples, (await deploymentIds(samples))[0]!);
+    const envelope = schemaFilesOf(SAMPLES_VERSION).check.fromFile;
     let checked = 0;
     for (const file of (await jsonFiles(dir)).filter((f) => kindOf(f) === 'check')) {
       const text = await readFile(file, 'utf8');
-      expect(stableJson(checkSnapshotSchema, parseEvidenceText('check', file, text))).toBe(text);
+      expect(JSON.parse(text).schemaVersion).toBe(SAMPLES_VERSION);
+      const model = parseEvidenceText('check', file, text);
+      expect(model.schemaVersion).toBe(SCHEMA_VERSION);
+      expect(stableJson(checkSnapshotSchemaOf(SAMPLES_VERSION), { ...model, $schema: envelope, schemaVersion: SAMPLES_VERSION } as never)).toBe(text);
       checked += 1;
     }
     expect(checked).toBeGreaterThan(10);
+    // What v3 added is filled in: who collected is not recorded, and the default policy applies.
+    const read = await readDeploymentDir(samples, (await deploymentIds(samples))[0]!);
+    expect(read!.formatVersion).toBe(SAMPLES_VERSION);
+    expect(read!.deployment.collectedBy).toBeNull();
+    expect(read!.deployment.checklist.definition.signoffPolicy).toEqual({ distinct: 'all', notByCollector: [] });
   });
 
   it('names the versions it understands when a file has another', () => {
@@ -220,6 +262,9 @@ describe('broken evidence files name the file and the field', () => {
     // What v2 added is refused in a v1 file, as the frozen v1 JSON Schema refuses it.
     ['deployment-v1-with-signoff.json', /checklist\.definition\.signoff: not part of format v1/],
     ['deployment-v1-with-dependents-assertion.json', /checklist\.definition\.checks\.\d+\.assertions\.0\.type: "dependents" is not part of format v1/],
+    // What v3 added is refused in a v2 file.
+    ['deployment-v2-with-signoff-policy.json', /checklist\.definition\.signoffPolicy: not part of format v2 \(it came with schemaVersion 3\)/],
+    ['deployment-v2-with-collected-by.json', /collectedBy: not part of format v2 \(it came with schemaVersion 3\)/],
   ];
   for (const [name, message] of cases) {
     it(name, async () => {
@@ -247,5 +292,15 @@ describe('broken evidence files name the file and the field', () => {
     };
     expect(await refusedAt('deployment-v1-with-signoff.json')).toContain('/checklist/definition {"additionalProperty":"signoff"}');
     expect((await refusedAt('deployment-v1-with-dependents-assertion.json')).some((e) => /^\/checklist\/definition\/checks\/\d+\/assertions\/0 /.test(e))).toBe(true);
+  });
+
+  it('the frozen v2 JSON Schema refuses the same v3 additions in a v2 file', async () => {
+    const v2 = await validatorsOf(2);
+    const refusedAt = async (name: string) => {
+      expect(v2.deployment(JSON.parse(await readFile(join(fixtures, 'broken', name), 'utf8'))), name).toBe(false);
+      return (v2.deployment.errors ?? []).map((e) => `${e.instancePath} ${JSON.stringify(e.params)}`);
+    };
+    expect(await refusedAt('deployment-v2-with-signoff-policy.json')).toContain('/checklist/definition {"additionalProperty":"signoffPolicy"}');
+    expect(await refusedAt('deployment-v2-with-collected-by.json')).toContain(' {"additionalProperty":"collectedBy"}');
   });
 });

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.ts';
@@ -48,6 +48,8 @@ describe.skipIf(realServer() === null)('a pending migration in a team\'s own ale
     const { deployment, snapshots: checks } = await readDeployment(join(root, 'no-opt-in'));
     expect(checks.get('upgrade')).toMatchObject({ status: 'skipped', skipReason: expect.stringMatching(/^a mutating step \(it may change the database\) was not allowed for this run: pass --allow-mutating/) });
     expect(deployment.mutatingSteps).toEqual({ allowed: false, by: null, via: null });
+    // No --by: the OS user ran it (format v3, issue 24).
+    expect(deployment.collectedBy).toBe(userInfo().username);
     expect(deployment.decision.status).toBe('INCOMPLETE');
   });
 
@@ -57,6 +59,7 @@ describe.skipIf(realServer() === null)('a pending migration in a team\'s own ale
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     const { deployment, snapshots: checks } = await readDeployment(join(root, 'opted-in'));
     expect(deployment.mutatingSteps).toEqual({ allowed: true, by: 'dba@example.com', via: '--allow-mutating' });
+    expect(deployment.collectedBy).toBe('dba@example.com');
     const upgrade = checks.get('upgrade')!;
     expect(upgrade.status).toBe('pass');
     const result = upgrade.result?.kind === 'command' ? upgrade.result : null;

@@ -58,4 +58,24 @@ describe('import boundaries', () => {
     const kit = 'collectors/process/child-process.ts';
     expect(await violations(['src', 'collectors'], (spec, file) => /^(execa|node:child_process)$/.test(spec) && file !== kit && file !== 'collectors/process/supervisor.mjs')).toEqual([]);
   });
+
+  it('the sign-off checks "Verify this report" runs in the browser import no zod: nothing src/core/signoffs/verify-signoffs.ts imports, at any depth, imports zod (types excepted, which vanish)', async () => {
+    const valueImports = async (file: string) => {
+      const text = await readFile(join(repo, file), 'utf8');
+      return [...text.matchAll(/^import\s+(?!type\s)[^'"]*?['"]([^'"]+)['"]/gm)].map(([, spec]) => (spec!.startsWith('.') ? relative(repo, resolve(dirname(join(repo, file)), spec!)) : spec!));
+    };
+    const seen = new Set<string>();
+    const zod: string[] = [];
+    const walk = async (file: string): Promise<void> => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of await valueImports(file)) {
+        if (/^(astro\/)?zod$/.test(spec)) zod.push(file);
+        else if (ours(spec)) await walk(spec);
+      }
+    };
+    await walk('src/core/signoffs/verify-signoffs.ts');
+    expect(seen).toContain('src/core/signoffs/dsse.ts');
+    expect(zod).toEqual([]);
+  });
 });

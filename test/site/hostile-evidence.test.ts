@@ -6,7 +6,7 @@
  * `--strict` (DEPLOY_EVIDENCE_STRICT=1) turns the warnings into a failed build naming the paths.
  */
 import { cp, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
-import { SCHEMA_DIR } from '../../src/format/common.ts';
+import { schemaDir } from '../../src/format/common.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -54,6 +54,9 @@ async function copyDeployment(root: string, id: string, prUrl: string | null, pr
   }
 }
 
+/** Where the fixture's JSON Schemas are published: the version it was collected in (v2). */
+const FIXTURE_SCHEMAS = schemaDir(2);
+
 let root: string;
 let build: SiteBuild;
 
@@ -74,7 +77,7 @@ beforeAll(async () => {
   await symlink(join(outside, 'valid-elsewhere.json'), join(root, 'good-url', 'checks', 'linked-check.json'));
   await symlink('/etc/passwd', join(root, 'good-url', 'notes.md'));
   await writeFile(join(root, 'good-url', 'stray.txt'), 'not evidence\n');
-  await symlink('/etc/shadow', join(root, SCHEMA_DIR, 'extra.schema.json'));
+  await symlink('/etc/shadow', join(root, FIXTURE_SCHEMAS, 'extra.schema.json'));
   build = await buildSite(root);
   if (build.exitCode !== 0) throw new Error(`site build failed:\n${build.output}`);
 });
@@ -89,9 +92,9 @@ describe('a build over hostile evidence', () => {
     expect(relative).not.toContain('good-url/checks/linked-check.json');
     expect(relative).not.toContain('good-url/notes.md');
     expect(relative).not.toContain('good-url/stray.txt');
-    expect(relative).not.toContain(`${SCHEMA_DIR}/extra.schema.json`);
+    expect(relative).not.toContain(`${FIXTURE_SCHEMAS}/extra.schema.json`);
     expect(relative).toContain('good-url/checks/columns-mismatch.json');
-    expect(relative).toContain(`${SCHEMA_DIR}/check.schema.json`);
+    expect(relative).toContain(`${FIXTURE_SCHEMAS}/check.schema.json`);
     const passwd = await readFile('/etc/passwd', 'utf8');
     const firstLine = passwd.split('\n')[0]!;
     for (const file of await filesUnder(build.outDir)) {
@@ -108,7 +111,7 @@ describe('a build over hostile evidence', () => {
   });
 
   it('warns naming every refused path', () => {
-    for (const path of ['passwd', 'linked-folder', 'linked-deployment', 'good-url/checks/stolen.json', 'good-url/checks/linked-check.json', 'good-url/notes.md', 'good-url/stray.txt', `${SCHEMA_DIR}/extra.schema.json`]) {
+    for (const path of ['passwd', 'linked-folder', 'linked-deployment', 'good-url/checks/stolen.json', 'good-url/checks/linked-check.json', 'good-url/notes.md', 'good-url/stray.txt', `${FIXTURE_SCHEMAS}/extra.schema.json`]) {
       expect(build.output).toContain(`${join(root, path)}: `);
     }
     expect(build.output).toMatch(/passwd: a symbolic link \(never followed\); not read, not published/);

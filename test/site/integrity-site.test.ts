@@ -6,15 +6,21 @@ import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, type SiteBuild } from '../harness/site-build.ts';
 import { runCli } from '../harness/cli.ts';
 import { committedEvidence } from '../harness/committed-evidence.ts';
+import { appendForgedSignoff } from '../harness/forge-signoff.ts';
+import { collectTiny } from '../harness/tiny-collection.ts';
 
 const evidence = await committedEvidence();
 const EARLIER = 'sample-staging-pr73';
 const LATER = 'sample-staging-pr73-rerun';
 const PRODUCTION = 'sample-production-pr73';
+/** A v3 collection whose sign-offs break its checklist's segregation of duties. */
+const DUTIES = 'qa-duties';
+const sampleKey = (role: string) => fileURLToPath(new URL(`../../examples/sample-keys/${role}.key`, import.meta.url));
 
 let root: string;
 let build: SiteBuild;
@@ -44,6 +50,15 @@ beforeAll(async () => {
   const entry = manifest.files.find((f: { path: string }) => f.path === 'checks/determinism.json');
   entry.sha256 = createHash('sha256').update(await readFile(file)).digest('hex');
   await writeFile(join(root, EARLIER, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // …and approved with a trusted key in another's name (the SAMPLE keys' private halves are committed).
+  await appendForgedSignoff(root, { keyFile: sampleKey('deployed-by'), deploymentId: EARLIER, environment: 'staging', role: 'approved-for-production', name: 'Bob Chief Financial Officer', signedAt: '2026-11-26T10:00:00.000Z' });
+  // Collected by the Sample QA Engineer, who may not validate it; the approver signs two roles.
+  await collectTiny(root, { environment: 'qa', by: 'Sample QA Engineer', deploymentId: DUTIES, policy: { notByCollector: ['validated-by'] } });
+  await writeFile(join(root, DUTIES, 'signoffs.json'), `${JSON.stringify({ $schema: '../_schemas/v3/signoffs.schema.json', schemaVersion: 3, deploymentId: DUTIES, signoffs: [] })}\n`);
+  const forged = (role: string, key: string, name: string, signedAt: string) => appendForgedSignoff(root, { keyFile: sampleKey(key), deploymentId: DUTIES, environment: 'qa', role, name, signedAt });
+  await forged('deployed-by', 'approved-for-production', 'Sample Change Approver', '2026-11-26T10:00:00.000Z');
+  await forged('validated-by', 'validated-by', 'Sample QA Engineer', '2026-11-26T10:01:00.000Z');
+  await forged('approved-for-production', 'approved-for-production', 'Sample Change Approver', '2026-11-26T10:02:00.000Z');
   build = await buildSite(root);
   if (build.exitCode !== 0) throw new Error(`site build failed:\n${build.output}`);
 }, 300_000);
@@ -73,6 +88,25 @@ describe('a build over tampered evidence', () => {
     expect(production).toContain('Sign-off incomplete: 0 of 3 roles signed');
     expect(states(await page(`deployments/${LATER}`))).toEqual(['unverified', 'unsigned', 'unsigned']);
     expect(await page('')).toMatch(new RegExp(`data-deployment="${PRODUCTION}"[\\s\\S]*?data-signoff="0/3"[^>]*>\\s*0 of 3 ⚠`));
+  });
+
+  it('shows a sign-off in another\'s name as unverified, under the name the signers list binds to its key, with the reason (issue 24)', async () => {
+    const earlier = await page(`deployments/${EARLIER}`);
+    const item = /<li data-signoff-state="unverified">([\s\S]*?)<\/li>/.exec(earlier)?.[1] ?? '';
+    const text = item.replace(/<[^>]+>/g, '').replace(/&quot;|&#34;/g, '"').replace(/\s+/g, ' ').trim();
+    expect(text).toMatch(/^Approved for production: Unverified Sample Release Engineer, /);
+    expect(text).toMatch(/signed in the name of "Bob Chief Financial Officer", but key [0-9a-f]{16}… belongs to "Sample Release Engineer"/);
+    expect(earlier).not.toMatch(/Unverified<\/span>\s*Bob Chief Financial Officer/);
+  });
+
+  it('shows sign-offs that break the checklist\'s segregation of duties as unverified, saying why, under the policy in words (issue 24)', async () => {
+    const html = await page(`deployments/${DUTIES}`);
+    const items = [...html.matchAll(/<li data-signoff-state="([a-z]+)">([\s\S]*?)<\/li>/g)].map((m) => [m[1], m[2]!.replace(/<[^>]+>/g, '').replace(/&quot;|&#34;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, ' ').trim()]);
+    expect(items.map(([state]) => state)).toEqual(['signed', 'unverified', 'unverified']);
+    expect(items[1]![1]).toMatch(/^Validated by: Unverified Sample QA Engineer, .* — Sample QA Engineer ran the collection, and the checklist's sign-off policy says whoever ran it may not sign off as Validated by$/);
+    expect(items[2]![1]).toMatch(/^Approved for production: Unverified Sample Change Approver, .* — Sample Change Approver already signed off as Deployed by \(2026-11-26T10:00:00\.000Z\), and the checklist's sign-off policy says Deployed by and Approved for production are signed by different people$/);
+    expect(html).toMatch(/data-signoff-policy[^>]*>Segregation of duties \(the checklist(&#39;|')s sign-off policy\): every role by a different person; not by the person who ran the collection: Validated by\./);
+    expect(html).toMatch(/<dt>Collected by<\/dt>\s*<dd>Sample QA Engineer<\/dd>/);
   });
 
   it('shows no banner on untampered evidence, and the deployment\'s digest on its report', async () => {

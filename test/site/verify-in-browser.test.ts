@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
@@ -15,6 +16,7 @@ import { buildSite, type SiteBuild } from '../harness/site-build.ts';
 import { serveStatic, type StaticServer } from '../harness/static-server.ts';
 import { committedEvidence, copyOfCommittedEvidence } from '../harness/committed-evidence.ts';
 import { failingCheckMadeToPass, forge } from '../harness/forgery.ts';
+import { forgedEnvelope } from '../harness/forge-signoff.ts';
 
 const evidence = await committedEvidence();
 const PRODUCTION = 'sample-production-pr73';
@@ -173,4 +175,37 @@ describe.skipIf(!chromiumAvailable())('Verify this report, in the browser', () =
     // The files themselves still match.
     expect(items.filter((i) => !i.signoff).every((i) => i.result === 'ok')).toBe(true);
   }, 120_000);
+
+  it('shows a sign-off whose payload names someone other than the key\'s owner as unverified, under the owner\'s name (issue 24)', async () => {
+    const url = await servedAs(async (published) => {
+      const signers = JSON.parse(await readFile(join(published, '_signers.json'), 'utf8'));
+      signers.signers.find((s: { name: string }) => s.name === 'Sample QA Engineer').name = 'Mallory Insider';
+      await writeFile(join(published, '_signers.json'), JSON.stringify(signers));
+    });
+    const { verdict, items } = await verifyInBrowser(url);
+    expect(verdict).toBe('failed');
+    const texts = items.filter((i) => i.signoff).map((i) => i.text);
+    expect(texts[0]).toBe('sign-off Deployed by: signed by Sample Release Engineer');
+    expect(texts[1]).toMatch(/^sign-off Validated by: unverified by Mallory Insider \(signed in the name of "Sample QA Engineer", but key [0-9a-f]{16}… belongs to "Mallory Insider"\)$/);
+  }, 120_000);
+
+  it('shows a sign-off that breaks the checklist\'s segregation of duties as unverified: one key validating what it deployed (issue 24)', async () => {
+    const url = await servedAs(async (published) => {
+      const file = join(published, PRODUCTION, 'signoffs.json');
+      const signoffs = JSON.parse(await readFile(file, 'utf8'));
+      const digest = createHash('sha256').update(await readFile(join(published, PRODUCTION, 'manifest.json'))).digest('hex');
+      // validated-by, now by the Sample Release Engineer, who deployed it (a valid signature with his own key, in his own name).
+      const keyFile = fileURLToPath(new URL('../../examples/sample-keys/deployed-by.key', import.meta.url));
+      signoffs.signoffs[1] = { envelope: await forgedEnvelope({ keyFile, deploymentId: PRODUCTION, environment: 'production', role: 'validated-by', name: 'Sample Release Engineer', digest, signedAt: '2026-11-26T10:00:00.000Z' }) };
+      await writeFile(file, JSON.stringify(signoffs));
+    });
+    const { verdict, items } = await verifyInBrowser(url);
+    expect(verdict).toBe('failed');
+    const texts = items.filter((i) => i.signoff).map((i) => i.text);
+    expect(texts[0]).toBe('sign-off Deployed by: signed by Sample Release Engineer');
+    expect(texts[1]).toMatch(/^sign-off Validated by: unverified by Sample Release Engineer \(Sample Release Engineer already signed off as Deployed by \(2026-11-25T09:44:19\.035Z\), and the checklist's sign-off policy says Deployed by and Validated by are signed by different people\)$/);
+    expect(texts[2]).toBe('sign-off Approved for production: signed by Sample Change Approver');
+    expect(items.filter((i) => !i.signoff).every((i) => i.result === 'ok')).toBe(true);
+  }, 120_000);
 });
+

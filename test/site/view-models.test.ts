@@ -2,7 +2,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkSnapshotSchema, deploymentSchema, manifestSchema, type CheckSnapshot, type Deployment } from '../../src/format/index.ts';
+import { parseEvidenceText, type CheckSnapshot, type Deployment } from '../../src/format/index.ts';
 import { highlight, highlightStats } from '../../src/site/highlight.ts';
 import { formatMs, formatUtc } from '../../src/site/format.ts';
 import { commandLine, checkView } from '../../src/site/view-models/check-view.ts';
@@ -17,10 +17,12 @@ import { evidenceIndexModel } from '../../src/site/view-models/evidence-index.ts
 const root = new URL('../fixtures/site-evidence/', import.meta.url).pathname;
 
 async function load(id: string): Promise<{ deployment: Deployment; snapshots: Map<string, CheckSnapshot> }> {
-  const deployment = deploymentSchema.parse(JSON.parse(await readFile(join(root, id, 'deployment.json'), 'utf8')));
+  // Read as the site reads them: a file of any format version, brought to the current model.
+  const read = async <K extends 'deployment' | 'check'>(kind: K, path: string) => parseEvidenceText(kind, path, await readFile(join(root, id, path), 'utf8'));
+  const deployment = await read('deployment', 'deployment.json');
   const snapshots = new Map<string, CheckSnapshot>();
   for (const f of await readdir(join(root, id, 'checks'))) {
-    const s = checkSnapshotSchema.parse(JSON.parse(await readFile(join(root, id, 'checks', f), 'utf8')));
+    const s = await read('check', `checks/${f}`);
     snapshots.set(s.id, s);
   }
   return { deployment, snapshots };
@@ -162,7 +164,7 @@ describe('report', () => {
 
   it('reads each sign-off state in its own word and tone, with the key shortened, and sums them up', async () => {
     const { deployment, snapshots } = await load('staging-pr73-full');
-    const signoff = (state: 'signed' | 'stale' | 'unverified') => ({ state, predicate: null, keyid: 'ab'.repeat(32), signer: null, sampleKey: false, reason: null });
+    const signoff = (state: 'signed' | 'stale' | 'unverified') => ({ state, predicate: null, keyid: 'ab'.repeat(32), signer: null, name: null, sampleKey: false, reason: null });
     const verified = [
       { role: 'deployed-by', label: 'Deployed by', state: 'signed' as const, signoff: signoff('signed') },
       { role: 'validated-by', label: 'Validated by', state: 'stale' as const, signoff: signoff('stale') },
@@ -204,7 +206,7 @@ describe('report', () => {
 
 describe('artifact table', () => {
   it('marks a file its manifest does not list with that sha256, never the files kept outside the manifest; the evidence index marks nothing', async () => {
-    const manifest = manifestSchema.parse(JSON.parse(await readFile(join(root, 'staging-pr74-blocked', 'manifest.json'), 'utf8')));
+    const manifest = parseEvidenceText('manifest', 'manifest.json', await readFile(join(root, 'staging-pr74-blocked', 'manifest.json'), 'utf8'));
     const [first, second] = manifest.files as [(typeof manifest.files)[number], (typeof manifest.files)[number]];
     const files = [
       first,

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import type { Deployment } from '../../format/index.ts';
 import { builtInChecklists, loadChecklist } from '../../../collectors/checklists/load-checklist.ts';
 import { configOption, resolveSettings } from '../settings.ts';
-import { checkCollectOptions, collect, type CollectOptions } from '../../../collectors/collect.ts';
+import { checkCollectOptions, collect, osUser, type CollectOptions } from '../../../collectors/collect.ts';
 import { environmentNamesDatabase, resolveConnection, unencodedUrlCharacters, type ConnectionTarget } from '../../../collectors/db/connection.ts';
 import { credentialWarnings } from '../../core/checklists/credential-literals.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
@@ -56,7 +56,7 @@ function addCollectOptions(command: Command): Command {
     .option('--allow-mutating', 'let the checks marked mutating (a migration) run in this collection; without it they are skipped')
     .option('--param <name=value>', 'a parameter the checklist declares (repeatable; `checklist show` lists them)', collectList, [])
     .option('--attest <id>', 'an attestation the checklist declares, given (repeatable; `checklist show` lists them)', collectList, [])
-    .option('--by <name>', 'who gives the attestations (default $USER)')
+    .option('--by <name>', 'who runs this collection and gives its attestations, recorded as collectedBy (default: the OS user); a checklist\'s sign-off policy may bar this person from signing some roles')
     .option('--baseline <deployment-id>', 'deployment to compare against (default: the newest one marked as baseline in this environment)')
     .option('--mark-baseline', 'mark this deployment as the baseline for its environment')
     .option('--notes <markdown>', 'notes for the report')
@@ -104,11 +104,11 @@ export async function runCollection(
     appDir: resolve(flags.appDir ?? defaults.appDir),
     params: parseParams(flags.param),
     attest: flags.attest,
-    ...(flags.by !== undefined ? { attestedBy: flags.by } : {}),
+    by: flags.by ?? osUser(streams.env),
     baseline: flags.baseline ?? null,
     markBaseline: flags.markBaseline ?? false,
     notes: flags.notes ?? null,
-    allowMutating: flags.allowMutating ? { by: flags.by ?? streams.env.USER ?? 'unknown', via: flags.allowMutatingVia ?? '--allow-mutating' } : null,
+    allowMutating: flags.allowMutating ? { by: flags.by ?? osUser(streams.env), via: flags.allowMutatingVia ?? '--allow-mutating' } : null,
     progress: progressReporter(streams),
     warn,
   };

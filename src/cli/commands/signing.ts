@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { evidenceOptions, resolveSettings } from '../settings.ts';
 import { generateSigningKey, SigningKeyError } from '../../../collectors/signing/keys.ts';
-import { addTrustedSigner } from '../../../collectors/signing/signers-file.ts';
+import { addTrustedSigner, checkNewSignerName } from '../../../collectors/signing/signers-file.ts';
 import { signDeployment, SignRefusedError } from '../../../collectors/signing/sign-deployment.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
@@ -32,10 +32,13 @@ export function keygenCommand(streams: Streams, setExit: (code: number) => void)
     .action(async (flags: { out: string; name?: string; trust?: boolean; evidenceDir?: string; config?: string }) => {
       if (flags.trust && !flags.name) throw new UsageError('--trust needs the signer\'s --name');
       const out = resolve(flags.out);
+      const root = flags.trust ? (await resolveSettings(flags, streams.env)).evidenceDir : null;
+      // Before a key pair is made: a name is bound to one key (issue 24).
+      if (root) await checkNewSignerName(root, flags.name!).catch(usage);
       const key = await generateSigningKey(`${out}.key`, `${out}.pub`).catch(usage);
       log(streams, `wrote ${out}.key (private: keep it to yourself) and ${out}.pub\nkeyid ${key.keyid}`);
-      if (flags.trust) {
-        const file = await addTrustedSigner((await resolveSettings(flags, streams.env)).evidenceDir, { name: flags.name!, publicKey: key.publicKey }).catch(usage);
+      if (root) {
+        const file = await addTrustedSigner(root, { name: flags.name!, publicKey: key.publicKey }).catch(usage);
         log(streams, `trusted as "${flags.name}" in ${file}`);
       } else {
         log(streams, `to trust it, add to <evidence>/_signers.json: { "name": "${flags.name ?? '…'}", "publicKey": "${key.publicKey}" } (or run keygen with --trust)`);

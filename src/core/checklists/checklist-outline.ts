@@ -6,6 +6,7 @@
 import { signoffRoles, type Checklist, type CheckDefinition } from '../../format/index.ts';
 import { describeAssertion } from '../assertions/registry.ts';
 import { checkExpectations, describeCheck } from '../kinds/registry.ts';
+import { signoffPolicyInWords } from '../signoffs/verify-signoffs.ts';
 
 function expectations(check: CheckDefinition): string[] {
   const out = checkExpectations(check);
@@ -48,6 +49,7 @@ export function checklistOutline(checklist: Checklist): string[] {
   if (roles.length > 0) {
     lines.push('', 'Sign-off roles:');
     for (const r of roles) lines.push(`  ${r.id}: ${r.label}`);
+    lines.push(`Sign-off policy: ${signoffPolicyInWords(checklist.signoffPolicy, roles)}`);
   }
   return lines;
 }

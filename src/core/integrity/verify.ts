@@ -108,16 +108,16 @@ export async function withSignoffs(report: IntegrityReport, digests: { deploymen
         role: role.id,
         label: role.label,
         state: 'unverified',
-        signoff: { state: 'unverified', predicate: null, keyid: null, signer: null, sampleKey: false, reason },
+        signoff: { state: 'unverified', predicate: null, keyid: null, signer: null, name: null, sampleKey: false, reason },
       }));
       continue;
     }
     const envelopes = d.signoffs?.ok ? d.signoffs.value.signoffs.map((s) => s.envelope) : [];
-    const { roles, signoffs } = await verifySignoffs({ deploymentId: d.id, digest: verdict.digest, intact: verdict.filesIntact, roles: d.deployment.value.signoffRoles }, envelopes, signers);
+    const { roles, signoffs } = await verifySignoffs({ deploymentId: d.id, digest: verdict.digest, intact: verdict.filesIntact, roles: d.deployment.value.signoffRoles, policy: d.deployment.value.signoffPolicy, collectedBy: d.deployment.value.collectedBy }, envelopes, signers);
     verdict.signoffs = roles;
     for (const s of signoffs) {
       if (s.state === 'signed') continue;
-      verdict.signoffProblems.push(`sign-off ${s.predicate ? `as ${s.predicate.role} by ${s.predicate.name}` : '(unreadable)'} is ${s.state}: ${s.reason}`);
+      verdict.signoffProblems.push(`sign-off ${s.predicate ? `as ${s.predicate.role} by ${s.name}` : '(unreadable)'} is ${s.state}: ${s.reason}`);
     }
   }
   return report;

@@ -9,6 +9,7 @@ import type { CheckSnapshot, Deployment } from '../../format/index.ts';
 import type { rederivationProblems as RederivationProblems } from '../../core/integrity/rederive.ts';
 import { hex } from '../../core/signoffs/dsse.ts';
 import { OUTSIDE_MANIFEST } from '../../core/integrity/manifest-check.ts';
+import type { SignoffPolicy } from '../../format/checklist-schema.ts';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer | null> {
   const response = await fetch(url, { cache: 'no-store' });
@@ -66,13 +67,16 @@ async function run(root: HTMLElement): Promise<void> {
   // The git history, as the site's build found it: a browser cannot read git, but it must not call verified what the build did not.
   for (const problem of JSON.parse(data.history ?? '[]') as string[]) report(false, `git history (found when the site was built): ${problem}`);
   const roles = JSON.parse(data.roles!) as { id: string; label: string }[];
+  // The checklist's segregation of duties and who ran the collection, as deployment.json records them.
+  const policy = JSON.parse(data.policy!) as SignoffPolicy;
+  const collectedBy = data.collectedBy ?? null;
   if (roles.length > 0) {
     const signoffs = data.signoffs ? await fetchBytes(data.signoffs) : null;
     const signers = signoffs && data.signers ? await fetchBytes(data.signers) : null;
     const envelopes = signoffs ? (JSON.parse(new TextDecoder().decode(signoffs)) as { signoffs: { envelope: never }[] }).signoffs.map((s) => s.envelope) : [];
-    const verdicts = await verifySignoffs({ deploymentId: data.deployment!, digest, intact, roles }, envelopes, signers ? JSON.parse(new TextDecoder().decode(signers)) : null);
+    const verdicts = await verifySignoffs({ deploymentId: data.deployment!, digest, intact, roles, policy, collectedBy }, envelopes, signers ? JSON.parse(new TextDecoder().decode(signers)) : null);
     for (const role of verdicts.roles) {
-      const who = role.signoff?.predicate ? ` by ${role.signoff.predicate.name}` : '';
+      const who = role.signoff?.name ? ` by ${role.signoff.name}` : '';
       const item = list.appendChild(document.createElement('li'));
       item.dataset.result = role.state === 'signed' || role.state === 'unsigned' ? 'ok' : 'failed';
       item.dataset.signoff = role.state;

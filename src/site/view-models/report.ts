@@ -10,7 +10,7 @@ import { decisionLabels, formatMs, formatUtc, type AnyStatus } from '../format.t
 import { routes } from '../routes.ts';
 import { checkView, type CheckView } from './check-view.ts';
 import { httpUrl } from '../../format/http-url.ts';
-import type { RoleVerdict, SignoffState } from '../../core/signoffs/verify-signoffs.ts';
+import { signoffPolicyInWords, type RoleVerdict, type SignoffState } from '../../core/signoffs/verify-signoffs.ts';
 import type { ComparisonTargets } from '../../core/compare/comparison-targets.ts';
 import { artifactTable, type ArtifactTableModel } from './artifact-table.ts';
 
@@ -56,6 +56,8 @@ export interface ReportModel {
   }[];
   /** Whether every declared role is signed over the current evidence (null: no roles declared). */
   signoffSummary: { complete: boolean; tone: string; text: string } | null;
+  /** The checklist's segregation of duties in words (null: no roles declared). */
+  signoffPolicy: string | null;
   /** Every evidence file, each checked against the manifest. */
   artifacts: ArtifactTableModel;
   manifest: { href: string; sha256: string } | null;
@@ -135,7 +137,9 @@ export function reportModel(
       { label: 'Started', value: formatUtc(deployment.startedAt) },
       { label: 'Finished', value: deployment.finishedAt ? formatUtc(deployment.finishedAt) : 'not finished (collection interrupted or still running)' },
       ...(total ? [{ label: 'Total time', value: formatMs(total.durationMs) }] : []),
-      { label: 'Collected by', value: `${deployment.tool.name} ${deployment.tool.version} (Node ${deployment.tool.node})${deployment.tool.gitCommit ? `, project commit ${deployment.tool.gitCommit.slice(0, 12)}` : ''}` },
+      // Who ran it (format v3; earlier evidence did not record it), and with what.
+      ...(deployment.collectedBy ? [{ label: 'Collected by', value: deployment.collectedBy }] : []),
+      { label: 'Collected with', value: `${deployment.tool.name} ${deployment.tool.version} (Node ${deployment.tool.node})${deployment.tool.gitCommit ? `, project commit ${deployment.tool.gitCommit.slice(0, 12)}` : ''}` },
       ...deployment.parameters.filter((p) => p.value !== null).map((p) => ({ label: `Parameter ${p.name}`, value: `${p.value} (${p.source})` })),
       ...(deployment.baseline ? [{ label: 'Baseline', value: deployment.baseline, href: routes.deployment(deployment.baseline) }] : []),
     ],
@@ -172,7 +176,7 @@ export function reportModel(
       role: v.label,
       state: v.state,
       badge: SIGNOFF_BADGES[v.state],
-      who: v.signoff?.predicate?.name ?? null,
+      who: v.signoff?.name ?? null,
       when: v.signoff?.predicate ? formatUtc(v.signoff.predicate.signedAt) : null,
       key: v.signoff?.keyid ? `${v.signoff.keyid.slice(0, SHOWN_KEY_CHARS)}…` : null,
       sampleKey: v.signoff?.sampleKey ?? false,
@@ -180,6 +184,7 @@ export function reportModel(
       reason: v.signoff?.reason ?? null,
     })),
     signoffSummary: signoffSummary(verified),
+    signoffPolicy: verified.length > 0 ? signoffPolicyInWords(definition.signoffPolicy, signoffRoles(definition)) : null,
     artifacts: artifactTable(deployment.id, files, `Evidence files of ${deployment.id}`, { manifest }),
     manifest: manifestFile ? { href: routes.rawFile(deployment.id, 'manifest.json'), sha256: manifestFile.sha256 } : null,
     postDeployment: { actions: definition.postDeployment, prMarkdown: deployment.pr.number !== null || deployment.pr.url ? prMarkdown(deployment) : null },

@@ -1,0 +1,45 @@
+/**
+ * A real collection in the current format, fast: a one-check checklist with the three sign-off
+ * roles, against an empty embedded database (PGlite). For tests about what a collection records
+ * and how its sign-offs are judged, not about the checks themselves.
+ */
+import { collect, type CollectResult } from '../../collectors/collect.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../collectors/db/embedded.ts';
+import { checklistSchema, type ChecklistInput, type SignoffPolicy } from '../../src/format/index.ts';
+
+const TINY_ROLES = ['deployed-by', 'validated-by', 'approved-for-production'] as const;
+
+function tinyChecklist(policy?: Partial<SignoffPolicy>): ReturnType<typeof checklistSchema.parse> {
+  const input: ChecklistInput = {
+    id: 'tiny',
+    version: '1.0.0',
+    title: 'One query, three sign-off roles',
+    sections: [{ number: '1', title: 'The database answers' }],
+    checks: [{ id: 'answers', section: '1', title: 'SELECT 1', kind: 'sql', sql: 'SELECT 1 AS one', assertions: [{ type: 'row-count', id: 'one-row', description: 'one row', min: 1, max: 1 }] }],
+    criteria: [{ id: 'answers', label: 'The database answers', checks: ['answers'] }],
+    signoff: [...TINY_ROLES],
+    ...(policy ? { signoffPolicy: policy } : {}),
+  };
+  return checklistSchema.parse(input);
+}
+
+let database: Promise<EmbeddedDatabase> | undefined;
+
+/** One empty embedded database per test worker, stopped with the worker. */
+function sharedDatabase(): Promise<EmbeddedDatabase> {
+  database ??= startEmbeddedDatabase(async () => {});
+  return database;
+}
+
+export async function collectTiny(root: string, options: { environment: string; by: string; policy?: Partial<SignoffPolicy>; deploymentId?: string }): Promise<CollectResult> {
+  const db = await sharedDatabase();
+  return collect({
+    checklist: tinyChecklist(options.policy),
+    environment: options.environment,
+    ...(options.deploymentId ? { deploymentId: options.deploymentId } : {}),
+    evidenceRoot: root,
+    target: db.target,
+    appDir: '.',
+    by: options.by,
+  });
+}
