@@ -2,10 +2,14 @@
  * The child-process kit: every process deploy-evidence starts goes through here (STYLE.md 8,
  * "wrap child processes once"). Each runs under `supervisor.mjs`, which holds the child's
  * process group and kills it when we go away — even under SIGKILL, when no exit hook of ours
- * runs — or at its timeout. Output arrives as raw chunks; `CappedOutput` keeps a head and a
- * tail within a cap, redacted as it streams, and digests the whole.
+ * runs — or at its timeout. The supervisor runs in a session of its own, so a kill of our whole
+ * process group (a CI runner, `timeout --kill-after`) does not take it along (issue 25), and on
+ * Linux it is a child subreaper, so it also finds what escaped the group (`setsid`, a double-fork
+ * daemon). Output arrives as raw chunks; `CappedOutput` keeps a head and a tail within a cap,
+ * redacted as it streams, and digests the whole.
  */
 import { createHash } from 'node:crypto';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -15,6 +19,44 @@ import { packagePath } from '../package-root.ts';
 
 // Plain JavaScript that the compiled CLI runs from the source tree, where the package ships it.
 const SUPERVISOR = packagePath('collectors/process/supervisor.mjs');
+
+/**
+ * prctl(2)'s number per architecture (Node's `process.arch`): x86-64's own table, the generic table
+ * (arm64, riscv64, loong64), and the older ones. An architecture missing here gets no subreaper.
+ */
+const SYS_PRCTL: Partial<Record<NodeJS.Architecture, number>> = { x64: 157, arm64: 167, riscv64: 167, loong64: 167, ia32: 172, arm: 172, s390x: 172, ppc64: 171 };
+const PR_SET_CHILD_SUBREAPER = 36;
+
+/**
+ * How the supervisor is started. Node has no binding for prctl(PR_SET_CHILD_SUBREAPER), and a native
+ * addon would need a build; perl can make the system call (its builtin `syscall`) and then exec the
+ * supervisor, which keeps the flag across exec(2). perl is in every Debian and Ubuntu system
+ * (perl-base is Essential), also in slim container images, and starts in a few milliseconds.
+ * The subreaper needs no privilege, unlike a PID namespace or a cgroup, which a container
+ * usually refuses. Without perl (Alpine, macOS), the supervisor still kills the command's group
+ * and the descendants it can see, but an orphan that started a session of its own escapes.
+ */
+let launcher: readonly string[] | undefined;
+function supervisorLauncher(): readonly string[] {
+  if (launcher) return launcher;
+  const prctl = process.platform === 'linux' ? SYS_PRCTL[process.arch] : undefined;
+  const perl = prctl === undefined ? null : findExecutableSync('perl', process.env.PATH);
+  launcher = perl
+    ? // `exec {program} list` runs the program itself, never a shell. Should the call fail, the
+      // supervisor starts all the same, without the flag (the tests in CI would catch that).
+      [perl, '-e', `syscall(${prctl}, ${PR_SET_CHILD_SUBREAPER}, 1, 0, 0, 0); exec { $ARGV[0] } @ARGV or exit 127`, '--', process.execPath, SUPERVISOR]
+    : [process.execPath, SUPERVISOR];
+  return launcher;
+}
+
+/**
+ * What ends the processes of a command when the collector goes away: its process group and every
+ * descendant, also those that left the group (`subreaper`), or only its group and the descendants
+ * still attached to it (`process-group`). docs/safety.md says what each leaves.
+ */
+export function containment(): 'subreaper' | 'process-group' {
+  return supervisorLauncher()[0] === process.execPath ? 'process-group' : 'subreaper';
+}
 
 export interface SupervisedSpec {
   argv: readonly string[];
@@ -45,10 +87,15 @@ export interface Supervised {
 
 /** Starts `spec.argv` under the supervisor; output chunks go to the callbacks as they arrive. */
 export function spawnSupervised(spec: SupervisedSpec, onStdout: (chunk: Buffer) => void, onStderr: (chunk: Buffer) => void): Supervised {
-  const supervisor = execa(process.execPath, [SUPERVISOR], {
+  const [program, ...args] = supervisorLauncher();
+  const supervisor = execa(program!, args, {
     // The environment travels in the spec over the pipe, never in argv (visible to `ps`).
     env: {},
     extendEnv: false,
+    // A session of its own (setsid): a kill of our process group (`kill -9 -- -<pgid>`, as CI
+    // runners do) must not take the supervisor along, which then sees its stdin close and ends
+    // the command (issue 25). It also keeps Ctrl-C away from it: our exit closes the pipe.
+    detached: true,
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     buffer: false,
     reject: false,
@@ -130,6 +177,20 @@ export async function findExecutable(name: string, path: string | undefined): Pr
   for (const dir of (path ?? '').split(delimiter).filter(Boolean)) {
     const candidate = join(dir, name);
     if (await isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** `findExecutable` for the one lookup made while starting a process, cached by the caller. */
+function findExecutableSync(name: string, path: string | undefined): string | null {
+  for (const dir of (path ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, fsConstants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
   }
   return null;
 }

@@ -3,15 +3,18 @@
  * - canaries — the connection password (with an unencoded `@`), an environment token a command
  *   gets, a secret parameter — in every common encoding, searched for in every evidence file,
  *   every file of the built site, and stdout/stderr;
- * - a collector killed with SIGKILL leaves no process of a command behind;
+ * - a collector killed with SIGKILL, alone or with its process group, leaves no process of a
+ *   command behind, not even one in a session of its own;
  * - evidence that cannot be written exits 4, naming the path;
  * - links and credentials the user hands in are refused or warned about.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { containment } from '../../collectors/process/child-process.ts';
 import { BIN, runCli, type CliRun } from '../harness/cli.ts';
 import { cloneRealDatabase, realServer, toolingProblem, type TestDatabase } from '../harness/databases.ts';
 import { readDeployment, tempEvidenceRoot } from '../harness/evidence.ts';
@@ -164,11 +167,29 @@ describe.skipIf(realServer() === null)('canaries: no secret in any encoding reac
 });
 
 describe.skipIf(realServer() === null)('the collector killed with SIGKILL', () => {
-  it('leaves no process of a running command behind', async () => {
+  /** Running, not a zombie waiting for a parent (a container's init may never reap it). */
+  const running = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  };
+
+  // Issue 25: a CI runner or `timeout --kill-after` kills the collector's whole process group,
+  // which the supervisor is not in; a command that calls setsid leaves its own group.
+  it.each([
+    ['the collector', (pid: number) => process.kill(pid, 'SIGKILL')],
+    ['the collector’s process group', (pid: number) => process.kill(-pid, 'SIGKILL')],
+  ])('leaves no process of a running command behind when %s is killed', async (_, kill) => {
     const db = await cloneRealDatabase();
     const root = await tempEvidenceRoot();
     const pidFile = join(root, 'command.pid');
+    const escapedFile = join(root, 'escaped.pid');
     const checklist = join(root, 'sleepy.json');
+    // The escaper: a shell in a session of its own, found only below the supervisor (a subreaper on Linux with perl).
+    const escaper = containment() === 'subreaper' ? `setsid sh -c 'echo $$ > ${escapedFile}; exec sleep 302' & ` : '';
     await writeFile(
       checklist,
       JSON.stringify({
@@ -176,15 +197,20 @@ describe.skipIf(realServer() === null)('the collector killed with SIGKILL', () =
         version: '1.0.0',
         title: 'A command that outlives nothing',
         sections: [{ number: '1', title: 'Wait' }],
-        checks: [{ id: 'sleep', kind: 'command', section: '1', title: 'Sleeps with a child', argv: ['sh', '-c', `echo $$ > ${pidFile}; sleep 300 & sleep 301; wait`], timeoutMs: 600_000 }],
+        checks: [{ id: 'sleep', kind: 'command', section: '1', title: 'Sleeps with a child', argv: ['sh', '-c', `${escaper}echo $$ > ${pidFile}; sleep 300 & sleep 301; wait`], timeoutMs: 600_000 }],
       }),
     );
+    const pidIn = async (file: string) => Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    let child: ReturnType<typeof spawn> | null = null;
     try {
-      const child = spawn(process.execPath, [BIN, 'collect', '--checklist', checklist, '--env', 'staging', '--evidence-dir', join(root, 'evidence'), '--database-url', db.url], { stdio: 'ignore' });
+      // A process group of its own, as a CI job's shell has.
+      child = spawn(process.execPath, [BIN, 'collect', '--checklist', checklist, '--env', 'staging', '--evidence-dir', join(root, 'evidence'), '--database-url', db.url], { stdio: 'ignore', detached: true });
       let pid = 0;
-      for (let i = 0; i < 200 && !pid; i += 1) {
-        pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
-        if (!pid) await new Promise((r) => setTimeout(r, 50));
+      let escaped = escaper ? 0 : -1;
+      for (let i = 0; i < 200 && (!pid || !escaped); i += 1) {
+        pid = await pidIn(pidFile);
+        if (escaper) escaped = await pidIn(escapedFile);
+        if (!pid || !escaped) await new Promise((r) => setTimeout(r, 50));
       }
       expect(pid).toBeGreaterThan(0);
       const alive = () => {
@@ -196,13 +222,24 @@ describe.skipIf(realServer() === null)('the collector killed with SIGKILL', () =
         }
       };
       expect(alive()).toBe(true);
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-      for (let i = 0; i < 100 && alive(); i += 1) await new Promise((r) => setTimeout(r, 50));
+      if (escaper) expect(running(escaped)).toBe(true);
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      kill(child.pid!);
+      await exited;
+      for (let i = 0; i < 100 && (alive() || (escaper && running(escaped))); i += 1) await new Promise((r) => setTimeout(r, 50));
       expect(alive(), `process group ${pid} outlived the collector`).toBe(false);
       const left = execFileSync('ps', ['-eo', 'pgid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => l.trim().startsWith(`${pid} `));
       expect(left).toEqual([]);
+      if (escaper) expect(running(escaped), `${escaped}, in a session of its own, outlived the collector`).toBe(false);
     } finally {
+      // Only what this test started: the collector's group, the command's, the escaper.
+      for (const target of [child?.pid ? -child.pid : 0, -(await pidIn(pidFile)), await pidIn(escapedFile)]) {
+        try {
+          if (target) process.kill(target, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
       await db.drop();
     }
   });
