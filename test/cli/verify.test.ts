@@ -50,14 +50,15 @@ describe('deploy-evidence verify', () => {
     expect(run.stdout).toContain('1 of 3 deployments do not verify');
   });
 
-  it('names a deleted snapshot and an unlisted file', async () => {
+  it('names a deleted snapshot, and a check file its deployment does not name as not evidence (issue 25)', async () => {
     const root = await copy();
     await rm(join(root, LATER, 'checks', 'determinism.json'));
     await cp(join(root, LATER, 'checks', 'row-count.json'), join(root, LATER, 'checks', 'extra.json'));
     const run = await verify(root, LATER);
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('- checks/determinism.json: listed in the manifest, missing');
-    expect(run.stdout).toContain('- checks/extra.json: not in the manifest (added afterwards)');
+    // Never read: a file its deployment.json does not name is not its evidence, whatever it holds.
+    expect(run.stdout).toContain(`- ${LATER}/checks/extra.json: a check file its deployment.json does not name; not evidence`);
   });
 
   it('names an edited manifest, and the link of the deployment that follows it', async () => {
