@@ -6,6 +6,7 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { siteOutputs } from './src/integrations/site-outputs.ts';
 import { evidenceDir } from './src/site/evidence-dir.ts';
+import { HIGHLIGHT_THEMES, highlightStylesheetPlugin, styleToClasses } from './src/site/highlight-classes.ts';
 
 // Once a build holds a long history, its heap may grow to twice what it holds after a full
 // collection, not the four times V8 allows by default: at 1,000 deployments it holds 250 MB and
@@ -41,6 +42,13 @@ export default defineConfig({
   // written (a profile at 200 deployments: the check pages took 8 s, 4 s with eight; interleaved
   // builds 2–3 s faster in 20).
   build: { format: 'directory', inlineStylesheets: 'never', concurrency: 8 },
+  // Every script a file under /_astro/, never inlined into the page (Astro inlines a small one by
+  // default): the Content-Security-Policy allows the site's own files and no inline script or
+  // style (src/site/content-security-policy.ts).
+  // Highlighted code is coloured by classes, not style attributes (which the policy refuses): in
+  // Markdown (the checklist reference) as in the site's own code blocks (src/site/highlight-classes.ts).
+  vite: { build: { assetsInlineLimit: 0 }, plugins: [highlightStylesheetPlugin()] },
+  markdown: { shikiConfig: { themes: HIGHLIGHT_THEMES, transformers: [styleToClasses] } },
   // Nothing on the site prefetches: its scripts (copy-link buttons, charts, search, verify) fetch only what they show.
   prefetch: false,
   devToolbar: { enabled: false },

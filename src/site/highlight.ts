@@ -1,18 +1,21 @@
 /**
  * Syntax highlighting with shiki at build time, as tokens (not HTML): components render each
  * token's text through Astro's escaping, so evidence text is never injected as HTML.
- * Light and dark themes via CSS variables, no client JS. Each distinct (language, text) is
- * highlighted once per build: the same checklist SQL repeats across hundreds of deployments.
+ * Light and dark themes as classes (highlight-classes.ts: the Content-Security-Policy allows no
+ * style attribute), no client JS. Each distinct (language, text) is highlighted once per build:
+ * the same checklist SQL repeats across hundreds of deployments.
  */
 import { createHighlighter, type Highlighter } from 'shiki';
 import { SHOWN_TEXT_CHARS, cutForPage } from './format.ts';
+import { HIGHLIGHT_THEMES, highlightClasses } from './highlight-classes.ts';
 
 export type CodeLanguage = 'sql' | 'log' | 'shellscript' | 'text';
 
 export interface HighlightedCode {
-  lines: { text: string; style: string }[][];
-  /** The theme's colours for the block itself (light, and dark as CSS variables). */
-  style: string;
+  /** Each token's classes ('' for text in the block's own colour). */
+  lines: { text: string; classes: string }[][];
+  /** The classes of the theme's colours for the block itself, light and dark. */
+  classes: string;
 }
 
 /** Beyond this, text is shown plain: tokenizing megabytes of log buys nothing. */
@@ -23,7 +26,7 @@ const cache = new Map<string, Promise<HighlightedCode>>();
 export const highlightStats = { requests: 0, tokenized: 0 };
 
 function getHighlighter(): Promise<Highlighter> {
-  highlighter ??= createHighlighter({ themes: ['github-light', 'github-dark'], langs: ['sql', 'log', 'shellscript'] });
+  highlighter ??= createHighlighter({ themes: Object.values(HIGHLIGHT_THEMES), langs: ['sql', 'log', 'shellscript'] });
   return highlighter;
 }
 
@@ -36,7 +39,7 @@ function styleOf(style: Record<string, string> | undefined): string {
  * text in the block's own colour (identifiers, spaces) needs no span, it inherits it. Every check
  * page and report renders its SQL this way (issue 14): about half the spans of shiki's tokens.
  */
-function fewestSpans(tokens: { content: string; htmlStyle?: Record<string, string> }[], blockColor: string): { text: string; style: string }[] {
+function fewestSpans(tokens: { content: string; htmlStyle?: Record<string, string> }[], blockColor: string): { text: string; classes: string }[] {
   const line: { text: string; style: string }[] = [];
   for (const token of tokens) {
     const style = styleOf(token.htmlStyle);
@@ -45,20 +48,20 @@ function fewestSpans(tokens: { content: string; htmlStyle?: Record<string, strin
     if (last && last.style === own) last.text += token.content;
     else line.push({ text: token.content, style: own });
   }
-  return line;
+  return line.map(({ text, style }) => ({ text, classes: highlightClasses(style).join(' ') }));
 }
 
 async function tokenize(code: string, lang: CodeLanguage): Promise<HighlightedCode> {
   highlightStats.tokenized += 1;
   if (lang === 'text' || code.length > MAX_HIGHLIGHT_CHARS) {
-    return { lines: code.split('\n').map((line) => [{ text: line, style: '' }]), style: '' };
+    return { lines: code.split('\n').map((line) => [{ text: line, classes: '' }]), classes: '' };
   }
   const h = await getHighlighter();
-  const result = h.codeToTokens(code, { lang, themes: { light: 'github-light', dark: 'github-dark' } });
+  const result = h.codeToTokens(code, { lang, themes: HIGHLIGHT_THEMES });
   const blockColor = result.fg ? `color:${result.fg}`.toLowerCase() : '';
   return {
     lines: result.tokens.map((line) => fewestSpans(line, blockColor)),
-    style: [result.fg ? `color:${result.fg}` : '', result.bg ? `background-color:${result.bg}` : ''].filter(Boolean).join(';'),
+    classes: highlightClasses([result.fg ? `color:${result.fg}` : '', result.bg ? `background-color:${result.bg}` : ''].join(';')).join(' '),
   };
 }
 

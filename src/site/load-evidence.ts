@@ -16,6 +16,7 @@ import type { ChainFork } from '../core/integrity/chain.ts';
 import { rederivationProblems } from '../core/integrity/rederive.ts';
 import type { GitFindings } from '../format/git-findings-schema.ts';
 import { renderNotes, type RenderedNotes } from './notes.ts';
+import { routes as coreRoutes } from '../core/routes.ts';
 import type { RoleVerdict } from '../core/signoffs/verify-signoffs.ts';
 import { SnapshotStore, summaryOf, type CheckSummary } from './data/snapshot-store.ts';
 
@@ -82,7 +83,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
       const snapshots = [...dir.snapshots.values()];
       const summaries = new Map(snapshots.map((s) => [s.id, summaryOf(s)]));
       result.snapshots.put(id, snapshots.map(boundedRows));
-      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [], parallelWith: [], historyProblems: [] }, signersPublished: tree.signers, notes: dir.notes === null ? null : renderNotes(dir.notes), summaries });
+      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [], parallelWith: [], historyProblems: [] }, signersPublished: tree.signers, notes: dir.notes === null ? null : renderNotes(dir.notes, { page: coreRoutes.deployment(id) }), summaries });
     }
   } catch (error) {
     if (error instanceof EvidenceFormatError) {

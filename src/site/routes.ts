@@ -8,7 +8,7 @@ import { routes as fromRoot } from '../core/routes.ts';
 type Routes = typeof fromRoot;
 
 /** `/audit/` + `/deployments/x/` → `/audit/deployments/x/`; `/` leaves paths as they are. */
-function underBase(path: string, base: string = import.meta.env?.BASE_URL ?? '/'): string {
+export function underBase(path: string, base: string = import.meta.env?.BASE_URL ?? '/'): string {
   const prefix = base.endsWith('/') ? base.slice(0, -1) : base;
   return `${prefix}${path}`;
 }

@@ -1,6 +1,6 @@
 /** Debian's Chromium through playwright-core: never a browser download. */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -14,4 +14,22 @@ export async function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/**
+ * Every Content-Security-Policy violation in a context's pages, as the browser reports it (the
+ * `securitypolicyviolation` event, not the console's wording): `<directive> refused <what> on <page>`.
+ * Recorded from a script the browser injects before the page's own, which the page's policy does not govern.
+ */
+export async function recordPolicyViolations(context: BrowserContext): Promise<string[]> {
+  const violations: string[] = [];
+  await context.exposeBinding('__policyViolation', ({ page }, text: string) => {
+    violations.push(`${text} on ${page?.url() ?? '?'}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      (window as unknown as { __policyViolation(text: string): void }).__policyViolation(`${event.effectiveDirective} refused ${event.blockedURI || 'inline'}`);
+    });
+  });
+  return violations;
 }

@@ -2,7 +2,7 @@
  * A site built for a sub-path (issue 13: GitHub Pages serves a project at `/<repo>/`):
  * `deploy-evidence build --site … --base /audit/`, served under /audit/ only, crawled in Chromium
  * from its home page — every page, link, stylesheet, script and raw evidence file resolves there,
- * and Verify this report works under the base.
+ * and Verify this report works under the base, with nothing refused by the pages' Content-Security-Policy.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
+import { chromiumAvailable, launchBrowser, recordPolicyViolations } from '../harness/browser.ts';
 import { runCli } from '../harness/cli.ts';
 import { sitePages } from '../harness/site-build.ts';
 import { serveStatic, type StaticServer } from '../harness/static-server.ts';
@@ -40,7 +40,8 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
   it('resolves every page, link, stylesheet, script and raw file under the base, reached from its home page', async () => {
     browser = await launchBrowser();
     const context = await browser.newContext();
-    const failures: string[] = [];
+    // The Content-Security-Policy's 'self' is the origin, whatever the base: nothing the site needs under /audit/ is refused.
+    const failures = await recordPolicyViolations(context);
     const seen = new Set<string>([BASE]);
     const queue = [BASE];
     let rawFiles = 0;
@@ -90,8 +91,9 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
   /** What a reader finds by a check's title, by a value only one check's result holds, and by another form of a word. */
   async function searchAsAReader(): Promise<void> {
     browser ??= await launchBrowser();
-    const page = await browser.newPage();
-    const errors: string[] = [];
+    const context = await browser.newContext();
+    const errors = await recordPolicyViolations(context);
+    const page = await context.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
@@ -119,7 +121,7 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
     // No check says "calibrations": searched as words, the plural finds the check that says "calibration".
     expect(await resultsFor('calibrations')).toContain(`${BASE}deployments/sample-production-pr73/checks/irt-calibration/`);
     expect(errors).toEqual([]);
-    await page.close();
+    await context.close();
   }
 
   it('searches every deployment and check under the base: by a check\'s title, and by a value from its result', async () => {
@@ -153,11 +155,14 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
 
   it('verifies a report in the browser under the base', async () => {
     browser ??= await launchBrowser();
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    const violations = await recordPolicyViolations(context);
+    const page = await context.newPage();
     await page.goto(`${server.url}${BASE}deployments/sample-production-pr73/`);
     await page.click('[data-verify-report] button');
     await page.waitForSelector('[data-verify-report][data-verified]', { timeout: 30_000 });
     expect(await page.$eval('[data-verify-report]', (el) => (el as HTMLElement).dataset.verified)).toBe('ok');
-    await page.close();
+    expect(violations).toEqual([]);
+    await context.close();
   }, 120_000);
 });

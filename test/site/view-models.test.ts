@@ -326,12 +326,29 @@ describe('highlighting', () => {
   });
 
   it('shows the same colours with the fewest spans: one per run of a colour, none for the block\'s own colour', async () => {
-    const { lines, style } = await highlight('SELECT a, b FROM attempt WHERE id = 1', 'sql');
+    const { lines, classes } = await highlight('SELECT a, b FROM attempt WHERE id = 1', 'sql');
     // shiki gives 11 tokens; keywords keep theirs, identifiers and spaces take the block's.
     expect(lines[0]!.map((t) => t.text)).toEqual(['SELECT', ' a, b ', 'FROM', ' attempt ', 'WHERE', ' id ', '=', ' ', '1']);
-    expect(lines[0]!.filter((t) => t.style === '').map((t) => t.text)).toEqual([' a, b ', ' attempt ', ' id ', ' ']);
-    expect(lines[0]![0]!.style).toMatch(/^color:#D73A49;--shiki-dark:#F97583$/i);
-    expect(style).toMatch(/^color:#24292e;--shiki-dark:#e1e4e8;/i);
+    expect(lines[0]!.filter((t) => t.classes === '').map((t) => t.text)).toEqual([' a, b ', ' attempt ', ' id ', ' ']);
+    // Colours as classes (light, then dark), never a style attribute: the site's policy allows none.
+    expect(lines[0]![0]!.classes).toBe('hl-c-d73a49 hl-dc-f97583');
+    expect(classes).toBe('hl-c-24292e hl-dc-e1e4e8 hl-bg-fff hl-dbg-24292e');
+  });
+
+  it('has a rule for every class a highlighted token or block can carry, the dark ones for a dark scheme', async () => {
+    const { highlightStylesheet } = await import('../../src/site/highlight-classes.ts');
+    const css = await highlightStylesheet();
+    const [light, dark] = css.split('@media (prefers-color-scheme: dark)');
+    const sql = "SELECT 'text', 1, now() -- a comment\nFROM attempt WHERE id IS NULL AND x LIKE '%a' ORDER BY 1 DESC;";
+    const shell = 'alembic upgrade head --sql > "out.sql" && echo $HOME # done';
+    const log = 'INFO  [alembic.runtime.migration] Running upgrade 1a2b -> 3c4d, error: failed at 2025-11-01T09:00:00Z';
+    const used = new Set<string>();
+    for (const [code, lang] of [[sql, 'sql'], [shell, 'shellscript'], [log, 'log']] as const) {
+      const { lines, classes } = await highlight(code, lang);
+      for (const c of [classes, ...lines.flat().map((t) => t.classes)].join(' ').split(' ').filter(Boolean)) used.add(c);
+    }
+    expect(used.size).toBeGreaterThan(8);
+    for (const c of used) expect(c.startsWith('hl-d') ? dark : light, c).toContain(`.${c} {`);
   });
 });
 
