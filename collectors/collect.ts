@@ -9,6 +9,8 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import {
   SCHEMA_VERSION,
+  checklistSchema,
+  describeZodIssues,
   schemaFiles,
   type CheckDefinition,
   type Checklist,
@@ -18,6 +20,7 @@ import {
 } from '../src/format/index.ts';
 import { commandEnvValue } from './checks/check-context.ts';
 import { Redactor } from './db/secrets.ts';
+import { redactStrings } from './redacted-values.ts';
 import { httpUrl } from '../src/format/http-url.ts';
 import type { Attested } from '../src/core/assertions/evaluate.ts';
 import { runCheck } from './checks/run-check.ts';
@@ -102,6 +105,58 @@ export function checkCollectOptions(options: CollectOptions): void {
   for (const id of options.attest ?? []) {
     if (!attestations.has(id)) throw new CollectConfigError(`unknown attestation "${id}" for checklist ${checklist.id} (it takes: ${[...attestations].join(', ') || 'none'})`);
   }
+  recordedChecklist(options);
+}
+
+/** Every string of a checklist with where it is (`checks[3].sql`) and the check it belongs to. */
+function checklistStrings(checklist: Checklist): { path: string; check: string | null; text: string }[] {
+  const found: { path: string; check: string | null; text: string }[] = [];
+  const visit = (value: unknown, path: string, check: string | null) => {
+    if (typeof value === 'string') found.push({ path, check, text: value });
+    else if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${path}[${i}]`, check));
+    else if (value !== null && typeof value === 'object') for (const [key, child] of Object.entries(value)) visit(child, `${path}.${key}`, check);
+  };
+  for (const [key, value] of Object.entries(checklist)) {
+    if (key === 'checks') checklist.checks.forEach((c, i) => visit(c, `checks[${i}]`, c.id));
+    else visit(value, key, null);
+  }
+  return found;
+}
+
+/**
+ * The checklist as deployment.json stores it (issue 25). One that holds the connection password
+ * — in any form the redactor knows, in any case — is refused, naming where: it would have been
+ * published with every deployment, and the fix is a secret parameter or an environment variable.
+ * Every other secret (a secret parameter's default, a URL's password, the value of a variable a
+ * command gets) is redacted; the checks are judged against this copy, so `verify` re-derives the
+ * same verdicts from it. A copy that redaction would make invalid (a secret inside an id) is refused.
+ */
+function recordedChecklist(options: Pick<CollectOptions, 'checklist' | 'target' | 'params'>): { checklist: Checklist; redactions: number } {
+  const { checklist, target } = options;
+  const connection = new Redactor(target.secrets);
+  const holding = target.secrets.length === 0 ? [] : checklistStrings(checklist).filter((s) => connection.holdsWholeSecret(s.text));
+  if (holding.length > 0) {
+    const where = [...new Set(holding.map((s) => (s.check ? `check ${s.check} (${s.path})` : s.path)))];
+    throw new CollectConfigError(
+      `checklist ${checklist.id}: ${where.join(', ')} hold${where.length === 1 ? 's' : ''} the connection password (as written, in another case or encoded); a checklist is stored and published with every deployment — pass the value as a parameter marked "secret": true, or through an environment variable the command gets`,
+    );
+  }
+  const redacted = redactStrings(checklist, collectionRedactor(options));
+  if (redacted.count === 0) return { checklist, redactions: 0 };
+  const parsed = checklistSchema.safeParse(redacted.value);
+  if (!parsed.success) {
+    throw new CollectConfigError(
+      `checklist ${checklist.id}: with its secrets redacted it is no longer a valid checklist (a secret inside an id or a name?): ${describeZodIssues(parsed.error).join('; ')}`,
+    );
+  }
+  return { checklist: redacted.value, redactions: redacted.count };
+}
+
+/** The connection's URL is what a command gets as DATABASE_URL when its checklist passes it. */
+const commandEnvOf = (target: ConnectionTarget) => ({ DATABASE_URL: target.url });
+
+function collectionRedactor(options: Pick<CollectOptions, 'checklist' | 'target' | 'params'>): Redactor {
+  return new Redactor(collectionSecrets(options.checklist, options.target, commandEnvOf(options.target), options.params ?? {}));
 }
 
 /** The OS user running the tool (its account name, else $USER), when no one is named with --by. */
@@ -165,12 +220,16 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
   const id = await claimDeployment(options, started);
   const writer = new EvidenceWriter(options.evidenceRoot, id);
 
-  const attestations = attestationsGiven(options, started);
-  const commandEnv = { DATABASE_URL: target.url };
-  const redactor = new Redactor(collectionSecrets(checklist, target, commandEnv, options.params ?? {}));
+  const recorded = recordedChecklist(options);
+  if (recorded.redactions > 0) {
+    options.warn?.(`checklist ${checklist.id}: ${recorded.redactions} secret${recorded.redactions === 1 ? '' : 's'} (a secret parameter's default, a URL's password…) redacted from the copy stored in deployment.json`);
+  }
+  const attestations = attestationsGiven(options, recorded.checklist, started);
+  const commandEnv = commandEnvOf(target);
+  const redactor = collectionRedactor(options);
   const parameters = new ParameterValues(checklist, options.params ?? {}, redactor);
-  const header = await deploymentHeader(session, options, { id, started, parameters: parameters.initial, attestations });
-  const record = new DeploymentRecord(checklist, header, parameters, now);
+  const header = await deploymentHeader(session, options, { id, started, parameters: parameters.initial, attestations, recorded: recorded.checklist, redactor });
+  const record = new DeploymentRecord(recorded.checklist, header, parameters, now);
   await writer.writeDeployment(record.inProgress());
 
   const ctx: CheckContext = {
@@ -183,7 +242,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     attestations,
     mutatingAllowed: Boolean(options.allowMutating),
   };
-  await runChecks(ctx, { id, parameters, record, writer, options });
+  await runChecks(ctx, { id, parameters, record, writer, options, recorded: recorded.checklist });
 
   const deployment = record.complete(now());
   await writer.writeDeployment(deployment);
@@ -216,11 +275,11 @@ async function claimDeployment(options: CollectOptions, started: Date): Promise<
 const collectorOf = (options: CollectOptions): string => options.by ?? osUser();
 
 /** The attestations given on the command line, each by the person running the collection, at its start. */
-function attestationsGiven(options: CollectOptions, started: Date): Attested[] {
+function attestationsGiven(options: CollectOptions, recorded: Checklist, started: Date): Attested[] {
   const by = collectorOf(options);
   return (options.attest ?? []).map((aid) => ({
     id: aid,
-    label: options.checklist.attestations.find((a) => a.id === aid)!.label,
+    label: recorded.attestations.find((a) => a.id === aid)!.label,
     by,
     at: started.toISOString(),
   }));
@@ -232,17 +291,20 @@ type DeploymentHeader = Omit<Deployment, 'collection' | 'finishedAt' | 'checks' 
 async function deploymentHeader(
   session: DatabaseSession,
   options: CollectOptions,
-  { id, started, parameters, attestations }: { id: string; started: Date; parameters: Deployment['parameters']; attestations: Attested[] },
+  { id, started, parameters, attestations, recorded, redactor }: { id: string; started: Date; parameters: Deployment['parameters']; attestations: Attested[]; recorded: Checklist; redactor: Redactor },
 ): Promise<DeploymentHeader> {
   const { checklist, target } = options;
+  // Text the user handed in is stored like any other: secrets redacted.
+  const shown = (text: string | null | undefined) => (text == null ? null : redactor.redact(text).text);
+  const revision = parameters.find((p) => p.name === checklist.revisionParam && !checklistParam(checklist, p.name)?.secret)?.value;
   return {
     $schema: schemaFiles.deployment.fromFile,
     schemaVersion: SCHEMA_VERSION,
     id,
     environment: options.environment,
-    pr: { number: options.pr?.number ?? null, title: options.pr?.title ?? null, url: options.pr?.url ?? null },
-    change: { targetRevision: parameters.find((p) => p.name === checklist.revisionParam && !checklistParam(checklist, p.name)?.secret)?.value ?? null },
-    checklist: { id: checklist.id, version: checklist.version, definition: checklist },
+    pr: { number: options.pr?.number ?? null, title: shown(options.pr?.title), url: shown(options.pr?.url) },
+    change: { targetRevision: shown(revision) },
+    checklist: { id: checklist.id, version: checklist.version, definition: recorded },
     parameters,
     attestations,
     collectedBy: collectorOf(options),
@@ -261,7 +323,7 @@ async function deploymentHeader(
     startedAt: started.toISOString(),
     baseline: options.baseline ?? null,
     markedBaseline: options.markBaseline ?? false,
-    notes: options.notes ?? null,
+    notes: shown(options.notes),
   };
 }
 
@@ -322,12 +384,14 @@ class DeploymentRecord {
  */
 async function runChecks(
   ctx: CheckContext,
-  { id, parameters, record, writer, options }: { id: string; parameters: ParameterValues; record: DeploymentRecord; writer: EvidenceWriter; options: CollectOptions },
+  { id, parameters, record, writer, options, recorded }: { id: string; parameters: ParameterValues; record: DeploymentRecord; writer: EvidenceWriter; options: CollectOptions; recorded: Checklist },
 ): Promise<void> {
   const { checks } = ctx.checklist;
   for (const [index, check] of checks.entries()) {
-    options.progress?.checkStarted(check, index, checks.length);
-    await parameters.resolveFor(check, ctx.session, options.warn);
+    // Progress names the check as the evidence stores it (a title may have held a secret).
+    options.progress?.checkStarted(recorded.checks[index]!, index, checks.length);
+    // A refused parameter query is quoted in the warning: redacted like everything else printed.
+    await parameters.resolveFor(check, ctx.session, options.warn && ((message) => options.warn!(ctx.redactor.redact(message).text)));
     const snapshot = await runCheck(check, ctx, id);
     await writer.writeCheck(snapshot);
     record.add(snapshot);

@@ -1,5 +1,5 @@
 /** What a check runs with, and what running it yields before assertions judge it. */
-import type { Checklist, CheckError, CheckResult, CheckSnapshot } from '../../src/format/index.ts';
+import type { Checklist, CheckError, CheckResult, CheckSnapshot, ResultColumn } from '../../src/format/index.ts';
 import type { Attested } from '../../src/core/assertions/assertion-type.ts';
 import type { DatabaseSession, SessionSettings } from '../db/session.ts';
 import { QueryError } from '../db/session.ts';
@@ -33,6 +33,13 @@ export interface CheckRun {
   measuredMs: number;
   /** Row assertions folded over every streamed row, by assertion index (sql checks). */
   rowVerdicts?: ReadonlyMap<number, Verdict>;
+  /** Secrets the runner already replaced while the result streamed (a sql check's cells and column names). */
+  redactions?: number;
+  /**
+   * A sql check's columns and row verdicts as read, before redaction (`result` holds them
+   * redacted): to tell whether a verdict rests on a secret (run-check.ts).
+   */
+  valuesRead?: { columns: ResultColumn[]; rowVerdicts: ReadonlyMap<number, Verdict> };
 }
 
 export function sessionSettingsFor(

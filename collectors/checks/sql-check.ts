@@ -5,6 +5,8 @@ import type { RowFold } from '../../src/core/assertions/assertion-type.ts';
 import { createRowFolds } from '../../src/core/assertions/row-folds.ts';
 import { roundMs } from '../../src/core/numbers.ts';
 import { normalizeCell } from '../db/lossless-values.ts';
+import { redactRows } from '../redacted-values.ts';
+import { recordedCheck } from './redact-run.ts';
 import type { RawField } from '../db/session.ts';
 import { paramValues, shownParams, type CheckContext, type CheckRun } from './check-context.ts';
 import { readOnlyRun } from './read-only-run.ts';
@@ -15,13 +17,18 @@ export function runSqlCheck(check: CheckOf<'sql'>, ctx: CheckContext): Promise<C
   const params = paramValues(check.params, ctx);
   const source = { sql, params: shownParams(params, ctx), ...(given ? { note: `query given by parameter ${check.sqlParam}` } : {}) };
   const guard = { sql, purpose: 'a sql check', hint: 'A sql check takes one SELECT statement that only reads.' };
+  // Row assertions judge the stored rows against the check as stored: both redacted (redact-run.ts).
+  const judged = recordedCheck(check, ctx.redactor);
   return readOnlyRun({ check, source, guard }, ctx, async (tx, run) => {
     const reads: { durationMs: number; rowsSha256: string }[] = [];
     let kept: Cell[][] = [];
     let rowCount = 0;
     let fields: RawField[] = [];
-    // Filled while the last read streams: every row judged, whatever is kept.
+    let redactions = 0;
+    // Filled while the last read streams: every row judged, whatever is kept — as stored (redacted,
+    // against the check as stored), and as read, to tell a verdict that rests on a secret (run-check.ts).
     let folds: Map<number, RowFold> | undefined;
+    let foldsAsRead: Map<number, RowFold> | undefined;
     for (let i = 0; i < check.reads; i += 1) {
       // Only the last read is kept and judged; every read is digested whole.
       const last = i === check.reads - 1;
@@ -30,24 +37,40 @@ export function runSqlCheck(check: CheckOf<'sql'>, ctx: CheckContext): Promise<C
       let count = 0;
       kept = [];
       fields = await tx.stream(sql, params.map((p) => p.value), (batchFields, rows) => {
-        if (last && !folds) folds = createRowFolds(check, batchFields.map((f) => f.name));
-        for (const raw of rows) {
-          const row = raw.map((text, c) => normalizeCell(text, batchFields[c]!.dataTypeID));
+        if (last && !folds) {
+          folds = createRowFolds(judged, ctx.redactor.redactAll(batchFields.map((f) => f.name)).texts);
+          foldsAsRead = createRowFolds(check, batchFields.map((f) => f.name));
+        }
+        // Redacted before the digest, the folds and the cap see a row (issue 25): `rowsSha256` is the
+        // digest of the rows as stored, and a row assertion judges what `verify` will judge again.
+        const read = rows.map((raw) => raw.map((text, c) => normalizeCell(text, batchFields[c]!.dataTypeID)));
+        const batch = redactRows(read, ctx.redactor);
+        if (last) redactions += batch.count;
+        for (const [r, row] of batch.value.entries()) {
           count += 1;
           // Byte for byte JSON.stringify of the whole result, without holding it.
           digest.update(count === 1 ? JSON.stringify(row) : `,${JSON.stringify(row)}`);
           if (!last) continue;
           if (kept.length < check.maxRows) kept.push(row);
           for (const fold of folds!.values()) fold.push(row, count);
+          for (const fold of foldsAsRead!.values()) fold.push(read[r]!, count);
         }
       });
       reads.push({ durationMs: roundMs(performance.now() - started), rowsSha256: digest.update(']').digest('hex') });
       rowCount = count;
     }
-    folds ??= createRowFolds(check, fields.map((f) => f.name));
-    const columns = await tx.describe(fields);
+    // A column's name is text the query chose (an alias can be anything), its type name the catalog's.
+    const described = await tx.describe(fields);
+    const names = ctx.redactor.redactAll(described.flatMap((c) => [c.name, c.type]));
+    const columns = described.map((c, i) => ({ ...c, name: names.texts[2 * i]!, type: names.texts[2 * i + 1]! }));
+    folds ??= createRowFolds(judged, columns.map((c) => c.name));
+    foldsAsRead ??= createRowFolds(check, described.map((c) => c.name));
+    run.redactions = redactions + names.count;
+    run.valuesRead = { columns: described, rowVerdicts: verdicts(foldsAsRead, rowCount) };
     if (rowCount > check.maxRows) run.truncation = { rowsTotal: rowCount, rowsKept: check.maxRows, bytesOmitted: 0 };
-    run.rowVerdicts = new Map([...folds].map(([index, fold]) => [index, fold.verdict(rowCount)]));
+    run.rowVerdicts = verdicts(folds, rowCount);
     return { result: { kind: 'sql' as const, columns, rows: kept, rowCount, rowsJudged: rowCount, reads }, measuredMs: reads[0]!.durationMs };
   });
 }
+
+const verdicts = (folds: Map<number, RowFold>, rows: number) => new Map([...folds].map(([index, fold]) => [index, fold.verdict(rows)]));

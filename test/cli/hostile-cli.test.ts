@@ -1,14 +1,17 @@
 /**
  * The collector under attack (issue 8), through the real CLI against a real server:
  * - canaries — the connection password (with an unencoded `@`), an environment token a command
- *   gets, a secret parameter — in every common encoding, searched for in every evidence file,
- *   every file of the built site, and stdout/stderr;
+ *   gets, a secret parameter — in every common encoding and in another case, printed by commands
+ *   and read from the database (cells, column names, a plan, the catalog: issue 25), searched for
+ *   in every evidence file, every file of the built site, and stdout/stderr;
+ * - a checklist holding the connection password is refused before anything is collected;
  * - a collector killed with SIGKILL, alone or with its process group, leaves no process of a
  *   command behind, not even one in a session of its own;
  * - evidence that cannot be written exits 4, naming the path;
  * - links and credentials the user hands in are refused or warned about.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,12 @@ const PASSWORD = 'Canary@Tail-Secret-9x';
 const TOKEN = 'tok/En+Secret 42=zz';
 const API_KEY = 'Param-Secret-77q';
 const PUBLIC_VALUE = 'public-mode-value';
+/** A secret parameter's default: written in the checklist, redacted from the copy deployment.json keeps. */
+const DEFAULT_SECRET = 'Default-Secret-55k';
+/** Passwords of URLs the tool knows nothing about: one in the database, one in a checklist's column alias. */
+const OTHER_URL = 'https://svc:Other-Pass-31@127.0.0.2/hook';
+const ALIAS_URL = 'https://svc:Alias-Pass-31@127.0.0.2/';
+const URL_PASSWORDS = ['Other-Pass-31', 'Alias-Pass-31'];
 
 /** Every form the tests look for, computed here the way the tools write them. */
 function encodedForms(secret: string): Record<string, string> {
@@ -36,6 +45,9 @@ function encodedForms(secret: string): Record<string, string> {
     encodeURIComponent: encodeURIComponent(secret),
     quote: quote(secret, '/'),
     'quote lower': quote(secret, '').replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    'lower-cased': secret.toLowerCase(),
+    'upper-cased': secret.toUpperCase(),
+    'percent-encoded, then lower-cased': encodeURIComponent(secret).toLowerCase(),
     quote_plus: quote(secret.replaceAll(' ', '\u0000'), '').replaceAll('%00', '+'),
     json: JSON.stringify(secret).slice(1, -1).replaceAll('/', '\\/'),
     base64: Buffer.from(secret).toString('base64'),
@@ -56,6 +68,7 @@ function leaks(text: string, secrets: readonly string[]): string[] {
   }
   // The tail a Python driver prints as a host name when it splits the URL at the first "@".
   if (text.includes('Tail-Secret')) found.push('the password fragment after its "@"');
+  for (const secret of [DEFAULT_SECRET, ...URL_PASSWORDS]) if (text.includes(secret)) found.push(secret);
   return found;
 }
 
@@ -76,6 +89,7 @@ const TOKEN_SCRIPT = [
   "print('b64', base64.b64encode(t.encode()).decode())",
   "print('b64url', base64.urlsafe_b64encode(('ab' + t).encode()).decode())",
   "print('hex', t.encode().hex())",
+  "print('cases', t.lower(), t.upper(), u.quote(t, safe='').lower())",
   "print('mode', os.environ['APP_MODE'])",
 ].join('\n');
 
@@ -83,7 +97,10 @@ const leakyChecklist = {
   id: 'canary-leaks',
   version: '1.0.0',
   title: 'Every way a secret leaks',
-  parameters: [{ name: 'apiKey', description: 'an API key for the smoke test', secret: true }],
+  parameters: [
+    { name: 'apiKey', description: 'an API key for the smoke test', secret: true },
+    { name: 'hookToken', description: 'a token with a default written here', secret: true, default: DEFAULT_SECRET },
+  ],
   sections: [{ number: '1', title: 'Leaks' }],
   checks: [
     { id: 'token-encodings', kind: 'command', section: '1', title: 'A tool prints its token in every encoding', argv: ['python3', '-c', TOKEN_SCRIPT], env: ['API_TOKEN', { name: 'APP_MODE', public: true }] },
@@ -100,6 +117,39 @@ const leakyChecklist = {
     { id: 'cap-cuts-url', kind: 'command', section: '1', title: 'The cap falls inside a printed URL', argv: ['python3', '-c', "import os, sys\nsys.stdout.write('x' * 1000 + os.environ['DATABASE_URL'] + 'y' * 1000)"], env: ['DATABASE_URL'], maxOutputBytes: 1368 },
     { id: 'param-in-argv', kind: 'command', section: '1', title: 'A secret parameter in argv', argv: ['echo', '--key={{apiKey}}'] },
     { id: 'who', kind: 'sql', section: '1', title: 'Who collects', sql: 'SELECT current_user AS who' },
+    // Issue 25: what the database holds, read back (app_secrets and its views: see beforeAll).
+    {
+      id: 'secrets-in-rows',
+      kind: 'sql',
+      section: '1',
+      title: 'A table holds the password and URLs',
+      sql: `SELECT password, url, other_url, lower(password) AS lower_pw, upper(password) AS upper_pw, pct_lower, upper(url) AS upper_url, other_url AS "${ALIAS_URL}" FROM app_secrets`,
+      assertions: [
+        // A column named by its alias, which the evidence stores redacted: judged as stored.
+        { type: 'no-nulls', fields: [ALIAS_URL] },
+        { type: 'field-compare', field: 'other_url', op: 'eq', value: OTHER_URL },
+      ],
+    },
+    {
+      id: 'two-secrets-compared',
+      kind: 'sql',
+      section: '1',
+      title: 'Two different secrets, equal once redacted',
+      required: false,
+      sql: 'SELECT password, upper(password) AS shouted FROM app_secrets',
+      assertions: [{ type: 'fields-equal', fields: ['password', 'shouted'] }],
+    },
+    { id: 'columns-named-by-the-database', kind: 'sql', section: '1', title: 'A view names a column after the password', sql: 'SELECT * FROM leaky_columns' },
+    { id: 'plan-holds-them', kind: 'explain', section: '1', title: 'A plan shows a view\'s constants and a parameter', sql: 'SELECT * FROM leaky_filter WHERE other_url <> $1', params: ['apiKey'] },
+    {
+      id: 'catalog-columns',
+      kind: 'columns',
+      section: '1',
+      title: 'The catalog lists the column named after the password',
+      relation: { schema: 'public', name: 'leaky_columns' },
+      expect: { columns: [{ name: 'ok', type: 'integer', nullable: true }], exact: false, ordered: false },
+    },
+    { id: 'catalog-dependents', kind: 'dependents', section: '1', title: 'A view named after the password depends on the table', relation: { schema: 'public', name: 'app_secrets' } },
   ],
 };
 
@@ -112,10 +162,18 @@ describe.skipIf(realServer() === null)('canaries: no secret in any encoding reac
   beforeAll(async () => {
     db = await cloneRealDatabase();
     await adminQuery(serverUrl('postgres'), `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'canary_at') THEN CREATE ROLE canary_at LOGIN PASSWORD '${PASSWORD}'; GRANT pg_read_all_data TO canary_at; END IF; END $$`);
+    const server = realServer()!;
+    const fullUrl = `postgresql://canary_at:${encodeURIComponent(PASSWORD)}@${server.host}:${server.port}/app`;
+    await db.admin('CREATE TABLE public.app_secrets (password text, url text, other_url text, pct_lower text)');
+    await db.admin('INSERT INTO public.app_secrets VALUES ($1, $2, $3, $4)', [PASSWORD, fullUrl, OTHER_URL, encodeURIComponent(PASSWORD).toLowerCase()]);
+    // What the database itself holds, never the checklist: a column named after the password, a
+    // view named after it lower-cased, a view whose constants (in a plan's Filter) are the secrets.
+    await db.admin(`CREATE VIEW public.leaky_columns AS SELECT 1 AS ok, password AS "${PASSWORD}" FROM public.app_secrets`);
+    await db.admin(`CREATE VIEW public."${PASSWORD.toLowerCase()}" AS SELECT url FROM public.app_secrets`);
+    await db.admin(`CREATE VIEW public.leaky_filter AS SELECT * FROM public.app_secrets WHERE password <> '${PASSWORD.toUpperCase()}' AND url <> '${fullUrl.toUpperCase()}'`);
     root = await tempEvidenceRoot();
     const checklist = join(root, '..', `leaky-${Date.now()}.json`);
     await writeFile(checklist, JSON.stringify(leakyChecklist));
-    const server = realServer()!;
     // The password's "@" left unencoded, as users write it.
     const url = `postgresql://canary_at:${PASSWORD}@${server.host}:${server.port}/${new URL(db.url).pathname.slice(1)}`;
     run = await runCli(['collect', '--checklist', checklist, '--env', 'staging', '--id', 'canary', '--evidence-dir', root, '--database-url', url, '--param', `apiKey=${API_KEY}`], {
@@ -149,8 +207,59 @@ describe.skipIf(realServer() === null)('canaries: no secret in any encoding reac
     expect(capped.truncation?.bytesOmitted).toBeGreaterThan(0);
     expect(capped.result?.kind === 'command' && capped.result.stdout).toMatch(/^x{1000}postgresql:\/\/canary_at:\*\*\*/);
     expect(checks.get('param-in-argv')!.source).toMatchObject({ argv: ['echo', '--key=***'] });
-    expect(deployment.parameters).toEqual([{ name: 'apiKey', value: '***', source: 'given' }]);
+    expect(deployment.parameters).toEqual([
+      { name: 'apiKey', value: '***', source: 'given' },
+      { name: 'hookToken', value: '***', source: 'default' },
+    ]);
     expect(deployment.target.privileges).toEqual({ superuser: false, roles: [] });
+  });
+
+  it('redacts what the database returned — cells, column names, a plan, the catalog — and says how many', async () => {
+    const { snapshots: checks, deployment } = await readDeployment(dir);
+    const rows = checks.get('secrets-in-rows')!;
+    const result = rows.result;
+    if (result?.kind !== 'sql') throw new Error('secrets-in-rows: no sql result');
+    expect(result.columns.map((c) => c.name)).toEqual(['password', 'url', 'other_url', 'lower_pw', 'upper_pw', 'pct_lower', 'upper_url', 'https://svc:***@127.0.0.2/']);
+    // Nothing but the secrets changed: the host, the user, the rest of each URL are as the database said.
+    expect(result.rows).toEqual([['***', expect.stringMatching(/^postgresql:\/\/canary_at:\*\*\*@.+\/app$/), 'https://svc:***@127.0.0.2/hook', '***', '***', '***', expect.stringMatching(/^POSTGRESQL:\/\/CANARY_AT:\*\*\*@.+\/APP$/), 'https://svc:***@127.0.0.2/hook']]);
+    // The digest is over the rows as stored.
+    expect(result.reads[0]!.rowsSha256).toBe(createHash('sha256').update(JSON.stringify(result.rows)).digest('hex'));
+    expect(rows.source.sql).toContain('AS "https://svc:***@127.0.0.2/"');
+    expect(rows.source.note).toMatch(/^\d+ secrets redacted before writing/);
+    expect(Number(rows.source.note!.split(' ')[0])).toBeGreaterThanOrEqual(10);
+    // Judged as stored, against the check as deployment.json stores it.
+    expect(rows.assertions.map((a) => a.status)).toEqual(['pass', 'pass']);
+    expect(rows.status).toBe('pass');
+    const stored = deployment.checklist.definition.checks.find((c) => c.id === 'secrets-in-rows')!;
+    expect(stored.kind === 'sql' && stored.sql).toContain('AS "https://svc:***@127.0.0.2/"');
+
+    // Different secrets, equal once both are ***: never a silent pass.
+    const compared = checks.get('two-secrets-compared')!;
+    expect(compared.status).toBe('error');
+    expect(compared.error?.message).toContain('fields-equal gives fail on the values read but pass on the values stored');
+    expect(compared.assertions.map((a) => a.status)).toEqual(['skipped']);
+
+    const named = checks.get('columns-named-by-the-database')!.result;
+    expect(named?.kind === 'sql' && named.columns.map((c) => c.name)).toEqual(['ok', '***']);
+    const plan = checks.get('plan-holds-them')!;
+    expect(plan.status, JSON.stringify(plan.error)).toBe('pass');
+    expect(JSON.stringify(plan.result)).toContain('***');
+    expect(plan.source.note).toMatch(/secrets? redacted before writing/);
+    const catalog = checks.get('catalog-columns')!;
+    expect(catalog.result?.kind === 'columns' && catalog.result.columns.map((c) => c.name)).toEqual(['ok', '***']);
+    expect(catalog.status).toBe('pass');
+    const dependents = checks.get('catalog-dependents')!.result;
+    // pg_identify_object quotes the name it had to quote: the quotes stay, the password goes.
+    expect(dependents?.kind === 'dependents' && dependents.dependents.map((d) => d.name).sort()).toEqual(['"***"', 'leaky_columns', 'leaky_filter']);
+
+    // The checklist as stored: the secret parameter's default and the URL passwords redacted.
+    expect(deployment.checklist.definition.parameters.find((p) => p.name === 'hookToken')?.default).toBe('***');
+    expect(run.stderr).toMatch(/warning: checklist canary-leaks: \d+ secrets \(a secret parameter's default, a URL's password…\) redacted from the copy stored in deployment\.json/);
+  });
+
+  it('verifies: every verdict re-derived from the redacted results is the one collected', async () => {
+    const verify = await runCli(['verify', '--all', '--evidence-dir', root]);
+    expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
   });
 
   it('leaves no canary in any evidence file, any page of the built site, or the terminal', async () => {
@@ -314,6 +423,31 @@ describe('what the user hands in', () => {
     expect(run.stderr).not.toContain('checks[2]');
     const collect = await runCli(['collect', '--checklist', file, '--env', 'staging', '--evidence-dir', await tempEvidenceRoot(), '--database-url', 'postgres://u@127.0.0.1:1/db']);
     expect(collect.stderr).toContain('checks[0].argv[2] holds what looks like a credential');
+  });
+
+  // Issue 25: the connection password written into a checklist, as is, in another case, encoded.
+  // Refused before connecting (the port is closed: reaching it would exit 3), nothing written.
+  it.each([
+    ['a SQL literal', 'sql-literal', { kind: 'sql', sql: `SELECT 1 WHERE current_user <> '${PASSWORD}'` }],
+    ['a column alias', 'alias', { kind: 'sql', sql: `SELECT 1 AS "${PASSWORD}"` }],
+    ['PGPASSWORD in argv', 'psql', { kind: 'command', argv: ['sh', '-c', `PGPASSWORD='${PASSWORD}' psql -c 'select 1'`] }],
+    ['lower-cased', 'lower', { kind: 'sql', sql: `SELECT '${PASSWORD.toLowerCase()}' AS x` }],
+    ['upper-cased', 'upper', { kind: 'explain', sql: `SELECT '${PASSWORD.toUpperCase()}' AS x` }],
+    ['percent-encoded, then lower-cased', 'pct-lower', { kind: 'sql', sql: `SELECT 'postgresql://u:${encodeURIComponent(PASSWORD).toLowerCase()}@h/db' AS x` }],
+    ['in an assertion', 'asserted', { kind: 'command', argv: ['true'], assertions: [{ type: 'text-not-contains', stream: 'output', text: PASSWORD }] }],
+  ])('refuses a checklist holding the connection password as %s (exit 2, naming the check)', async (_how, id, check) => {
+    const root = await tempEvidenceRoot();
+    const file = join(root, '..', `holds-password-${id}-${Date.now()}.json`);
+    await writeFile(
+      file,
+      JSON.stringify({ id: 'holds-password', version: '1.0.0', title: 'x', sections: [{ number: '1', title: 'x' }], checks: [{ id: 'fine', kind: 'sql', section: '1', title: 'x', sql: 'SELECT 1' }, { id, section: '1', title: 'x', ...check }] }),
+    );
+    const run = await runCli(['collect', '--checklist', file, '--env', 'staging', '--id', 'refused', '--evidence-dir', root, '--database-url', `postgresql://canary_at:${encodeURIComponent(PASSWORD)}@127.0.0.1:1/db`]);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`checklist holds-password: check ${id} \\(checks\\[1\\]\\.[a-z.\\[\\]0-9]+\\) holds the connection password`));
+    expect(run.stderr).not.toContain('check fine');
+    expect(leaks(run.stdout + run.stderr, [PASSWORD])).toEqual([]);
+    expect(await readdir(root)).toEqual([]);
   });
 
   it.skipIf(realServer() === null)('warns when collecting as a superuser, and records it', async () => {

@@ -90,3 +90,132 @@ describe('streaming redaction', () => {
     expect(out + stream.end()).toBe(text);
   });
 });
+
+describe('the password in another case (issue 25)', () => {
+  const PASSWORD = 'P@%41:/Canary-Res-7Q';
+  const redactor = new Redactor([PASSWORD]);
+  const forms = {
+    'lower-cased': PASSWORD.toLowerCase(),
+    'upper-cased': PASSWORD.toUpperCase(),
+    'percent-encoded, then lower-cased whole': encodeURIComponent(PASSWORD).toLowerCase(),
+    'percent-encoded, then upper-cased whole': encodeURIComponent(PASSWORD).toUpperCase(),
+    'hex, mixed case': Buffer.from(PASSWORD).toString('hex').replace(/[a-f]/g, (c, i: number) => (i % 2 ? c.toUpperCase() : c)),
+    'in a URL, upper-cased': `POSTGRESQL://APP:${encodeURIComponent(PASSWORD).toUpperCase()}@DB/SEED`,
+  };
+  for (const [name, form] of Object.entries(forms)) {
+    it(`redacts it ${name}, changing nothing else`, () => {
+      const r = redactor.redact(`before ${form} after`);
+      expect(r.count).toBeGreaterThanOrEqual(1);
+      expect(r.text.toLowerCase()).not.toContain('canary-res');
+      expect(r.text.startsWith('before ') && r.text.endsWith(' after')).toBe(true);
+    });
+  }
+
+  it('keeps every other character as it was, whatever its case (İ, final sigma and all)', () => {
+    const text = `İSTANBUL ΟΔΟΣ ${PASSWORD.toUpperCase()} Straße ${PASSWORD.toLowerCase()}.`;
+    expect(redactor.redact(text)).toEqual({ text: 'İSTANBUL ΟΔΟΣ *** Straße ***.', count: 2 });
+  });
+
+  it('matches fragments and base64 only as written: a fragment is often an ordinary word', () => {
+    const fragmentOnly = new Redactor(['Secret@Canary-Res-7Q']);
+    expect(fragmentOnly.redact('host "Canary-Res-7Q" and user canary-res-7q').text).toBe('host "***" and user canary-res-7q');
+    const b64 = Buffer.from(PASSWORD).toString('base64');
+    // The last characters also depend on what follows the secret: only the stable part goes.
+    expect(redactor.redact(b64).text).toMatch(/^\*\*\*.{0,3}$/);
+    expect(redactor.redact(b64.toLowerCase()).count).toBe(0);
+  });
+
+  it('tells a whole secret (any case) from a fragment of it, for refusing a checklist', () => {
+    expect(redactor.holdsWholeSecret(`SELECT '${PASSWORD.toUpperCase()}'`)).toBe(true);
+    expect(redactor.holdsWholeSecret(`SELECT '${encodeURIComponent(PASSWORD).toLowerCase()}'`)).toBe(true);
+    expect(redactor.holdsWholeSecret("SELECT 'Canary-Res-7Q'")).toBe(false);
+    expect(redactor.holdsWholeSecret("SELECT 'postgres://app:other@db/x'")).toBe(false);
+  });
+
+  it('finds a form in another case split across chunks', () => {
+    const text = `${'x'.repeat(3000)} ${PASSWORD.toLowerCase()} ${'y'.repeat(3000)}`;
+    const stream = new StreamRedactor(redactor);
+    const bytes = Buffer.from(text);
+    let out = '';
+    for (let i = 0; i < bytes.length; i += 7) out += stream.push(bytes.subarray(i, i + 7));
+    expect(out + stream.end()).toBe(`${'x'.repeat(3000)} *** ${'y'.repeat(3000)}`);
+  });
+});
+
+describe('many texts redacted as one', () => {
+  const redactor = new Redactor(['Canary@Tail-Secret-9x']);
+  it('gives each text exactly what redacting it alone gives, and the sum of the counts', () => {
+    const texts = ['plain', 'CANARY@TAIL-SECRET-9X', 'x://u:p@h', 'Tail-Secret-9x', '', 'postgres://a:b', '@h canary%40tail-secret-9x', '42'];
+    const alone = texts.map((t) => redactor.redact(t));
+    expect(redactor.redactAll(texts)).toEqual({ texts: alone.map((r) => r.text), count: alone.reduce((n, r) => n + r.count, 0) });
+  });
+
+  it('never lets a match run from one text into the next', () => {
+    // Joined, "postgres://app:" + "x" would read as a URL with a password if NUL did not stop it.
+    const texts = ['postgres://app:', 'x@db', 'NoDelimiter', 'Secret-99'];
+    expect(new Redactor(['NoDelimiterSecret-99']).redactAll(texts)).toEqual({ texts, count: 0 });
+  });
+
+  it('still works on a text that holds NUL itself', () => {
+    expect(redactor.redactAll(['a\0Canary@Tail-Secret-9x', 'b'])).toEqual({ texts: ['a\0***', 'b'], count: 1 });
+  });
+});
+
+describe('redaction is linear in the length of the text (issue 25)', () => {
+  const timed = (run: () => void, times: number) => {
+    const started = performance.now();
+    for (let i = 0; i < times; i += 1) run();
+    return performance.now() - started;
+  };
+  /**
+   * How much longer `large` takes than `small`. The machine is shared: each is repeated until the
+   * small one takes 50 ms or more, the two are measured in turns, and the best of five of each counts.
+   */
+  function ratio(small: () => void, large: () => void): number {
+    let times = 1;
+    while (times < 256 && timed(small, times) < 50) times *= 2;
+    let fastSmall = Infinity;
+    let fastLarge = Infinity;
+    for (let i = 0; i < 5; i += 1) {
+      fastSmall = Math.min(fastSmall, timed(small, times));
+      fastLarge = Math.min(fastLarge, timed(large, times));
+    }
+    return fastLarge / fastSmall;
+  }
+  const redactor = new Redactor(['Canary@Tail-Secret-9x', 'tok/En+Secret 42=zz']);
+  const of = (size: number, unit: string) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  // Near misses of every kind: prefixes of the forms in other cases, URLs without their "@",
+  // word boundaries everywhere (where a URL could start), whole secrets to replace.
+  const inputs = {
+    'near misses': 'canary@tail-secret-9 CANARY@TAIL p%40%25 Canary@Tail-Secret-9 postgres://user:pass ',
+    'URLs never closed': `a://u:${'p'.repeat(1000)} `,
+    'a boundary at every other character': 'a.'.repeat(50),
+    'secrets to replace': 'x Canary@Tail-Secret-9x canary%40tail-secret-9x TOK%2FEN%2BSECRET%2042%3DZZ ',
+  };
+  for (const [name, unit] of Object.entries(inputs)) {
+    it(`${name}: 4 MB take less than 10 times as long as 1 MB (16 would be quadratic), as one text, as cells and as a stream`, () => {
+      const small = of(1 << 20, unit);
+      const large = of(4 << 20, unit);
+      // Result cells of 40 characters, in batches as a query streams them (split before timing).
+      const asCells = (text: string) => {
+        const batches: string[][] = [];
+        const all = text.match(/[\s\S]{1,40}/g)!;
+        for (let i = 0; i < all.length; i += 2000) batches.push(all.slice(i, i + 2000));
+        return () => {
+          for (const batch of batches) redactor.redactAll(batch);
+        };
+      };
+      const asStream = (text: string) => () => {
+        const stream = new StreamRedactor(redactor);
+        const bytes = Buffer.from(text);
+        for (let i = 0; i < bytes.length; i += 4096) stream.push(bytes.subarray(i, i + 4096));
+        stream.end();
+      };
+      for (const [how, run] of [['text', (t: string) => () => redactor.redact(t)], ['cells', asCells], ['stream', asStream]] as const) {
+        const r = ratio(run(small), run(large));
+        // Linear is 4×, up to 7× with caches and collections on a shared machine; quadratic is 16×.
+        expect(r, `${how}: ${r.toFixed(2)}×`).toBeLessThan(10);
+      }
+    }, 120_000);
+  }
+});

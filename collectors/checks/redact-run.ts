@@ -1,0 +1,114 @@
+/**
+ * Redaction covers results (issue 25): everything a check records from the database or the
+ * checklist — the SQL or argv that ran, the result of every kind, the error, the skip reason —
+ * goes through the collection's Redactor (the connection password in every form and any case, URL
+ * passwords, secret parameters, the values of environment variables a command gets) before it is
+ * judged, digested, capped or written. A `sql` result is redacted while it streams (sql-check.ts);
+ * the others here, whole, as soon as their runner returns.
+ *
+ * Assertions judge what is stored: the redacted result, against the check as the evidence stores
+ * it (`recordedCheck`), so `verify` re-deriving a verdict from the kept result gives the verdict
+ * the collector gave. A redaction is never silent: a command result counts it in `redactions`;
+ * the other kinds have no such field in this format version, so their snapshot's `source.note`
+ * says how many secrets were replaced.
+ */
+import type { CheckDefinition, CheckKind, ResultOf } from '../../src/format/index.ts';
+import type { Redactor } from '../db/secrets.ts';
+import { redactStrings, type Redacted } from '../redacted-values.ts';
+import type { CheckRun } from './check-context.ts';
+
+type ResultRedaction<K extends CheckKind> = (result: ResultOf<K>, redactor: Redactor) => Redacted<ResultOf<K>>;
+
+/** Adds up the counts of several redactions, keeping their values. */
+function tally(): { add<T>(r: Redacted<T>): T; count: number } {
+  const t = {
+    count: 0,
+    add<T>(r: Redacted<T>): T {
+      t.count += r.count;
+      return r.value;
+    },
+  };
+  return t;
+}
+
+/**
+ * The text of each kind's result that came from the database or the checklist. Enum values the
+ * format defines (a relation's `relkind`, the result's `kind`) and the tool's own sentences are not
+ * text from anywhere else and are left alone: a password fragment that is an ordinary word must not
+ * turn them into something the format refuses.
+ */
+const RESULT_REDACTIONS: { [K in CheckKind]: ResultRedaction<K> } = {
+  // Redacted batch by batch as the rows streamed, before the digest and the row assertions saw them.
+  sql: (result) => ({ value: result, count: 0 }),
+  columns: (result, redactor) => {
+    const t = tally();
+    const { schema, name } = t.add(redactStrings({ schema: result.relation.schema, name: result.relation.name }, redactor));
+    const value = {
+      ...result,
+      relation: { ...result.relation, schema, name },
+      columns: t.add(redactStrings(result.columns, redactor)),
+      nullCheckOnData: t.add(redactStrings(result.nullCheckOnData, redactor)),
+    };
+    return { value, count: t.count };
+  },
+  explain: (result, redactor) => {
+    const t = tally();
+    // The plan's text (relation names, filters with their constants, a custom plan's parameter values); its figures are measurements.
+    const value = { ...result, plan: t.add(redactStrings(result.plan, redactor)), nodeTypes: t.add(redactStrings(result.nodeTypes, redactor)) };
+    return { value, count: t.count };
+  },
+  dependents: (result, redactor) => {
+    const t = tally();
+    const { schema, name } = t.add(redactStrings({ schema: result.relation.schema, name: result.relation.name }, redactor));
+    const value = { ...result, relation: { ...result.relation, schema, name }, dependents: t.add(redactStrings(result.dependents, redactor)) };
+    return { value, count: t.count };
+  },
+  // The output streams were redacted as they streamed (and counted in `redactions`); what the
+  // database itself said (the version table before and after) is redacted here and counted there too.
+  command: (result, redactor) => {
+    const state = result.databaseState;
+    if (!state) return { value: result, count: 0 };
+    const found = redactStrings({ before: state.before, after: state.after }, redactor);
+    return { value: { ...result, databaseState: { ...state, ...found.value } }, count: found.count };
+  },
+};
+
+const secretsNote = (count: number) => `${count} secret${count === 1 ? '' : 's'} redacted before writing (from what ran, its result or its error)`;
+
+/**
+ * The run as the evidence records it: every text redacted, and the number of secrets replaced said
+ * where the snapshot can say it. `run.redactions` (what the runner already replaced while the
+ * result streamed) is included.
+ */
+export function redactRun(run: CheckRun, redactor: Redactor): CheckRun {
+  const t = tally();
+  const source = t.add(redactStrings(run.source, redactor));
+  const error = run.error
+    ? { ...run.error, ...t.add(redactStrings({ message: run.error.message, hint: run.error.hint, detail: run.error.detail }, redactor)) }
+    : null;
+  const skipReason = run.skipReason === null ? null : t.add(redactStrings(run.skipReason, redactor));
+  let result = run.result;
+  let inResult = run.redactions ?? 0;
+  if (result) {
+    const redacted = (RESULT_REDACTIONS[result.kind] as ResultRedaction<typeof result.kind>)(result, redactor);
+    result = redacted.value;
+    inResult += redacted.count;
+  }
+  const redacted: CheckRun = { ...run, source, error, skipReason, result, redactions: 0 };
+  if (result?.kind === 'command') {
+    // A command result has its own count: everything found for this check goes there.
+    redacted.result = { ...result, redactions: result.redactions + inResult + t.count };
+  } else if (inResult + t.count > 0) {
+    redacted.source = { ...source, note: [source.note, secretsNote(inResult + t.count)].filter(Boolean).join('; ') };
+  }
+  return redacted;
+}
+
+/**
+ * The check as deployment.json stores it (every string redacted, like the rest of the embedded
+ * checklist): what its assertions are judged against, so re-deriving them from the evidence gives
+ * the same verdicts. The check that runs is the one written: its SQL and argv are sent unredacted.
+ */
+export function recordedCheck<C extends CheckDefinition>(check: C, redactor: Redactor): C {
+  return redactStrings(check, redactor).value;
+}
