@@ -7,7 +7,8 @@ import type { CheckDefinition, Checklist, Deployment } from '../src/format/index
 import { paramsNeeded } from '../src/core/kinds/registry.ts';
 import type { Redactor } from './db/secrets.ts';
 import type { DatabaseSession } from './db/session.ts';
-import { assertSingleSelect } from './checks/single-select.ts';
+import { catalogVerdict } from './checks/catalog-guard.ts';
+import { assertSingleSelect, type NamedObjects } from './checks/single-select.ts';
 
 /** Given on the command line, else the checklist's default; parameters read by a query wait until a check needs them. */
 function initialParameters(checklist: Checklist, given: Record<string, string>): Deployment['parameters'] {
@@ -27,16 +28,29 @@ function initialParameters(checklist: Checklist, given: Record<string, string>):
 async function resolveByQuery(checklist: Checklist, name: string, session: DatabaseSession, warn?: (message: string) => void): Promise<string | null> {
   const sql = checklist.parameters.find((p) => p.name === name)?.resolveSql;
   if (!sql) return null;
-  // Guarded like a sql check: a parameter's query is checklist text too. Refused, the parameter
-  // stays unset (the checks that need it are skipped), and the user is told why.
-  const refused = await assertSingleSelect(sql, `the query of parameter ${name}`).then(() => null, (error: Error) => error.message);
-  if (refused) {
-    warn?.(`parameter ${name}: its resolveSql was ${refused}`);
+  // Guarded like a sql check: a parameter's query is checklist text too (both halves of the
+  // guard; a parameter has no allowFunctions). Refused, the parameter stays unset (the checks that
+  // need it are skipped), and the user is told why.
+  let names: NamedObjects;
+  try {
+    names = await assertSingleSelect(sql, `the query of parameter ${name}`);
+  } catch (error) {
+    warn?.(`parameter ${name}: its resolveSql was ${(error as Error).message}`);
     return null;
   }
-  return session
-    .readOnly({ statementTimeoutMs: checklist.defaults.statementTimeoutMs, lockTimeoutMs: checklist.defaults.lockTimeoutMs }, async (tx) => (await tx.query(sql)).rows[0]?.[0] ?? null)
-    .catch(() => null);
+  const settings = { statementTimeoutMs: checklist.defaults.statementTimeoutMs, lockTimeoutMs: checklist.defaults.lockTimeoutMs };
+  const read = await session
+    .readOnly(settings, async (tx) => {
+      const { refusal } = await catalogVerdict(tx, names);
+      if (refusal) return { refusal };
+      return { value: (await tx.query(sql)).rows[0]?.[0] ?? null };
+    })
+    .catch(() => ({ value: null }));
+  if ('refusal' in read) {
+    warn?.(`parameter ${name}: its resolveSql was ${read.refusal}`);
+    return null;
+  }
+  return read.value;
 }
 
 export class ParameterValues {

@@ -5,8 +5,11 @@
  */
 import type { CheckOf, ResultOf } from '../../src/format/index.ts';
 import { qualifiedName, quoteIdent } from '../../src/core/sql-identifiers.ts';
+import { QueryError } from '../db/session.ts';
+import { catalogVerdict } from './catalog-guard.ts';
 import type { CheckContext, CheckRun } from './check-context.ts';
 import { readOnlyRun } from './read-only-run.ts';
+import { assertSingleSelect } from './single-select.ts';
 
 export const COLUMNS_SQL = `SELECT c.ordinal_position::int AS position,
        c.column_name,
@@ -48,6 +51,12 @@ export function runColumnsCheck(check: CheckOf<'columns'>, ctx: CheckContext): P
     const notNull = check.expect.columns.filter((c) => !c.nullable && present.has(c.name)).map((c) => c.name);
     if (relkind === 'view' && notNull.length > 0) {
       const sql = `SELECT ${notNull.map((c) => `count(*) FILTER (WHERE ${quoteIdent(c)} IS NULL) AS ${quoteIdent(c)}`).join(',\n       ')}\nFROM ${qualifiedName({ schema, name })}`;
+      // Counting reads the view, which runs its definition: guarded like checklist SQL (issue 25).
+      const refusal = await assertSingleSelect(sql, 'the NULL count of a view').then(
+        (names) => catalogVerdict(tx, names).then((verdict) => verdict.refusal),
+        (error: Error) => error.message,
+      );
+      if (refusal) throw new QueryError(refusal, 'refused', null, 'The view reaches what a read-only check may not run: its NOT NULL columns were not counted.', null);
       const counts = (await tx.query(sql)).rows[0] ?? [];
       nullCheckOnData = { sql, nullRows: notNull.map((column, i) => ({ column, rows: counts[i] ?? '0' })) };
     }

@@ -8,7 +8,7 @@ import { readOnlyRun } from './read-only-run.ts';
 
 export function runExplainCheck(check: CheckOf<'explain'>, ctx: CheckContext): Promise<CheckRun> {
   const params = paramValues(check.params, ctx);
-  const guard = { sql: check.sql, purpose: 'an explain check (EXPLAIN ANALYZE executes what it explains)', hint: 'An explain check takes one SELECT statement.' };
+  const guard = { sql: check.sql, purpose: 'an explain check (EXPLAIN ANALYZE executes what it explains)', hint: 'An explain check takes one SELECT statement.', allow: check.allowFunctions };
   return readOnlyRun({ check, source: { sql: check.sql, params: shownParams(params, ctx) }, guard }, ctx, async (tx) => {
     const runs: { planningMs: number; executionMs: number }[] = [];
     const plans: JsonValue[] = [];

@@ -16,7 +16,7 @@ export function runSqlCheck(check: CheckOf<'sql'>, ctx: CheckContext): Promise<C
   const sql = given ?? check.sql;
   const params = paramValues(check.params, ctx);
   const source = { sql, params: shownParams(params, ctx), ...(given ? { note: `query given by parameter ${check.sqlParam}` } : {}) };
-  const guard = { sql, purpose: 'a sql check', hint: 'A sql check takes one SELECT statement that only reads.' };
+  const guard = { sql, purpose: 'a sql check', hint: 'A sql check takes one SELECT statement that only reads.', allow: check.allowFunctions };
   // Row assertions judge the stored rows against the check as stored: both redacted (redact-run.ts).
   const judged = recordedCheck(check, ctx.redactor);
   return readOnlyRun({ check, source, guard }, ctx, async (tx, run) => {

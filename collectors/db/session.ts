@@ -33,11 +33,14 @@ const STREAM_BATCH_ROWS = 500;
 /** Could not connect at all: the CLI exits 3 with this one-line message. */
 export class DatabaseUnreachableError extends Error {}
 
-/** A database error as evidence: SQLSTATE, message, hint. */
+/**
+ * A database error as evidence: SQLSTATE, message, hint. `refused`: the SQL guard read the catalog
+ * in the transaction and did not send the statement (issue 25).
+ */
 export class QueryError extends Error {
   constructor(
     message: string,
-    readonly kind: 'sql' | 'timeout' | 'connection',
+    readonly kind: 'sql' | 'timeout' | 'connection' | 'refused',
     readonly code: string | null,
     readonly hint: string | null,
     readonly detail: string | null,

@@ -37,6 +37,17 @@ const checkBase = {
   assertions: z.array(assertionSchema).default([]).describe('What the result must show; each is judged pass, warn or fail. A check without assertions is recorded as evidence only.'),
 };
 
+/** A function name the SQL guard lets a check call although the server marks it VOLATILE (issue 25). */
+const allowFunctionsSchema = since(
+  3,
+  z
+    .array(z.string().regex(/^[^.\s]+(\.[^.\s]+)?$/, 'must be a function name, optionally schema-qualified: pg_current_wal_lsn, public.my_func'))
+    .optional()
+    .describe(
+      'Functions this check may call although the server marks them VOLATILE (or that are user-defined in a language other than SQL, which the guard cannot see into): `name` in any schema or `schema.name`, as the catalog spells it. Recorded with the check; a function that runs SQL given as text, writes, acts outside the transaction or reads password hashes cannot be allowed.',
+    ),
+);
+
 const timeouts = {
   statementTimeoutMs: z.number().int().positive().optional().describe('statement_timeout for this check\'s transaction, in ms (default: the checklist\'s `defaults`).'),
   lockTimeoutMs: z.number().int().positive().optional().describe('lock_timeout for this check\'s transaction, in ms (default: the checklist\'s `defaults`).'),
@@ -53,6 +64,7 @@ const sqlCheckSchema = checkDocs(z
     maxRows: z.number().int().positive().default(100).describe('Rows kept in the evidence; every row is still judged by the row assertions, and the total is always recorded.'),
     key: z.array(z.string().min(1)).min(1).optional().describe('Columns that identify a row, for comparing results across deployments row by row; without it rows are compared by position.'),
     reads: z.number().int().min(1).max(10).default(1).describe('Read the same query this many times in the transaction (for `same-on-reread`).'),
+    allowFunctions: allowFunctionsSchema,
   })
   .strict());
 
@@ -93,6 +105,7 @@ const explainCheckSchema = checkDocs(z
     noiseBand: z.number().positive().max(10).default(0.25).describe('Comparing deployments: a ratio of medians within 1 ± noiseBand is noise.'),
     noiseFloorMs: z.number().nonnegative().default(1).describe('Comparing deployments: differences smaller than this many ms are noise, whatever their ratio.'),
     maxRatio: z.number().min(1).default(1.5).describe('Comparing deployments: an execution time above this ratio of the base is a regression (`compare --fail-on-regression`).'),
+    allowFunctions: allowFunctionsSchema,
   })
   .strict());
 

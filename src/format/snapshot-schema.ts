@@ -19,6 +19,7 @@ import {
   type CheckKind,
   type SameMembers,
 } from './common.ts';
+import { since } from './since.ts';
 
 /**
  * A value as the database said it: int2/int4 and finite floats as JSON numbers,
@@ -302,6 +303,8 @@ const checkSourceSchema = z
     /** A command's timeout: killed (with its whole process group) when it runs longer. */
     timeoutMs: z.number().int().positive().optional(),
     note: z.string().optional(),
+    /** Functions (`schema.name`) the statement reached that ran only because the check allows them by name (issue 25). */
+    allowedFunctions: since(3, z.array(z.string()).optional()),
   })
   .strict();
 

@@ -280,6 +280,15 @@ describe('check view', () => {
     expect(view.session.map((s) => s.label)).toEqual(['transaction', 'statement_timeout', 'lock_timeout', 'application_name']);
   });
 
+  it('lists the functions a check allowed by name and called (issue 25), and none for a check without', async () => {
+    const { deployment, snapshots } = await load('production-pr73-approved');
+    const entry = deployment.checks.find((c) => c.id === 'perf')!;
+    const snapshot = snapshots.get('perf')!;
+    expect(checkView({ deployment, definition: undefined, entry, snapshot, raw: undefined }).source.allowedFunctions).toEqual([]);
+    const allowed = { ...snapshot, source: { ...snapshot.source, allowedFunctions: ['pg_catalog.pg_relation_size'] } };
+    expect(checkView({ deployment, definition: undefined, entry, snapshot: allowed, raw: undefined }).source.allowedFunctions).toEqual(['pg_catalog.pg_relation_size']);
+  });
+
   it('explains an error and a skip in one line', async () => {
     const { deployment, snapshots } = await load('staging-pr74-blocked');
     const entry = deployment.checks.find((c) => c.id === 'missing-table')!;

@@ -37,6 +37,8 @@ export interface CheckView {
     relation: string | null;
     timeout: string | null;
     note: string | null;
+    /** Functions the guard refuses by default that this check allowed by name and called (issue 25). */
+    allowedFunctions: string[];
   };
   session: { label: string; value: string }[];
   timings: { label: string; value: string }[];
@@ -106,7 +108,7 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
       ...base,
       status: 'missing',
       problem: deployment.collection === 'complete' ? 'No snapshot was written for this check.' : 'Not collected: the collection did not finish.',
-      source: { sql: null, params: [], command: null, cwd: null, env: [], relation: null, timeout: null, note: null },
+      source: { sql: null, params: [], command: null, cwd: null, env: [], relation: null, timeout: null, note: null, allowedFunctions: [] },
       session: [],
       timings: [],
       duration: null,
@@ -135,6 +137,7 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
       relation: source.relation ? `${source.relation.schema}.${source.relation.name}` : null,
       timeout: source.timeoutMs ? formatMs(source.timeoutMs) : null,
       note: source.note ?? null,
+      allowedFunctions: source.allowedFunctions ?? [],
     },
     session: snapshot.session
       ? [
