@@ -33,12 +33,22 @@ function withoutSchemaLink(input: unknown): unknown {
   return rest;
 }
 
+/**
+ * The most a checklist may take, as JSON (issue 25): it is stored whole in every deployment.json,
+ * which must stay under the 64 MiB an evidence file may hold. A 5 MB SQL text is fine.
+ */
+export const MAX_CHECKLIST_BYTES = 16 * 1024 * 1024;
+
 export function defineChecklist(given: ChecklistInput, origin = 'checklist'): Checklist {
   const input = withoutSchemaLink(given);
   const parsed = checklistSchema.safeParse(input);
   if (!parsed.success) {
     const problems = checklistProblems(input);
     throw new ChecklistError(`${origin} is not a valid checklist (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n${problems.map((l) => `  - ${l}`).join('\n')}`, problems);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(parsed.data));
+  if (bytes > MAX_CHECKLIST_BYTES) {
+    throw new ChecklistError(`${origin} takes ${(bytes / 1024 / 1024).toFixed(1)} MiB as JSON; a checklist is stored in every deployment.json it produces and may take at most ${MAX_CHECKLIST_BYTES / 1024 / 1024} MiB`);
   }
   return parsed.data;
 }

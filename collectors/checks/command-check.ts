@@ -32,6 +32,15 @@ async function unmetRequirement(program: string, requires: CheckOf<'command'>['r
   return null;
 }
 
+/**
+ * The most of each stream a snapshot keeps, whatever the checklist asks (issue 25): two streams and
+ * a report within it stay well under the 64 MiB an evidence file may hold (MAX_EVIDENCE_FILE_BYTES).
+ * The cap kept is the one recorded (`outputCapBytes`), and the whole stream's size and sha256 with it.
+ */
+export const MAX_KEPT_OUTPUT_BYTES = 8 * 1024 * 1024;
+
+const keptOutputBytes = (asked: number) => Math.min(asked, MAX_KEPT_OUTPUT_BYTES);
+
 export async function runCommandCheck(check: CheckOf<'command'>, ctx: CheckContext): Promise<CheckRun> {
   const cwd = resolve(ctx.appDir, check.cwd);
   // Unset parameters never reach here: runCheck skips the check first.
@@ -92,8 +101,9 @@ async function execute(
   const parser = check.parser ? OUTPUT_PARSERS[check.parser] : undefined;
   const witness = parser?.databaseWitness;
   const before = witness ? await readWitness(witness, ctx) : null;
-  const stdout = new CappedOutput(check.maxOutputBytes, ctx.redactor);
-  const stderr = new CappedOutput(check.maxOutputBytes, ctx.redactor);
+  const cap = keptOutputBytes(check.maxOutputBytes);
+  const stdout = new CappedOutput(cap, ctx.redactor);
+  const stderr = new CappedOutput(cap, ctx.redactor);
   const result = await runSupervised(
     { argv, cwd, env, timeoutMs: check.timeoutMs, graceMs: KILL_GRACE_MS },
     (chunk) => stdout.push(chunk),
@@ -113,7 +123,7 @@ async function execute(
   if (parser) {
     const written = reportFile ? await readFile(reportFile, 'utf8').catch(() => null) : null;
     // Redacted whole, then capped: a cap must never cut a secret in half.
-    const report = written === null ? null : capText(ctx.redactor.redact(written).text, check.maxOutputBytes);
+    const report = written === null ? null : capText(ctx.redactor.redact(written).text, cap);
     try {
       parsed = parser.parse({ stdout: out.text, stderr: err.text, report });
     } catch (error) {
@@ -132,7 +142,7 @@ async function execute(
     timedOut: result.timedOut,
     stdout: out.text,
     stderr: err.text,
-    outputCapBytes: check.maxOutputBytes,
+    outputCapBytes: cap,
     redactions: out.redactions + err.redactions,
     parsed,
     streams: {

@@ -11,6 +11,14 @@ import type { RawField } from '../db/session.ts';
 import { paramValues, shownParams, type CheckContext, type CheckRun } from './check-context.ts';
 import { readOnlyRun } from './read-only-run.ts';
 
+/**
+ * The most a result's kept rows may take, as JSON (issue 25): with the rest of its snapshot, well
+ * under the 64 MiB an evidence file may hold (MAX_EVIDENCE_FILE_BYTES), so a query returning one
+ * 300 MB value is still judged on every row and recorded — its rows not kept, and the cap said —
+ * instead of writing a file no reader will open.
+ */
+export const KEPT_ROWS_BYTES = 32 * 1024 * 1024;
+
 export function runSqlCheck(check: CheckOf<'sql'>, ctx: CheckContext): Promise<CheckRun> {
   const given = check.sqlParam ? ctx.params.get(check.sqlParam) : undefined;
   const sql = given ?? check.sql;
@@ -36,6 +44,8 @@ export function runSqlCheck(check: CheckOf<'sql'>, ctx: CheckContext): Promise<C
       const digest = createHash('sha256').update('[');
       let count = 0;
       kept = [];
+      let keptBytes = 0;
+      let keeping = true;
       fields = await tx.stream(sql, params.map((p) => p.value), (batchFields, rows) => {
         if (last && !folds) {
           folds = createRowFolds(judged, ctx.redactor.redactAll(batchFields.map((f) => f.name)).texts);
@@ -49,9 +59,16 @@ export function runSqlCheck(check: CheckOf<'sql'>, ctx: CheckContext): Promise<C
         for (const [r, row] of batch.value.entries()) {
           count += 1;
           // Byte for byte JSON.stringify of the whole result, without holding it.
-          digest.update(count === 1 ? JSON.stringify(row) : `,${JSON.stringify(row)}`);
+          const json = JSON.stringify(row);
+          digest.update(count === 1 ? json : `,${json}`);
           if (!last) continue;
-          if (kept.length < check.maxRows) kept.push(row);
+          // The first rows, up to maxRows and within the byte budget: a row that does not fit ends
+          // the keeping, so what is kept is always the result's first rows, none of them cut.
+          keeping &&= kept.length < check.maxRows && keptBytes + json.length <= KEPT_ROWS_BYTES;
+          if (keeping) {
+            kept.push(row);
+            keptBytes += json.length;
+          }
           for (const fold of folds!.values()) fold.push(row, count);
           for (const fold of foldsAsRead!.values()) fold.push(read[r]!, count);
         }
@@ -67,7 +84,7 @@ export function runSqlCheck(check: CheckOf<'sql'>, ctx: CheckContext): Promise<C
     foldsAsRead ??= createRowFolds(check, described.map((c) => c.name));
     run.redactions = redactions + names.count;
     run.valuesRead = { columns: described, rowVerdicts: verdicts(foldsAsRead, rowCount) };
-    if (rowCount > check.maxRows) run.truncation = { rowsTotal: rowCount, rowsKept: check.maxRows, bytesOmitted: 0 };
+    if (rowCount > kept.length) run.truncation = { rowsTotal: rowCount, rowsKept: kept.length, bytesOmitted: 0 };
     run.rowVerdicts = verdicts(folds, rowCount);
     return { result: { kind: 'sql' as const, columns, rows: kept, rowCount, rowsJudged: rowCount, reads }, measuredMs: reads[0]!.durationMs };
   });
