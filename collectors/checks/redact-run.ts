@@ -8,9 +8,8 @@
  *
  * Assertions judge what is stored: the redacted result, against the check as the evidence stores
  * it (`recordedCheck`), so `verify` re-deriving a verdict from the kept result gives the verdict
- * the collector gave. A redaction is never silent: a command result counts it in `redactions`;
- * the other kinds have no such field in this format version, so their snapshot's `source.note`
- * says how many secrets were replaced.
+ * the collector gave. A redaction is never silent: the snapshot's `redactions` counts every secret
+ * replaced in what the check recorded, and a command result counts those of its output again.
  */
 import type { CheckDefinition, CheckKind, ResultOf } from '../../src/format/index.ts';
 import type { Redactor } from '../db/secrets.ts';
@@ -73,12 +72,10 @@ const RESULT_REDACTIONS: { [K in CheckKind]: ResultRedaction<K> } = {
   },
 };
 
-const secretsNote = (count: number) => `${count} secret${count === 1 ? '' : 's'} redacted before writing (from what ran, its result or its error)`;
-
 /**
- * The run as the evidence records it: every text redacted, and the number of secrets replaced said
- * where the snapshot can say it. `run.redactions` (what the runner already replaced while the
- * result streamed) is included.
+ * The run as the evidence records it: every text redacted, and in `redactions` the number of
+ * secrets replaced, including `run.redactions` (what the runner already replaced while the result
+ * streamed).
  */
 export function redactRun(run: CheckRun, redactor: Redactor): CheckRun {
   const t = tally();
@@ -94,13 +91,10 @@ export function redactRun(run: CheckRun, redactor: Redactor): CheckRun {
     result = redacted.value;
     inResult += redacted.count;
   }
-  const redacted: CheckRun = { ...run, source, error, skipReason, result, redactions: 0 };
-  if (result?.kind === 'command') {
-    // A command result has its own count: everything found for this check goes there.
-    redacted.result = { ...result, redactions: result.redactions + inResult + t.count };
-  } else if (inResult + t.count > 0) {
-    redacted.source = { ...source, note: [source.note, secretsNote(inResult + t.count)].filter(Boolean).join('; ') };
-  }
+  const total = inResult + t.count + (result?.kind === 'command' ? result.redactions : 0);
+  const redacted: CheckRun = { ...run, source, error, skipReason, result, redactions: total };
+  // A command result keeps its own count too, as before format v3: everything found for this check.
+  if (result?.kind === 'command') redacted.result = { ...result, redactions: total };
   return redacted;
 }
 

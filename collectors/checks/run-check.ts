@@ -81,6 +81,7 @@ export async function runCheck(written: CheckDefinition, ctx: CheckContext, depl
     error: run.error,
     skipReason: run.skipReason,
     truncation: run.truncation,
+    redactions: run.redactions ?? 0,
   };
 }
 

@@ -345,6 +345,12 @@ export const checkSnapshotSchemaOf = <V extends FormatVersion>(version: V) => z
       })
       .strict()
       .nullable(),
+    /**
+     * Secrets replaced before writing, in anything this check recorded — what ran, its result, its
+     * error (issue 25); a command's result counts those of its output again in its own `redactions`.
+     * Absent in evidence collected before format v3.
+     */
+    redactions: since(3, z.number().int().nonnegative().optional()),
   })
   .strict();
 

@@ -289,6 +289,15 @@ describe('check view', () => {
     expect(checkView({ deployment, definition: undefined, entry, snapshot: allowed, raw: undefined }).source.allowedFunctions).toEqual(['pg_catalog.pg_relation_size']);
   });
 
+  it('says how many secrets a check\'s evidence had replaced (issue 25), and nothing when none were', async () => {
+    const { deployment, snapshots } = await load('production-pr73-approved');
+    const entry = deployment.checks.find((c) => c.id === 'perf')!;
+    const snapshot = snapshots.get('perf')!;
+    expect(checkView({ deployment, definition: undefined, entry, snapshot, raw: undefined }).redactions).toBeNull();
+    expect(checkView({ deployment, definition: undefined, entry, snapshot: { ...snapshot, redactions: 0 }, raw: undefined }).redactions).toBeNull();
+    expect(checkView({ deployment, definition: undefined, entry, snapshot: { ...snapshot, redactions: 3 }, raw: undefined }).redactions).toBe('3 secrets redacted before writing (in what ran, its result or its error).');
+  });
+
   it('explains an error and a skip in one line', async () => {
     const { deployment, snapshots } = await load('staging-pr74-blocked');
     const entry = deployment.checks.find((c) => c.id === 'missing-table')!;

@@ -51,6 +51,8 @@ export interface CheckView {
   /** Whether the result starts open where it is folded (the report): always, except a passing command whose output has no parsed view. */
   resultOpen: boolean;
   truncation: string | null;
+  /** How many secrets were replaced before writing, said when any were (a command's result says its own). */
+  redactions: string | null;
   raw: { href: string; sha256: string; bytes: string } | null;
 }
 
@@ -118,6 +120,7 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
       result: null,
       resultOpen: false,
       truncation: null,
+      redactions: null,
       raw: null,
     };
   }
@@ -162,6 +165,7 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
       truncation && truncation.bytesOmitted > 0
         ? `Output capped: ${formatBytes(truncation.bytesOmitted)} beyond the ${snapshot.result?.kind === 'command' ? formatBytes(snapshot.result.outputCapBytes) : ''} cap per stream were left out.`
         : null,
+    redactions: snapshot.redactions && snapshot.result?.kind !== 'command' ? `${snapshot.redactions} secret${snapshot.redactions === 1 ? '' : 's'} redacted before writing (in what ran, its result or its error).` : null,
     raw: raw ? { href: routes.rawFile(deployment.id, `checks/${entry.id}.json`), sha256: raw.sha256, bytes: formatBytes(raw.bytes) } : null,
   };
 }
