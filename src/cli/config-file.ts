@@ -45,12 +45,21 @@ const configSchema = z
 
 /** What a config file holds, as written (`defineConfig` takes this). */
 export type ConfigInput = z.input<typeof configSchema>;
-export type DeployEvidenceConfig = z.infer<typeof configSchema> & { file: string | null };
+export type DeployEvidenceConfig = z.infer<typeof configSchema> & {
+  file: string | null;
+  /** A config file that is code, found but not run (`runCode: false`). */
+  notRun?: string;
+};
 
 const isFile = (path: string) => stat(path).then((s) => s.isFile(), () => false);
 
-/** The config file, or an empty config when there is none (an explicitly named file must exist). */
-export async function loadConfig(explicit: string | undefined, cwd = process.cwd()): Promise<DeployEvidenceConfig> {
+/**
+ * The config file, or an empty config when there is none (an explicitly named file must exist).
+ * `runCode: false` — `verify`, the auditor's command (issue 24): a config file found in the
+ * working directory that is code (`.ts`, `.mjs`, `.js`) is the repository's code, and whoever can
+ * commit to the evidence could make it print OK; it is not run unless named with `--config`.
+ */
+export async function loadConfig(explicit: string | undefined, cwd = process.cwd(), { runCode = true } = {}): Promise<DeployEvidenceConfig> {
   let file: string;
   if (explicit !== undefined) {
     file = resolve(cwd, explicit);
@@ -61,6 +70,7 @@ export async function loadConfig(explicit: string | undefined, cwd = process.cwd
     if (found.length > 1) throw new UsageError(`${cwd} has ${found.join(' and ')}: keep one config file`);
     if (found.length === 0) return { file: null };
     file = resolve(cwd, found[0]!);
+    if (!runCode && extname(file) !== '.json') return { file: null, notRun: file };
   }
   const parsed = configSchema.safeParse(await readConfigData(file));
   if (!parsed.success) throw new UsageError(`${file} is not a valid config file:\n${describeZodIssues(parsed.error).map((l) => `  - ${l}`).join('\n')}`);

@@ -383,13 +383,50 @@ export async function readGitAnchor(evidenceRoot: string, options: GitAnchorOpti
     }
   }
   const verdict = gitHistoryProblems({ history: diffs, blobs, uncommitted });
-  return { ran: true, shallow, problems: verdict.problems, uncommitted: verdict.uncommitted, ignored: parsed.ignored.filter((p) => p !== '' && (p.endsWith('/') || gitRuleOf(p))).sort() };
+  const elsewhere = hasHead ? await manifestsDeletedElsewhere(run, evidenceRoot, range, prefix) : [];
+  return { ran: true, shallow, problems: [...elsewhere, ...verdict.problems], uncommitted: verdict.uncommitted, ignored: parsed.ignored.filter((p) => p !== '' && (p.endsWith('/') || gitRuleOf(p))).sort() };
+}
+
+/**
+ * Evidence deleted anywhere else in the repository (issue 24): the check reads the history of
+ * the evidence folder it is given, so moving the folder (`git mv evidence audit/evidence`, with the
+ * config pointing there) and rewriting or dropping a deployment on the way would leave nothing to
+ * see under the new folder. Every `manifest.json` deleted outside it — a deployment's seal, moved
+ * or removed — is named with the commit that did it. One `git log` over the whole repository.
+ */
+async function manifestsDeletedElsewhere(run: Run, root: string, range: string, prefix: string): Promise<GitProblem[]> {
+  const args = ['log', '--full-history', '--diff-merges=separate', '--diff-filter=D', '--no-renames', '--name-only', '--no-color', '-z', '--format=%x01%H%x00%P%x00%s%x00', range, '--', ':(top,glob)**/manifest.json'];
+  const log = await git(run, args);
+  if (log.exitCode !== 0) throw failed(root, args, log, run.timeoutMs);
+  const problems: GitProblem[] = [];
+  const seen = new Set<string>();
+  for (const record of log.stdout.toString('utf8').split('\u0001').filter((r) => r !== '')) {
+    const [hash = '', parents = '', subject = '', ...paths] = record.split('\0').map((p) => p.trim());
+    for (const path of paths) {
+      if (path === '' || path.startsWith(prefix) || seen.has(path)) continue;
+      seen.add(path);
+      const commit = { hash, short: hash.slice(0, 12), subject: safeText(subject), merge: parents.includes(' ') };
+      problems.push({
+        key: path,
+        path,
+        kind: 'moved-away',
+        commit,
+        message: `${safeText(path)}: an evidence manifest outside ${prefix || 'the evidence folder'}, deleted by ${commit.short} "${commit.subject}": evidence moved or removed beside the folder checked; check that history with --evidence-dir`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Text from git (paths, subjects) as shown: control characters made visible. */
+function safeText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
 }
 
 /** The full hash of the commit a revision names; a revision that names none is an error naming it. */
 async function commitOf(run: Run, root: string, revision: string): Promise<string> {
-  // A revision starting with "-" would be read as an option.
-  if (revision.startsWith('-') || revision.trim() === '') throw new UsageError(`--git-since: "${revision}" is not a commit`);
+  // A full hash only: a branch or a tag names whatever an insider moves it to (and "-…" would be read as an option).
+  if (!/^[0-9a-f]{40}$/.test(revision)) throw new UsageError(`--git-since takes a commit's full hash (40 hex digits), got "${revision}"`);
   const args = ['rev-parse', '-q', '--verify', `${revision}^{commit}`];
   const resolved = await git(run, args);
   if (resolved.exitCode !== 0) throw new UsageError(`--git-since: no commit "${revision}" in the repository of ${root}`);

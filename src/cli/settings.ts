@@ -38,8 +38,8 @@ export interface Settings {
 
 type Where = 'flag' | 'environment' | 'config';
 
-export async function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv, cwd = process.cwd()): Promise<Settings> {
-  const config = await loadConfig(flags.config, cwd);
+export async function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv, cwd = process.cwd(), { runCode = true } = {}): Promise<Settings> {
+  const config = await loadConfig(flags.config, cwd, { runCode });
   // Values from flags and the environment are relative to the working directory; the config
   // file's were made absolute against the file's own folder when it was read.
   const pick = (key: keyof typeof SETTING_ENV): { value: string; from: Where } | undefined => {

@@ -107,8 +107,8 @@ function rederivedFrom(deployment: Deployment, bytesOf: ReadonlyMap<string, Buff
   try {
     for (const [path, bytes] of bytesOf) {
       if (!path.startsWith('checks/')) continue;
-      const snapshot = readEvidenceText('check', `${id}/${path}`, bytes.toString('utf8')).model;
-      snapshots.set(snapshot.id, snapshot);
+      // Keyed by its file's name: a snapshot that claims another id is named, not filed under it.
+      snapshots.set(path.slice('checks/'.length, -'.json'.length), readEvidenceText('check', `${id}/${path}`, bytes.toString('utf8')).model);
     }
   } catch {
     return null;

@@ -100,8 +100,26 @@ describe('verdicts re-derived from the snapshots', () => {
     const snapshots = new Map(dir.snapshots).set('sample-rows', nulled);
     expect(rederivationProblems(dir.deployment, snapshots).join('\n')).toMatch(/^checks\/sample-rows\.json: assertion no-nulls\S* says pass; the check's result gives fail$/m);
     // The same NULL in a result whose rows were capped (more were judged than kept): the verdict stands.
-    const capped = { ...nulled, result: { ...nulled.result, rowsJudged: nulled.result.rows.length + 100, rowCount: nulled.result.rows.length + 100 } };
+    const total = nulled.result.rows.length + 100;
+    const capped = { ...nulled, result: { ...nulled.result, rowsJudged: total, rowCount: total }, truncation: { rowsTotal: total, rowsKept: nulled.result.rows.length, bytesOmitted: 0 } };
     expect(rederivationProblems(dir.deployment, new Map(dir.snapshots).set('sample-rows', capped))).toEqual([]);
+    // …but rows kept short of those judged without a truncation that says so: the stored verdicts rest on rows nobody can see.
+    const unsaid = { ...capped, truncation: null };
+    expect(rederivationProblems(dir.deployment, new Map(dir.snapshots).set('sample-rows', unsaid))).toEqual([`checks/sample-rows.json: ${nulled.result.rows.length} rows kept of ${total} judged, and the truncation does not say so`]);
+  });
+
+  it('holds kept rows to the digest the query took of them, and a snapshot to its file name and deployment', async () => {
+    const dir = (await readDeploymentDir(await committedEvidence(), 'sample-staging-pr73'))!;
+    const rows = dir.snapshots.get('sample-rows')!;
+    if (rows.result?.kind !== 'sql') throw new Error('sample-rows is a sql check');
+    // A value changed that no assertion looks at: only the digest can tell.
+    const edited = { ...rows, result: { ...rows.result, rows: rows.result.rows.map((r, i) => (i === 0 ? r.map((cell, c) => (c === 0 ? `${cell}0` : cell)) : r)) } };
+    expect(rederivationProblems(dir.deployment, new Map(dir.snapshots).set('sample-rows', edited))).toEqual([expect.stringMatching(/^checks\/sample-rows\.json: its rows are not the ones the query returned \(their sha256 is [0-9a-f]{64}; the query's was [0-9a-f]{64}\)$/)]);
+    // A snapshot filed under another check's name, or another deployment's.
+    const renamed = new Map(dir.snapshots).set('sample-rows', { ...rows, id: 'sample-rows-v0' });
+    expect(rederivationProblems(dir.deployment, renamed)).toContain('checks/sample-rows.json: its id is "sample-rows-v0", not its file\'s name');
+    const foreign = new Map(dir.snapshots).set('sample-rows', { ...rows, deploymentId: 'another' });
+    expect(rederivationProblems(dir.deployment, foreign)).toContain('checks/sample-rows.json: it belongs to deployment "another", not "sample-staging-pr73"');
   });
 
   it('judges a duration limit again on the duration recorded when the result holds none', async () => {

@@ -6,7 +6,8 @@
  * side of that fork removed again; an auditor's checkpoint before and after. For each, `verify`,
  * `build --strict` and the browser's "Verify this report" say the same.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +133,64 @@ describe('evidence committed to git, against an insider', () => {
     const strict = await strictBuild(repo);
     expect(strict.exitCode).toBe(1);
     expect(strict.stderr).toContain('the decision says APPROVED; its checks give APPROVED WITH NOTES');
+  }, 180_000);
+});
+
+describe('what an insider controls besides the evidence (a review of issue 24)', () => {
+  it('never runs the repository\'s own config code: a deploy-evidence.config.mjs that would print OK is not loaded by verify', async () => {
+    const repo = await teamRepository();
+    const marker = join(await mkdtemp(join(tmpdir(), 'marker-')), 'ran');
+    await writeFile(repo.path('deploy-evidence.config.mjs'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nprocess.on('exit', () => { process.exitCode = 0; });\nexport default {};\n`);
+    await forge(repo.path('evidence'), EARLIER, { edits: failingCheckMadeToPass('preflight', 'none') });
+    await repo.commitAll('Approve');
+    const run = await runCli(['verify', '--all'], {}, { cwd: repo.dir });
+    expect(run.exitCode, run.stdout).toBe(1);
+    expect(run.stderr).toContain('deploy-evidence.config.mjs is code from the repository and was not run');
+    expect(existsSync(marker)).toBe(false);
+  }, 180_000);
+
+  it('names evidence moved out of the folder it checks: the manifests deleted elsewhere, with their commit', async () => {
+    const repo = await teamRepository();
+    await repo.git('mv', 'evidence', 'audit');
+    await rm(repo.path('audit', 'sample-production-pr73'), { recursive: true });
+    await writeFile(repo.path('deploy-evidence.config.json'), JSON.stringify({ evidenceDir: 'audit' }));
+    const commit = (await repo.commitAll('Tidy the layout')).slice(0, 12);
+    const run = await runCli(['verify', '--all'], {}, { cwd: repo.dir });
+    expect(run.exitCode, run.stdout).toBe(1);
+    expect(run.stdout).toContain(`evidence/sample-production-pr73/manifest.json: an evidence manifest outside audit/, deleted by ${commit} "Tidy the layout"`);
+  }, 180_000);
+
+  it('does not vouch for a shallow clone\'s history unless told to, and takes --git-since only as a full commit hash', async () => {
+    const repo = await teamRepository();
+    await repo.commitAll('Another commit');
+    const shallow = join(await mkdtemp(join(tmpdir(), 'shallow-')), 'clone');
+    await repo.git('clone', '-q', '--depth', '1', `file://${repo.dir}`, shallow);
+    const refused = await runCli(['verify', '--all', '--evidence-dir', join(shallow, 'evidence')]);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toContain('the repository is a shallow clone');
+    expect((await runCli(['verify', '--all', '--allow-shallow', '--evidence-dir', join(shallow, 'evidence')])).exitCode).toBe(0);
+    const strict = await runCli(['build', '--strict', '--evidence-dir', join(shallow, 'evidence'), '--out-dir', join(shallow, '..', 'site')]);
+    expect(strict.exitCode).toBe(1);
+    expect(strict.stderr).toContain('the repository is a shallow clone');
+    const byName = await verify(repo, '--git-since', 'main');
+    expect(byName.exitCode).toBe(2);
+    expect(byName.stderr).toContain('--git-since takes a commit\'s full hash');
+    expect((await verify(repo, '--git-since', await repo.head())).exitCode).toBe(0);
+  }, 300_000);
+
+  it('judges a deployment without a manifest too: one that claims APPROVED is not an interrupted collection', async () => {
+    const repo = await teamRepository();
+    const forged = repo.path('evidence', 'sample-production-pr74');
+    await mkdir(forged);
+    const deployment = JSON.parse(await readFile(repo.path('evidence', 'sample-production-pr73', 'deployment.json'), 'utf8'));
+    Object.assign(deployment, { id: 'sample-production-pr74', collection: 'in-progress', finishedAt: null, decision: { status: 'APPROVED', reasons: ['every check passed and every criterion is met'] } });
+    await writeFile(join(forged, 'deployment.json'), `${JSON.stringify(deployment, null, 2)}\n`);
+    await repo.commitAll('Evidence for #74');
+    const run = await verify(repo);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/^FAILED +sample-production-pr74 /m);
+    expect(run.stdout).toContain('the decision says APPROVED; its checks give INCOMPLETE');
+    expect((await strictBuild(repo)).exitCode).toBe(1);
   }, 180_000);
 });
 

@@ -16,7 +16,7 @@ import { log, type Streams } from '../output.ts';
 import { freePort } from '../../../collectors/process/free-port.ts';
 import type { GitFindings } from '../../format/git-findings-schema.ts';
 import { readGitAnchor } from '../git-evidence-history.ts';
-import { gitNotes, gitOptions, type GitFlags } from '../verify-evidence-root.ts';
+import { gitNotes, gitOptions, shallowProblem, type GitFlags } from '../verify-evidence-root.ts';
 
 const buildExamples = `
 Examples:
@@ -63,7 +63,8 @@ async function gitFindingsFor(evidenceDir: string, flags: GitFlags, file: string
   const git = flags.git === false ? null : await readGitAnchor(evidenceDir, flags.gitSince === undefined ? {} : { since: flags.gitSince });
   const notes = gitNotes(git, flags.gitSince);
   if (!git?.ran) return { file: undefined, notes };
-  const findings: GitFindings = { ran: true, problems: git.problems.map(({ key, message }) => ({ key, message })), notes };
+  const shallow = shallowProblem(git, flags);
+  const findings: GitFindings = { ran: true, problems: [...(shallow ? [{ key: '(the repository)', message: shallow }] : []), ...git.problems.map(({ key, message }) => ({ key, message }))], notes };
   await writeFile(file, JSON.stringify(findings));
   return { file, notes };
 }

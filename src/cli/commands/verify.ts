@@ -130,7 +130,12 @@ export function verifyCommand(streams: Streams, setExit: (code: number) => void)
       if (flags.all && ids.length > 0) throw new UsageError('give deployment ids or --all, not both');
       if (flags.env !== undefined && !flags.requireSignoff) throw new UsageError('--env goes with --require-signoff: the environment whose deployments must be signed off');
       if (!flags.all && ids.length === 0) throw new UsageError('name the deployments to verify, or --all');
-      const root = (await resolveSettings(flags, streams.env)).evidenceDir;
+      // The auditor's command never runs the repository's own code (a .ts config): see loadConfig.
+      const settings = await resolveSettings(flags, streams.env, process.cwd(), { runCode: false });
+      if (settings.config.notRun) {
+        log(streams, `note: ${settings.config.notRun} is code from the repository and was not run (verify checks evidence with the tool you installed, not with what the evidence's repository holds); --config names it if you trust it`);
+      }
+      const root = settings.evidenceDir;
       if (!(await isRealDirectory(root))) throw new UsageError(`no evidence folder at ${root}`);
       // Ids are looked up in the listing, never used as paths.
       for (const id of ids) validateDeploymentId(id);

@@ -73,7 +73,7 @@ export interface GitCommitRef {
   merge: boolean;
 }
 
-export type GitProblemKind = 'changed' | 'deleted' | 'not-appended';
+export type GitProblemKind = 'changed' | 'deleted' | 'not-appended' | 'moved-away';
 
 export interface GitProblem {
   /** The deployment id, or for a file at the root of the evidence folder its path (`_signers.json`, `_schemas/v2/check.schema.json`). */

@@ -15,6 +15,8 @@
  * Verdicts and statuses are compared, not the words around them (descriptions, the figures shown):
  * those may be worded differently by another version of the tool, the verdicts may not.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { AssertionOutcome, CheckDefinition, CheckSnapshot, Deployment } from '../../format/index.ts';
 import type { AssertionModule } from '../assertions/assertion-type.ts';
 import { evaluateAssertions, unjudgedAssertions } from '../assertions/evaluate.ts';
@@ -58,6 +60,29 @@ function outcomesAgain(check: CheckDefinition, snapshot: CheckSnapshot, attestat
 const list = (values: readonly string[]) => values.join(', ') || 'none';
 
 /**
+ * A query's kept rows against the digest the collector took of every row as it streamed (its last
+ * read's `rowsSha256`, over `JSON.stringify` of the whole result): when every row was kept, they
+ * must be that result, byte for byte; when fewer were kept, the result must say how many and
+ * why (`truncation`), or the stored verdicts of its row assertions would rest on rows nobody can see.
+ * Hashed synchronously (@noble/hashes), in the browser as on the command line.
+ */
+function rowsProblem(snapshot: CheckSnapshot): string | null {
+  const result = snapshot.result;
+  if (result?.kind !== 'sql') return null;
+  const judged = result.rowsJudged ?? result.rowCount;
+  if (result.rows.length < judged) {
+    const said = snapshot.truncation;
+    return said && said.rowsKept === result.rows.length && said.rowsTotal === result.rowCount
+      ? null
+      : `${result.rows.length} rows kept of ${judged} judged, and the truncation does not say so`;
+  }
+  if (result.rows.length > judged) return `${result.rows.length} rows kept, more than the ${judged} judged`;
+  const digest = result.reads.at(-1)?.rowsSha256;
+  const actual = bytesToHex(sha256(utf8ToBytes(JSON.stringify(result.rows))));
+  return digest === actual ? null : `its rows are not the ones the query returned (their sha256 is ${actual}; the query's was ${digest})`;
+}
+
+/**
  * What a reason says, without the words it quotes: the check, its section and its verdict
  * (`optional row-count (§4.3): warn`), or the whole line when it is about no check. The quoted
  * words are the outcomes' own, which the snapshots hold; a JSON value among them was quoted in the
@@ -71,11 +96,17 @@ function reasonKey(reason: string): string {
 
 /**
  * Every difference between what the deployment records and what its evidence gives, in words.
- * `listed`: the files its manifest lists. A snapshot the manifest lists but that is missing is the
- * manifest check's finding (the file is missing); nothing is re-derived over the hole it leaves.
+ * `snapshots`: by the check id their file is named after. `listed`: the files its manifest lists.
+ * A snapshot the manifest lists but whose file is not there is the manifest check's finding (the
+ * file is missing); nothing is re-derived over the hole it leaves.
  */
 export function rederivationProblems(deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, listed: readonly string[] = []): string[] {
   const problems: string[] = [];
+  // `snapshots` is keyed by each file's name: what a file says of itself must agree with where it is.
+  for (const [file, snapshot] of snapshots) {
+    if (snapshot.id !== file) problems.push(`checks/${file}.json: its id is "${snapshot.id}", not its file's name`);
+    if (snapshot.deploymentId !== deployment.id) problems.push(`checks/${file}.json: it belongs to deployment "${snapshot.deploymentId}", not "${deployment.id}"`);
+  }
   const checklist = deployment.checklist.definition;
   const judged = new Map<string, CheckSnapshot>();
   const indexed = new Map(deployment.checks.map((c) => [c.id, c]));
@@ -89,6 +120,8 @@ export function rederivationProblems(deployment: Deployment, snapshots: Readonly
     }
     const where = `checks/${check.id}.json`;
     if (snapshot.kind !== check.kind) problems.push(`${where}: a ${snapshot.kind} result, but the checklist's check ${check.id} is a ${check.kind} check`);
+    const rows = rowsProblem(snapshot);
+    if (rows) problems.push(`${where}: ${rows}`);
     const stored = snapshot.assertions;
     const again = outcomesAgain(check, snapshot, deployment.attestations);
     if (stored.map((o) => o.id).join('\n') !== again.map((o) => o.id).join('\n')) {

@@ -49,7 +49,10 @@ export function judgeDeployment(d: DeploymentDigests): DeploymentIntegrity {
   if (d.deployment && !d.deployment.ok) problems.push(d.deployment.error);
   if (!d.manifest) {
     // The manifest is written last: without one the collection did not finish (a killed collector
-    // leaves exactly this), or the manifest was removed since — either way nothing here is vouched for.
+    // leaves exactly this), or the manifest was removed since — either way nothing here is vouched
+    // for. What it records is still judged: an unfinished collection's decision is INCOMPLETE, so
+    // one that claims APPROVED is not an interrupted collection (issue 24).
+    problems.push(...(d.rederived ?? []));
     if (problems.length > 0) return { ...base, status: 'FAILED', problems };
     return { ...base, status: 'INCOMPLETE', problems: ['no manifest.json: the collection did not finish (or its manifest was removed); nothing here is vouched for'] };
   }

@@ -102,8 +102,8 @@ function reportRederived(rederive: typeof RederivationProblems, texts: ReadonlyM
     const snapshots = new Map<string, CheckSnapshot>();
     for (const [path, text] of texts) {
       if (!path.startsWith('checks/')) continue;
-      const snapshot = JSON.parse(text) as CheckSnapshot;
-      snapshots.set(snapshot.id, snapshot);
+      // Keyed by its file's name, as `verify` keys it: a snapshot claiming another id is named.
+      snapshots.set(path.slice('checks/'.length, -'.json'.length), JSON.parse(text) as CheckSnapshot);
     }
     problems = rederive(JSON.parse(deploymentText) as Deployment, snapshots, listed);
   } catch (error) {
