@@ -374,16 +374,21 @@ describe('where the check runs', () => {
   it('evidence in a subfolder whose name holds spaces, quotes, glob characters and a newline; paths are relative to the evidence root; subjects that look like git output stay subjects', async () => {
     const folder = join('deploy "audit" [x]*', 'év\nidence');
     const { repo, root } = await repoWith([STAGING], folder);
-    // A sibling the unquoted glob would also match: never looked at.
-    await cp(join(samples, PRODUCTION), repo.path('deploy "audit" [x]-other', 'év\nidence', PRODUCTION), { recursive: true });
+    // A sibling the unquoted glob would also match: its changes are never looked at.
+    const sibling = repo.path('deploy "audit" [x]-other', 'év\nidence');
+    await cp(join(samples, PRODUCTION), join(sibling, PRODUCTION), { recursive: true });
     await repo.commitAll('Sibling folder');
-    await rm(repo.path('deploy "audit" [x]-other'), { recursive: true });
-    await repo.commitAll('Sibling folder gone');
+    await retitle(sibling, PRODUCTION, 'row-count', 'edited beside');
+    await repo.commitAll('Sibling folder edited');
     await retitle(root, STAGING, 'row-count', 'edited');
     const subject = ':100644 100644 0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 M';
     await repo.commitAll(subject);
     const anchor = await readGitAnchor(root);
     expect(summary(anchor)).toEqual([{ path: `${STAGING}/checks/row-count.json`, kind: 'changed', subject }]);
+    // Evidence deleted beside the folder checked is another matter: a deployment moved or removed.
+    await rm(repo.path('deploy "audit" [x]-other'), { recursive: true });
+    await repo.commitAll('Sibling folder gone');
+    expect(summary(await readGitAnchor(root))).toContainEqual({ path: `deploy "audit" [x]-other/év\nidence/${PRODUCTION}/manifest.json`, kind: 'moved-away', subject: 'Sibling folder gone' });
   });
 
   it('a shallow clone says the check is partial', async () => {

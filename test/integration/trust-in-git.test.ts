@@ -6,6 +6,7 @@
  * side of that fork removed again; an auditor's checkpoint before and after. For each, `verify`,
  * `build --strict` and the browser's "Verify this report" say the same.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
@@ -36,10 +37,14 @@ const verify = (repo: GitRepo, ...args: string[]) => runCli(['verify', '--all', 
 const strictBuild = async (repo: GitRepo) => runCli(['build', '--strict', '--evidence-dir', repo.path('evidence'), '--out-dir', join(await mkdtemp(join(tmpdir(), 'strict-')), 'site')]);
 
 /** A sample row changed to another valid value: every verdict still holds, only history can tell. */
+/** A row edited as an insider who knows the format would: the query's digest of its rows made again too. */
 const quietRowEdit = {
   'checks/sample-rows.json': (snapshot: Record<string, any>) => {
     const column = snapshot.result.columns.findIndex((c: { name: string }) => c.name === 'response_time_ms');
     snapshot.result.rows[0][column] = String(Number(snapshot.result.rows[0][column]) + 1);
+    const before = snapshot.result.reads.at(-1).rowsSha256;
+    const after = createHash('sha256').update(JSON.stringify(snapshot.result.rows)).digest('hex');
+    for (const read of snapshot.result.reads) if (read.rowsSha256 === before) read.rowsSha256 = after;
   },
 };
 
