@@ -4,15 +4,24 @@ import { SIGNERS_FILE } from '../../src/format/evidence-tree.ts';
 import { readSigners, shownPath } from '../../src/format/read-deployment-dir.ts';
 import { SCHEMA_VERSION, schemaFiles, signersSchema, stableJson, type Signers } from '../../src/format/index.ts';
 import { nameKey, signersProblems } from '../../src/core/signoffs/verify-signoffs.ts';
+import { shownName, signerNameProblem } from '../../src/core/signoffs/signer-names.ts';
 import { writeFileAtomic } from '../evidence/atomic-write.ts';
 import { ensureJsonSchemas } from '../evidence/evidence-writer.ts';
 import { SigningKeyError } from './keys.ts';
 
+/** Refuses a name a reader could take for another (signer-names.ts): the signers list would be refused with it. */
+export function checkSignerName(name: string): void {
+  const problem = signerNameProblem(name);
+  if (problem) throw new SigningKeyError(`the name "${shownName(name)}" could be taken for another: ${problem}; a signer's name must read as exactly one name (one script of Latin, Cyrillic or Greek, no invisible or control characters)`);
+}
+
 /**
- * Refuses a name that already has a key, and a list that is already refused (issue 24): one
- * name, one key, or nothing in the list says who signed. Checked before a key pair is made.
+ * Refuses a name a reader could take for another, a name that already has a key, and a list that
+ * is already refused (issue 24): one name, one key, or nothing in the list says who signed.
+ * Checked before a key pair is made.
  */
 export async function checkNewSignerName(root: string, name: string): Promise<void> {
+  checkSignerName(name);
   const current = await readSigners(root);
   if (!current) return;
   const file = shownPath(join(root, SIGNERS_FILE));

@@ -54,7 +54,7 @@ describe('deploy-evidence keygen and sign', () => {
     expect(appended).toMatchObject({ $schema: signoffs.$schema, schemaVersion: 2 });
     expect(appended.signoffs.slice(0, -1)).toEqual(signoffs.signoffs);
     expect(appended.signoffs).toHaveLength(signoffs.signoffs.length + 1);
-    expect(sign.stderr).toMatch(new RegExp(`^${STAGING}: signed off as validated-by by Alice Example, over digest sha256 [0-9a-f]{64}$`, 'm'));
+    expect(sign.stderr).toMatch(new RegExp(`^${STAGING}: signed off as validated-by by Alice Example \\(key [0-9a-f]{16}…\\), over digest sha256 [0-9a-f]{64}$`, 'm'));
     expect(await readFile(join(root, STAGING, 'manifest.json'))).toEqual(manifest);
     const verify = await runCli(['verify', '--all', '--evidence-dir', root]);
     expect(verify.exitCode, verify.stdout).toBe(0);
@@ -141,6 +141,43 @@ describe('deploy-evidence keygen and sign', () => {
     const two = await runCli(['verify', '--all', '--evidence-dir', root]);
     expect(two.exitCode).toBe(1);
     expect(two.stdout).toMatch(/^FAILED +\S*\/_signers\.json: "Sample QA Engineer" has two keys in the signers list \([0-9a-f]{16}… and [0-9a-f]{16}…\); the signers list is refused$/m);
+  });
+
+  it('refuses a look-alike of a signer\'s name — an invisible character, a bidi control, Latin mixed with Cyrillic — in keygen (exit 2, no key written) and in a list written by hand (verify fails naming the entry); names in one script are trusted', async () => {
+    const root = await copy();
+    const file = join(root, '_signers.json');
+    const original = await readFile(file, 'utf8');
+    const keys = await mkdtemp(join(tmpdir(), 'keys-'));
+    const lookAlikes: [string, string, RegExp][] = [
+      ['zero-width', 'Sample Change Approver\u200b', /the name "Sample Change Approver⟨U\+200B⟩" could be taken for another: it holds an invisible \(format\) character, U\+200B/],
+      ['bidi', 'Sample \u202eChange Approver', /it holds an invisible \(format\) character, U\+202E/],
+      ['cyrillic', 'Sample Change \u0410pprover', /it mixes Latin and Cyrillic letters, which look alike \("\u0410", U\+0410, is Cyrillic\)/],
+    ];
+    for (const [out, name, why] of lookAlikes) {
+      for (const trust of [['--trust', '--evidence-dir', root], []]) {
+        const run = await runCli(['keygen', '--out', join(keys, out), '--name', name, ...trust]);
+        expect(run.exitCode, run.stderr).toBe(2);
+        expect(run.stderr).toMatch(why);
+      }
+      await expect(stat(join(keys, `${out}.key`))).rejects.toThrow();
+    }
+    expect(await readFile(file, 'utf8')).toBe(original);
+
+    // Appended by hand, as an insider would: the whole list is refused, and nothing is signed by anyone.
+    const signers = JSON.parse(original);
+    signers.signers.push({ name: 'Sample Change \u0410pprover', publicKey: (await readFile(await newKeyPub(), 'utf8')).trim(), sample: false });
+    await writeFile(file, `${JSON.stringify(signers, null, 2)}\n`);
+    const verify = await runCli(['verify', '--all', '--evidence-dir', root]);
+    expect(verify.exitCode).toBe(1);
+    expect(verify.stdout).toMatch(/^FAILED +\S*\/_signers\.json: signer "Sample Change \u0410pprover" \(key [0-9a-f]{16}…\) has a name a reader could take for another: it mixes Latin and Cyrillic letters, which look alike \("\u0410", U\+0410, is Cyrillic\); the signers list is refused$/m);
+    expect(verify.stdout).not.toMatch(/: signed by/);
+
+    // Names in one script, or in the scripts a language writes together, are trusted.
+    await writeFile(file, original);
+    for (const name of ['김민준', 'Иван Петров', '山田 たろう タロウ']) await newKey(root, name);
+    expect(JSON.parse(await readFile(file, 'utf8')).signers.slice(-3).map((s: { name: string }) => s.name)).toEqual(['김민준', 'Иван Петров', '山田 たろう タロウ']);
+    const holds = await runCli(['verify', '--all', '--evidence-dir', root]);
+    expect(holds.exitCode, holds.stdout).toBe(0);
   });
 });
 

@@ -123,6 +123,48 @@ describe('signers bound to keys (issue 24)', () => {
     const { roles } = await verifySignoffs(SUBJECT, [alice.signs('deployed-by', T(1))], signersOf(alice.entry, other.entry));
     expect(roles[0]).toMatchObject({ state: 'unverified', signoff: { reason: `the signers list is refused: ${problems[0]}` } });
   });
+
+  it('refuses a signers list holding a look-alike of a name: an invisible, format or control character, or Latin mixed with Cyrillic or Greek letters; every sign-off against it is unverified, naming the entry', async () => {
+    const carol = await person('Carol Approver');
+    const cases: [string, string][] = [
+      ['Carol Approver\u200b', 'it holds an invisible (format) character, U+200B, which a reader does not see'],
+      ['Carol\u200dApprover', 'it holds an invisible (format) character, U+200D, which a reader does not see'],
+      ['Carol Approver\u202e', 'it holds an invisible (format) character, U+202E, which a reader does not see'],
+      ['Carol\u00adApprover', 'it holds an invisible (format) character, U+00AD, which a reader does not see'],
+      ['Carol Approver\u0007', 'it holds a control character, U+0007, which a reader does not see'],
+      ['Carol\tApprover', 'it holds a control character, U+0009, which a reader does not see'],
+      ['Carol \u3164Approver', 'it holds an invisible (format) character, U+3164, which a reader does not see'],
+      ['Carol \u0410pprover', 'it mixes Latin and Cyrillic letters, which look alike ("\u0410", U+0410, is Cyrillic)'],
+      ['C\u03bfr\u03bfl Approver', 'it mixes Latin and Greek letters, which look alike ("\u03bf", U+03BF, is Greek)'],
+      ['\u0421\u0430r\u043el', 'it mixes Cyrillic and Latin letters, which look alike ("r", U+0072, is Latin)'],
+      ['\u200b', 'it holds an invisible (format) character, U+200B, which a reader does not see'],
+      [' ', 'it is blank'],
+    ];
+    for (const [name, why] of cases) {
+      const mallory = await person(name);
+      const problems = await signersProblems(signersOf(carol.entry, mallory.entry));
+      const shown = name.replace(/[\u0000-\u001f\u00ad\u200b\u200d\u202e\u3164]/g, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`);
+      expect(problems[0], JSON.stringify(name)).toBe(`signer "${shown}" (key ${mallory.keyid.slice(0, 16)}…) has a name a reader could take for another: ${why}`);
+      // Carol's own sign-off no longer holds: the list that names her is refused.
+      const { roles } = await verifySignoffs(SUBJECT, [carol.signs('approved', T(1)), mallory.signs('deployed-by', T(2))], signersOf(carol.entry, mallory.entry));
+      expect(roles.map((r) => r.state)).toEqual(['unverified', 'unsigned', 'unverified']);
+      expect(roles[2]?.signoff?.reason).toBe(`the signers list is refused: ${problems.join('; ')}`);
+    }
+    // Invisible characters, width and look-alike letters do not make another name either: an invisible character added is still Carol's name, with two keys.
+    expect(await signersProblems(signersOf(carol.entry, { ...(await person('Carol Approver\u200b')).entry }))).toContainEqual(expect.stringMatching(/^"Carol Approver⟨U\+200B⟩" has two keys in the signers list/));
+    expect(await signersProblems(signersOf(carol.entry, (await person('Ｃａｒｏｌ Approver')).entry))).toEqual([expect.stringMatching(/^"Ｃａｒｏｌ Approver" has two keys/)]);
+    // A name wholly in Cyrillic letters drawn like Latin ones reads as the Latin name: one name, two keys.
+    const ace = await person('ACE');
+    expect(await signersProblems(signersOf(ace.entry, (await person('\u0410\u0421\u0415')).entry))).toEqual([expect.stringMatching(/^"\u0410\u0421\u0415" has two keys/)]);
+  });
+
+  it('accepts names in any one script, with accents, and the scripts Japanese writes together', async () => {
+    const names = ['José Ñúñez-O\'Brien', 'Zoë Müller 3rd', '김민준', '山田 たろう タロウ', 'Иван Петров', 'Αλέξανδρος Παπαδόπουλος', 'محمد علي', 'דוד כהן', '王小明 (Ming) Wang', 'Dr. Ada  Lovelace'];
+    const people = await Promise.all(names.map(person));
+    expect(await signersProblems(signersOf(...people.map((p) => p.entry)))).toEqual([]);
+    const { roles } = await verifySignoffs(SUBJECT, [people[2]!.signs('deployed-by', T(1)), people[4]!.signs('validated-by', T(2))], signersOf(...people.map((p) => p.entry)));
+    expect(roles.slice(0, 2).map((r) => [r.state, r.signoff?.name])).toEqual([['signed', '김민준'], ['signed', 'Иван Петров']]);
+  });
 });
 
 describe('segregation of duties (issue 24)', () => {

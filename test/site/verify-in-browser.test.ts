@@ -2,9 +2,11 @@
  * "Verify this report" in Chromium (issue 12): on the committed, signed evidence it finds every
  * file matching and every sign-off signed; against a host serving altered files it names the
  * changed, deleted or unlisted file, the edited manifest and the broken link, shows the sign-offs stale, and shows a forged, an untrusted and another deployment's
- * sign-off unverified — the same verdicts `verify` gives on the command line.
+ * sign-off unverified — the same verdicts `verify` gives on the command line. What the sign-offs are judged by comes from the
+ * deployment.json it verified, never from the page a compromised host could edit; what the build found in git, about the deployment
+ * or the evidence root, it shows as failed.
  */
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +19,9 @@ import { serveStatic, type StaticServer } from '../harness/static-server.ts';
 import { committedEvidence, copyOfCommittedEvidence } from '../harness/committed-evidence.ts';
 import { failingCheckMadeToPass, forge } from '../harness/forgery.ts';
 import { forgedEnvelope } from '../harness/forge-signoff.ts';
+import { GitRepo } from '../harness/git-repo.ts';
+import { runCli } from '../harness/cli.ts';
+import { rawPublicKey } from '../../collectors/signing/keys.ts';
 
 const evidence = await committedEvidence();
 const PRODUCTION = 'sample-production-pr73';
@@ -38,14 +43,39 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-/** A copy of the built site, altered as a compromised host would serve it. */
-async function servedAs(alter: (published: string) => Promise<void> = async () => {}): Promise<string> {
+/** A copy of a built site (by default the committed evidence's), altered as a compromised host would serve it: `published` is its /evidence/, `site` the whole site. */
+async function servedAs(alter: (published: string, site: string) => Promise<void> = async () => {}, outDir = build.outDir): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'served-'));
-  await cp(build.outDir, dir, { recursive: true });
-  await alter(join(dir, 'evidence'));
+  await cp(outDir, dir, { recursive: true });
+  await alter(join(dir, 'evidence'), dir);
   const server = await serveStatic(dir);
   servers.push(server);
   return server.url;
+}
+
+/** Sets an attribute of the report's Verify this report section in the served HTML (as a compromised host may), whether the page has it or not. */
+async function editVerifySection(site: string, id: string, attribute: string, value: string): Promise<void> {
+  const file = join(site, 'deployments', id, 'index.html');
+  const html = await readFile(file, 'utf8');
+  const escaped = value.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+  const edited = html.replace(new RegExp(`\\s${attribute}="[^"]*"`, 'g'), '').replace('data-verify-report', `data-verify-report ${attribute}="${escaped}"`);
+  expect(edited).toContain(`${attribute}="${escaped}"`);
+  await writeFile(file, edited);
+}
+
+/** The production deployment's sign-offs, with one of them replaced. */
+async function replaceSignoff(published: string, index: number, envelope: (signoffs: { signoffs: { envelope: any }[] }) => Promise<unknown>): Promise<void> {
+  const file = join(published, PRODUCTION, 'signoffs.json');
+  const signoffs = JSON.parse(await readFile(file, 'utf8'));
+  signoffs.signoffs[index] = { envelope: await envelope(signoffs) };
+  await writeFile(file, JSON.stringify(signoffs));
+}
+
+/** A sign-off by the Sample Release Engineer, who deployed, as the production deployment's validator: a valid signature with his own key, in his own name. */
+async function releaseEngineerValidates(published: string): Promise<unknown> {
+  const digest = createHash('sha256').update(await readFile(join(published, PRODUCTION, 'manifest.json'))).digest('hex');
+  const keyFile = fileURLToPath(new URL('../../examples/sample-keys/deployed-by.key', import.meta.url));
+  return forgedEnvelope({ keyFile, deploymentId: PRODUCTION, environment: 'production', role: 'validated-by', name: 'Sample Release Engineer', digest, signedAt: '2026-11-26T10:00:00.000Z' });
 }
 
 async function verifyInBrowser(base: string, id = PRODUCTION): Promise<{ verdict: string; summary: string; items: { result: string; signoff: string | null; text: string }[]; errors: string[] }> {
@@ -75,6 +105,12 @@ describe.skipIf(!chromiumAvailable())('Verify this report, in the browser', () =
     expect(summary).toMatch(/^Verified:/);
     expect(items.filter((i) => i.text.includes('matches the manifest')).length).toBeGreaterThan(10);
     expect(signoffStates(items)).toEqual(['signed', 'signed', 'signed']);
+    // Each signer with their key beside the name: what tells two signers apart.
+    expect(items.filter((i) => i.signoff).map((i) => i.text)).toEqual([
+      expect.stringMatching(/^sign-off Deployed by: signed by Sample Release Engineer, key [0-9a-f]{16}…$/),
+      expect.stringMatching(/^sign-off Validated by: signed by Sample QA Engineer, key [0-9a-f]{16}…$/),
+      expect.stringMatching(/^sign-off Approved for production: signed by Sample Change Approver, key [0-9a-f]{16}…$/),
+    ]);
   }, 120_000);
 
   it('names a changed file and shows the sign-offs over it stale', async () => {
@@ -169,9 +205,9 @@ describe.skipIf(!chromiumAvailable())('Verify this report, in the browser', () =
     const { verdict, items } = await verifyInBrowser(url);
     expect(verdict).toBe('failed');
     const texts = items.filter((i) => i.signoff).map((i) => i.text);
-    expect(texts[0]).toMatch(/^sign-off Deployed by: unverified by Sample Release Engineer \(the signature does not verify/);
-    expect(texts[1]).toMatch(/^sign-off Validated by: unverified by Sample QA Engineer \(it signs another deployment \(sample-staging-pr73\)\)/);
-    expect(texts[2]).toMatch(/^sign-off Approved for production: unverified by Sample Change Approver \(key [0-9a-f]{16}… is not among the trusted signers\)/);
+    expect(texts[0]).toMatch(/^sign-off Deployed by: unverified by Sample Release Engineer, key [0-9a-f]{16}… \(the signature does not verify/);
+    expect(texts[1]).toMatch(/^sign-off Validated by: unverified by Sample QA Engineer, key [0-9a-f]{16}… \(it signs another deployment \(sample-staging-pr73\)\)/);
+    expect(texts[2]).toMatch(/^sign-off Approved for production: unverified by Sample Change Approver, key [0-9a-f]{16}… \(key [0-9a-f]{16}… is not among the trusted signers\)/);
     // The files themselves still match.
     expect(items.filter((i) => !i.signoff).every((i) => i.result === 'ok')).toBe(true);
   }, 120_000);
@@ -185,27 +221,87 @@ describe.skipIf(!chromiumAvailable())('Verify this report, in the browser', () =
     const { verdict, items } = await verifyInBrowser(url);
     expect(verdict).toBe('failed');
     const texts = items.filter((i) => i.signoff).map((i) => i.text);
-    expect(texts[0]).toBe('sign-off Deployed by: signed by Sample Release Engineer');
-    expect(texts[1]).toMatch(/^sign-off Validated by: unverified by Mallory Insider \(signed in the name of "Sample QA Engineer", but key [0-9a-f]{16}… belongs to "Mallory Insider"\)$/);
+    expect(texts[0]).toMatch(/^sign-off Deployed by: signed by Sample Release Engineer, key [0-9a-f]{16}…$/);
+    expect(texts[1]).toMatch(/^sign-off Validated by: unverified by Mallory Insider, key [0-9a-f]{16}… \(signed in the name of "Sample QA Engineer", but key [0-9a-f]{16}… belongs to "Mallory Insider"\)$/);
   }, 120_000);
 
   it('shows a sign-off that breaks the checklist\'s segregation of duties as unverified: one key validating what it deployed (issue 24)', async () => {
-    const url = await servedAs(async (published) => {
-      const file = join(published, PRODUCTION, 'signoffs.json');
-      const signoffs = JSON.parse(await readFile(file, 'utf8'));
-      const digest = createHash('sha256').update(await readFile(join(published, PRODUCTION, 'manifest.json'))).digest('hex');
-      // validated-by, now by the Sample Release Engineer, who deployed it (a valid signature with his own key, in his own name).
-      const keyFile = fileURLToPath(new URL('../../examples/sample-keys/deployed-by.key', import.meta.url));
-      signoffs.signoffs[1] = { envelope: await forgedEnvelope({ keyFile, deploymentId: PRODUCTION, environment: 'production', role: 'validated-by', name: 'Sample Release Engineer', digest, signedAt: '2026-11-26T10:00:00.000Z' }) };
-      await writeFile(file, JSON.stringify(signoffs));
-    });
+    // validated-by, now by the Sample Release Engineer, who deployed it.
+    const url = await servedAs((published) => replaceSignoff(published, 1, () => releaseEngineerValidates(published)));
     const { verdict, items } = await verifyInBrowser(url);
     expect(verdict).toBe('failed');
     const texts = items.filter((i) => i.signoff).map((i) => i.text);
-    expect(texts[0]).toBe('sign-off Deployed by: signed by Sample Release Engineer');
-    expect(texts[1]).toMatch(/^sign-off Validated by: unverified by Sample Release Engineer \(Sample Release Engineer already signed off as Deployed by \(2026-11-25T09:44:19\.035Z\), and the checklist's sign-off policy says Deployed by and Validated by are signed by different people\)$/);
-    expect(texts[2]).toBe('sign-off Approved for production: signed by Sample Change Approver');
+    expect(texts[0]).toMatch(/^sign-off Deployed by: signed by Sample Release Engineer, key [0-9a-f]{16}…$/);
+    expect(texts[1]).toMatch(/^sign-off Validated by: unverified by Sample Release Engineer, key [0-9a-f]{16}… \(Sample Release Engineer already signed off as Deployed by \(2026-11-25T09:44:19\.035Z\), and the checklist's sign-off policy says Deployed by and Validated by are signed by different people\)$/);
+    expect(texts[2]).toMatch(/^sign-off Approved for production: signed by Sample Change Approver, key [0-9a-f]{16}…$/);
     expect(items.filter((i) => !i.signoff).every((i) => i.result === 'ok')).toBe(true);
   }, 120_000);
-});
 
+  it('takes the roles and the policy from the deployment.json it verified, not from the page: a page edited to declare no roles, or to separate no duties, still shows the forged and the breaching sign-off unverified', async () => {
+    // approved-for-production: a forged signature; the page says the checklist declares no roles.
+    const noRoles = await verifyInBrowser(
+      await servedAs(async (published, site) => {
+        await replaceSignoff(published, 2, async ({ signoffs }) => {
+          const envelope = signoffs[2]!.envelope;
+          const sig = envelope.signatures[0].sig as string;
+          return { ...envelope, signatures: [{ ...envelope.signatures[0], sig: `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}` }] };
+        });
+        await editVerifySection(site, PRODUCTION, 'data-roles', '[]');
+      }),
+    );
+    expect(noRoles.verdict, noRoles.summary).toBe('failed');
+    expect(signoffStates(noRoles.items)).toEqual(['signed', 'signed', 'unverified']);
+    expect(noRoles.items.filter((i) => i.signoff).at(-1)?.text).toMatch(/^sign-off Approved for production: unverified by Sample Change Approver, key [0-9a-f]{16}… \(the signature does not verify \(forged or altered\)\)$/);
+
+    // validated-by by the person who deployed it; the page says anyone may sign any roles.
+    const noDuties = await verifyInBrowser(
+      await servedAs(async (published, site) => {
+        await replaceSignoff(published, 1, () => releaseEngineerValidates(published));
+        await editVerifySection(site, PRODUCTION, 'data-policy', JSON.stringify({ distinct: [], notByCollector: [] }));
+      }),
+    );
+    expect(noDuties.verdict, noDuties.summary).toBe('failed');
+    expect(signoffStates(noDuties.items)).toEqual(['signed', 'unverified', 'signed']);
+    expect(noDuties.items.filter((i) => i.signoff)[1]?.text).toContain('the checklist\'s sign-off policy says Deployed by and Validated by are signed by different people');
+  }, 120_000);
+
+  it('reads no roles from a deployment.json that does not match the manifest: it says the roles could not be read from verified evidence, and judges no sign-off by them', async () => {
+    const url = await servedAs(async (published) => {
+      const file = join(published, PRODUCTION, 'deployment.json');
+      const deployment = JSON.parse(await readFile(file, 'utf8'));
+      // What a compromised host would want the browser to read: no roles to sign.
+      deployment.checklist.definition.signoff = [];
+      await writeFile(file, `${JSON.stringify(deployment, null, 2)}\n`);
+    });
+    const { verdict, summary, items, errors } = await verifyInBrowser(url);
+    expect(errors).toEqual([]);
+    expect(verdict, summary).toBe('failed');
+    expect(items.find((i) => i.result === 'failed')?.text).toMatch(/^✗ deployment\.json: changed \(sha256 [0-9a-f]{64}\)$/);
+    const signoffs = items.filter((i) => i.signoff);
+    expect(signoffs).toEqual([{ result: 'failed', signoff: 'unreadable', text: '✗ sign-offs: the roles, the sign-off policy and who ran the collection could not be read from verified evidence (deployment.json does not match the manifest): no sign-off is checked' }]);
+  }, 120_000);
+
+  it('shows what the build found in the history of the evidence root as failed: a _signers.json entry renamed in a later commit', async () => {
+    const repo = await GitRepo.init('team');
+    await repo.copyIn(await copyOfCommittedEvidence(), 'evidence');
+    await repo.commitAll('Evidence of three deployments');
+    const signersFile = repo.path('evidence', '_signers.json');
+    const signers = JSON.parse(await readFile(signersFile, 'utf8'));
+    // A signer appended (allowed), then renamed (not): the deployments' own sign-offs all still hold.
+    signers.signers.push({ name: 'New Approver', publicKey: Buffer.from(rawPublicKey(generateKeyPairSync('ed25519').publicKey)).toString('base64'), sample: false });
+    await writeFile(signersFile, `${JSON.stringify(signers, null, 2)}\n`);
+    await repo.commitAll('Add a signer');
+    signers.signers.at(-1).name = 'Mallory';
+    await writeFile(signersFile, `${JSON.stringify(signers, null, 2)}\n`);
+    await repo.commitAll('Rename a signer');
+    const out = join(await mkdtemp(join(tmpdir(), 'site-')), 'site');
+    const built = await runCli(['build', '--evidence-dir', repo.path('evidence'), '--out-dir', out]);
+    expect(built.exitCode, built.stderr).toBe(0);
+    const { verdict, summary, items, errors } = await verifyInBrowser(await servedAs(async () => {}, out));
+    expect(errors).toEqual([]);
+    expect(verdict, summary).toBe('failed');
+    expect(signoffStates(items)).toEqual(['signed', 'signed', 'signed']);
+    const failed = items.filter((i) => i.result === 'failed').map((i) => i.text);
+    expect(failed).toEqual([expect.stringMatching(/^✗ git history \(found when the site was built\): the evidence root: _signers\.json: .*signer "New Approver" \(key [A-Za-z0-9+/]{16}…\) altered \(now signer "Mallory"\).*"Rename a signer"/)]);
+  }, 300_000);
+});

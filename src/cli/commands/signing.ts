@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { evidenceOptions, resolveSettings } from '../settings.ts';
 import { generateSigningKey, SigningKeyError } from '../../../collectors/signing/keys.ts';
-import { addTrustedSigner, checkNewSignerName } from '../../../collectors/signing/signers-file.ts';
+import { addTrustedSigner, checkNewSignerName, checkSignerName } from '../../../collectors/signing/signers-file.ts';
 import { signDeployment, SignRefusedError } from '../../../collectors/signing/sign-deployment.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
@@ -31,6 +31,14 @@ export function keygenCommand(streams: Streams, setExit: (code: number) => void)
     .addHelpText('after', keygenExamples)
     .action(async (flags: { out: string; name?: string; trust?: boolean; evidenceDir?: string; config?: string }) => {
       if (flags.trust && !flags.name) throw new UsageError('--trust needs the signer\'s --name');
+      // Before a key pair is made, with --trust or not: the name is meant for a signers list, which would refuse it.
+      if (flags.name !== undefined) {
+        try {
+          checkSignerName(flags.name);
+        } catch (error) {
+          usage(error);
+        }
+      }
       const out = resolve(flags.out);
       const root = flags.trust ? (await resolveSettings(flags, streams.env)).evidenceDir : null;
       // Before a key pair is made: a name is bound to one key (issue 24).
@@ -69,7 +77,7 @@ export function signCommand(streams: Streams, setExit: (code: number) => void): 
         return;
       }
       const result = signed;
-      log(streams, `${id}: signed off as ${flags.role} by ${result.name}, over digest sha256 ${result.digest}\nwrote ${result.file}`);
+      log(streams, `${id}: signed off as ${flags.role} by ${result.name} (key ${result.keyid.slice(0, 16)}…), over digest sha256 ${result.digest}\nwrote ${result.file}`);
       if (!result.trusted) log(streams, `warning: key ${result.keyid.slice(0, 16)}… is not among the trusted signers (_signers.json): the sign-off will show as unverified until it is`);
       setExit(EXIT.ok);
     });

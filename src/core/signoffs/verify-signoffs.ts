@@ -3,13 +3,16 @@
  * deployment's current digest, in the name the signers list binds to that key), stale (a valid
  * signature over a digest the evidence no longer matches), unverified (an unknown key, a bad
  * signature, a payload naming someone other than the key's owner, a signers list that does not
- * bind one name to one key, another deployment, an undeclared role, a sign-off the checklist's
+ * bind one name to one key or holds a name a reader could take for another, another deployment, an undeclared role, a sign-off the checklist's
  * segregation of duties forbids) or unsigned. Pure apart from WebCrypto's Ed25519 verify, which the browser has too: the report's
  * "Verify this report" runs this module as it is (it imports no zod, only types from the format).
  */
 import type { DsseEnvelope, Signers, SignoffPredicate } from '../../format/signoff-schema.ts';
 import type { SignoffPolicy } from '../../format/checklist-schema.ts';
 import { fromBase64, keyIdOf, pae, readStatement } from './dsse.ts';
+import { nameKey, sameName, shownName, signerNameProblem } from './signer-names.ts';
+
+export { nameKey, sameName } from './signer-names.ts';
 
 export type SignoffState = 'signed' | 'stale' | 'unverified' | 'unsigned';
 
@@ -68,22 +71,13 @@ export function signoffPolicyInWords(policy: SignoffPolicy, roles: readonly { id
   return [...(groups.length > 0 ? groups : ['anyone may sign any roles']), ...collector].join('; ');
 }
 
-/**
- * Names as people are told apart: "Alice  Example" and "alice example" are one name, so neither a
- * signers list nor a payload can pass one person off as two by spacing or case.
- */
-export function nameKey(name: string): string {
-  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
-export const sameName = (a: string, b: string): boolean => nameKey(a) === nameKey(b);
-
 export interface TrustedKeys {
   /** By keyid. */
   keys: Map<string, { name: string; key: CryptoKey; sample: boolean }>;
   /**
-   * Why the list is refused, each naming the duplicate (empty: it is not): a key listed twice, under
-   * any names, or a name with two keys, would let one person sign as two — or two as one.
+   * Why the list is refused, each naming the entry (empty: it is not): a key listed twice, under
+   * any names, or a name with two keys, would let one person sign as two — or two as one; a name a
+   * reader could take for another (signer-names.ts) would let a second key pass as the first's owner.
    */
   refused: string[];
 }
@@ -96,13 +90,15 @@ export async function trustedKeys(signers: Signers | null): Promise<TrustedKeys>
   const byName = new Map<string, { name: string; keyid: string }>();
   for (const signer of signers?.signers ?? []) {
     const raw = fromBase64(signer.publicKey);
-    if (raw.length !== 32) continue;
     // By the key's bytes, not its base64 text: two spellings of one key are one key.
-    const keyid = await keyIdOf(raw);
+    const keyid = raw.length === 32 ? await keyIdOf(raw) : null;
+    const unreadable = signerNameProblem(signer.name);
+    if (unreadable) refused.push(`signer "${shownName(signer.name)}"${keyid ? ` (key ${short(keyid)})` : ''} has a name a reader could take for another: ${unreadable}`);
+    if (keyid === null) continue;
     const listed = keys.get(keyid);
-    if (listed) refused.push(`key ${short(keyid)} is listed twice in the signers list (as "${listed.name}" and as "${signer.name}")`);
+    if (listed) refused.push(`key ${short(keyid)} is listed twice in the signers list (as "${shownName(listed.name)}" and as "${shownName(signer.name)}")`);
     const named = byName.get(nameKey(signer.name));
-    if (named && named.keyid !== keyid) refused.push(`"${signer.name}" has two keys in the signers list (${short(named.keyid)} and ${short(keyid)})`);
+    if (named && named.keyid !== keyid) refused.push(`"${shownName(signer.name)}" has two keys in the signers list (${short(named.keyid)} and ${short(keyid)})`);
     if (listed) continue;
     byName.set(nameKey(signer.name), { name: signer.name, keyid });
     keys.set(keyid, { name: signer.name, key: await crypto.subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']), sample: signer.sample === true });

@@ -4,12 +4,19 @@
  * computes the verdicts again from the snapshots, and checks every sign-off's Ed25519 signature —
  * with the same core code `verify` runs. It needs no tools and no server beyond the static site;
  * everything it shows is set as text.
+ *
+ * Of the page it trusts only the digest it shows (which the reader can compare with one obtained
+ * elsewhere) and where the files are: what the sign-offs are judged by — the roles, the
+ * segregation of duties, who ran the collection — comes from the deployment.json it has just
+ * checked against that digest, never from the page, which a compromised host could edit to declare
+ * no roles. A host that serves altered scripts defeats any check run in the browser
+ * (docs/site.md): the digest compared elsewhere is what holds.
  */
 import type { CheckSnapshot, Deployment } from '../../format/index.ts';
 import type { rederivationProblems as RederivationProblems } from '../../core/integrity/rederive.ts';
+import type { SignoffTerms, signoffTermsOf as SignoffTermsOf } from '../../format/signoff-roles.ts';
 import { hex } from '../../core/signoffs/dsse.ts';
 import { OUTSIDE_MANIFEST } from '../../core/integrity/manifest-check.ts';
-import type { SignoffPolicy } from '../../format/checklist-schema.ts';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer | null> {
   const response = await fetch(url, { cache: 'no-store' });
@@ -19,17 +26,18 @@ async function fetchBytes(url: string): Promise<ArrayBuffer | null> {
 const sha256 = async (bytes: ArrayBuffer) => hex(await crypto.subtle.digest('SHA-256', bytes));
 
 async function run(root: HTMLElement): Promise<void> {
-  const { rederivationProblems, verifySignoffs } = await import('./verifier-core.ts');
+  const { rederivationProblems, signoffTermsOf, verifySignoffs } = await import('./verifier-core.ts');
   const data = root.dataset;
   const list = root.querySelector('ul')!;
   const summary = root.querySelector('output')!;
   list.replaceChildren();
   const problems: string[] = [];
-  const report = (ok: boolean, text: string) => {
+  const report = (ok: boolean, text: string): HTMLLIElement => {
     const item = list.appendChild(document.createElement('li'));
     item.dataset.result = ok ? 'ok' : 'failed';
     item.textContent = `${ok ? '✓' : '✗'} ${text}`;
     if (!ok) problems.push(text);
+    return item;
   };
   summary.textContent = 'Verifying…';
   const base = data.base!;
@@ -39,6 +47,9 @@ async function run(root: HTMLElement): Promise<void> {
   // the chain is the neighbours' story, and a sign-off over these very files still holds).
   let fileProblems = 0;
   const texts = new Map<string, string>();
+  // The files whose bytes are the ones the manifest lists, under the manifest whose digest is shown.
+  const verified = new Set<string>();
+  let unverifiedDeployment = 'manifest.json is not published';
   if (!manifestBytes) report(false, 'manifest.json: not published');
   else {
     digest = await sha256(manifestBytes);
@@ -54,8 +65,15 @@ async function run(root: HTMLElement): Promise<void> {
       const bytes = await fetchBytes(`${base}${file.path}`);
       const actual = bytes && (await sha256(bytes));
       if (bytes) texts.set(file.path, new TextDecoder().decode(bytes));
+      if (actual === file.sha256 && digest === data.digest) verified.add(file.path);
       report(actual === file.sha256, `${file.path}: ${actual === null ? 'missing' : actual === file.sha256 ? 'matches the manifest' : `changed (sha256 ${actual})`}`);
     }
+    const listing = manifest.files.find((f) => f.path === 'deployment.json');
+    unverifiedDeployment =
+      digest !== data.digest ? 'the manifest is not the digest this report shows'
+      : !listing ? 'the manifest does not list deployment.json'
+      : !texts.has('deployment.json') ? 'deployment.json is missing'
+      : 'deployment.json does not match the manifest';
     const listed = new Set(manifest.files.map((f) => f.path));
     for (const path of JSON.parse(data.files!) as string[]) {
       if (!listed.has(path) && !OUTSIDE_MANIFEST.includes(path)) report(false, `${path}: not in the manifest (added afterwards)`);
@@ -66,17 +84,19 @@ async function run(root: HTMLElement): Promise<void> {
   const intact = digest !== null && fileProblems === 0;
   // The git history, as the site's build found it: a browser cannot read git, but it must not call verified what the build did not.
   for (const problem of JSON.parse(data.history ?? '[]') as string[]) report(false, `git history (found when the site was built): ${problem}`);
-  const roles = JSON.parse(data.roles!) as { id: string; label: string }[];
-  // The checklist's segregation of duties and who ran the collection, as deployment.json records them.
-  const policy = JSON.parse(data.policy!) as SignoffPolicy;
-  const collectedBy = data.collectedBy ?? null;
-  if (roles.length > 0) {
+  // What the sign-offs are judged by, from deployment.json as verified: the roles its checklist declares, its segregation of duties, who ran the collection.
+  const terms = signoffTerms(signoffTermsOf, verified.has('deployment.json') ? texts.get('deployment.json')! : null, unverifiedDeployment);
+  if (typeof terms === 'string') {
+    report(false, `sign-offs: the roles, the sign-off policy and who ran the collection could not be read from verified evidence (${terms}): no sign-off is checked`).dataset.signoff = 'unreadable';
+  } else if (terms.roles.length > 0) {
     const signoffs = data.signoffs ? await fetchBytes(data.signoffs) : null;
     const signers = signoffs && data.signers ? await fetchBytes(data.signers) : null;
     const envelopes = signoffs ? (JSON.parse(new TextDecoder().decode(signoffs)) as { signoffs: { envelope: never }[] }).signoffs.map((s) => s.envelope) : [];
-    const verdicts = await verifySignoffs({ deploymentId: data.deployment!, digest, intact, roles, policy, collectedBy }, envelopes, signers ? JSON.parse(new TextDecoder().decode(signers)) : null);
+    const { deploymentId, roles, policy, collectedBy } = terms;
+    const verdicts = await verifySignoffs({ deploymentId, digest, intact, roles, policy, collectedBy }, envelopes, signers ? JSON.parse(new TextDecoder().decode(signers)) : null);
     for (const role of verdicts.roles) {
-      const who = role.signoff?.name ? ` by ${role.signoff.name}` : '';
+      // The key beside the name: two signers are told apart by their keys, whatever their names look like.
+      const who = role.signoff?.name ? ` by ${role.signoff.name}${role.signoff.keyid ? `, key ${role.signoff.keyid.slice(0, 16)}…` : ''}` : '';
       const item = list.appendChild(document.createElement('li'));
       item.dataset.result = role.state === 'signed' || role.state === 'unsigned' ? 'ok' : 'failed';
       item.dataset.signoff = role.state;
@@ -86,6 +106,16 @@ async function run(root: HTMLElement): Promise<void> {
   }
   root.dataset.verified = problems.length === 0 ? 'ok' : 'failed';
   summary.textContent = problems.length === 0 ? 'Verified: every file matches the manifest, the manifest is the digest shown, the decision is what the checks give, and every sign-off holds.' : `VERIFICATION FAILED: ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above).`;
+}
+
+/** The sign-off terms of a verified deployment.json, or why there are none to read. */
+function signoffTerms(read: typeof SignoffTermsOf, text: string | null, unverified: string): SignoffTerms | string {
+  if (text === null) return unverified;
+  try {
+    return read(JSON.parse(text));
+  } catch (error) {
+    return `deployment.json does not read: ${(error as Error).message}`;
+  }
 }
 
 /**
