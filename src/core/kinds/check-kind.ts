@@ -35,6 +35,8 @@ export interface CheckKindCore<K extends CheckKind> {
    */
   expectations(check: CheckOf<K>): string[];
   judgeExpectations(check: CheckOf<K>, result: ResultOf<K>): AssertionOutcome[];
+  /** One of those expectations' stored outcomes in a plain sentence (issue 26), as assertion types `say` theirs. */
+  sayExpectation(outcome: AssertionOutcome, result: ResultOf<K> | null): string;
   /** What meaningfully differs between two results of this kind (never a text diff of JSON). */
   compare(base: ResultOf<K>, current: ResultOf<K>, options: CompareOptions): { differences: Difference[]; timings?: TimingComparison[] };
   /** The number a result is charted by, when it is a measurement; null: chart the check's duration. */
