@@ -28,6 +28,11 @@ export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
 }
 
+/** `both reads`, `all 5 reads`: the whole of a count of two or more. */
+export function allOf(n: number, noun: string, plural = `${noun}s`): string {
+  return n === 2 ? `both ${plural}` : `all ${n.toLocaleString('en-US')} ${plural}`;
+}
+
 /** How many items a sentence names before it counts the rest. */
 const NAMED = 5;
 

@@ -4,7 +4,7 @@
  * (keyed by the kind union: a kind without them is a compile error). The runner of each kind
  * lives with the I/O in `collectors/checks/`, its result view in `src/site/`.
  */
-import type { AssertionOutcome, CheckKind, CheckOf, ResultOf } from '../../format/index.ts';
+import type { AssertionOutcome, CheckDefinition, CheckKind, CheckOf, ResultOf } from '../../format/index.ts';
 import type { Difference, TimingComparison } from '../compare/difference.ts';
 
 /** A query on one line, shortened for a listing. */
@@ -22,6 +22,8 @@ export interface Metric {
 export interface CompareOptions {
   /** The check's key columns from the current checklist (sql checks), for row-by-row comparison. */
   key?: readonly string[];
+  /** The check as the current deployment's checklist defines it: an assertion that got worse is said in its sentence. */
+  definition?: Pick<CheckDefinition, 'kind' | 'assertions'>;
 }
 
 export interface CheckKindCore<K extends CheckKind> {

@@ -1,7 +1,7 @@
 /** `attestations`: the deployment carries these attestations (CI green, approvals…), each with who and when. */
 import type { JsonValue } from '../../../format/index.ts';
 import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
-import { count, listed } from '../words.ts';
+import { allOf, count, listed } from '../words.ts';
 
 const NOT_ATTESTED = 'not attested';
 
@@ -25,7 +25,7 @@ export const attestations: AssertionModule<AssertionOf<'attestations'>> = {
   },
   say(a, { outcome }) {
     const total = a.required.length;
-    if (outcome.status === 'pass') return total === 1 ? `attested: ${a.required[0]}` : `all ${total} attestations given: ${listed(a.required)}`;
+    if (outcome.status === 'pass') return total === 1 ? `attested: ${a.required[0]}` : `${allOf(total, 'attestation')} given: ${listed(a.required)}`;
     // The stored record says, per required attestation, who gave it or that nobody did.
     const stored = outcome.actual !== null && typeof outcome.actual === 'object' && !Array.isArray(outcome.actual) ? outcome.actual : null;
     const missing = stored ? a.required.filter((id) => stored[id] === undefined || stored[id] === NOT_ATTESTED) : a.required;

@@ -2,7 +2,7 @@
 import { opSymbols, satisfies } from '../compare-values.ts';
 import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 import { Offenders, shownCell, unjudgeable } from '../offenders.ts';
-import { bare, unquoted } from '../words.ts';
+import { allOf, bare, unquoted } from '../words.ts';
 
 export const fieldCompare: AssertionModule<AssertionOf<'field-compare'>> = {
   over: 'rows',
@@ -39,7 +39,7 @@ export const fieldCompare: AssertionModule<AssertionOf<'field-compare'>> = {
     const broken = typeof actual === 'string' ? /^(\d+ of \d+) rows: (.*)$/s.exec(actual) : null;
     if (broken) return `${broken[1]} rows break ${rule}: ${broken[2]}`;
     const all = typeof actual === 'string' ? /^all (\d+) rows$/.exec(actual) : null;
-    if (outcome.status === 'pass') return all ? `${rule} in all ${all[1]} rows` : `${rule} in every row`;
+    if (outcome.status === 'pass') return all ? `${rule} in ${allOf(Number(all[1]), 'row')}` : `${rule} in every row`;
     return `${rule} does not hold in every row: ${bare(actual)}`;
   },
 };

@@ -3,7 +3,7 @@ import type { Cell, JsonValue } from '../../../format/index.ts';
 import { compareCells } from '../compare-values.ts';
 import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 import { missingColumns, Offenders, shownCell, unjudgeable } from '../offenders.ts';
-import { bare, unquoted } from '../words.ts';
+import { allOf, bare, unquoted } from '../words.ts';
 
 export const fieldsEqual: AssertionModule<AssertionOf<'fields-equal'>> = {
   over: 'rows',
@@ -39,7 +39,7 @@ export const fieldsEqual: AssertionModule<AssertionOf<'fields-equal'>> = {
       const differ = /^(\d+ of \d+) rows differ: (.*)$/s.exec(actual);
       if (differ) return `${a.fields.join(' and ')} differ in ${differ[1]} rows: ${differ[2]}`;
       const all = /^equal in all (\d+) rows$/.exec(actual);
-      if (all) return `${fields} in all ${all[1]} rows`;
+      if (all) return `${fields} in ${allOf(Number(all[1]), 'row')}`;
     }
     // One row: the stored values of its fields.
     if (outcome.status === 'pass' && actual !== null && typeof actual === 'object' && !Array.isArray(actual)) return `${fields}, each ${bare(Object.values(actual)[0])}`;

@@ -1,6 +1,6 @@
 /** `same-on-reread`: the query ran more than once and every read's digest of all its rows is the same. */
 import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
-import { count } from '../words.ts';
+import { allOf, count } from '../words.ts';
 
 export const sameOnReread: AssertionModule<AssertionOf<'same-on-reread'>> = {
   over: 'result',
@@ -17,6 +17,6 @@ export const sameOnReread: AssertionModule<AssertionOf<'same-on-reread'>> = {
     if (hashes === null) return outcome.status === 'pass' ? 'identical rows on every read' : 'the reads could not be compared';
     if (hashes.length < 2) return `read ${hashes.length === 1 ? 'once' : 'never'}: at least 2 reads are needed to compare`;
     const distinct = new Set(hashes).size;
-    return distinct === 1 ? `all ${hashes.length} reads gave identical rows` : `the rows changed between reads: ${distinct} different results in ${count(hashes.length, 'read')}`;
+    return distinct === 1 ? `${allOf(hashes.length, 'read')} gave identical rows` : `the rows changed between reads: ${distinct} different results in ${count(hashes.length, 'read')}`;
   },
 };

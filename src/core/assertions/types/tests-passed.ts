@@ -1,7 +1,7 @@
 /** `tests-passed`: each named test ran and passed; a test that did not run is a failure, not a pass. */
 import type { JsonValue } from '../../../format/index.ts';
 import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
-import { count, listed } from '../words.ts';
+import { allOf, count, listed } from '../words.ts';
 import { testOutcomes, testWithMessage } from './test-outcomes.ts';
 
 export const testsPassed: AssertionModule<AssertionOf<'tests-passed'>> = {
@@ -17,7 +17,7 @@ export const testsPassed: AssertionModule<AssertionOf<'tests-passed'>> = {
   },
   say(a, { outcome, result }) {
     const total = a.tests.length;
-    if (outcome.status === 'pass') return total === 1 ? `the named test passed: ${a.tests[0]}` : `all ${total} named tests passed`;
+    if (outcome.status === 'pass') return total === 1 ? `the named test passed: ${a.tests[0]}` : `${allOf(total, 'named test')} passed`;
     // The output is the witness; the stored record of each test's outcome stands in without it.
     const stored = outcome.actual !== null && typeof outcome.actual === 'object' && !Array.isArray(outcome.actual) ? outcome.actual : {};
     const outcomes = testOutcomes(result);
