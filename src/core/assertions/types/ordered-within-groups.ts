@@ -45,6 +45,6 @@ export const orderedWithinGroups: AssertionModule<AssertionOf<'ordered-within-gr
     const actual = typeof outcome.actual === 'string' ? unquoted(outcome.actual) : plainValue(outcome.actual);
     if (outcome.status === 'pass') return `${a.orderBy} ${order} ${within}: ${actual}`;
     if (actual.startsWith('no column ')) return `cannot judge the order: ${actual} in the result`;
-    return `${a.orderBy} is not ${order} ${within}: ${actual}`;
+    return `${a.orderBy} ${a.strict ? 'is not strictly increasing' : 'goes down'} ${within}: ${actual}`;
   },
 };
