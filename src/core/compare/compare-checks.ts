@@ -37,7 +37,8 @@ function assertionDifferences(base: CheckSnapshot, current: CheckSnapshot, defin
     .filter(({ outcome: a }) => before.has(a.id) && before.get(a.id) !== a.status)
     .map(({ outcome: a, sentence }) => ({
       kind: 'assertion' as const,
-      text: `${a.description}: ${before.get(a.id)} → ${a.status}${a.status === 'pass' ? '' : ` (${sentence})`}`,
+      // Said only from the check's definition: without it the sentence would restate the recorded values.
+      text: `${a.description}: ${before.get(a.id)} → ${a.status}${a.status === 'pass' || !definition ? '' : ` (${sentence})`}`,
       worse: RANK[a.status] > RANK[before.get(a.id)!],
     }));
 }
