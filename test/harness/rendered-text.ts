@@ -31,7 +31,7 @@ export function visibleText(html: string): string {
 /**
  * Pieces of template source in visible text: a conditional's `? (` and `) : (`, an arrow
  * function, a `.map(`, `&&` before markup, a property read of a props object (`result.exists`,
- * `view.source`, `Astro.props`), a JSX comment. Each is reported with the text around it.
+ * `view.source`, `Astro.props`), a JSX comment, a declaration. Each is reported with the text around it.
  */
 const TEMPLATE_SOURCE: RegExp[] = [
   /\?\s*\(/,
@@ -39,7 +39,8 @@ const TEMPLATE_SOURCE: RegExp[] = [
   /=>/,
   /\.map\(/,
   /&&\s*[(<]/,
-  /\b(?:result|view|row|entry|report|block|table|parsed|source|check|node|props|Astro)\.[A-Za-z_]+\b/,
+  // …but not a file's name (`_schemas/v2/check.schema.json`, `checks/long-result.json`).
+  /(?<![\w/.-])(?:result|view|row|entry|report|block|table|parsed|source|check|node|props|Astro)\.(?!(?:json|mdx?|ts|js|sql|py|csv)\b)[A-Za-z_]+\b(?!\.(?:json|mdx?|ts|js|sql|py|csv)\b)/,
   /\{\s*\/\*/,
   /\b(?:const|import|interface)\s+[A-Za-z_{]/,
 ];
