@@ -94,7 +94,7 @@ describe('machine paths written as placeholders', () => {
     const run = await runCommandCheck(command({ argv: ['pytest', 'tests', '-v', '-p', 'no:cacheprovider'], cwd: 'service', parser: 'pytest-junit' }), ctx);
     expect(run.error).toBeNull();
     expect(run.source.cwd).toBe('service');
-    expect(run.source.argv.at(-1)).toBe('--junitxml=$REPORT_DIR/report');
+    expect(run.source.argv?.at(-1)).toBe('--junitxml=$REPORT_DIR/report');
     const result = run.result?.kind === 'command' ? run.result : null;
     expect(result?.stdout).toMatch(/^rootdir: \$APP_DIR\/service$/m);
     expect(result?.stdout).toContain('generated xml file: $REPORT_DIR/report');
