@@ -35,7 +35,13 @@ interface Fragment {
 interface Pagefind {
   options(options: { baseUrl: string }): Promise<void>;
   mergeIndex(bundlePath: string, options: { baseUrl: string }): Promise<void>;
-  search(term: string): Promise<{ results: { data(): Promise<Fragment> }[] } | null>;
+  search(term: string): Promise<{ results: SearchResult[] } | null>;
+}
+
+interface SearchResult {
+  /** The page's id in the index: the same in every search. */
+  id: string;
+  data(): Promise<Fragment>;
 }
 
 /** Results shown at a time; "More results" shows the next ones. */
@@ -51,21 +57,28 @@ function partsOfExcerpt(excerpt: string): Excerpt {
   return { parts, cutBefore: false, cutAfter: false };
 }
 
-/**
- * The sections of a result where the query stands. Searched exactly, they are found in the
- * record's text (search-matches.ts), every check; searched as words (other forms, prefixes),
- * pagefind's sub-results say where each word matched.
- */
-function matchesOf(fragment: Fragment, query: string, exact: boolean): SectionMatch[] {
+/** The sub-results pagefind gives a record searched as words (other forms, prefixes): every place of each word. */
+function subResultMatches(fragment: Fragment): SectionMatch[] {
   const title = fragment.meta.title ?? '';
-  if (exact) {
-    const found = sectionMatches({ content: fragment.content, anchors: fragment.anchors, title }, query);
-    if (found.length > 0) return found;
-  }
   return (fragment.sub_results ?? []).map((sub) => {
     const anchorId = /#([a-z0-9-]+)$/.exec(sub.url)?.[1] ?? null;
     return { anchorId, title: anchorId ? sub.title : title, places: sub.locations.length, excerpt: partsOfExcerpt(sub.excerpt) };
   });
+}
+
+/**
+ * The sections of a result where the query stands. Searched exactly, they are found in the
+ * record's text (search-matches.ts), every check. pagefind's exact mode also matches another form
+ * of the word (`calibrations` holds `calibration`'s stem) and then says one place only: such a
+ * record, and a search as words, gets pagefind's sub-results of the search as words.
+ */
+async function matchesOf(fragment: Fragment, query: string, exact: boolean, asWords: () => Promise<Fragment | null>): Promise<SectionMatch[]> {
+  if (exact) {
+    const found = sectionMatches({ content: fragment.content, anchors: fragment.anchors, title: fragment.meta.title ?? '' }, query);
+    if (found.length > 0) return found;
+    return subResultMatches((await asWords()) ?? fragment);
+  }
+  return subResultMatches(fragment);
 }
 
 function excerptElement(excerpt: Excerpt): HTMLParagraphElement {
@@ -111,7 +124,7 @@ function badge(kind: 'decision' | 'status', value: string | undefined): HTMLSpan
 
 const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
 
-function resultItem(fragment: Fragment, query: string, exact: boolean): HTMLLIElement {
+async function resultItem(fragment: Fragment, query: string, exact: boolean, asWords: () => Promise<Fragment | null>): Promise<HTMLLIElement> {
   const item = document.createElement('li');
   item.className = 'search-result';
   const head = item.appendChild(document.createElement('p'));
@@ -119,7 +132,7 @@ function resultItem(fragment: Fragment, query: string, exact: boolean): HTMLLIEl
   head.append(link(fragment.url, fragment.meta.title ?? fragment.url, 'search-result-link'));
   const decision = badge('decision', fragment.meta.decision);
   if (decision) head.append(' ', decision);
-  const matches = matchesOf(fragment, query, exact);
+  const matches = await matchesOf(fragment, query, exact, asWords);
   const about = matches.find((m) => m.anchorId === null);
   if (about?.excerpt) item.append(excerptElement(about.excerpt));
   // In the order of the checklist's sections (§1, §2, §4.1, §4.2…), as the report lists them.
@@ -181,9 +194,16 @@ async function run(root: HTMLElement): Promise<void> {
   const results = exact ? (exactly?.results ?? []) : ((await pagefind.search(query))?.results ?? []);
   status.textContent = results.length === 0 ? `No deployment matches “${query}”.` : `${results.length} ${results.length === 1 ? 'deployment matches' : 'deployments match'} “${query}”.`;
   let shown = 0;
+  // The same query searched as words, once, for the records the exact search matched by another form of a word only.
+  // A result is known by its page's id in both searches: only its own fragment is loaded.
+  let wordSearch: Promise<SearchResult[]> | null = null;
+  const asWords = async (id: string) => {
+    wordSearch ??= pagefind.search(query.replaceAll('"', '')).then((found) => found?.results ?? []);
+    return (await (await wordSearch).find((r) => r.id === id)?.data()) ?? null;
+  };
   const showMore = async () => {
-    const next = await Promise.all(results.slice(shown, shown + PAGE).map((r) => r.data()));
-    list.append(...next.map((fragment) => resultItem(fragment, query, exact)));
+    const next = results.slice(shown, shown + PAGE);
+    list.append(...(await Promise.all(next.map(async (r) => resultItem(await r.data(), query, exact, () => asWords(r.id))))));
     shown += next.length;
     more.hidden = shown >= results.length;
   };
