@@ -20,7 +20,7 @@ import { isAbsolute } from 'node:path';
 /** A character that continues a file or directory name: a directory followed or preceded by one is part of another name. */
 const NAME_CHARACTER = /[\p{L}\p{N}._~+@%-]/u;
 
-export type PathPlaceholder = '$APP_DIR' | '$REPORT_DIR' | '$TMPDIR' | '~';
+type PathPlaceholder = '$APP_DIR' | '$REPORT_DIR' | '$TMPDIR' | '~';
 
 export class MachinePaths {
   private readonly entries: { path: string; as: PathPlaceholder }[];

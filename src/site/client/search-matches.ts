@@ -21,14 +21,9 @@ export interface SearchedRecord {
   title: string;
 }
 
-/** A stretch of an excerpt: words, matched or not. */
-export interface ExcerptPart {
-  text: string;
-  marked: boolean;
-}
-
 export interface Excerpt {
-  parts: ExcerptPart[];
+  /** Stretches of words, matched (`marked`) or not. */
+  parts: { text: string; marked: boolean }[];
   /** Words of the section left out before and after the excerpt. */
   cutBefore: boolean;
   cutAfter: boolean;
@@ -46,7 +41,7 @@ export interface SectionMatch {
 /** pagefind's own split of a record into words (its `word_separators`): locations count these. */
 const WORD_SEPARATORS = /[^\S\uFEFF]+/;
 /** Words an excerpt shows. */
-export const EXCERPT_WORDS = 30;
+const EXCERPT_WORDS = 30;
 /** Of which before the first place. */
 const LEAD_WORDS = 5;
 const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
@@ -98,7 +93,7 @@ function excerptOf(words: readonly string[], marked: ReadonlySet<number>, from: 
   if (from >= to) return null;
   const start = firstPlace === null ? from : Math.max(from, Math.min(firstPlace - LEAD_WORDS, to - EXCERPT_WORDS));
   const end = Math.min(to, start + EXCERPT_WORDS);
-  const parts: ExcerptPart[] = [];
+  const parts: Excerpt['parts'] = [];
   const push = (text: string, isMarked: boolean) => {
     const last = parts.at(-1);
     if (last && last.marked === isMarked) last.text += text;
