@@ -31,7 +31,7 @@ function sharedDatabase(): Promise<EmbeddedDatabase> {
   return database;
 }
 
-export async function collectTiny(root: string, options: { environment: string; by: string; policy?: Partial<SignoffPolicy>; deploymentId?: string }): Promise<CollectResult> {
+export async function collectTiny(root: string, options: { environment: string; by: string; policy?: Partial<SignoffPolicy>; deploymentId?: string; appDir?: string }): Promise<CollectResult> {
   const db = await sharedDatabase();
   return collect({
     checklist: tinyChecklist(options.policy),
@@ -39,7 +39,7 @@ export async function collectTiny(root: string, options: { environment: string; 
     ...(options.deploymentId ? { deploymentId: options.deploymentId } : {}),
     evidenceRoot: root,
     target: db.target,
-    appDir: '.',
+    appDir: options.appDir ?? '.',
     by: options.by,
   });
 }
