@@ -12,7 +12,7 @@ import { checkProblem } from './check-problem.ts';
 import type { DecisionInput } from './decide.ts';
 
 /** How much a reason weighs on the decision: the order the list is shown in. */
-export const REASON_WEIGHTS = ['blocks', 'incomplete', 'warns', 'optional'] as const;
+const REASON_WEIGHTS = ['blocks', 'incomplete', 'warns', 'optional'] as const;
 export type ReasonWeight = (typeof REASON_WEIGHTS)[number];
 
 export interface Reason {

@@ -19,7 +19,7 @@ import { routes } from '../routes.ts';
 import type { CheckView } from './check-view.ts';
 import type { ReportModel, SectionBlock } from './report.ts';
 
-export interface ReasonItem {
+interface ReasonItem {
   weight: ReasonWeight;
   /** What the reason does to the decision, in a word beside its badge. */
   weightWord: string;
@@ -32,7 +32,7 @@ export interface ReasonItem {
   sentence: string;
 }
 
-export interface ChangeItem {
+interface ChangeItem {
   label: ComparisonLabel;
   word: string;
   tone: string;
@@ -43,7 +43,7 @@ export interface ChangeItem {
   text: string;
 }
 
-export interface ChangeBlock {
+interface ChangeBlock {
   /** `Since staging-pr12, the previous staging deployment and the baseline`. */
   heading: string;
   base: { id: string; href: string; decision: string };
@@ -56,7 +56,7 @@ export interface ChangeBlock {
   more: number;
 }
 
-export interface OverviewRow {
+interface OverviewRow {
   anchor: string;
   label: string;
   /** 0 for a top-level section, 1 for "4.1" under "4"… */
