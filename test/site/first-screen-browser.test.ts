@@ -133,9 +133,24 @@ describe.skipIf(!chromiumAvailable())('the first screen of another team\'s BLOCK
     const context = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1, colorScheme: 'light', reducedMotion: 'reduce' });
     const page = await context.newPage();
     await page.goto(`${server.url}/deployments/${BLOCKED}/`);
-    // What the picture shows, as markup: stale when the header or the first screen say anything else.
-    const markup = await page.evaluate(() => `${document.querySelector('header.report-header')!.outerHTML}\n${document.querySelector('.first-screen')!.outerHTML}`);
-    const key = `${DESKTOP.width}x${DESKTOP.height} ${createHash('sha256').update(markup).digest('hex')}`;
+    // What the picture shows: the markup of the site's header, the report's and its first screen, and
+    // every screen style rule that applies to them (not the pixels, which differ with a machine's
+    // fonts). Stale when any of them says anything else.
+    const shown = await page.evaluate(() => {
+      const parts = ['.site-header', 'header.report-header', '.first-screen'].map((selector) => document.querySelector(selector)!);
+      const elements = [document.documentElement, document.body, document.querySelector('main')!, ...parts.flatMap((el) => [el, ...el.querySelectorAll('*')])];
+      const rules: string[] = [];
+      const walk = (list: CSSRuleList) => {
+        for (const rule of Array.from(list)) {
+          if (rule instanceof CSSMediaRule) {
+            if (window.matchMedia(rule.conditionText).matches) walk(rule.cssRules);
+          } else if (rule instanceof CSSStyleRule && elements.some((el) => el.matches(rule.selectorText))) rules.push(rule.cssText);
+        }
+      };
+      for (const sheet of Array.from(document.styleSheets)) walk(sheet.cssRules);
+      return `${parts.map((el) => el.outerHTML).join('\n')}\n${rules.join('\n')}`;
+    });
+    const key = `${DESKTOP.width}x${DESKTOP.height} ${createHash('sha256').update(shown).digest('hex')}`;
     if (process.env.UPDATE_SCREENSHOTS) {
       const png = withText(await page.screenshot({ type: 'png', animations: 'disabled', caret: 'hide' }), 'deploy-evidence', key);
       await mkdir(dirname(SCREENSHOT), { recursive: true });

@@ -13,12 +13,13 @@ import { firstScreen, SHOWN_CHANGES, timingRatio, type FirstScreenInput } from '
 import { reportModel } from '../../src/site/view-models/report.ts';
 
 const root = new URL('../fixtures/own-project-evidence/', import.meta.url).pathname;
+const exampleRoot = new URL('../fixtures/site-evidence/', import.meta.url).pathname;
 
-async function load(id: string): Promise<DeploymentEvidence & { snapshots: Map<string, CheckSnapshot> }> {
-  const read = async <K extends 'deployment' | 'check'>(kind: K, path: string) => parseEvidenceText(kind, path, await readFile(join(root, id, path), 'utf8'));
+async function load(id: string, from = root): Promise<DeploymentEvidence & { snapshots: Map<string, CheckSnapshot> }> {
+  const read = async <K extends 'deployment' | 'check'>(kind: K, path: string) => parseEvidenceText(kind, path, await readFile(join(from, id, path), 'utf8'));
   const deployment = await read('deployment', 'deployment.json');
   const snapshots = new Map<string, CheckSnapshot>();
-  for (const f of await readdir(join(root, id, 'checks'))) {
+  for (const f of await readdir(join(from, id, 'checks'))) {
     const s = await read('check', `checks/${f}`);
     snapshots.set(s.id, s);
   }
@@ -83,7 +84,7 @@ describe('the first screen of another team\'s BLOCKED report', async () => {
   it('gives every section with its worst status and its counts, linked to its heading, and how many checks are not a plain pass', () => {
     expect(model.overview.map((r) => [r.anchor, r.status, r.counts.map((c) => c.text).join(', ')])).toEqual([
       ['#decision', 'fail', '2 fail, 3 pass'],
-      ['#pre-deployment', 'warn', '1 warn'],
+      ['#pre-deployment', 'warn', '0 of 1 attestation given'],
       ['#section-1', 'pass', '3 pass'],
       ['#section-2', 'pass', '2 pass'],
       ['#section-3', 'fail', '2 fail, 1 pass'],
@@ -121,5 +122,15 @@ describe('the first screen of an APPROVED report and of other histories', async 
       expect(block.items.length).toBe(Math.min(listed, SHOWN_CHANGES));
       expect(block.more).toBe(Math.max(0, listed - SHOWN_CHANGES));
     }
+  });
+
+  it('counts the attestations given apart: an optional one not given does not make the section read worse than a warning', async () => {
+    const example = await load('staging-pr76-smoke-failing', exampleRoot);
+    const attestations = example.deployment.checklist.definition.attestations;
+    expect(attestations.some((a) => !a.required)).toBe(true);
+    expect(example.deployment.attestations).toEqual([]);
+    const pre = firstScreen(input(example)).overview.find((r) => r.anchor === '#pre-deployment')!;
+    expect(pre.status).toBe('warn');
+    expect(pre.counts.map((c) => c.text)).toEqual(['1 warn', `0 of ${attestations.length} attestations given`]);
   });
 });

@@ -233,8 +233,14 @@ function overviewOf(report: FirstScreenInput['report']): OverviewRow[] {
   const criteria = report.criteria.map((c) => c.status);
   if (criteria.length > 0) rows.push({ anchor: '#decision', label: 'Go/no-go criteria', depth: 0, status: worst(criteria), counts: countsOf(criteria) });
   if (report.preDeployment) {
-    const statuses = [...report.preDeployment.attestations.map((a) => a.status), ...report.preDeployment.checks.map((v) => v.status)];
-    rows.push({ anchor: '#pre-deployment', label: report.preDeployment.title, depth: 0, status: worst(statuses), counts: countsOf(statuses) });
+    // A required attestation not given is a warning, an optional one only a note (its "skipped"
+    // badge): it never makes the section read worse than a warning.
+    const { attestations, checks } = report.preDeployment;
+    const statuses = [...attestations.map((a) => (a.status === 'skipped' ? 'pass' : a.status)), ...checks.map((v) => v.status)];
+    const counts = countsOf(checks.map((v) => v.status));
+    const given = attestations.filter((a) => a.given !== null).length;
+    if (attestations.length > 0) counts.push({ status: given === attestations.length ? 'pass' : 'warn', count: given, text: `${given} of ${attestations.length} attestation${attestations.length === 1 ? '' : 's'} given` });
+    rows.push({ anchor: '#pre-deployment', label: report.preDeployment.title, depth: 0, status: worst(statuses), counts });
   }
   const walk = (block: SectionBlock, depth: number) => {
     const statuses = allViews({ sections: [block], preDeployment: null, criteria: [], signoffSummary: null, manifest: null }).map((v) => v.status);
