@@ -48,6 +48,8 @@ export interface PopulationSignoff {
   signedAt: string | null;
   /** Signed over a BLOCKED or INCOMPLETE decision with `sign --force`: the decision it overrode. */
   forcedOver: DecisionStatus | null;
+  /** Signed with a sample key committed with the examples: never to be trusted for a real deployment. */
+  sampleKey: boolean;
 }
 
 export interface PopulationRow {
@@ -126,6 +128,7 @@ function signoffOf(role: RoleVerdict): PopulationSignoff {
     signer: signoff?.name ?? null,
     signedAt: signoff?.predicate?.signedAt ?? null,
     forcedOver: signoff?.predicate?.forced?.decision ?? null,
+    sampleKey: signoff?.sampleKey ?? false,
   };
 }
 

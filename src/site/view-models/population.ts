@@ -20,7 +20,7 @@ export interface PopulationPageRow extends PopulationRow {
   href: string;
   environmentHref: string;
   started: string;
-  signoffsShown: { label: string; state: string; signer: string | null; signedAt: string | null; signed: string | null; forcedOver: string | null }[];
+  signoffsShown: { label: string; state: string; signer: string | null; signedAt: string | null; signed: string | null; forcedOver: string | null; sampleKey: boolean }[];
 }
 
 export interface PopulationPageModel {
@@ -40,7 +40,7 @@ export function populationPageModel(entries: readonly Loaded[]): PopulationPageM
       href: routes.deployment(row.id),
       environmentHref: routes.environment(row.environment),
       started: formatUtc(row.startedAt),
-      signoffsShown: row.signoffs.map((s) => ({ label: s.label, state: s.state, signer: s.signer, signedAt: s.signedAt, signed: s.signedAt ? formatUtc(s.signedAt) : null, forcedOver: s.forcedOver })),
+      signoffsShown: row.signoffs.map((s) => ({ label: s.label, state: s.state, signer: s.signer, signedAt: s.signedAt, signed: s.signedAt ? formatUtc(s.signedAt) : null, forcedOver: s.forcedOver, sampleKey: s.sampleKey })),
     })),
     csvHref: routes.populationCsv(),
     environments: [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, count]) => ({ name, count })),
