@@ -13,6 +13,7 @@ import type { DecisionStatus, Deployment } from '../format/index.ts';
 import type { IntegrityStatus } from './integrity/verify.ts';
 import type { RoleVerdict, SignoffState } from './signoffs/verify-signoffs.ts';
 import { chronological } from './order.ts';
+import { targetRevisionOf, type TargetRevision } from './target-revision.ts';
 import { csvDocument } from './csv.ts';
 import { permalink, routes, type SiteLocation } from './routes.ts';
 
@@ -20,7 +21,7 @@ import { permalink, routes, type SiteLocation } from './routes.ts';
 export interface PopulationEntry {
   id: string;
   /** Null: its deployment.json does not read (the integrity problems say why). */
-  deployment: Pick<Deployment, 'environment' | 'pr' | 'change' | 'decision' | 'collection' | 'startedAt' | 'finishedAt' | 'collectedBy'> | null;
+  deployment: Pick<Deployment, 'environment' | 'pr' | 'change' | 'checklist' | 'decision' | 'collection' | 'startedAt' | 'finishedAt' | 'collectedBy'> | null;
   integrity: {
     status: IntegrityStatus;
     digest: string | null;
@@ -57,7 +58,10 @@ export interface PopulationRow {
   environment: string;
   pr: number | null;
   prTitle: string | null;
+  /** The revision the deployment brings (src/core/target-revision.ts), null when none is known. */
   targetRevision: string | null;
+  /** `recorded` in the deployment, or `expected` by its checklist's migration checks. */
+  targetRevisionFrom: TargetRevision['from'] | null;
   decision: DecisionStatus;
   /** `in-progress`: the collection never finished. */
   collection: 'complete' | 'in-progress';
@@ -142,12 +146,14 @@ export function populationRows(entries: readonly PopulationEntry[], where: SiteL
       unplaced.push({ id: entry.id, ...integrityOf(entry) });
       continue;
     }
+    const target = targetRevisionOf(d);
     rows.push({
       id: entry.id,
       environment: d.environment,
       pr: d.pr.number,
       prTitle: d.pr.title,
-      targetRevision: d.change.targetRevision,
+      targetRevision: target?.revision ?? null,
+      targetRevisionFrom: target?.from ?? null,
       decision: d.decision.status,
       collection: d.collection,
       startedAt: d.startedAt,
