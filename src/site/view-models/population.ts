@@ -20,7 +20,8 @@ export interface PopulationPageRow extends PopulationRow {
   href: string;
   environmentHref: string;
   started: string;
-  signoffsShown: { label: string; state: string; signer: string | null; signedAt: string | null; signed: string | null; forcedOver: string | null; sampleKey: boolean }[];
+  /** Each role as the page says it: "Approved for production: signed by Erin, 2026-11-25 09:44:19 UTC". */
+  signoffsShown: { state: string; text: string; forcedOver: string | null }[];
 }
 
 export interface PopulationPageModel {
@@ -40,7 +41,11 @@ export function populationPageModel(entries: readonly Loaded[]): PopulationPageM
       href: routes.deployment(row.id),
       environmentHref: routes.environment(row.environment),
       started: formatUtc(row.startedAt),
-      signoffsShown: row.signoffs.map((s) => ({ label: s.label, state: s.state, signer: s.signer, signedAt: s.signedAt, signed: s.signedAt ? formatUtc(s.signedAt) : null, forcedOver: s.forcedOver, sampleKey: s.sampleKey })),
+      signoffsShown: row.signoffs.map((s) => ({
+        state: s.state,
+        text: `${s.label}: ${s.state}${s.signer ? ` by ${s.signer}${s.sampleKey ? ' (sample key)' : ''}` : ''}${s.signedAt ? `, ${formatUtc(s.signedAt)}` : ''}`,
+        forcedOver: s.forcedOver,
+      })),
     })),
     csvHref: routes.populationCsv(),
     environments: [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, count]) => ({ name, count })),
