@@ -32,7 +32,8 @@ describe('deploy-evidence demo', () => {
     expect(ids).toEqual(expect.arrayContaining([`${baseline}-3`, `${baseline}-4`, `${production}-2`]));
 
     expect(first.stderr).toMatch(/site built in [\d.]+ s/);
-    expect(first.stderr).toContain(`report: ${out}/deployments/${production}/index.html`);
+    // Not a file:// path (opened as files the site loses its styles and links): the command that serves it.
+    expect(first.stderr).toContain(`To view the site: npx deploy-evidence preview --out-dir ${out}  (latest report: /deployments/${production}/)`);
     expect(first.stderr).not.toMatch(/serving the site/);
     const report = await readFile(join(out, 'deployments', production, 'index.html'), 'utf8');
     expect(report).toContain('PR #73');
@@ -43,6 +44,21 @@ describe('deploy-evidence demo', () => {
     expect((await stat(join(out, 'trends', 'index.html'))).isFile()).toBe(true);
     expect((await stat(join(out, 'evidence', baseline, 'manifest.json'))).isFile()).toBe(true);
     expect(second.stderr).not.toMatch(/site built/);
+    // Without --json: each deployment's decision as its own word (INCOMPLETE is never printed as FAIL), and for
+    // any but APPROVED its reasons, one sentence each, never a JSON value.
+    expect(second.stdout).not.toMatch(/\bFAIL\b/);
+    const printed = second.stdout.split('\n');
+    const heads = printed.flatMap((line, i) => (/^ {2}(APPROVED WITH NOTES|APPROVED|BLOCKED|INCOMPLETE) /.test(line) ? [i] : []));
+    expect(heads).toHaveLength(3);
+    for (const i of heads) {
+      if (/^ {2}APPROVED {2}/.test(printed[i]!)) continue;
+      const reasons = printed.slice(i + 2).filter((_, j, rest) => rest.slice(0, j + 1).every((l) => l.startsWith('      - ')));
+      expect(reasons.length, printed[i]).toBeGreaterThan(0);
+      for (const reason of reasons) {
+        expect(reason).toMatch(/^ {6}- (the collection did not finish|(optional )?[a-z0-9-]+ \(§[^)]+\): (fail|warn|skipped|error|failed|missing): )/);
+        expect(reason).not.toMatch(/\{"|\["|":/);
+      }
+    }
     // The demo signs production off with the SAMPLE keys, leaving its approval open.
     expect([...report.matchAll(/data-signoff-state="([a-z]+)"/g)].map((m) => m[1])).toEqual(['signed', 'signed', 'unsigned']);
     // Two demos in one evidence folder: every deployment verifies, chained per environment.

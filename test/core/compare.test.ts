@@ -97,6 +97,13 @@ describe('labels', () => {
     const result = compareCheck(snap('k', 'sql', 'warn', null, a('pass')), snap('k', 'sql', 'warn', null, a('warn')));
     expect(result).toMatchObject({ label: 'regressed', differences: [{ kind: 'assertion', text: 'fast enough: pass → warn', worse: true }] });
   });
+
+  it('says an assertion that got worse in its sentence when the check\'s definition is given (issue 26)', () => {
+    const definition = { kind: 'sql' as const, assertions: [{ type: 'max-duration' as const, metric: 'duration' as const, warnAboveMs: 500, severity: 'fail' as const, id: 'x' }] };
+    const a = (status: 'pass' | 'warn', actual: number) => [{ id: 'x', type: 'max-duration', description: 'fast enough', expected: { warnAboveMs: 500, failAboveMs: null }, actual, status }];
+    const result = compareCheck(snap('k', 'sql', 'pass', null, a('pass', 120)), snap('k', 'sql', 'warn', null, a('warn', 812)), { definition });
+    expect(result.differences.find((d) => d.kind === 'assertion')).toEqual({ kind: 'assertion', text: 'fast enough: pass → warn (took 812 ms, above the 500 ms warning limit)', worse: true });
+  });
 });
 
 describe('per kind', () => {

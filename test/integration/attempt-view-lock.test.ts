@@ -185,7 +185,7 @@ describe.each(engines)('attempt-view-lock against $name', ({ name, open, availab
     const { decision } = result.deployment;
     // Without the Python tooling the command checks are skipped: INCOMPLETE, never a pass.
     expect(decision.status).toBe(toolingProblem === null ? 'APPROVED WITH NOTES' : 'INCOMPLETE');
-    expect(decision.reasons.some((r) => r.startsWith('preflight') && r.includes('not attested'))).toBe(true);
+    expect(decision.reasons.some((r) => r.startsWith('preflight') && r.includes('3 of 3 attestations missing: ci-green, pr-approved, guide-reviewed'))).toBe(true);
   });
 });
 

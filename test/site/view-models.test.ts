@@ -10,6 +10,7 @@ import { deploymentRows, environmentLinks } from '../../src/site/view-models/dep
 import { comparisonLinks, prMarkdown, reportModel, type SectionBlock } from '../../src/site/view-models/report.ts';
 import { comparisonModel, timingSentence } from '../../src/site/view-models/comparison.ts';
 import { compareDeployments } from '../../src/core/compare/compare-deployments.ts';
+import { reasonsInWords } from '../../src/core/decision/reasons.ts';
 import { cellView, tableModel } from '../../src/site/view-models/result-table.ts';
 import { artifactTable } from '../../src/site/view-models/artifact-table.ts';
 import { evidenceIndexModel } from '../../src/site/view-models/evidence-index.ts';
@@ -302,9 +303,9 @@ describe('check view', () => {
     const { deployment, snapshots } = await load('staging-pr74-blocked');
     const entry = deployment.checks.find((c) => c.id === 'missing-table')!;
     const view = checkView({ deployment, definition: undefined, entry, snapshot: snapshots.get('missing-table'), raw: undefined });
-    expect(view.problem).toBe('error (sql 42P01): relation "attempt_v2" does not exist');
+    expect(view.problem).toBe('error: the database refused the query: relation "attempt_v2" does not exist (SQLSTATE 42P01)');
     // The report and the decision say why in the same words (one definition, in the core).
-    expect(deployment.decision.reasons.some((r) => r.endsWith(`: ${view.problem}`) && r.startsWith('missing-table'))).toBe(true);
+    expect(reasonsInWords(deployment, snapshots).some((r) => r.endsWith(`: ${view.problem}`) && r.startsWith('missing-table'))).toBe(true);
     expect(view.error?.code).toBe('42P01');
   });
 

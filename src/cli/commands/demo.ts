@@ -7,7 +7,7 @@
  * Each lands under a new id in the demo's own folder (.demo/ in the package, ignored by git), never
  * in the project's evidence/: the committed samples and a team's own evidence stay as they are
  * (issue 30). Then it builds the site and serves it on 127.0.0.1; without a terminal, or with CI
- * set, it builds and exits so scripts can use it.
+ * set, it builds, says how to view it (`deploy-evidence preview`) and exits so scripts can use it.
  */
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -18,7 +18,7 @@ import { seedtestLoader } from '../../../examples/seedtest-api/database.ts';
 import { PYTHON_INSTALL_HINT, pythonToolingProblem } from '../../../collectors/process/python-tooling.ts';
 import { runCollection } from './collect.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
-import { log, statusWord, colorsFor, type Streams } from '../output.ts';
+import { log, colorsFor, type Streams } from '../output.ts';
 import { buildSite, previewSite } from '../astro-site.ts';
 import { freePort } from '../../../collectors/process/free-port.ts';
 import { packagePath } from '../../../collectors/package-root.ts';
@@ -182,7 +182,15 @@ async function signProductionOff(collected: readonly Collected[], evidenceDir: s
   log(streams, `signed off ${production.deployment.id} as deployed-by and validated-by with the SAMPLE keys (examples/sample-keys/); approved-for-production is left unsigned`);
 }
 
-/** On stdout: one JSON document with --json, else a line per deployment with its decision and folder. */
+/** How each decision reads in the terminal: INCOMPLETE is its own word, never a FAIL (issue 26). */
+const DECISION_TONE: Record<Deployment['decision']['status'], 'green' | 'yellow' | 'red' | 'magenta'> = {
+  APPROVED: 'green',
+  'APPROVED WITH NOTES': 'yellow',
+  BLOCKED: 'red',
+  INCOMPLETE: 'magenta',
+};
+
+/** On stdout: one JSON document with --json, else per deployment its decision, its folder, and why (each reason a sentence). */
 function printCollected(collected: readonly Collected[], json: boolean, streams: Streams): void {
   if (json) {
     streams.stdout.write(`${JSON.stringify({ deployments: collected.map(({ dir, deployment, label }) => ({ label, evidenceDir: dir, id: deployment.id, environment: deployment.environment, decision: deployment.decision })) }, null, 2)}\n`);
@@ -191,8 +199,16 @@ function printCollected(collected: readonly Collected[], json: boolean, streams:
   const c = colorsFor(streams.stdout, streams.env);
   streams.stdout.write(`\n${c.bold('Deployments collected')}\n`);
   for (const { dir, deployment, label } of collected) {
-    streams.stdout.write(`  ${statusWord(deployment.decision.status === 'APPROVED' ? 'pass' : deployment.decision.status === 'APPROVED WITH NOTES' ? 'warn' : 'fail', c)} ${deployment.decision.status.padEnd(19)} ${deployment.id.padEnd(32)} ${label}\n      ${dir}\n`);
+    const { status, reasons } = deployment.decision;
+    streams.stdout.write(`  ${c[DECISION_TONE[status]](status.padEnd(19))} ${deployment.id.padEnd(32)} ${label}\n      ${dir}\n`);
+    // The reasons are the decision's own sentences (src/core/decision/check-problem.ts): why it is not a plain APPROVED.
+    if (status !== 'APPROVED') for (const reason of reasons) streams.stdout.write(`      - ${reason}\n`);
   }
+}
+
+/** A path as typed in a shell: quoted when it holds anything but plain path characters. */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
 }
 
 /**
@@ -205,7 +221,8 @@ async function buildAndServe(lastId: string, { evidenceDir, outDir }: Folders, {
   log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir} (any static host can serve it)`);
   const interactive = Boolean(streams.stderr.isTTY) && !streams.env.CI;
   if (!serve || !interactive) {
-    log(streams, `demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s; report: ${outDir}/deployments/${lastId}/index.html`);
+    // A built site is served, not opened as files: its links and styles are paths from its root.
+    log(streams, `demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s. To view the site: npx deploy-evidence preview --out-dir ${shellWord(outDir)}  (latest report: /deployments/${lastId}/)`);
     return;
   }
   const port = await freePort();

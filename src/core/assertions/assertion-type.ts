@@ -37,9 +37,27 @@ export type AssertionOf<T extends AssertionType> = Extract<Assertion, { type: T 
  */
 export type JudgedResult<T extends AssertionType> = ResultOf<(typeof ASSERTION_KINDS)[T][number]>;
 
+/**
+ * What a sentence about a stored outcome reads besides the assertion's definition: the stored
+ * outcome (its status, its recorded values), the check's result when the type judges its kind
+ * (null: it errored, was skipped, or is of another kind), and the program a command ran.
+ */
+export interface Said<R extends CheckResult = CheckResult> {
+  outcome: AssertionOutcome & { status: 'pass' | 'warn' | 'fail' };
+  result: R | null;
+  /** `pytest`, `alembic`, `python -m pytest`; null when the check ran no command. */
+  program: string | null;
+}
+
 export type AssertionModule<A extends Assertion> = {
   /** What the assertion expects, in words, before anything ran (`checklist show`, the reference). */
   describe(assertion: A): string;
+  /**
+   * What happened, in one plain sentence for a reader (issue 26): `pytest exited with code 1
+   * (expected 0); failed: test_x — AssertionError: …`. Values formatted for reading, never JSON.
+   * Made when shown, from the stored outcome and result, so older evidence reads the same way.
+   */
+  say(assertion: A, said: Said<JudgedResult<A['type']>>): string;
 } & (
   /** Folded over every row of a sql result while it streams. */
   | { over: 'rows'; fold(assertion: A, columns: readonly string[]): RowFold }

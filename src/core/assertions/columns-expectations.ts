@@ -4,6 +4,7 @@
  * expectation on a view is judged on the data (the collector counted NULL rows), and says so.
  */
 import type { AssertionOutcome, CheckOf, ResultOf } from '../../format/index.ts';
+import { count, listed, plainOutcome, plainValue } from './words.ts';
 
 export function evaluateColumnExpectations(expect: CheckOf<'columns'>['expect'], result: ResultOf<'columns'>): AssertionOutcome[] {
   const outcomes: AssertionOutcome[] = [];
@@ -65,4 +66,24 @@ export function evaluateColumnExpectations(expect: CheckOf<'columns'>['expect'],
     outcomes.push({ id: 'no-extra-columns', type: 'columns', description: 'no columns beyond the expected ones', expected: [], actual: extra, status: extra.length === 0 ? 'pass' : 'fail' });
   }
   return outcomes;
+}
+
+/** One of the outcomes above in a plain sentence, by the id it was given there. */
+export function sayColumnExpectation(outcome: AssertionOutcome, result: ResultOf<'columns'> | null): string {
+  const pass = outcome.status === 'pass';
+  const names = (value: AssertionOutcome['actual']) => (Array.isArray(value) ? value.map((v) => plainValue(v)) : []);
+  if (outcome.id === 'relation-exists') return pass ? outcome.description : `${result ? `${result.relation.schema}.${result.relation.name}` : outcome.description.replace(/ exists$/, '')} does not exist`;
+  // A column named `count` or `order` has the id `column-count` too: the recorded value's shape tells them apart.
+  if (outcome.id === 'column-count' && typeof outcome.actual === 'number') return pass ? `${plainValue(outcome.actual)} columns, as expected` : `${plainValue(outcome.actual)} columns (expected ${plainValue(outcome.expected)})`;
+  if (outcome.id === 'column-order' && Array.isArray(outcome.actual)) return pass ? 'the columns are in the expected order' : `the columns are out of order: ${listed(names(outcome.actual), 20)} (expected ${listed(names(outcome.expected), 20)})`;
+  if (outcome.id === 'no-extra-columns') {
+    const extra = names(outcome.actual);
+    return pass || extra.length === 0 ? 'no columns beyond the expected ones' : `${count(extra.length, 'column')} beyond the expected ones: ${listed(extra, 8)}`;
+  }
+  if (outcome.id.startsWith('column-')) {
+    const name = outcome.id.slice('column-'.length);
+    if (outcome.actual === 'missing') return `no column ${name} (expected ${plainValue(outcome.expected)})`;
+    return pass ? `column ${name} is ${plainValue(outcome.actual)}` : `column ${name} is ${plainValue(outcome.actual)} (expected ${plainValue(outcome.expected)})`;
+  }
+  return plainOutcome(outcome);
 }

@@ -59,7 +59,7 @@ export function unjudgedAssertions(check: CheckDefinition, reason: string): Asse
 }
 
 /** Each assertion's id: its own, or its type with -2, -3… for repeats. */
-function assertionIds(check: CheckDefinition): string[] {
+export function assertionIds(check: Pick<CheckDefinition, 'assertions'>): string[] {
   const used = new Map<string, number>();
   return check.assertions.map((assertion) => {
     const base = assertion.id ?? assertion.type;

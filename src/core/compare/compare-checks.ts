@@ -10,6 +10,7 @@
  *   same      nothing meaningful differs (timings within their noise band)
  */
 import type { CheckSnapshot, CheckStatus } from '../../format/index.ts';
+import { outcomesInWords } from '../assertions/say.ts';
 import { kindOf } from '../kinds/registry.ts';
 import type { CompareOptions } from '../kinds/check-kind.ts';
 import { CHECK_STATUS_ORDER as RANK } from '../order.ts';
@@ -29,11 +30,17 @@ export interface CheckComparison {
   timings: TimingComparison[];
 }
 
-function assertionDifferences(base: CheckSnapshot, current: CheckSnapshot): Difference[] {
+function assertionDifferences(base: CheckSnapshot, current: CheckSnapshot, definition: CompareOptions['definition']): Difference[] {
   const before = new Map(base.assertions.map((a) => [a.id, a.status]));
-  return current.assertions
-    .filter((a) => before.has(a.id) && before.get(a.id) !== a.status)
-    .map((a) => ({ kind: 'assertion' as const, text: `${a.description}: ${before.get(a.id)} → ${a.status}`, worse: RANK[a.status] > RANK[before.get(a.id)!] }));
+  // What happened now, in the sentence every view shows it by (issue 26), for an assertion no longer met.
+  return outcomesInWords(current, definition)
+    .filter(({ outcome: a }) => before.has(a.id) && before.get(a.id) !== a.status)
+    .map(({ outcome: a, sentence }) => ({
+      kind: 'assertion' as const,
+      // Said only from the check's definition: without it the sentence would restate the recorded values.
+      text: `${a.description}: ${before.get(a.id)} → ${a.status}${a.status === 'pass' || !definition ? '' : ` (${sentence})`}`,
+      worse: RANK[a.status] > RANK[before.get(a.id)!],
+    }));
 }
 
 /** `key`: the check's key columns from the current checklist (sql checks), for row-by-row comparison. */
@@ -53,7 +60,7 @@ export function compareCheck(base: CheckSnapshot | undefined, current: CheckSnap
     differences.push(...compared.differences);
     timings = compared.timings ?? [];
   }
-  differences.push(...assertionDifferences(base, current));
+  differences.push(...assertionDifferences(base, current, options.definition));
 
   let label: ComparisonLabel;
   if (RANK[current.status] > RANK[base.status]) label = 'regressed';

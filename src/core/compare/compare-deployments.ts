@@ -32,7 +32,7 @@ export function compareDeployments(base: DeploymentEvidence, current: Deployment
     const fromBaseOnly = i >= current.deployment.checks.length;
     const [x, y] = sameChecklist ? [base.snapshots.get(id), current.snapshots.get(id)] : fromBaseOnly ? [base.snapshots.get(id), undefined] : [undefined, current.snapshots.get(id)];
     const definition = definitions.get(id);
-    if (x || y) return compareCheck(x, y, definition?.kind === 'sql' && definition.key ? { key: definition.key } : {});
+    if (x || y) return compareCheck(x, y, { ...(definition?.kind === 'sql' && definition.key ? { key: definition.key } : {}), ...(definition ? { definition } : {}) });
     // Listed by a checklist but collected on neither side: nothing to compare.
     const entry = current.deployment.checks.find((c) => c.id === id) ?? base.deployment.checks.find((c) => c.id === id)!;
     return { id, title: entry.title, section: entry.section, kind: entry.kind, label: 'same', base: null, current: null, differences: [], timings: [] };

@@ -29,6 +29,7 @@ export interface DecisionInput {
 }
 
 export function decide({ checklist, snapshots, complete }: DecisionInput): Pick<Deployment, 'criteria' | 'decision'> {
+  const definitions = new Map(checklist.checks.map((c) => [c.id, c]));
   const criteria = checklist.criteria.map((criterion) => {
     let status: CriterionStatus = 'pass';
     const notes: string[] = [];
@@ -36,7 +37,7 @@ export function decide({ checklist, snapshots, complete }: DecisionInput): Pick<
       const snapshot = snapshots.get(id);
       const s = criterionStatusOf(snapshot);
       if (CRITERION_RANK[s] > CRITERION_RANK[status]) status = s;
-      if (s !== 'pass') notes.push(`${id}: ${checkProblem(snapshot)}`);
+      if (s !== 'pass') notes.push(`${id}: ${checkProblem(snapshot, definitions.get(id))}`);
     }
     return { id: criterion.id, label: criterion.label, checks: criterion.checks, status, notes };
   });
@@ -50,7 +51,7 @@ export function decide({ checklist, snapshots, complete }: DecisionInput): Pick<
     const where = `${check.id} (§${check.section})`;
     const status = snapshot?.status ?? 'missing';
     if (status === 'pass') continue;
-    const line = `${where}: ${checkProblem(snapshot)}`;
+    const line = `${where}: ${checkProblem(snapshot, check)}`;
     if (!check.required) notes.push(`optional ${line}`);
     else if (status === 'fail') blocked.push(line);
     else if (status === 'warn') notes.push(line);

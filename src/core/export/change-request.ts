@@ -6,6 +6,7 @@
  */
 import { signoffRoles, type CheckKind, type CheckSnapshot, type Deployment, type ResultOf } from '../../format/index.ts';
 import { checkProblem, problemUnlessPass } from '../decision/check-problem.ts';
+import { reasonsInWords } from '../decision/reasons.ts';
 import { permalink, routes } from '../routes.ts';
 import { targetRevisionOf } from '../target-revision.ts';
 import { formatMs, formatUtc } from '../text-format.ts';
@@ -90,7 +91,7 @@ export function changeRequest(input: ExportInput, { forced = false }: { forced?:
     `${mdLink(deployment.id, link(routes.deployment(deployment.id)))}, collected ${formatUtc(deployment.startedAt)}: **${decisionShown(input)}**.`,
     '',
     ...integrityLines(input),
-    ...deployment.decision.reasons.map((r) => `- ${mdText(r)}`),
+    ...reasonsInWords(deployment, snapshots).map((r) => `- ${mdText(r)}`),
     '',
     mdTable(['Criterion', 'Status'], deployment.criteria.map((c) => [mdInline(c.label), c.status])),
     '',
@@ -108,7 +109,7 @@ export function changeRequest(input: ExportInput, { forced = false }: { forced?:
   if (rollback.length === 0) lines.push(`_The checklist has no rollback checks: write the plan here._`);
   for (const entry of rollback) {
     const snapshot = snapshots.get(entry.id);
-    const problem = snapshot ? problemUnlessPass(snapshot) : checkProblem(undefined);
+    const problem = snapshot ? problemUnlessPass(snapshot, definition.checks.find((c) => c.id === entry.id)) : checkProblem(undefined);
     lines.push(`- ${mdLink(entry.title, link(routes.check(deployment.id, entry.id)))}: ${snapshot?.status ?? 'missing'}${problem ? ` — ${mdInline(problem)}` : ''}`);
     lines.push(...(rollbackLines(snapshot?.result) ?? []));
   }

@@ -12,9 +12,10 @@ import { decisionShown, INTEGRITY_FAILED } from './integrity-note.ts';
 
 export function junitReport(input: ExportInput): string {
   const { deployment, snapshots, digest, where } = input;
+  const definitions = new Map(deployment.checklist.definition.checks.map((c) => [c.id, c]));
   const cases = deployment.checks.map((entry) => {
     const snapshot = snapshots.get(entry.id);
-    const problem = snapshot ? problemUnlessPass(snapshot) : checkProblem(undefined);
+    const problem = snapshot ? problemUnlessPass(snapshot, definitions.get(entry.id)) : checkProblem(undefined);
     const url = permalink(routes.check(deployment.id, entry.id), where);
     const testcase: Record<string, unknown> = {
       '@_classname': `${deployment.checklist.id}.§${entry.section}`,

@@ -5,7 +5,9 @@
  * and `--check <id>`: one check as an excerpt for a change request comment. Pure.
  */
 import type { CheckKind, CheckResult, CheckSnapshot, Deployment, ResultOf } from '../../format/index.ts';
+import { outcomesInWords } from '../assertions/say.ts';
 import { checkProblem, problemUnlessPass } from '../decision/check-problem.ts';
+import { reasonsInWords } from '../decision/reasons.ts';
 import { metricOfResult } from '../kinds/registry.ts';
 import { permalink, routes, type SiteLocation } from '../routes.ts';
 import { formatMs, formatUtc } from '../text-format.ts';
@@ -42,7 +44,7 @@ export function markdownReport(input: ExportInput): string {
     `**Decision: ${decisionShown(input)}**${pr}`,
     '',
     ...integrityLines(input),
-    ...deployment.decision.reasons.map((r) => `- ${mdText(r)}`),
+    ...reasonsInWords(deployment, snapshots).map((r) => `- ${mdText(r)}`),
     '',
     mdTable(['Criterion', 'Status', 'Decided by'], deployment.criteria.map((c) => [mdInline(c.label), status(c.status), c.checks.map((id) => mdLink(id, link(routes.check(deployment.id, id)))).join(', ')])),
     '',
@@ -62,9 +64,10 @@ export function markdownReport(input: ExportInput): string {
     return metric && metric.value !== null && result?.kind !== 'command' ? [[mdInline(entry.id), mdInline(metric.name), String(metric.value)]] : [];
   });
   if (figures.length > 0) lines.push('', '### Key figures', '', mdTable(['Check', 'Figure', 'Value'], figures));
+  const definitions = new Map(deployment.checklist.definition.checks.map((c) => [c.id, c]));
   const problems = deployment.checks.flatMap((entry) => {
     const snapshot = snapshots.get(entry.id);
-    const problem = snapshot ? problemUnlessPass(snapshot) : checkProblem(undefined);
+    const problem = snapshot ? problemUnlessPass(snapshot, definitions.get(entry.id)) : checkProblem(undefined);
     return problem ? [`- ${mdLink(entry.id, link(routes.check(deployment.id, entry.id)))}: ${mdInline(problem)}`] : [];
   });
   if (problems.length > 0) lines.push('', `<details><summary>Not a plain pass: ${problems.length} check${problems.length === 1 ? '' : 's'}</summary>`, '', ...problems, '', '</details>');
@@ -89,11 +92,13 @@ export function markdownCheck(input: ExportInput, checkId: string): string {
   const source = snapshot?.source;
   if (source?.sql) lines.push(mdCode(source.sql, 'sql'), '');
   else if (source?.argv) lines.push(mdCode(source.argv.join(' '), 'sh'), '');
+  const definition = deployment.checklist.definition.checks.find((c) => c.id === checkId);
   if (snapshot && snapshot.assertions.length > 0) {
-    lines.push(mdTable(['Assertion', 'Expected', 'Actual', 'Status'], snapshot.assertions.map((a) => [mdInline(a.description), mdInline(JSON.stringify(a.expected)), mdInline(JSON.stringify(a.actual)), status(a.status)])), '');
+    // What each assertion asked and what happened, in the sentences every view shows; the values as recorded are in the raw file linked below.
+    lines.push(mdTable(['Assertion', 'What happened', 'Status'], outcomesInWords(snapshot, definition).map(({ outcome, sentence }) => [mdInline(outcome.description), mdInline(sentence), status(outcome.status)])), '');
   }
   lines.push(...resultExcerpt(snapshot?.result ?? null));
-  const problem = snapshot ? problemUnlessPass(snapshot) : checkProblem(undefined);
+  const problem = snapshot ? problemUnlessPass(snapshot, definition) : checkProblem(undefined);
   if (problem) lines.push(`**Not a plain pass:** ${mdInline(problem)}`, '');
   const sha = fileDigests.get(`checks/${checkId}.json`);
   lines.push(`Deployment ${mdLink(deployment.id, link(routes.deployment(deployment.id)))} (${mdInline(deployment.environment)}), ${formatUtc(snapshot?.startedAt ?? null)}. Raw evidence: ${mdLink(`checks/${checkId}.json`, link(routes.rawFile(deployment.id, `checks/${checkId}.json`)))}${sha ? `, sha256 \`${sha}\`` : ''}.`, ...relativeNote(where));

@@ -89,7 +89,7 @@ function rowsProblem(snapshot: CheckSnapshot): string | null {
  * order the collector built it, not the order it was written in, so the words cannot be made
  * again byte for byte — the checks and their verdicts can.
  */
-function reasonKey(reason: string): string {
+export function reasonKey(reason: string): string {
   const check = /^((?:optional )?[a-z0-9][a-z0-9-]* \(§[^)]*\)): ([a-z]+)/.exec(reason);
   return check ? `${check[1]}: ${check[2]}` : reason;
 }

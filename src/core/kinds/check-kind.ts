@@ -4,7 +4,7 @@
  * (keyed by the kind union: a kind without them is a compile error). The runner of each kind
  * lives with the I/O in `collectors/checks/`, its result view in `src/site/`.
  */
-import type { AssertionOutcome, CheckKind, CheckOf, ResultOf } from '../../format/index.ts';
+import type { AssertionOutcome, CheckDefinition, CheckKind, CheckOf, ResultOf } from '../../format/index.ts';
 import type { Difference, TimingComparison } from '../compare/difference.ts';
 
 /** A query on one line, shortened for a listing. */
@@ -22,6 +22,8 @@ export interface Metric {
 export interface CompareOptions {
   /** The check's key columns from the current checklist (sql checks), for row-by-row comparison. */
   key?: readonly string[];
+  /** The check as the current deployment's checklist defines it: an assertion that got worse is said in its sentence. */
+  definition?: Pick<CheckDefinition, 'kind' | 'assertions'>;
 }
 
 export interface CheckKindCore<K extends CheckKind> {
@@ -35,6 +37,8 @@ export interface CheckKindCore<K extends CheckKind> {
    */
   expectations(check: CheckOf<K>): string[];
   judgeExpectations(check: CheckOf<K>, result: ResultOf<K>): AssertionOutcome[];
+  /** One of those expectations' stored outcomes in a plain sentence (issue 26), as assertion types `say` theirs. */
+  sayExpectation(outcome: AssertionOutcome, result: ResultOf<K> | null): string;
   /** What meaningfully differs between two results of this kind (never a text diff of JSON). */
   compare(base: ResultOf<K>, current: ResultOf<K>, options: CompareOptions): { differences: Difference[]; timings?: TimingComparison[] };
   /** The number a result is charted by, when it is a measurement; null: chart the check's duration. */

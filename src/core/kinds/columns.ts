@@ -1,7 +1,7 @@
 /** `columns` checks in the core: a retyped or removed column is worse; a column that became nullable too. */
 import type { ResultOf } from '../../format/index.ts';
 import type { Difference } from '../compare/difference.ts';
-import { evaluateColumnExpectations } from '../assertions/columns-expectations.ts';
+import { evaluateColumnExpectations, sayColumnExpectation } from '../assertions/columns-expectations.ts';
 import type { CheckKindCore } from './check-kind.ts';
 
 function columnDifferences(base: ResultOf<'columns'>, current: ResultOf<'columns'>): Difference[] {
@@ -32,6 +32,7 @@ export const columnsKind: CheckKindCore<'columns'> = {
     return out;
   },
   judgeExpectations: (check, result) => evaluateColumnExpectations(check.expect, result),
+  sayExpectation: sayColumnExpectation,
   compare: (base, current) => ({ differences: columnDifferences(base, current) }),
   metric: () => null,
 };

@@ -6,6 +6,7 @@ import { argvParams, type ParsedOutput } from '../../format/index.ts';
 import type { Difference } from '../compare/difference.ts';
 import { parsedFacts } from '../parsers/parsed-facts.ts';
 import type { CheckKindCore } from './check-kind.ts';
+import { plainOutcome } from '../assertions/words.ts';
 
 const FAILING = new Set(['FAILED', 'ERROR']);
 
@@ -57,6 +58,8 @@ export const commandKind: CheckKindCore<'command'> = {
   paramsNeeded: (check) => [...new Set(check.argv.flatMap(argvParams))],
   expectations: () => [],
   judgeExpectations: () => [],
+  // Judges no expectations of its own: an outcome of its kind is a stored one from elsewhere, said plainly.
+  sayExpectation: plainOutcome,
   compare(base, current) {
     const differences: Difference[] = [];
     if (base.exitCode !== current.exitCode) differences.push({ kind: 'exit-code', text: `exit code: ${base.exitCode ?? 'none'} → ${current.exitCode ?? 'none'}`, worse: current.exitCode !== 0 });

@@ -7,6 +7,7 @@ import type { ResultOf } from '../../format/index.ts';
 import { pct, type Difference, type TimingComparison } from '../compare/difference.ts';
 import { roundMs } from '../numbers.ts';
 import { oneLine, type CheckKindCore } from './check-kind.ts';
+import { plainOutcome } from '../assertions/words.ts';
 
 function timing(metric: TimingComparison['metric'], baseMs: number, currentMs: number, band: { noiseBand: number; noiseFloorMs: number; maxRatio: number }): TimingComparison {
   const ratio = Math.max(currentMs, 0.001) / Math.max(baseMs, 0.001);
@@ -51,6 +52,8 @@ export const explainKind: CheckKindCore<'explain'> = {
   paramsNeeded: (check) => check.params,
   expectations: () => [],
   judgeExpectations: () => [],
+  // Judges no expectations of its own: an outcome of its kind is a stored one from elsewhere, said plainly.
+  sayExpectation: plainOutcome,
   compare: (base, current) => explainDifferences(base, current),
   metric: (result) => ({ name: 'execution time (ms, median)', value: result.medianExecutionMs }),
 };

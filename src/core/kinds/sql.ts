@@ -3,6 +3,7 @@ import type { Cell, ResultOf } from '../../format/index.ts';
 import { pct, signed, type Difference } from '../compare/difference.ts';
 import { isNumericType } from '../numbers.ts';
 import { oneLine, type CheckKindCore } from './check-kind.ts';
+import { plainOutcome } from '../assertions/words.ts';
 
 const cellText = (cell: Cell | undefined) => (cell === null || cell === undefined ? 'NULL' : typeof cell === 'string' ? cell : String(cell));
 
@@ -112,6 +113,8 @@ export const sqlKind: CheckKindCore<'sql'> = {
   paramsNeeded: (check) => check.params,
   expectations: () => [],
   judgeExpectations: () => [],
+  // Judges no expectations of its own: an outcome of its kind is a stored one from elsewhere, said plainly.
+  sayExpectation: plainOutcome,
   compare: (base, current, options) => ({ differences: sqlDifferences(base, current, options.key) }),
   metric(result) {
     // A one-number query (a count, a total) is charted by that number.

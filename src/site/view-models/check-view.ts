@@ -3,6 +3,7 @@
  * render the same view. Components only render these fields.
  */
 import type { CheckDefinition, CheckError, CheckSnapshot, Deployment, JsonValue, ParsedOutput } from '../../format/index.ts';
+import { outcomesInWords } from '../../core/assertions/say.ts';
 import { problemUnlessPass } from '../../core/decision/check-problem.ts';
 import { formatBytes, formatMs, formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
@@ -10,7 +11,11 @@ import { resultView, type ResultView } from './results/registry.ts';
 
 export interface AssertionView {
   id: string;
+  /** What the checklist asked for. */
   description: string;
+  /** What happened, in one plain sentence (src/core/assertions/say.ts): what a reader is shown. */
+  sentence: string;
+  /** The recorded values as stored (JSON for lists and records), for the raw view only. */
   expected: string;
   actual: string;
   status: AnyStatus;
@@ -130,7 +135,7 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
   return {
     ...base,
     status: snapshot.status,
-    problem: problemUnlessPass(snapshot),
+    problem: problemUnlessPass(snapshot, definition),
     source: {
       sql: source.sql ?? null,
       params: (source.params ?? []).map((p) => ({ name: p.name, value: p.value ?? 'NULL' })),
@@ -156,7 +161,7 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
       { label: 'duration', value: formatMs(snapshot.durationMs) },
     ],
     duration: formatMs(snapshot.durationMs),
-    assertions: snapshot.assertions.map((a) => ({ id: a.id, description: a.description, expected: showJson(a.expected), actual: showJson(a.actual), status: a.status })),
+    assertions: outcomesInWords(snapshot, definition).map(({ outcome: a, sentence }) => ({ id: a.id, description: a.description, sentence, expected: showJson(a.expected), actual: showJson(a.actual), status: a.status })),
     error: errorView(snapshot.error),
     skipReason: snapshot.skipReason,
     result,

@@ -13,6 +13,7 @@ import { httpUrl } from '../../format/http-url.ts';
 import { signoffPolicyInWords, type RoleVerdict, type SignoffState } from '../../core/signoffs/verify-signoffs.ts';
 import type { ComparisonTargets } from '../../core/compare/comparison-targets.ts';
 import { artifactTable, type ArtifactTableModel } from './artifact-table.ts';
+import { reasonsInWords } from '../../core/decision/reasons.ts';
 
 export interface SectionBlock {
   number: string;
@@ -114,6 +115,8 @@ export function reportModel(
       });
 
   const statusOf = new Map(views.map((v) => [v.id, v.status]));
+  // The reasons in today's sentences, made from this deployment's own checklist and snapshots.
+  const reasons = reasonsInWords(deployment, snapshots);
   const label = decisionLabels[deployment.decision.status];
   const attested = new Map(deployment.attestations.map((a) => [a.id, a]));
   const manifestFile = fileByPath.get('manifest.json');
@@ -122,7 +125,7 @@ export function reportModel(
   return {
     id: deployment.id,
     title: deployment.pr.number ? `PR #${deployment.pr.number}${deployment.pr.title ? ` — ${deployment.pr.title}` : ''}` : `Deployment ${deployment.id}`,
-    decision: { status: deployment.decision.status, symbol: label.symbol, tone: label.tone, reasons: deployment.decision.reasons },
+    decision: { status: deployment.decision.status, symbol: label.symbol, tone: label.tone, reasons },
     inProgress: deployment.collection !== 'complete',
     warnings: [privilegeNote(deployment.target.privileges)].filter((w): w is string => w !== null),
     facts: [
@@ -190,7 +193,7 @@ export function reportModel(
     signoffPolicy: verified.length > 0 ? signoffPolicyInWords(definition.signoffPolicy, signoffRoles(definition)) : null,
     artifacts: artifactTable(deployment.id, files, `Evidence files of ${deployment.id}`, { manifest }),
     manifest: manifestFile ? { href: routes.rawFile(deployment.id, 'manifest.json'), sha256: manifestFile.sha256 } : null,
-    postDeployment: { actions: definition.postDeployment, prMarkdown: deployment.pr.number !== null || deployment.pr.url ? prMarkdown(deployment) : null },
+    postDeployment: { actions: definition.postDeployment, prMarkdown: deployment.pr.number !== null || deployment.pr.url ? prMarkdown(deployment, reasons) : null },
   };
 }
 
@@ -221,7 +224,7 @@ export function comparisonLinks(deploymentId: string, environment: string, targe
 }
 
 /** The Markdown a release engineer pastes into the PR: decision, criteria, where the evidence is. */
-export function prMarkdown(deployment: Deployment): string {
+export function prMarkdown(deployment: Deployment, reasons: readonly string[] = deployment.decision.reasons): string {
   const lines = [
     `### Deployment evidence: ${deployment.id} (${deployment.environment})`,
     '',
@@ -231,7 +234,7 @@ export function prMarkdown(deployment: Deployment): string {
     '|---|---|',
     ...deployment.criteria.map((c) => `| ${c.label} | ${c.status} |`),
     '',
-    ...(deployment.decision.status === 'APPROVED' ? [] : ['**Reasons:**', ...deployment.decision.reasons.map((r) => `- ${r}`), '']),
+    ...(deployment.decision.status === 'APPROVED' ? [] : ['**Reasons:**', ...reasons.map((r) => `- ${r}`), '']),
     `Report: ${routes.deployment(deployment.id)} · raw evidence: ${routes.rawFile(deployment.id, 'manifest.json')}`,
   ];
   return lines.join('\n');

@@ -5,6 +5,7 @@
  */
 import type { ExpectedDependent, ResultOf } from '../../../format/index.ts';
 import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
+import { listed } from '../words.ts';
 
 type Dependent = ResultOf<'dependents'>['dependents'][number];
 
@@ -41,5 +42,19 @@ export const dependents: AssertionModule<AssertionOf<'dependents'>> = {
         : { found: result.dependents.map(named), missing: missing.map(named), ...(a.match === 'equals' ? { unexpected: unexpected.map(named) } : {}) },
       description,
     };
+  },
+  say(a, { outcome, result }) {
+    if (!result) return outcome.status === 'pass' ? describe(a) : `not as expected: ${describe(a)}`;
+    const relation = `${result.relation.schema}.${result.relation.name}`;
+    if (!result.relation.exists) return `${relation} does not exist`;
+    const found = result.dependents.map(named);
+    if (outcome.status === 'pass') {
+      if (a.dependents.length === 0) return a.match === 'equals' ? `nothing depends on ${relation}` : `${relation} exists`;
+      return `the dependents of ${relation} are as expected: ${listed(found)}`;
+    }
+    const missing = a.dependents.filter((e) => !result.dependents.some((d) => matches(e, d))).map(named);
+    const unexpected = a.match === 'equals' ? result.dependents.filter((d) => !a.dependents.some((e) => matches(e, d))).map(named) : [];
+    const parts = [missing.length > 0 ? `missing: ${listed(missing)}` : null, unexpected.length > 0 ? `unexpected: ${listed(unexpected)}` : null].filter(Boolean);
+    return `the dependents of ${relation} differ from the expected — ${parts.length > 0 ? parts.join('; ') : `found: ${listed(found)}`}`;
   },
 };

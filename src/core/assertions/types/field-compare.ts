@@ -2,6 +2,7 @@
 import { opSymbols, satisfies } from '../compare-values.ts';
 import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 import { Offenders, shownCell, unjudgeable } from '../offenders.ts';
+import { allOf, bare, unquoted } from '../words.ts';
 
 export const fieldCompare: AssertionModule<AssertionOf<'field-compare'>> = {
   over: 'rows',
@@ -27,5 +28,18 @@ export const fieldCompare: AssertionModule<AssertionOf<'field-compare'>> = {
         return { status: 'pass', expected, actual: `all ${total} rows`, description };
       },
     };
+  },
+  say(a, { outcome }) {
+    const rule = `${a.field} ${opSymbols[a.op]} ${a.value}`;
+    const actual = outcome.actual;
+    if (actual === 'no rows' && outcome.status !== 'pass') return `no rows to judge ${rule} on`;
+    if (typeof actual === 'string' && actual.startsWith('no column ')) return `cannot judge ${rule}: ${unquoted(actual)} in the result`;
+    if (a.rows === 'first') return outcome.status === 'pass' ? `${a.field} = ${bare(actual)}, as expected${a.op === 'eq' ? '' : ` (${opSymbols[a.op]} ${a.value})`}` : `${a.field} = ${bare(actual)} (expected ${opSymbols[a.op]} ${a.value})`;
+    // Every row: the stored text counts the rows that break the rule and names the first of them.
+    const broken = typeof actual === 'string' ? /^(\d+ of \d+) rows: (.*)$/s.exec(actual) : null;
+    if (broken) return `${broken[1]} rows break ${rule}: ${broken[2]}`;
+    const all = typeof actual === 'string' ? /^all (\d+) rows$/.exec(actual) : null;
+    if (outcome.status === 'pass') return all ? `${rule} in ${allOf(Number(all[1]), 'row')}` : `${rule} in every row`;
+    return `${rule} does not hold in every row: ${bare(actual)}`;
   },
 };

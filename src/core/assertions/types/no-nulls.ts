@@ -2,6 +2,7 @@
 import type { JsonValue } from '../../../format/index.ts';
 import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 import { Offenders } from '../offenders.ts';
+import { count, listed, unquoted } from '../words.ts';
 
 export const noNulls: AssertionModule<AssertionOf<'no-nulls'>> = {
   over: 'rows',
@@ -32,5 +33,16 @@ export const noNulls: AssertionModule<AssertionOf<'no-nulls'>> = {
         return { status: ok ? 'pass' : a.severity, expected: 0, actual, description: `no NULL in ${a.fields.join(', ')} (${total} rows judged)` };
       },
     };
+  },
+  say(a, { outcome, result }) {
+    const stored = outcome.actual !== null && typeof outcome.actual === 'object' && !Array.isArray(outcome.actual) ? outcome.actual : {};
+    const rows = result ? (result.rowsJudged ?? result.rowCount) : null;
+    if (outcome.status === 'pass') return `no NULL in ${listed(a.fields)}${rows === null ? '' : ` (${count(rows, 'row')} judged)`}`;
+    const problems = a.fields.flatMap((field) => {
+      const value = stored[field];
+      if (value === 'no such column') return [`no column ${field}`];
+      return typeof value === 'string' ? [`${field}: ${unquoted(value)}`] : [];
+    });
+    return problems.length > 0 ? `NULL found — ${problems.join('; ')}` : `NULL found in ${listed(a.fields)}`;
   },
 };

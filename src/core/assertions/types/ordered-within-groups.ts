@@ -3,6 +3,7 @@ import type { Cell } from '../../../format/index.ts';
 import { compareCells } from '../compare-values.ts';
 import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 import { missingColumns, Offenders, unjudgeable } from '../offenders.ts';
+import { plainValue, unquoted } from '../words.ts';
 
 export const orderedWithinGroups: AssertionModule<AssertionOf<'ordered-within-groups'>> = {
   over: 'rows',
@@ -37,5 +38,13 @@ export const orderedWithinGroups: AssertionModule<AssertionOf<'ordered-within-gr
         return { status: 'pass', expected: order, actual: `${total} rows in ${last.size} groups`, description };
       },
     };
+  },
+  say(a, { outcome }) {
+    const order = a.strict ? 'strictly increasing' : 'non-decreasing';
+    const within = `within each (${a.groupBy.join(', ')})`;
+    const actual = typeof outcome.actual === 'string' ? unquoted(outcome.actual) : plainValue(outcome.actual);
+    if (outcome.status === 'pass') return `${a.orderBy} ${order} ${within}: ${actual}`;
+    if (actual.startsWith('no column ')) return `cannot judge the order: ${actual} in the result`;
+    return `${a.orderBy} ${a.strict ? 'is not strictly increasing' : 'goes down'} ${within}: ${actual}`;
   },
 };

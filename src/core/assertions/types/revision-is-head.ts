@@ -1,6 +1,7 @@
 /** `revision-is-head`: a migration tool's history marks this revision (or its prefix) as the one head. */
 import { parsedFacts } from '../../parsers/parsed-facts.ts';
 import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
+import { listed, unquoted } from '../words.ts';
 
 /**
  * The revision a line of alembic output names: `down -> rev (head), message` in `history`,
@@ -36,5 +37,16 @@ export const revisionIsHead: AssertionModule<AssertionOf<'revision-is-head'>> = 
       actual: match?.trim() ?? (lines.length > 0 ? lines.map((h) => h.trim()).join('\n') : 'no (head) marker in the output'),
       description,
     };
+  },
+  say(a, { outcome, result }) {
+    const heads = result ? parsedFacts(result.parsed).heads : undefined;
+    if (heads) {
+      if (heads.length === 0) return `no head in the output (expected ${a.revision})`;
+      if (heads.length > 1) return `several heads: ${listed(heads)} (expected ${a.revision} alone)`;
+      return heads[0]!.startsWith(a.revision) ? `${heads[0]} is the head` : `the head is ${heads[0]}, not ${a.revision}`;
+    }
+    // Output read without a parser: the stored line(s) marked (head).
+    if (outcome.status === 'pass') return `${a.revision} is the head`;
+    return `${a.revision} is not the head: ${typeof outcome.actual === 'string' ? unquoted(outcome.actual).replace(/\n/g, '; ') : 'no (head) marker in the output'}`;
   },
 };
