@@ -18,6 +18,7 @@ import { PAYLOAD_TYPE, pae, signoffStatement, toBase64 } from '../../src/core/si
 import { sameName, trustedKeys, verifySignoffs } from '../../src/core/signoffs/verify-signoffs.ts';
 import { judgeDeployment } from '../../src/core/integrity/verify.ts';
 import { overriddenDecision, type NotGo } from '../../src/core/signoffs/approving-roles.ts';
+import { reasonsInWords } from '../../src/core/decision/reasons.ts';
 import { writeFileAtomic } from '../evidence/atomic-write.ts';
 import { readSigningKey, SigningKeyError } from './keys.ts';
 
@@ -72,7 +73,7 @@ export async function signDeployment(request: SignRequest): Promise<SignResult> 
   const policy = dir.deployment.checklist.definition.signoffPolicy;
   const overridden = overriddenDecision(dir.deployment.decision.status, request.role, policy);
   if (overridden && !request.force) {
-    const reasons = dir.deployment.decision.reasons.map((r) => `  - ${r}`).join('\n');
+    const reasons = reasonsInWords(dir.deployment, dir.snapshots).map((r) => `  - ${r}`).join('\n');
     throw new SignRefusedError(
       `refusing to sign ${id} as ${request.role}: its decision is ${overridden}, and ${request.role} approves (the checklist's sign-off policy does not list it as informative)${reasons ? `\n${reasons}` : ''}\n--force signs it anyway, and the sign-off records that it was forced over ${overridden}`,
     );

@@ -56,7 +56,7 @@ export function exportCommand(streams: Streams, setExit: (code: number) => void)
       if (flags.check && !dir.deployment.checks.some((c) => c.id === flags.check)) {
         throw new UsageError(`${id} has no check "${flags.check}" (it has: ${dir.deployment.checks.map((c) => c.id).join(', ')})`);
       }
-      const refusal = flags.format === 'cr' ? changeRequestRefusal(dir.deployment) : null;
+      const refusal = flags.format === 'cr' ? changeRequestRefusal(dir.deployment, dir.snapshots) : null;
       if (refusal && !flags.force) {
         log(streams, refusal);
         setExit(EXIT.failed);

@@ -53,9 +53,9 @@ function rollbackLines(result: CheckSnapshot['result'] | undefined): string[] | 
  * Why no change request is drafted from this deployment without `--force` (null: nothing stops it):
  * a BLOCKED deployment is the evidence that the change must not go ahead (issue 26).
  */
-export function changeRequestRefusal(deployment: Pick<Deployment, 'id' | 'decision'>): string | null {
+export function changeRequestRefusal(deployment: Pick<Deployment, 'id' | 'checklist' | 'decision' | 'collection'>, snapshots: ExportInput['snapshots']): string | null {
   if (deployment.decision.status !== 'BLOCKED') return null;
-  const reasons = deployment.decision.reasons.map((r) => `  - ${r}`);
+  const reasons = reasonsInWords(deployment, snapshots).map((r) => `  - ${r}`);
   return [`${deployment.id} is BLOCKED: refusing to draft a production change request from it (--force drafts one, saying at its top that the source is BLOCKED)`, ...reasons].join('\n');
 }
 
@@ -77,7 +77,7 @@ export function changeRequest(input: ExportInput, { forced = false }: { forced?:
   const lines = [
     `# Change request: ${mdInline(pr.title ?? deployment.change.targetRevision ?? deployment.checklist.id)}`,
     '',
-    ...(forced && changeRequestRefusal(deployment)
+    ...(forced && changeRequestRefusal(deployment, snapshots)
       ? [`> **Drafted with \`--force\` from a ${deployment.decision.status} deployment.** The ${mdInline(deployment.environment)} evidence says this change must not go ahead as it stands: read its reasons below before anything else.`, '']
       : []),
     '## What changes',
