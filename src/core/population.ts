@@ -37,9 +37,9 @@ export interface PopulationEntry {
  * holds and every sign-off on it holds. `failed`: any of that does not. `incomplete`: no manifest,
  * its collection did not finish — nothing in it is vouched for.
  */
-export type PopulationIntegrity = 'verified' | 'failed' | 'incomplete';
+type PopulationIntegrity = 'verified' | 'failed' | 'incomplete';
 
-export interface PopulationSignoff {
+interface PopulationSignoff {
   role: string;
   label: string;
   /** signed, stale, unverified or unsigned (src/core/signoffs/verify-signoffs.ts). */
@@ -189,7 +189,7 @@ export function populationOf(entries: readonly PopulationEntry[], query: Populat
 }
 
 /** The roles of the rows, each once, in the order they first appear (the CSV's sign-off columns). */
-export function populationRoles(rows: readonly PopulationRow[]): string[] {
+function populationRoles(rows: readonly PopulationRow[]): string[] {
   return [...new Set(rows.flatMap((row) => row.signoffs.map((s) => s.role)))];
 }
 

@@ -16,7 +16,7 @@ function entryOf(entry: Loaded): PopulationEntry {
   return { id: entry.id, deployment: entry.deployment, integrity: entry.integrity };
 }
 
-export interface PopulationPageRow extends PopulationRow {
+interface PopulationPageRow extends PopulationRow {
   href: string;
   environmentHref: string;
   started: string;
