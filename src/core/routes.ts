@@ -25,6 +25,9 @@ export const routes = {
   schema: (path: string) => `/evidence/${path}`,
   checklistReference: () => '/reference/checklists/',
   checklistSchema: () => '/schemas/checklist.schema.json',
+  /** What site.css prints on paper (src/site/paper.ts): the site's address, for links; and a deployment's id, decision and digest, in every printed page's margins. */
+  paperStylesheet: () => '/paper.css',
+  deploymentPaperStylesheet: (id: string) => `/deployments/${id}/paper.css`,
 };
 
 /** Where the site is published: its origin (`https://org.github.io`) and the path under it (`/repo/`). */
