@@ -200,6 +200,18 @@ async function gitCommit(dir: string): Promise<string | null> {
   return result?.exitCode === 0 ? result.stdout.trim() : null;
 }
 
+/**
+ * Where the application directory lies in its git repository (`examples/seedtest-api`, `.` at the
+ * root), null outside one: the one record of it in the evidence. Its absolute path is the
+ * collector's machine's (a CI runner's checkout, a temporary folder) and is never written.
+ */
+async function appDirInRepository(dir: string): Promise<string | null> {
+  const result = await runCaptured(['git', 'rev-parse', '--show-prefix'], { cwd: dir, timeoutMs: 5_000 }).catch(() => null);
+  if (result?.exitCode !== 0) return null;
+  const prefix = result.stdout.trim().replace(/\/$/, '');
+  return prefix === '' ? '.' : prefix;
+}
+
 /** Opens the connection first (exit 3 before anything is written), then collects. */
 export async function collect(options: CollectOptions): Promise<CollectResult> {
   checkCollectOptions(options);
@@ -319,6 +331,7 @@ async function deploymentHeader(
       privileges: session.privileges,
     },
     mutatingSteps: options.allowMutating ? { allowed: true, by: options.allowMutating.by, via: options.allowMutating.via } : { allowed: false, by: null, via: null },
+    appDir: await appDirInRepository(options.appDir),
     tool: { name: TOOL_NAME, version: TOOL_VERSION, gitCommit: await gitCommit(options.appDir), node: process.version },
     startedAt: started.toISOString(),
     baseline: options.baseline ?? null,

@@ -3,16 +3,19 @@
  * A failing checked command is evidence (exit code, stderr), not an exception. Each command
  * runs under a supervisor (`../process/`) in a process group of its own, so a timeout kills the
  * whole tree (pytest's workers, a shell's children), and so does the collector's death.
- * Its output is redacted as it streams, before it is capped.
+ * Its output is redacted as it streams, before it is capped, and what it records names the
+ * machine's directories by placeholders (../process/machine-paths.ts): its cwd relative to the
+ * application directory, `$APP_DIR`, `$REPORT_DIR`, `$TMPDIR` and `~` in argv, output and report.
  */
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { commandEnvNames, fillPlaceholders, type CheckOf, type ParsedOutput } from '../../src/format/index.ts';
 import { roundMs } from '../../src/core/numbers.ts';
 import { OutputParseError } from '../../src/core/parsers/output-parser.ts';
 import { OUTPUT_PARSERS } from '../../src/core/parsers/registry.ts';
 import { CappedOutput, capText, findExecutable, missingPythonModules, runSupervised } from '../process/child-process.ts';
+import { MachinePaths } from '../process/machine-paths.ts';
 import { commandEnvValue, type CheckContext, type CheckRun } from './check-context.ts';
 
 /** Milliseconds a command gets between SIGTERM and SIGKILL at its timeout. */
@@ -42,7 +45,10 @@ export const MAX_KEPT_OUTPUT_BYTES = 8 * 1024 * 1024;
 const keptOutputBytes = (asked: number) => Math.min(asked, MAX_KEPT_OUTPUT_BYTES);
 
 export async function runCommandCheck(check: CheckOf<'command'>, ctx: CheckContext): Promise<CheckRun> {
-  const cwd = resolve(ctx.appDir, check.cwd);
+  const appDir = resolve(ctx.appDir);
+  const cwd = resolve(appDir, check.cwd);
+  // Recorded relative to the application directory, which deployment.json records once (docs/evidence.md).
+  const shownCwd = relative(appDir, cwd) || '.';
   // Unset parameters never reach here: runCheck skips the check first.
   const argv = check.argv.map((arg) => fillPlaceholders(arg, (name) => ctx.params.get(name)));
   const envNames = ['PATH', ...commandEnvNames(check).filter((n) => n !== 'PATH')];
@@ -51,10 +57,12 @@ export async function runCommandCheck(check: CheckOf<'command'>, ctx: CheckConte
     const value = commandEnvValue(name, ctx);
     if (value !== undefined) env[name] = value;
   }
-  // What the evidence records: a secret parameter substituted into an argument is redacted there too.
-  const shownArgv = () => argv.map((arg) => ctx.redactor.redact(arg).text);
+  let paths = await MachinePaths.of({ appDir });
+  // What the evidence records: a secret parameter substituted into an argument is redacted there
+  // too, and a directory of this machine is written as its placeholder.
+  const shownArgv = () => argv.map((arg) => paths.rewrite(ctx.redactor.redact(arg).text));
   const run: CheckRun = {
-    source: { argv: shownArgv(), cwd, env: envNames, timeoutMs: check.timeoutMs, ...(check.mutating ? { note: 'the one step allowed to change the database' } : {}) },
+    source: { argv: shownArgv(), cwd: shownCwd, env: envNames, timeoutMs: check.timeoutMs, ...(check.mutating ? { note: 'the one step allowed to change the database' } : {}) },
     session: null,
     result: null,
     error: null,
@@ -65,12 +73,12 @@ export async function runCommandCheck(check: CheckOf<'command'>, ctx: CheckConte
 
   const cwdStat = await stat(cwd).catch(() => null);
   if (!cwdStat?.isDirectory()) {
-    run.error = { kind: 'spawn', message: `working directory does not exist: ${cwd}`, code: null, hint: 'Point --app-dir at the application directory.', detail: null };
+    run.error = { kind: 'spawn', message: `working directory does not exist: ${paths.rewrite(shownCwd)} (in the application directory)`, code: null, hint: 'Point --app-dir at the application directory.', detail: null };
     return run;
   }
   const unmet = await unmetRequirement(argv[0]!, check.requires, env);
   if (unmet) {
-    run.skipReason = unmet;
+    run.skipReason = paths.rewrite(unmet);
     return run;
   }
 
@@ -79,31 +87,33 @@ export async function runCommandCheck(check: CheckOf<'command'>, ctx: CheckConte
   const reportDir = reportArgument ? await mkdtemp(join(tmpdir(), 'deploy-evidence-report-')) : null;
   const reportFile = reportDir ? join(reportDir, 'report') : null;
   if (reportArgument && reportFile) {
+    paths = await MachinePaths.of({ appDir, reportDir });
     argv.push(reportArgument(reportFile));
     run.source.argv = shownArgv();
   }
   try {
-    return await execute(check, ctx, argv, cwd, env, run, reportFile);
+    return await execute(check, ctx, { argv, cwd, env, envNames, paths }, run, reportFile);
   } finally {
     if (reportDir) await rm(reportDir, { recursive: true, force: true });
   }
 }
 
-async function execute(
-  check: CheckOf<'command'>,
-  ctx: CheckContext,
-  argv: string[],
-  cwd: string,
-  env: Record<string, string>,
-  run: CheckRun,
-  reportFile: string | null,
-): Promise<CheckRun> {
+/** What a command runs with: its argv, directory and environment, the names it asked for, and this machine's directories to write as placeholders. */
+interface Invocation {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+  envNames: string[];
+  paths: MachinePaths;
+}
+
+async function execute(check: CheckOf<'command'>, ctx: CheckContext, { argv, cwd, env, envNames, paths }: Invocation, run: CheckRun, reportFile: string | null): Promise<CheckRun> {
   const parser = check.parser ? OUTPUT_PARSERS[check.parser] : undefined;
   const witness = parser?.databaseWitness;
   const before = witness ? await readWitness(witness, ctx) : null;
   const cap = keptOutputBytes(check.maxOutputBytes);
-  const stdout = new CappedOutput(cap, ctx.redactor);
-  const stderr = new CappedOutput(cap, ctx.redactor);
+  const stdout = new CappedOutput(cap, ctx.redactor, paths);
+  const stderr = new CappedOutput(cap, ctx.redactor, paths);
   const result = await runSupervised(
     { argv, cwd, env, timeoutMs: check.timeoutMs, graceMs: KILL_GRACE_MS },
     (chunk) => stdout.push(chunk),
@@ -113,7 +123,7 @@ async function execute(
 
   if (result.spawnError) {
     // Could not start at all (ENOENT after the PATH check, EACCES…).
-    run.error = { kind: 'spawn', message: ctx.redactor.redact(`${argv[0]}: ${result.spawnError.message}`).text, code: result.spawnError.code, hint: null, detail: null };
+    run.error = { kind: 'spawn', message: paths.rewrite(ctx.redactor.redact(`${argv[0]}: ${result.spawnError.message}`).text), code: result.spawnError.code, hint: null, detail: null };
     return run;
   }
   const out = stdout.finish();
@@ -123,12 +133,12 @@ async function execute(
   if (parser) {
     const written = reportFile ? await readFile(reportFile, 'utf8').catch(() => null) : null;
     // Redacted whole, then capped: a cap must never cut a secret in half.
-    const report = written === null ? null : capText(ctx.redactor.redact(written).text, cap);
+    const report = written === null ? null : capText(paths.rewrite(ctx.redactor.redact(written).text), cap);
     try {
       parsed = parser.parse({ stdout: out.text, stderr: err.text, report });
     } catch (error) {
       if (!(error instanceof OutputParseError)) throw error;
-      parseProblem = error.message;
+      parseProblem = paths.rewrite(error.message);
     }
     for (const [param, field] of Object.entries(check.captures)) {
       const value = parsed && field in parsed ? (parsed as Record<string, unknown>)[field] : null;
@@ -150,6 +160,8 @@ async function execute(
       stderr: { ...err.summary, tail: err.tail },
     },
     ...(witness ? { databaseState: { sql: witness, before, after: await readWitness(witness, ctx) } } : {}),
+    // Names only: which of the variables it asked for the command got (values are never recorded).
+    environment: { present: envNames.filter((n) => Object.hasOwn(env, n)), missing: envNames.filter((n) => !Object.hasOwn(env, n)) },
   };
   if (out.omitted + err.omitted > 0) {
     run.truncation = { rowsTotal: null, rowsKept: null, bytesOmitted: out.omitted + err.omitted };

@@ -6,7 +6,8 @@
  * process group (a CI runner, `timeout --kill-after`) does not take it along (issue 25), and on
  * Linux it is a child subreaper, so it also finds what escaped the group (`setsid`, a double-fork
  * daemon). Output arrives as raw chunks; `CappedOutput` keeps a head and a tail within a cap,
- * redacted as it streams, and digests the whole.
+ * redacted (and, for a checked command, its machine paths written as placeholders) as it
+ * streams, and digests the whole.
  */
 import { createHash } from 'node:crypto';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { delimiter, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { Redactor, StreamRedactor } from '../db/secrets.ts';
+import { MachinePathStream, type MachinePaths } from './machine-paths.ts';
 import { packagePath } from '../package-root.ts';
 
 // Plain JavaScript that the compiled CLI runs from the source tree, where the package ships it.
@@ -227,15 +229,20 @@ export class CappedOutput {
   private tailBytes = 0;
   private total = 0;
   private readonly tailCap: number;
+  /** The machine's directories written as placeholders (./machine-paths.ts), after redaction. */
+  private readonly paths: MachinePathStream | null;
   constructor(
     private readonly cap: number,
     redactor: Redactor,
+    paths: MachinePaths | null = null,
   ) {
     this.redacting = new StreamRedactor(redactor);
+    this.paths = paths ? new MachinePathStream(paths) : null;
     this.tailCap = Math.floor(cap / 4);
   }
   push(chunk: Buffer): void {
-    this.keep(this.redacting.push(chunk));
+    const text = this.redacting.push(chunk);
+    this.keep(this.paths ? this.paths.push(text) : text);
   }
   private keep(text: string): void {
     if (!text) return;
@@ -258,7 +265,8 @@ export class CappedOutput {
    * bytes and the last `cap/4` (a character cut at either edge is dropped).
    */
   finish(): { text: string; tail: string | null; omitted: number; summary: { bytes: number; sha256: string }; redactions: number } {
-    this.keep(this.redacting.end());
+    const rest = this.redacting.end();
+    this.keep(this.paths ? this.paths.push(rest) + this.paths.end() : rest);
     const decode = (bytes: Buffer) => new TextDecoder('utf-8').decode(bytes);
     const head = Buffer.concat(this.head);
     const summary = { bytes: this.total, sha256: this.digest.digest('hex') };

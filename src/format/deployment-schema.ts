@@ -71,6 +71,15 @@ export const deploymentSchemaOf = <V extends FormatVersion>(version: V) => z
      * are skipped and the decision is INCOMPLETE (absent in evidence collected before the opt-in).
      */
     mutatingSteps: z.object({ allowed: z.boolean(), by: z.string().nullable(), via: z.string().nullable() }).strict().optional(),
+    /**
+     * The application directory (`--app-dir`), recorded once and never as the collector's machine
+     * names it (v3; absent in evidence collected before): where it lies in its git repository
+     * (`examples/seedtest-api`, `.` for the repository's root), or null outside one. Its presence
+     * says that command checks wrote their paths relative to it: `cwd` as the checklist gives it,
+     * and in argv, output and reports `$APP_DIR`, `$REPORT_DIR` (the folder the collector made for
+     * a tool's report), `$TMPDIR` and `~` for those directories of the machine (docs/evidence.md).
+     */
+    appDir: since(3, z.string().nullable().optional()),
     tool: z
       .object({ name: z.literal('deploy-evidence'), version: z.string(), gitCommit: z.string().nullable(), node: z.string() })
       .strict(),

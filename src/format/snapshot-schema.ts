@@ -230,6 +230,12 @@ const commandResultSchema = z
       .object({ sql: z.string(), before: z.array(z.string()).nullable(), after: z.array(z.string()).nullable() })
       .strict()
       .optional(),
+    /**
+     * Which of the environment variables the command asked for (`source.env`) it got, and which
+     * were not set where the collector ran: names only, never a value (v3; absent before). The
+     * one input that can differ between a passing and a failing run of the same command.
+     */
+    environment: since(3, z.object({ present: z.array(z.string()), missing: z.array(z.string()) }).strict().optional()),
   })
   .strict();
 
@@ -297,6 +303,7 @@ const checkSourceSchema = z
     params: z.array(z.object({ name: z.string(), value: z.string().nullable() }).strict()).optional(),
     relation: relationSchema.optional(),
     argv: z.array(z.string()).optional(),
+    /** A command's working directory: relative to the application directory since v3 (`.` for the directory itself); before, as the collector's machine named it. */
     cwd: z.string().optional(),
     /** Names of the environment variables passed through; values are never recorded. */
     env: z.array(z.string()).optional(),

@@ -34,22 +34,64 @@ function innerOf(html: string, open: string, close: string): string | null {
 }
 
 /**
- * Our own markup as text, every tag a space: evidence text in it is escaped, so each `<` opens a
- * tag we wrote. pagefind gets the words it indexes (and the check headings, its only anchors) in
- * a third of the page's bytes: the highlighter alone writes a span per token.
+ * Our own markup as text: evidence text in it is escaped, so each `<` opens a tag we wrote.
+ * pagefind gets the words it indexes (and the check headings, its only anchors) in a third of
+ * the page's bytes: the highlighter alone writes a span per token. A tag ends a word (a table
+ * cell, a column's name before its type), except inside a code block, where the text keeps its
+ * own spaces and lines and the highlighter's tags go without a trace: `public.attempt`, split
+ * into three tokens, stays one word to search.
  */
-const textOf = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+const textOf = (html: string) => html.replace(/<pre\b[^>]*>([\s\S]*?)<\/pre>|<[^>]*>/g, (_tag, code?: string) => (code === undefined ? ' ' : ` ${code.replace(/<[^>]*>/g, '')} `)).replace(/\s+/g, ' ');
+
+/** Elements with no end tag: one marked ignored ends where it opens. */
+const VOID = new Set(['area', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+
+/** Where the element of `name` opened just before `from` ends: after its matching end tag (elements of the same name may nest in it). */
+function endOf(html: string, name: string, from: number): number {
+  const tags = new RegExp(`<(/?)${name}\\b[^>]*>`, 'gi');
+  tags.lastIndex = from;
+  let depth = 1;
+  for (let m = tags.exec(html); m !== null; m = tags.exec(html)) {
+    depth += m[1] ? -1 : 1;
+    if (depth === 0) return m.index + m[0].length;
+  }
+  return html.length;
+}
+
+/**
+ * The markup without the elements a page marks `data-pagefind-ignore`: what is there for the eye
+ * but would only be noise in an excerpt (a raw file's size and sha256, the values an assertion
+ * recorded as JSON beside its sentence). Linear: each element is passed once.
+ */
+function withoutIgnored(html: string): string {
+  const marked = /<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\sdata-pagefind-ignore\b[^>]*>/g;
+  const kept: string[] = [];
+  let from = 0;
+  for (let m = marked.exec(html); m !== null; m = marked.exec(html)) {
+    const name = m[1]!.toLowerCase();
+    const opened = m.index + m[0].length;
+    kept.push(html.slice(from, m.index), ' ');
+    from = VOID.has(name) || m[0].endsWith('/>') ? opened : endOf(html, name, opened);
+    marked.lastIndex = from;
+  }
+  kept.push(html.slice(from));
+  return kept.join('');
+}
 
 /** What a page has for moving around, not evidence: its navigation (the previous and next check), buttons and "In the report" links. */
 const withoutNavigation = (html: string) => html.replace(/<nav\b[\s\S]*?<\/nav>|<button\b[\s\S]*?<\/button>|<a [^>]*class="permalink"[^>]*>[\s\S]*?<\/a>/g, ' ');
 
 /** A check page's content as a section of its deployment's record, headed by its title with the check id as anchor (the breadcrumb before it left out). */
 function checkSection(checkId: string, page: string): string {
-  const main = withoutNavigation(page);
+  const main = withoutIgnored(withoutNavigation(page));
+  // The check's status, which the search page shows beside it: pagefind keeps it as the record's
+  // metadata (`status-<check-id>`), never as words of the text.
+  const status = /\sdata-check-status="([a-z]+)"/.exec(main)?.[1];
+  const meta = status ? `<span data-pagefind-meta="status-${checkId}:${status}"></span>` : '';
   const open = main.indexOf('<h1');
   const close = main.indexOf('</h1>', open);
-  if (open < 0 || close < 0) return `<section>${textOf(main)}</section>`;
-  return `<section><h1 id="${checkId}">${textOf(main.slice(main.indexOf('>', open) + 1, close))}</h1>${textOf(main.slice(close + 5))}</section>`;
+  if (open < 0 || close < 0) return `<section>${meta}${textOf(main)}</section>`;
+  return `<section>${meta}<h1 id="${checkId}">${textOf(main.slice(main.indexOf('>', open) + 1, close))}</h1>${textOf(main.slice(close + 5))}</section>`;
 }
 
 /** What a report's header says (the record's head), from the report page. */
@@ -62,8 +104,11 @@ function recordOf(id: string, header: string | null, sections: ReadonlyMap<strin
   const body = [...sections].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, section]) => section);
   // The record's title (pagefind takes the first heading, here without an anchor) names the
   // deployment: one PR's deployments share the report's title.
-  const about = withoutNavigation(header.replace(/<h1[\s\S]*?<\/h1>/, ' '));
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body><div data-pagefind-body><h1>${id} — ${textOf(title ?? '')}</h1>${textOf(about)}${body.join('')}</div></body></html>`;
+  const about = withoutIgnored(withoutNavigation(header.replace(/<h1[\s\S]*?<\/h1>/, ' ')));
+  // The decision, shown on each result: the report's decision badge says it (`data-decision`).
+  const decision = /\sdata-decision="([A-Z][A-Z ]*)"/.exec(header)?.[1];
+  const meta = decision ? `<span data-pagefind-meta="decision:${decision}"></span>` : '';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body><div data-pagefind-body><h1>${id} — ${textOf(title ?? '')}</h1>${meta}${textOf(about)}${body.join('')}</div></body></html>`;
 }
 
 /** A check page's section of its deployment's record, or '' for a page without the content mark. */
@@ -73,7 +118,7 @@ function sectionOf(checkId: string, page: string): string {
 }
 
 /** A deployment's search record, read back from a built site. */
-async function deploymentRecord(site: string, id: string): Promise<string | null> {
+export async function deploymentRecord(site: string, id: string): Promise<string | null> {
   const dir = join(site, 'deployments', id);
   const report = await readFile(join(dir, 'index.html'), 'utf8').catch(() => null);
   if (report === null) return null;

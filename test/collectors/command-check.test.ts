@@ -35,7 +35,8 @@ function command(input: Partial<z.input<typeof commandCheckSchema>> & { argv: st
 describe('command checks', () => {
   it('records argv, cwd, exit code, stdout and stderr', async () => {
     const run = await runCommandCheck(command({ argv: ['sh', '-c', 'echo out; echo err >&2; exit 3'] }), ctx);
-    expect(run.source).toMatchObject({ argv: ['sh', '-c', 'echo out; echo err >&2; exit 3'], cwd: '/tmp', env: ['PATH'] });
+    // The working directory relative to the application directory (here /tmp): `.` for the directory itself.
+    expect(run.source).toMatchObject({ argv: ['sh', '-c', 'echo out; echo err >&2; exit 3'], cwd: '.', env: ['PATH'] });
     expect(run.result).toMatchObject({ kind: 'command', exitCode: 3, stdout: 'out\n', stderr: 'err\n', timedOut: false, signal: null });
     expect(run.error).toBeNull();
   });
@@ -53,7 +54,8 @@ describe('command checks', () => {
 
   it('records a missing working directory as error, never a pass', async () => {
     const snapshot = await runCheck(command({ argv: ['true'], cwd: 'does/not/exist', assertions: [{ type: 'exit-code', equals: 0 }] }), ctx, 'd');
-    expect(snapshot).toMatchObject({ status: 'error', error: { kind: 'spawn', message: 'working directory does not exist: /tmp/does/not/exist' } });
+    expect(snapshot).toMatchObject({ status: 'error', error: { kind: 'spawn', message: 'working directory does not exist: does/not/exist (in the application directory)' } });
+    expect(snapshot.source.cwd).toBe('does/not/exist');
     expect(snapshot.assertions[0]?.status).toBe('skipped');
   });
 
@@ -78,6 +80,14 @@ describe('command checks', () => {
     const run = await runCommandCheck(command({ argv: ['sh', '-c', 'echo "home=${HOME:-unset} url=$DATABASE_URL"'], env: ['DATABASE_URL'] }), ctx);
     expect(run.source.env).toEqual(['PATH', 'DATABASE_URL']);
     expect(run.result).toMatchObject({ stdout: 'home=unset url=postgresql://app:***@db:5432/seed\n', redactions: 1 });
+  });
+
+  it('records which of the variables it asked for the command got, and which were missing: names only', async () => {
+    const run = await runCommandCheck(command({ argv: ['sh', '-c', 'echo "${APP_MODE_XYZ:-unset}"'], env: ['DATABASE_URL', 'APP_MODE_XYZ'] }), ctx);
+    expect(run.source.env).toEqual(['PATH', 'DATABASE_URL', 'APP_MODE_XYZ']);
+    expect(run.result).toMatchObject({ stdout: 'unset\n', environment: { present: ['PATH', 'DATABASE_URL'], missing: ['APP_MODE_XYZ'] } });
+    // Never a value: the connection URL's password and host appear nowhere in what was recorded.
+    expect(JSON.stringify(run)).not.toMatch(/Sup3r|db:5432/);
   });
 
   it('fills {{parameters}} into argv, and skips when one is not set', async () => {

@@ -33,7 +33,7 @@ function sharedDatabase(): Promise<EmbeddedDatabase> {
 }
 
 /** `startedAt`: the collection's clock starts there (and ticks a millisecond a reading), for tests of dates. */
-export async function collectTiny(root: string, options: { environment: string; by: string; policy?: Partial<SignoffPolicy>; deploymentId?: string; blocked?: boolean; startedAt?: string; pr?: { number: number; title: string } }): Promise<CollectResult> {
+export async function collectTiny(root: string, options: { environment: string; by: string; policy?: Partial<SignoffPolicy>; deploymentId?: string; appDir?: string; blocked?: boolean; startedAt?: string; pr?: { number: number; title: string } }): Promise<CollectResult> {
   const db = await sharedDatabase();
   let tick = 0;
   const start = options.startedAt === undefined ? null : Date.parse(options.startedAt);
@@ -45,7 +45,7 @@ export async function collectTiny(root: string, options: { environment: string; 
     ...(options.deploymentId ? { deploymentId: options.deploymentId } : {}),
     evidenceRoot: root,
     target: db.target,
-    appDir: '.',
+    appDir: options.appDir ?? '.',
     by: options.by,
   });
 }

@@ -124,6 +124,35 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
     await context.close();
   }
 
+  it('lists every check whose SQL names a view, each with an excerpt, under the deployment\'s decision, without byte counts, hashes or JSON', async () => {
+    // The committed sample's checks that name the view `attempt` in their SQL (FROM attempt, 'public.attempt').
+    const checksDir = join(evidence, 'sample-production-pr73', 'checks');
+    const naming: string[] = [];
+    for (const file of await readdir(checksDir)) {
+      const sql = (JSON.parse(await readFile(join(checksDir, file), 'utf8')) as { source: { sql?: string } }).source.sql ?? '';
+      if (/\bFROM attempt\b|'public\.attempt'/.test(sql)) naming.push(file.replace(/\.json$/, ''));
+    }
+    expect(naming.length).toBeGreaterThanOrEqual(8);
+    browser ??= await launchBrowser();
+    const page = await browser.newPage();
+    await page.goto(`${server.url}${BASE}search/?q=attempt`);
+    await page.waitForSelector('.search-result', { timeout: 30_000 });
+    const result = page.locator('.search-result', { has: page.locator(`a[href="${BASE}deployments/sample-production-pr73/"]`) });
+    await expect.poll(() => result.count()).toBe(1);
+    expect(await result.locator('.badge.decision').getAttribute('data-decision')).toBe('APPROVED');
+    const listed = new Map(
+      await result.locator('.search-check').evaluateAll((items) =>
+        items.map((li) => [(li as HTMLElement).dataset.checkId, { href: li.querySelector('a')?.getAttribute('href'), status: li.querySelector('.badge')?.getAttribute('data-status'), marks: [...li.querySelectorAll('.search-excerpt mark')].map((m) => m.textContent?.toLowerCase()) }] as const),
+      ),
+    );
+    for (const checkId of naming) {
+      expect(listed.get(checkId), checkId).toEqual({ href: `${BASE}deployments/sample-production-pr73/checks/${checkId}/`, status: 'pass', marks: expect.arrayContaining(['attempt']) });
+    }
+    // Every result reads as text: no raw file's size or sha256, no recorded JSON.
+    for (const text of await page.locator('.search-result').allInnerTexts()) expect(text).not.toMatch(/KiB|sha256|\{"/);
+    await page.close();
+  }, 120_000);
+
   it('searches every deployment and check under the base: by a check\'s title, and by a value from its result', async () => {
     expect(JSON.parse(await readFile(join(out, 'pagefind', 'parts.json'), 'utf8'))).toEqual([]);
     await searchAsAReader();

@@ -1,8 +1,9 @@
 /**
  * The search page, in the reader's browser: pagefind's static index (written as the site renders
  * by src/integrations/search-index.ts, in parts for a long history), queried with pagefind's own
- * API. A result is a deployment; the checks in it that match come as its sub-results, each opened
- * on the check's own page. Everything shown is set as text.
+ * API. A result is a deployment, with its decision; under it every check in it that matches, each
+ * with its status, an excerpt of its own text around the match, and a link to the check's own
+ * page. Everything shown is set as text.
  *
  * Exact first. pagefind answers a word that no indexed word starts with by the longest prefix
  * that one does (a deliberate fallback of its, with no option to turn it off), and each part of a
@@ -11,6 +12,10 @@
  * (pagefind's exact mode, `"…"`); only when no part holds it exactly is it searched as words and
  * prefixes — for a reader still typing, or looking for "calibrat…".
  */
+
+import { decisionLabels, statusLabels, type AnyStatus } from '../format.ts';
+import type { DecisionStatus } from '../../format/index.ts';
+import { sectionMatches, type Excerpt, type SectionMatch } from './search-matches.ts';
 
 interface SubResult {
   title: string;
@@ -21,53 +26,136 @@ interface SubResult {
 
 interface Fragment {
   url: string;
-  meta: { title?: string };
-  excerpt: string;
+  content: string;
+  anchors: { element: string; id?: string; text?: string; location: number }[];
+  meta: Record<string, string | undefined>;
   sub_results?: SubResult[];
 }
 
 interface Pagefind {
   options(options: { baseUrl: string }): Promise<void>;
   mergeIndex(bundlePath: string, options: { baseUrl: string }): Promise<void>;
-  search(term: string): Promise<{ results: { data(): Promise<Fragment> }[] } | null>;
+  search(term: string): Promise<{ results: SearchResult[] } | null>;
+}
+
+interface SearchResult {
+  /** The page's id in the index: the same in every search. */
+  id: string;
+  data(): Promise<Fragment>;
 }
 
 /** Results shown at a time; "More results" shows the next ones. */
 const PAGE = 10;
-/** Checks listed under a deployment: the ones where the query matches most. */
-const CHECKS_SHOWN = 5;
 
-/** A sub-result anchored at a check id (the record's section heading) opens the check's page. */
-const checkPage = (url: string) => url.replace(/\/#([a-z0-9-]+)$/, '/checks/$1/');
+/** A check's section of a record (anchored at its id) opens the check's page. */
+const checkPage = (url: string, checkId: string) => url.replace(/#.*$/, '').replace(/\/?$/, `/checks/${checkId}/`);
 
-/** pagefind marks matched words with <mark>; the excerpt is parsed inert and rebuilt from its text and marks only. */
-function excerptElement(excerpt: string): HTMLParagraphElement {
+/** pagefind's own excerpt (its word mode) as parts: parsed inert, only its text and its marks kept. */
+function partsOfExcerpt(excerpt: string): Excerpt {
+  const parts: Excerpt['parts'] = [];
+  for (const node of new DOMParser().parseFromString(excerpt, 'text/html').body.childNodes) parts.push({ text: node.textContent ?? '', marked: node.nodeName === 'MARK' });
+  return { parts, cutBefore: false, cutAfter: false };
+}
+
+/** The sub-results pagefind gives a record searched as words (other forms, prefixes): every place of each word. */
+function subResultMatches(fragment: Fragment): SectionMatch[] {
+  const title = fragment.meta.title ?? '';
+  return (fragment.sub_results ?? []).map((sub) => {
+    const anchorId = /#([a-z0-9-]+)$/.exec(sub.url)?.[1] ?? null;
+    return { anchorId, title: anchorId ? sub.title : title, places: sub.locations.length, excerpt: partsOfExcerpt(sub.excerpt) };
+  });
+}
+
+/**
+ * The sections of a result where the query stands. Searched exactly, they are found in the
+ * record's text (search-matches.ts), every check. pagefind's exact mode also matches another form
+ * of the word (`calibrations` holds `calibration`'s stem) and then says one place only: such a
+ * record, and a search as words, gets pagefind's sub-results of the search as words.
+ */
+async function matchesOf(fragment: Fragment, query: string, exact: boolean, asWords: () => Promise<Fragment | null>): Promise<SectionMatch[]> {
+  if (exact) {
+    const found = sectionMatches({ content: fragment.content, anchors: fragment.anchors, title: fragment.meta.title ?? '' }, query);
+    if (found.length > 0) return found;
+    return subResultMatches((await asWords()) ?? fragment);
+  }
+  return subResultMatches(fragment);
+}
+
+function excerptElement(excerpt: Excerpt): HTMLParagraphElement {
   const p = document.createElement('p');
   p.className = 'search-excerpt';
-  const parsed = new DOMParser().parseFromString(excerpt, 'text/html');
-  for (const node of parsed.body.childNodes) {
-    if (node.nodeName === 'MARK') p.append(Object.assign(document.createElement('mark'), { textContent: node.textContent ?? '' }));
-    else p.append(node.textContent ?? '');
-  }
+  if (excerpt.cutBefore) p.append('… ');
+  for (const part of excerpt.parts) p.append(part.marked ? Object.assign(document.createElement('mark'), { textContent: part.text }) : part.text);
+  if (excerpt.cutAfter) p.append(' …');
   return p;
 }
 
-function link(href: string, text: string): HTMLAnchorElement {
+function link(href: string, text: string, className: string): HTMLAnchorElement {
   const a = document.createElement('a');
-  a.className = 'search-result-link';
+  a.className = className;
   a.href = href;
   a.textContent = text;
   return a;
 }
 
-function resultItem(fragment: Fragment): HTMLLIElement {
+/** A badge as the site's pages draw it (DecisionBadge, StatusBadge), for a value from the index's metadata; nothing for one the site does not know. */
+function badge(kind: 'decision' | 'status', value: string | undefined): HTMLSpanElement | null {
+  const span = document.createElement('span');
+  const symbol = document.createElement('span');
+  symbol.setAttribute('aria-hidden', 'true');
+  if (kind === 'decision' && value !== undefined && Object.hasOwn(decisionLabels, value)) {
+    const label = decisionLabels[value as DecisionStatus];
+    span.className = `badge decision tone-${label.tone}`;
+    span.dataset.decision = value;
+    symbol.textContent = label.symbol;
+    span.append(symbol, ` ${value}`);
+    return span;
+  }
+  if (kind === 'status' && value !== undefined && Object.hasOwn(statusLabels, value)) {
+    const label = statusLabels[value as AnyStatus];
+    span.className = `badge tone-${value}`;
+    span.dataset.status = value;
+    symbol.textContent = label.symbol;
+    span.append(symbol, ` ${label.word}`);
+    return span;
+  }
+  return null;
+}
+
+const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
+
+async function resultItem(fragment: Fragment, query: string, exact: boolean, asWords: () => Promise<Fragment | null>): Promise<HTMLLIElement> {
   const item = document.createElement('li');
   item.className = 'search-result';
-  item.append(link(fragment.url, fragment.meta.title ?? fragment.url), excerptElement(fragment.excerpt));
-  const checks = (fragment.sub_results ?? []).filter((s) => s.url !== fragment.url).sort((a, b) => b.locations.length - a.locations.length).slice(0, CHECKS_SHOWN);
+  const head = item.appendChild(document.createElement('p'));
+  head.className = 'search-result-head';
+  head.append(link(fragment.url, fragment.meta.title ?? fragment.url, 'search-result-link'));
+  const decision = badge('decision', fragment.meta.decision);
+  if (decision) head.append(' ', decision);
+  const matches = await matchesOf(fragment, query, exact, asWords);
+  const about = matches.find((m) => m.anchorId === null);
+  if (about?.excerpt) item.append(excerptElement(about.excerpt));
+  // In the order of the checklist's sections (§1, §2, §4.1, §4.2…), as the report lists them.
+  const checks = matches.filter((m) => m.anchorId !== null).sort((a, b) => a.title.localeCompare(b.title, 'en', { numeric: true }));
   if (checks.length > 0) {
+    const count = item.appendChild(document.createElement('p'));
+    count.className = 'search-count';
+    count.textContent = `${checks.length} ${checks.length === 1 ? 'check matches' : 'checks match'}:`;
     const list = item.appendChild(document.createElement('ul'));
-    for (const check of checks) list.appendChild(document.createElement('li')).append(link(checkPage(check.url), check.title), excerptElement(check.excerpt));
+    list.className = 'search-checks';
+    for (const check of checks) {
+      const entry = list.appendChild(document.createElement('li'));
+      entry.className = 'search-check';
+      entry.dataset.checkId = check.anchorId!;
+      const line = entry.appendChild(document.createElement('p'));
+      line.append(link(checkPage(fragment.url, check.anchorId!), check.title, 'search-result-link search-check-link'));
+      const status = badge('status', fragment.meta[`status-${check.anchorId}`]);
+      if (status) line.append(' ', status);
+      const note = line.appendChild(document.createElement('span'));
+      note.className = 'note';
+      note.textContent = ` found ${times(check.places)}`;
+      if (check.excerpt) entry.append(excerptElement(check.excerpt));
+    }
   }
   return item;
 }
@@ -101,13 +189,21 @@ async function run(root: HTMLElement): Promise<void> {
     return;
   }
   const quoted = /^".*"$/.test(query);
-  const exact = await pagefind.search(quoted ? query : `"${query.replaceAll('"', '')}"`);
-  const results = exact && exact.results.length > 0 ? exact.results : quoted ? [] : ((await pagefind.search(query))?.results ?? []);
+  const exactly = await pagefind.search(quoted ? query : `"${query.replaceAll('"', '')}"`);
+  const exact = quoted || (exactly !== null && exactly.results.length > 0);
+  const results = exact ? (exactly?.results ?? []) : ((await pagefind.search(query))?.results ?? []);
   status.textContent = results.length === 0 ? `No deployment matches “${query}”.` : `${results.length} ${results.length === 1 ? 'deployment matches' : 'deployments match'} “${query}”.`;
   let shown = 0;
+  // The same query searched as words, once, for the records the exact search matched by another form of a word only.
+  // A result is known by its page's id in both searches: only its own fragment is loaded.
+  let wordSearch: Promise<SearchResult[]> | null = null;
+  const asWords = async (id: string) => {
+    wordSearch ??= pagefind.search(query.replaceAll('"', '')).then((found) => found?.results ?? []);
+    return (await (await wordSearch).find((r) => r.id === id)?.data()) ?? null;
+  };
   const showMore = async () => {
-    const next = await Promise.all(results.slice(shown, shown + PAGE).map((r) => r.data()));
-    list.append(...next.map(resultItem));
+    const next = results.slice(shown, shown + PAGE);
+    list.append(...(await Promise.all(next.map(async (r) => resultItem(await r.data(), query, exact, () => asWords(r.id))))));
     shown += next.length;
     more.hidden = shown >= results.length;
   };

@@ -38,7 +38,18 @@ export interface CheckView {
     params: { name: string; value: string }[];
     command: string | null;
     cwd: string | null;
+    /**
+     * Set when `cwd` is relative to the application directory (evidence that records the directory
+     * once, deployment.json `appDir`): its place in its repository, null outside one. Null for
+     * older evidence, whose cwd is shown as its collector's machine named it.
+     */
+    appDir: { inRepository: string | null } | null;
+    /** The environment variables the command asked for, names only. */
     env: string[];
+    /** Which of them were not set when it ran; null when the evidence does not say (before format v3). */
+    envMissing: string[] | null;
+    /** The placeholders for the machine's directories its command line holds (`$REPORT_DIR`…), with what each stands for. */
+    placeholders: { text: string; meaning: string }[];
     relation: string | null;
     timeout: string | null;
     note: string | null;
@@ -65,6 +76,14 @@ function showJson(value: JsonValue): string {
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }
+
+/** How a collector names its machine's directories in what a command recorded (collectors/process/machine-paths.ts): as written in an argument, what it stands for. */
+const MACHINE_PLACEHOLDERS = [
+  { text: '$APP_DIR', inArgument: '$APP_DIR', meaning: 'the application directory' },
+  { text: '$REPORT_DIR', inArgument: '$REPORT_DIR', meaning: "the folder the collector made for the tool's report" },
+  { text: '$TMPDIR', inArgument: '$TMPDIR', meaning: 'the temporary directory' },
+  { text: '~', inArgument: '~/', meaning: 'the home directory' },
+];
 
 /** A shell-style rendering of argv, quoting what needs it, for display only. */
 export function commandLine(argv: readonly string[]): string {
@@ -115,7 +134,7 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
       ...base,
       status: 'missing',
       problem: deployment.collection === 'complete' ? 'No snapshot was written for this check.' : 'Not collected: the collection did not finish.',
-      source: { sql: null, params: [], command: null, cwd: null, env: [], relation: null, timeout: null, note: null, allowedFunctions: [] },
+      source: { sql: null, params: [], command: null, cwd: null, appDir: null, env: [], envMissing: null, placeholders: [], relation: null, timeout: null, note: null, allowedFunctions: [] },
       session: [],
       timings: [],
       duration: null,
@@ -141,7 +160,10 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
       params: (source.params ?? []).map((p) => ({ name: p.name, value: p.value ?? 'NULL' })),
       command: source.argv ? commandLine(source.argv) : null,
       cwd: source.cwd ?? null,
+      appDir: deployment.appDir === undefined || source.cwd === undefined ? null : { inRepository: deployment.appDir },
       env: source.env ?? [],
+      envMissing: snapshot.result?.kind === 'command' ? (snapshot.result.environment?.missing ?? null) : null,
+      placeholders: deployment.appDir === undefined ? [] : MACHINE_PLACEHOLDERS.filter((p) => (source.argv ?? []).some((arg) => arg.includes(p.inArgument))).map(({ text, meaning }) => ({ text, meaning })),
       relation: source.relation ? `${source.relation.schema}.${source.relation.name}` : null,
       timeout: source.timeoutMs ? formatMs(source.timeoutMs) : null,
       note: source.note ?? null,

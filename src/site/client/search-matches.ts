@@ -1,0 +1,144 @@
+/**
+ * Where a search's words stand in one deployment's search record, check by check (issue 26: an
+ * auditor searching a view's name must see every check whose SQL names it, not one).
+ *
+ * pagefind finds which records hold the words, exactly first (src/site/client/search.ts); in its
+ * exact mode it gives the first place in a record only, so its sub-results list one check. The
+ * record's text (the fragment's `content`) and its headings (`anchors`, one per check, its id the
+ * check id) are in what pagefind returns: the places are found here, in that text, as a phrase
+ * standing on its own (`attempt` in `FROM attempt`, `'public.attempt'`; not in `attempt_no`),
+ * whatever the case. Each section gets an excerpt of the words around its first place, within the
+ * section: never the end of the check before it.
+ *
+ * Pure: no DOM, so the tests run it on a record as pagefind returns it.
+ */
+
+/** A record as pagefind's fragment holds it: its words, split as pagefind splits them, and its headings with the word they start at. */
+export interface SearchedRecord {
+  content: string;
+  anchors: readonly { element: string; id?: string; text?: string; location: number }[];
+  /** The record's title (its first heading, which has no anchor): the words the record opens with. */
+  title: string;
+}
+
+export interface Excerpt {
+  /** Stretches of words, matched (`marked`) or not. */
+  parts: { text: string; marked: boolean }[];
+  /** Words of the section left out before and after the excerpt. */
+  cutBefore: boolean;
+  cutAfter: boolean;
+}
+
+/** The places in one section of a record: the deployment's head (`anchorId` null) or one check. */
+export interface SectionMatch {
+  anchorId: string | null;
+  title: string;
+  places: number;
+  /** Null when the words stand only in the section's title. */
+  excerpt: Excerpt | null;
+}
+
+/** pagefind's own split of a record into words (its `word_separators`): locations count these. */
+const WORD_SEPARATORS = /[^\S\uFEFF]+/;
+/** Words an excerpt shows. */
+const EXCERPT_WORDS = 30;
+/** Of which before the first place. */
+const LEAD_WORDS = 5;
+const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
+
+/** The query as a phrase to find: quotes around it dropped, spaces collapsed, lower case. */
+export function phraseOf(query: string): string {
+  return query.trim().replace(/^"(.*)"$/s, '$1').replaceAll('"', '').trim().split(WORD_SEPARATORS).join(' ').toLowerCase();
+}
+
+/** The index of the last start at or before `offset` (starts ascending). */
+function wordAt(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/**
+ * Every place of the phrase in the words, as the words it covers (first and last index). A place
+ * must not continue a word on either side: `attempt` is not found in `attempt_no`.
+ */
+function placesOf(words: readonly string[], phrase: string): { first: number; last: number }[] {
+  const starts: number[] = [];
+  let length = 0;
+  for (const word of words) {
+    starts.push(length);
+    length += word.length + 1;
+  }
+  // Lower-cased word by word, so a character whose lower case is longer cannot shift the offsets.
+  const text = words.map((w) => (w.toLowerCase().length === w.length ? w.toLowerCase() : w)).join(' ');
+  const openEdge = WORD_CHARACTER.test(phrase[0] ?? '');
+  const closeEdge = WORD_CHARACTER.test(phrase.at(-1) ?? '');
+  const places: { first: number; last: number }[] = [];
+  for (let at = text.indexOf(phrase); at !== -1 && phrase.length > 0; at = text.indexOf(phrase, at + 1)) {
+    const end = at + phrase.length;
+    if (openEdge && at > 0 && WORD_CHARACTER.test(text[at - 1]!)) continue;
+    if (closeEdge && end < text.length && WORD_CHARACTER.test(text[end]!)) continue;
+    places.push({ first: wordAt(starts, at), last: wordAt(starts, end - 1) });
+    at = end - 1;
+  }
+  return places;
+}
+
+function excerptOf(words: readonly string[], marked: ReadonlySet<number>, from: number, to: number, firstPlace: number | null): Excerpt | null {
+  if (from >= to) return null;
+  const start = firstPlace === null ? from : Math.max(from, Math.min(firstPlace - LEAD_WORDS, to - EXCERPT_WORDS));
+  const end = Math.min(to, start + EXCERPT_WORDS);
+  const parts: Excerpt['parts'] = [];
+  const push = (text: string, isMarked: boolean) => {
+    const last = parts.at(-1);
+    if (last && last.marked === isMarked) last.text += text;
+    else parts.push({ text, marked: isMarked });
+  };
+  for (let i = start; i < end; i += 1) {
+    // The space between two words of one place is part of the mark.
+    if (i > start) push(' ', marked.has(i - 1) && marked.has(i));
+    push(words[i]!, marked.has(i));
+  }
+  return { parts, cutBefore: start > from, cutAfter: end < to };
+}
+
+/**
+ * The sections of a record where the phrase stands, in the record's order: the head (what the
+ * report's header says) first when it holds it outside the title, then each check.
+ */
+export function sectionMatches(record: SearchedRecord, query: string): SectionMatch[] {
+  const phrase = phraseOf(query);
+  if (!phrase) return [];
+  const words = record.content.split(WORD_SEPARATORS);
+  const places = placesOf(words, phrase);
+  if (places.length === 0) return [];
+  const anchors = record.anchors.filter((a) => /^h\d$/i.test(a.element) && a.id && a.text?.trim()).sort((a, b) => a.location - b.location);
+  const bounds = [
+    { anchorId: null, title: record.title, from: 0, bodyFrom: record.title.trim() ? record.title.trim().split(WORD_SEPARATORS).length : 0 },
+    ...anchors.map((a) => ({ anchorId: a.id!, title: a.text!.trim(), from: a.location, bodyFrom: a.location + a.text!.trim().split(WORD_SEPARATORS).length })),
+  ];
+  const matches: SectionMatch[] = [];
+  let next = 0;
+  for (let s = 0; s < bounds.length; s += 1) {
+    const section = bounds[s]!;
+    const to = bounds[s + 1]?.from ?? words.length;
+    const inSection: { first: number; last: number }[] = [];
+    while (next < places.length && places[next]!.first < to) {
+      if (places[next]!.first >= section.from) inSection.push(places[next]!);
+      next += 1;
+    }
+    if (inSection.length === 0) continue;
+    const marked = new Set<number>();
+    for (const p of inSection) for (let i = p.first; i <= p.last; i += 1) marked.add(i);
+    const inBody = inSection.find((p) => p.first >= section.bodyFrom);
+    // The head's title is the result's own link: a place only there needs no excerpt, nor a line of its own.
+    if (section.anchorId === null && !inBody) continue;
+    matches.push({ anchorId: section.anchorId, title: section.title, places: inSection.length, excerpt: excerptOf(words, marked, section.bodyFrom, to, inBody?.first ?? null) });
+  }
+  return matches;
+}
