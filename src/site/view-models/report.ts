@@ -29,7 +29,9 @@ export interface ReportModel {
   title: string;
   decision: { status: Deployment['decision']['status']; symbol: string; tone: string; reasons: string[] };
   inProgress: boolean;
-  /** Said above everything else: the collecting role could write beyond the database. */
+  /** Beside the decision: the deployment's id, environment, pull request, target revision, who collected it and when. */
+  keyFacts: string[];
+  /** Said with the collection's facts: the collecting role could write beyond the database. */
   warnings: string[];
   facts: { label: string; value: string; href?: string }[];
   /** The checklist's attestations and its "pre" section; null when it has neither (no empty heading). */
@@ -127,6 +129,13 @@ export function reportModel(
     title: deployment.pr.number ? `PR #${deployment.pr.number}${deployment.pr.title ? ` — ${deployment.pr.title}` : ''}` : `Deployment ${deployment.id}`,
     decision: { status: deployment.decision.status, symbol: label.symbol, tone: label.tone, reasons },
     inProgress: deployment.collection !== 'complete',
+    keyFacts: [
+      deployment.id,
+      deployment.environment,
+      ...(deployment.pr.number ? [`PR #${deployment.pr.number}`] : []),
+      ...(deployment.change.targetRevision ? [`revision ${deployment.change.targetRevision}`] : []),
+      `collected ${formatUtc(deployment.startedAt)}${deployment.collectedBy ? ` by ${deployment.collectedBy}` : ''}`,
+    ],
     warnings: [privilegeNote(deployment.target.privileges)].filter((w): w is string => w !== null),
     facts: [
       { label: 'Deployment', value: deployment.id },
