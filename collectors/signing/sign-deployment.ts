@@ -17,6 +17,8 @@ import { rederivationProblems } from '../../src/core/integrity/rederive.ts';
 import { PAYLOAD_TYPE, pae, signoffStatement, toBase64 } from '../../src/core/signoffs/dsse.ts';
 import { sameName, trustedKeys, verifySignoffs } from '../../src/core/signoffs/verify-signoffs.ts';
 import { judgeDeployment } from '../../src/core/integrity/verify.ts';
+import { overriddenDecision, type NotGo } from '../../src/core/signoffs/approving-roles.ts';
+import { reasonsInWords } from '../../src/core/decision/reasons.ts';
 import { writeFileAtomic } from '../evidence/atomic-write.ts';
 import { readSigningKey, SigningKeyError } from './keys.ts';
 
@@ -28,6 +30,11 @@ export interface SignRequest {
   /** Defaults to the key's name in `_signers.json`. */
   name?: string;
   note?: string;
+  /**
+   * Sign an approving role over a BLOCKED or INCOMPLETE decision anyway: the sign-off then records
+   * the decision it overrode (src/core/signoffs/approving-roles.ts).
+   */
+  force?: boolean;
   now?: () => Date;
 }
 
@@ -38,6 +45,8 @@ export interface SignResult {
   name: string;
   /** The key is among the trusted signers (`_signers.json`): the sign-off will verify. */
   trusted: boolean;
+  /** The decision this sign-off was forced over (null: it needed no force). */
+  forcedOver: NotGo | null;
 }
 
 /**
@@ -61,6 +70,14 @@ export async function signDeployment(request: SignRequest): Promise<SignResult> 
   if (!roles.some((r) => r.id === request.role)) {
     throw new SigningKeyError(`the checklist ${dir.deployment.checklist.id} declares no sign-off role "${request.role}" (it takes: ${roles.map((r) => r.id).join(', ') || 'none'})`);
   }
+  const policy = dir.deployment.checklist.definition.signoffPolicy;
+  const overridden = overriddenDecision(dir.deployment.decision.status, request.role, policy);
+  if (overridden && !request.force) {
+    const reasons = reasonsInWords(dir.deployment, dir.snapshots).map((r) => `  - ${r}`).join('\n');
+    throw new SignRefusedError(
+      `refusing to sign ${id} as ${request.role}: its decision is ${overridden}, and ${request.role} approves (the checklist's sign-off policy does not list it as informative)${reasons ? `\n${reasons}` : ''}\n--force signs it anyway, and the sign-off records that it was forced over ${overridden}`,
+    );
+  }
   const key = await readSigningKey(request.keyFile);
   const signers = await readSigners(root);
   const trusted = (await trustedKeys(signers)).keys.get(key.keyid) ?? null;
@@ -76,6 +93,7 @@ export async function signDeployment(request: SignRequest): Promise<SignResult> 
     name,
     signedAt: (request.now?.() ?? new Date()).toISOString(),
     note: request.note ?? null,
+    ...(overridden ? { forced: { decision: overridden } } : {}),
   });
   const payload = new TextEncoder().encode(JSON.stringify(statement));
   const envelope: DsseEnvelope = {
@@ -86,7 +104,7 @@ export async function signDeployment(request: SignRequest): Promise<SignResult> 
   const existing: Signoffs = dir.signoffs ?? { $schema: schemaFiles.signoffs.fromFile, schemaVersion: SCHEMA_VERSION, deploymentId: id, signoffs: [] };
   // Judged as `verify` will judge it; a key not trusted yet, as it will be once trusted under this name.
   const judgedWith = trusted ? signers : { $schema: schemaFiles.signers.fromFile, schemaVersion: SCHEMA_VERSION, signers: [...(signers?.signers ?? []), { name, publicKey: key.publicKey, sample: false }] };
-  const subject = { deploymentId: id, digest: integrity.digest, intact: true, roles, policy: dir.deployment.checklist.definition.signoffPolicy, collectedBy: dir.deployment.collectedBy };
+  const subject = { deploymentId: id, digest: integrity.digest, intact: true, roles, policy, collectedBy: dir.deployment.collectedBy };
   const earlier = existing.signoffs.map((s) => s.envelope);
   const before = (await verifySignoffs(subject, earlier, judgedWith)).signoffs;
   const after = (await verifySignoffs(subject, [...earlier, envelope], judgedWith)).signoffs;
@@ -102,5 +120,5 @@ export async function signDeployment(request: SignRequest): Promise<SignResult> 
   if (!dir.signoffs) await ensureJsonSchemas(root);
   const signoffs = [...existing.signoffs, { envelope }];
   await writeFileAtomic(file, stableJson(signoffsSchemaOf(version), { $schema: schemaFilesOf(version).signoffs.fromFile, schemaVersion: version, deploymentId: id, signoffs }));
-  return { file, digest: integrity.digest, keyid: key.keyid, name, trusted: trusted !== null };
+  return { file, digest: integrity.digest, keyid: key.keyid, name, trusted: trusted !== null, forcedOver: overridden };
 }

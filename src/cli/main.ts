@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<CommandFactory[]>> = {
   build: async () => [(await import('./commands/build.ts')).buildCommand],
   preview: async () => [(await import('./commands/build.ts')).previewCommand],
   export: async () => [(await import('./commands/export.ts')).exportCommand],
+  population: async () => [(await import('./commands/population.ts')).populationCommand],
 };
 
 /** The commands this invocation needs: the one named, or all of them for help and unknown names. */

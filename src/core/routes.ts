@@ -13,6 +13,9 @@ export const routes = {
   checkHistory: (checkId: string) => `/checks/${checkId}/`,
   trends: () => '/trends/',
   search: () => '/search/',
+  /** Every deployment, for an auditor to sample from (issue 26), and the same rows as CSV. */
+  population: () => '/population/',
+  populationCsv: () => '/population/population.csv',
   about: () => '/about/',
   rawFile: (id: string, path: string) => `/evidence/${id}/${path}`,
   signers: () => '/evidence/_signers.json',

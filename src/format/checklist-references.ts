@@ -90,6 +90,7 @@ export function checklistReferenceProblems(raw: unknown): ChecklistProblem[] {
     });
   });
   list(policy.notByCollector).forEach((id, i) => declared(id, ['signoffPolicy', 'notByCollector', i]));
+  list(policy.informative).forEach((id, i) => declared(id, ['signoffPolicy', 'informative', i]));
   list(raw.criteria).forEach((criterion, i) => {
     if (!isObject(criterion)) return;
     list(criterion.checks).forEach((id, j) => {

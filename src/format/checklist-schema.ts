@@ -283,6 +283,13 @@ export const checklistSchema = fieldDocs(
             .array(slugSchema)
             .default([])
             .describe('Roles the person who ran the collection may not sign: `collectedBy` in deployment.json (`collect --by`, else the OS user), compared with the name the signers list gives the signing key.'),
+          informative: since(
+            3,
+            z
+              .array(slugSchema)
+              .optional()
+              .describe('Roles that record a fact rather than approve, e.g. `["deployed-by"]`. Every other role approves: `sign` refuses to sign an approving role on a BLOCKED or INCOMPLETE deployment unless `--force`, and a forced sign-off says so in what it signs. Absent: every role approves.'),
+          ),
         })
         .strict()
         .default({})

@@ -8,6 +8,7 @@
  */
 import { z } from 'astro/zod';
 import { SCHEMA_VERSION, deploymentIdSchema, schemaFilesOf, type FormatVersion } from './common.ts';
+import { since } from './since.ts';
 import { PAYLOAD_TYPE, SIGNOFF_PREDICATE_TYPE, STATEMENT_TYPE } from './signoff-constants.ts';
 
 const base64Schema = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
@@ -66,6 +67,11 @@ const signoffPredicateSchema = z
     name: z.string().min(1),
     signedAt: z.string(),
     note: z.string().nullable(),
+    /**
+     * Signed with `sign --force` in a role that approves, over a deployment whose decision was
+     * BLOCKED or INCOMPLETE: the decision it overrode, signed with the rest so every reader sees it.
+     */
+    forced: since(3, z.object({ decision: z.enum(['BLOCKED', 'INCOMPLETE']) }).strict().optional()),
   })
   .strict();
 export type SignoffPredicate = z.infer<typeof signoffPredicateSchema>;

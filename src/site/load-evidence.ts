@@ -30,7 +30,7 @@ export interface LoadedDeployment {
   /** The format version its deployment.json was written in. */
   formatVersion: number;
   /** Its files against its manifest, its link in the chain and its sign-offs, as `verify` judges them. */
-  integrity: { status: IntegrityStatus; digest: string | null; problems: string[]; signoffs: RoleVerdict[]; parallelWith: string[]; historyProblems: string[] };
+  integrity: { status: IntegrityStatus; digest: string | null; problems: string[]; signoffs: RoleVerdict[]; parallelWith: string[]; historyProblems: string[]; signoffProblems: string[] };
   /** The evidence root has `_signers.json` (published beside the evidence, for the browser's check). */
   signersPublished: boolean;
   /** `notes.mdx`, rendered once here (Markdown only): an annotation, apart from the evidence. */
@@ -83,7 +83,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
       const snapshots = [...dir.snapshots.values()];
       const summaries = new Map(snapshots.map((s) => [s.id, summaryOf(s)]));
       result.snapshots.put(id, snapshots.map(boundedRows));
-      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [], parallelWith: [], historyProblems: [] }, signersPublished: tree.signers, notes: dir.notes === null ? null : renderNotes(dir.notes, { page: coreRoutes.deployment(id) }), summaries });
+      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [], parallelWith: [], historyProblems: [], signoffProblems: [] }, signersPublished: tree.signers, notes: dir.notes === null ? null : renderNotes(dir.notes, { page: coreRoutes.deployment(id) }), summaries });
     }
   } catch (error) {
     if (error instanceof EvidenceFormatError) {
@@ -122,7 +122,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
   const parallel = new Map(integrity.forks.flatMap((fork) => fork.ids.map((id) => [id, fork.ids.filter((other) => other !== id)] as const)));
   for (const entry of result.deployments) {
     const verdict = verdicts.get(entry.id)!;
-    entry.integrity = { status: verdict.status, digest: verdict.digest, problems: verdict.problems, signoffs: verdict.signoffs, parallelWith: parallel.get(entry.id) ?? [], historyProblems: historyOf.get(entry.id) ?? [] };
+    entry.integrity = { status: verdict.status, digest: verdict.digest, problems: verdict.problems, signoffs: verdict.signoffs, parallelWith: parallel.get(entry.id) ?? [], historyProblems: historyOf.get(entry.id) ?? [], signoffProblems: verdict.signoffProblems };
   }
   // As `verify` fails: the evidence, its sign-offs, the history of the root's own files.
   const failed = integrity.deployments.filter((d) => d.status === 'FAILED' || d.signoffProblems.length > 0);

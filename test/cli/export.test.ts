@@ -89,6 +89,8 @@ describe('deploy-evidence export', () => {
     const items = all(parse(billing.stdout), 'listItem').map((li) => all(li, 'text').map((t) => t.value).join(''));
     for (const title of ['Nothing depends on invoice_totals', 'The invoice table\'s expected dependent is the view']) expect(items.some((i) => i.startsWith(title)), title).toBe(true);
     expect(items.filter((i) => /^(Deployed by|Billing owner) \(/.test(i))).toHaveLength(2);
+    // Its checklist declares no revisionParam: the target revision is the one its migration checks expect, said so (issue 26).
+    expect(billing.stdout).toContain('\n- Target revision: `0002_invoice_totals` (the revision the checklist\'s migration checks expect; the deployment records none)\n');
     expect(billing.stdout).not.toMatch(/attempt|seedtest/);
   });
 
@@ -145,5 +147,28 @@ describe('deploy-evidence export', () => {
     expect(check.stdout).toContain('INTEGRITY FAILED (it records pass)');
     // The untouched deployment after it still exports: its link names the forged manifest's digest, and its own evidence holds.
     expect((await runCli(['export', 'sample-staging-pr73-rerun', '--evidence-dir', root])).exitCode).toBe(0);
+  });
+
+  it('refuses to draft a change request from a BLOCKED deployment (exit 1, with its reasons); --force drafts it, saying so at its top (issue 26)', async () => {
+    const root = await evidenceFixture('site-evidence');
+    const refused = await exportOf('staging-pr74-blocked', root, '--format', 'cr');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('staging-pr74-blocked is BLOCKED: refusing to draft a production change request from it (--force drafts one');
+    expect(refused.stderr).toContain('  - too-many-rows (§2): fail');
+    // The other formats describe a BLOCKED deployment as they always did.
+    expect((await exportOf('staging-pr74-blocked', root)).exitCode).toBe(0);
+    const forced = await exportOf('staging-pr74-blocked', root, '--format', 'cr', '--force');
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    const tree = parse(forced.stdout);
+    const [title, warning] = tree.children!;
+    expect(title!.type).toBe('heading');
+    expect(warning!.type).toBe('blockquote');
+    expect(all(warning!, 'text').map((t) => t.value).join('')).toBe('Drafted with  from a BLOCKED deployment. The staging evidence says this change must not go ahead as it stands: read its reasons below before anything else.');
+    expect(all(warning!, 'inlineCode').map((c) => c.value)).toEqual(['--force']);
+    expect(forced.stdout).toContain('- Target revision: not recorded — the checklist declares no `revisionParam`, and its migration checks name no single revision');
+    // An approved source needs no --force, and --force adds nothing to it.
+    const v1 = await evidenceFixture('evidence');
+    expect((await exportOf(V1, v1, '--format', 'cr', '--force', ...SITE)).stdout).toBe((await golden('staging-pr73-cr.md')).replace(/\n$/, ''));
   });
 });

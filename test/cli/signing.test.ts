@@ -306,3 +306,47 @@ async function newKeyPub(): Promise<string> {
   expect((await runCli(['keygen', '--out', key])).exitCode).toBe(0);
   return `${key}.pub`;
 }
+
+describe('signing a BLOCKED deployment (issue 26)', () => {
+  const payloadOf = async (root: string, id: string, index: number) => {
+    const signoffs = JSON.parse(await readFile(join(root, id, 'signoffs.json'), 'utf8'));
+    return JSON.parse(Buffer.from(signoffs.signoffs[index].envelope.payload, 'base64').toString('utf8')).predicate;
+  };
+
+  it('refuses an approving role without --force (exit 1, nothing written); --force signs it and the signed payload records the decision it overrode', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'blocked-'));
+    const { deployment } = await collectTiny(root, { environment: 'staging', by: 'Release Bot', blocked: true });
+    expect(deployment.decision.status).toBe('BLOCKED');
+    const alice = await newKey(root, 'Alice');
+    // Every declared role approves when the checklist lists none as informative.
+    for (const role of ['approved-for-production', 'deployed-by']) {
+      const refused = await runCli(['sign', deployment.id, '--role', role, '--key', alice, '--evidence-dir', root]);
+      expect(refused.exitCode, role).toBe(1);
+      expect(refused.stderr).toContain(`refusing to sign ${deployment.id} as ${role}: its decision is BLOCKED, and ${role} approves`);
+      expect(refused.stderr).toContain('answers (§1): fail');
+      expect(refused.stderr).toContain('--force signs it anyway, and the sign-off records that it was forced over BLOCKED');
+    }
+    await expect(stat(join(root, deployment.id, 'signoffs.json'))).rejects.toThrow();
+    const forced = await runCli(['sign', deployment.id, '--role', 'approved-for-production', '--key', alice, '--force', '--evidence-dir', root]);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain('forced over its BLOCKED decision (recorded in the sign-off)');
+    expect(await payloadOf(root, deployment.id, 0)).toMatchObject({ role: 'approved-for-production', name: 'Alice', forced: { decision: 'BLOCKED' } });
+    const verify = await runCli(['verify', deployment.id, '--evidence-dir', root]);
+    expect(verify.exitCode, verify.stdout).toBe(0);
+    expect(verify.stdout).toMatch(/sign-off Approved for production: signed by Alice, [^\n]*, forced over BLOCKED$/m);
+  });
+
+  it('signs an informative role without --force, and records no force where none was needed', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'blocked-'));
+    const { deployment } = await collectTiny(root, { environment: 'staging', by: 'Release Bot', blocked: true, policy: { informative: ['deployed-by'] } });
+    const bob = await newKey(root, 'Bob');
+    const sign = await runCli(['sign', deployment.id, '--role', 'deployed-by', '--key', bob, '--force', '--evidence-dir', root]);
+    expect(sign.exitCode, sign.stderr).toBe(0);
+    expect(sign.stderr).not.toContain('forced');
+    expect(await payloadOf(root, deployment.id, 0)).not.toHaveProperty('forced');
+    // An approved deployment: --force changes nothing.
+    const approved = await collectTiny(root, { environment: 'production', by: 'Release Bot' });
+    expect((await runCli(['sign', approved.deployment.id, '--role', 'approved-for-production', '--key', bob, '--force', '--evidence-dir', root])).exitCode).toBe(0);
+    expect(await payloadOf(root, approved.deployment.id, 0)).not.toHaveProperty('forced');
+  });
+});

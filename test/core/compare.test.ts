@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compareCheck } from '../../src/core/compare/compare-checks.ts';
 import { compareDeployments } from '../../src/core/compare/compare-deployments.ts';
 import { comparisonPairs, comparisonTargets } from '../../src/core/compare/comparison-targets.ts';
+import { parseAlembicHistory } from '../../src/core/parsers/alembic-output.ts';
 import type { CheckResult, CheckSnapshot, CheckStatus, Deployment, ParsedOutput, ResultOf } from '../../src/format/index.ts';
 import { SCHEMA_VERSION, schemaFiles } from '../../src/format/index.ts';
 
@@ -158,6 +159,19 @@ describe('per kind', () => {
     expect(result.label).toBe('regressed');
     expect(compareCheck(snap('h', 'command', 'pass', command(history(['r1']))), snap('h', 'command', 'pass', command(history(['r2'])))).differences).toEqual([{ kind: 'head-moved', text: 'migration head moved: r1 → r2', worse: false }]);
     expect(compareCheck(snap('e', 'command', 'fail', command(null, 1)), snap('e', 'command', 'fail', command(null, 2))).differences[0]).toMatchObject({ kind: 'exit-code', text: 'exit code: 1 → 2' });
+  });
+
+  it('command: `alembic current` with the database behind the head names the revision it was at, not "none" (issue 26)', () => {
+    // What alembic prints: the database's revision, marked (head) only when it is the head.
+    const behind = parseAlembicHistory('INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.\n20251020_0800_attempts\n');
+    const atHead = parseAlembicHistory('INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.\n20251101_0900_attempt_view_lock (head)\n');
+    const empty = parseAlembicHistory('INFO  [alembic.runtime.migration] Will assume transactional DDL.\n');
+    const moved = (a: ParsedOutput, b: ParsedOutput) => compareCheck(snap('c', 'command', 'pass', command(a)), snap('c', 'command', 'pass', command(b))).differences;
+    expect(moved(behind, atHead)).toEqual([{ kind: 'head-moved', text: 'migration revision moved: 20251020_0800_attempts → 20251101_0900_attempt_view_lock (head)', worse: false }]);
+    expect(moved(atHead, behind)).toEqual([{ kind: 'head-moved', text: 'migration revision moved: 20251101_0900_attempt_view_lock (head) → 20251020_0800_attempts', worse: false }]);
+    // A database with no alembic_version yet prints nothing: that one is "none".
+    expect(moved(empty, atHead)).toEqual([{ kind: 'head-moved', text: 'migration revision moved: none → 20251101_0900_attempt_view_lock (head)', worse: false }]);
+    expect(moved(behind, behind)).toEqual([]);
   });
 
   it('sql: rows compared by position when every value changed, not labelled same because the count is', () => {

@@ -11,7 +11,7 @@ export interface SiteBuild {
   ms: number;
 }
 
-export async function buildSite(evidence: string, options: { strict?: boolean } = {}): Promise<SiteBuild> {
+export async function buildSite(evidence: string, options: { strict?: boolean; site?: string; base?: string } = {}): Promise<SiteBuild> {
   const outDir = await mkdtemp(join(tmpdir(), 'site-'));
   // Its own cache (not inside outDir, which the build empties first), so builds can run side by side.
   const cacheDir = await mkdtemp(join(tmpdir(), 'site-cache-'));

@@ -9,13 +9,14 @@ import { checklistSchema, type ChecklistInput, type SignoffPolicy } from '../../
 
 const TINY_ROLES = ['deployed-by', 'validated-by', 'approved-for-production'] as const;
 
-function tinyChecklist(policy?: Partial<SignoffPolicy>): ReturnType<typeof checklistSchema.parse> {
+/** `blocked`: the one check asks for two rows of a query that gives one, so the deployment is BLOCKED. */
+function tinyChecklist(policy?: Partial<SignoffPolicy>, blocked = false): ReturnType<typeof checklistSchema.parse> {
   const input: ChecklistInput = {
     id: 'tiny',
     version: '1.0.0',
     title: 'One query, three sign-off roles',
     sections: [{ number: '1', title: 'The database answers' }],
-    checks: [{ id: 'answers', section: '1', title: 'SELECT 1', kind: 'sql', sql: 'SELECT 1 AS one', assertions: [{ type: 'row-count', id: 'one-row', description: 'one row', min: 1, max: 1 }] }],
+    checks: [{ id: 'answers', section: '1', title: 'SELECT 1', kind: 'sql', sql: 'SELECT 1 AS one', assertions: [blocked ? { type: 'row-count', id: 'two-rows', description: 'two rows', min: 2, max: 2 } : { type: 'row-count', id: 'one-row', description: 'one row', min: 1, max: 1 }] }],
     criteria: [{ id: 'answers', label: 'The database answers', checks: ['answers'] }],
     signoff: [...TINY_ROLES],
     ...(policy ? { signoffPolicy: policy } : {}),
@@ -31,10 +32,15 @@ function sharedDatabase(): Promise<EmbeddedDatabase> {
   return database;
 }
 
-export async function collectTiny(root: string, options: { environment: string; by: string; policy?: Partial<SignoffPolicy>; deploymentId?: string; appDir?: string }): Promise<CollectResult> {
+/** `startedAt`: the collection's clock starts there (and ticks a millisecond a reading), for tests of dates. */
+export async function collectTiny(root: string, options: { environment: string; by: string; policy?: Partial<SignoffPolicy>; deploymentId?: string; appDir?: string; blocked?: boolean; startedAt?: string; pr?: { number: number; title: string } }): Promise<CollectResult> {
   const db = await sharedDatabase();
+  let tick = 0;
+  const start = options.startedAt === undefined ? null : Date.parse(options.startedAt);
   return collect({
-    checklist: tinyChecklist(options.policy),
+    checklist: tinyChecklist(options.policy, options.blocked),
+    ...(start === null ? {} : { now: () => new Date(start + tick++) }),
+    ...(options.pr ? { pr: { ...options.pr, url: null } } : {}),
     environment: options.environment,
     ...(options.deploymentId ? { deploymentId: options.deploymentId } : {}),
     evidenceRoot: root,

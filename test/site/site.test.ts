@@ -52,7 +52,7 @@ beforeAll(async () => {
 describe('the site build over fixture evidence', () => {
   it('builds the index, each environment, each report, every check page, the bounded comparisons, check histories, trends, the evidence index and the checklist reference', async () => {
     const statuses = await fixtureSnapshots();
-    const expected = ['/', '/evidence/', '/trends/', '/search/', '/about/', '/environments/production/', '/environments/staging/', '/reference/checklists/'];
+    const expected = ['/', '/evidence/', '/trends/', '/population/', '/search/', '/about/', '/environments/production/', '/environments/staging/', '/reference/checklists/'];
     const checkIds = new Set<string>();
     for (const [id, checks] of statuses) {
       expected.push(`/deployments/${id}/`);
@@ -236,7 +236,7 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
 
   it('has no serious or critical accessibility violations (axe-core)', async () => {
     const compare = pages.find((p) => p.includes('/compare/'))!;
-    const sample = ['/', '/environments/staging/', '/evidence/', '/trends/', '/reference/checklists/', '/checks/perf-baseline/', compare, '/deployments/staging-pr73-full/', '/deployments/staging-pr74-blocked/', '/deployments/staging-pr73-full/checks/perf-baseline/', '/deployments/production-pr73-approved/checks/long-result/', '/deployments/staging-pr75-interrupted/checks/determinism/'];
+    const sample = ['/', '/environments/staging/', '/evidence/', '/trends/', '/population/', '/reference/checklists/', '/checks/perf-baseline/', compare, '/deployments/staging-pr73-full/', '/deployments/staging-pr74-blocked/', '/deployments/staging-pr73-full/checks/perf-baseline/', '/deployments/production-pr73-approved/checks/long-result/', '/deployments/staging-pr75-interrupted/checks/determinism/'];
     for (const path of sample) {
       const { page } = await open(path);
       // Evaluated by the browser's tooling, not added as an inline script, which the page's policy refuses.

@@ -3,10 +3,11 @@
  * text for where it is pasted or shown — a PR comment, a change request, a CI test view — with
  * permanent links, absolute when the site's URL is given (`--site`, `--base`). The deployment is
  * verified first, as `verify` does (issue 24): evidence that does not verify is refused (exit 1),
- * or with `--allow-unverified` printed with INTEGRITY FAILED where its decision would be.
+ * or with `--allow-unverified` printed with INTEGRITY FAILED where its decision would be. A change
+ * request is not drafted from a BLOCKED deployment (exit 1) unless `--force`, and then says so first.
  */
 import { Command, Option } from 'commander';
-import { changeRequest } from '../../core/export/change-request.ts';
+import { changeRequest, changeRequestRefusal } from '../../core/export/change-request.ts';
 import { junitReport } from '../../core/export/junit.ts';
 import { markdownCheck, markdownReport, type ExportInput } from '../../core/export/markdown.ts';
 import { readDeploymentDir } from '../../format/read-deployment-dir.ts';
@@ -30,8 +31,9 @@ export function exportCommand(streams: Streams, setExit: (code: number) => void)
     .addOption(new Option('--format <format>', 'what to print').choices(['markdown', 'cr', 'junit']).default('markdown'))
     .option('--check <check-id>', 'only this check, as an excerpt with its permalink and sha256 (markdown)')
     .option('--allow-unverified', 'print evidence that does not verify anyway, with INTEGRITY FAILED where its decision would be (exit 0)')
+    .option('--force', 'draft a change request (cr) from a BLOCKED deployment anyway: the draft says so at its top')
     .addHelpText('after', exportExamples)
-    .action(async (id: string, flags: GitFlags & { format: 'markdown' | 'cr' | 'junit'; check?: string; allowUnverified?: boolean; site?: string; base?: string; evidenceDir?: string; config?: string }) => {
+    .action(async (id: string, flags: GitFlags & { format: 'markdown' | 'cr' | 'junit'; check?: string; allowUnverified?: boolean; force?: boolean; site?: string; base?: string; evidenceDir?: string; config?: string }) => {
       validateDeploymentId(id);
       const settings = await resolveSettings(flags, streams.env);
       if (flags.check && flags.format !== 'markdown') throw new UsageError('--check exports one check as Markdown: leave out --format junit');
@@ -54,7 +56,13 @@ export function exportCommand(streams: Streams, setExit: (code: number) => void)
       if (flags.check && !dir.deployment.checks.some((c) => c.id === flags.check)) {
         throw new UsageError(`${id} has no check "${flags.check}" (it has: ${dir.deployment.checks.map((c) => c.id).join(', ')})`);
       }
-      const text = flags.format === 'junit' ? junitReport(input) : flags.format === 'cr' ? changeRequest(input) : flags.check ? markdownCheck(input, flags.check) : markdownReport(input);
+      const refusal = flags.format === 'cr' ? changeRequestRefusal(dir.deployment, dir.snapshots) : null;
+      if (refusal && !flags.force) {
+        log(streams, refusal);
+        setExit(EXIT.failed);
+        return;
+      }
+      const text = flags.format === 'junit' ? junitReport(input) : flags.format === 'cr' ? changeRequest(input, { forced: Boolean(flags.force) }) : flags.check ? markdownCheck(input, flags.check) : markdownReport(input);
       streams.stdout.write(text);
       setExit(EXIT.ok);
     });

@@ -20,7 +20,12 @@ Examples:
 const signExamples = `
 Examples:
   $ deploy-evidence sign 2026-11-24-production-pr73 --role approved-for-production --key ~/.deploy-evidence/alice.key
-  $ deploy-evidence sign staging-pr12 --role deployed-by --key keys/release-bot.key --note "deployed from CI run 4711"`;
+  $ deploy-evidence sign staging-pr12 --role deployed-by --key keys/release-bot.key --note "deployed from CI run 4711"
+  $ deploy-evidence sign staging-pr12 --role validated-by --key ~/.deploy-evidence/bob.key --force --note "accepted: the failing check is a known flake (INC-42)"
+
+An approving role (every declared role but those the checklist's signoffPolicy.informative lists)
+is not signed over a BLOCKED or INCOMPLETE deployment without --force; a forced sign-off says so
+in what it signs, and every report shows it.`;
 
 export function keygenCommand(streams: Streams, setExit: (code: number) => void): Command {
   return evidenceOptions(new Command('keygen'))
@@ -63,10 +68,11 @@ export function signCommand(streams: Streams, setExit: (code: number) => void): 
     .requiredOption('--key <file>', 'your private key (deploy-evidence keygen)')
     .option('--name <name>', 'your name as reports show it (default: the key\'s name in _signers.json)')
     .option('--note <text>', 'a note, signed with the rest')
+    .option('--force', 'sign an approving role although the decision is BLOCKED or INCOMPLETE: the sign-off records that it was forced')
     .addHelpText('after', signExamples)
-    .action(async (id: string, flags: { role: string; key: string; name?: string; note?: string; evidenceDir?: string; config?: string }) => {
+    .action(async (id: string, flags: { role: string; key: string; name?: string; note?: string; force?: boolean; evidenceDir?: string; config?: string }) => {
       validateDeploymentId(id);
-      const signed = await signDeployment({ root: (await resolveSettings(flags, streams.env)).evidenceDir, deploymentId: id, role: flags.role, keyFile: resolve(flags.key), name: flags.name, note: flags.note }).catch((error: unknown) => {
+      const signed = await signDeployment({ root: (await resolveSettings(flags, streams.env)).evidenceDir, deploymentId: id, role: flags.role, keyFile: resolve(flags.key), name: flags.name, note: flags.note, force: flags.force }).catch((error: unknown) => {
         // Evidence that does not verify is refused, not misused: exit 1, like verify.
         if (error instanceof SignRefusedError) return error;
         return usage(error);
@@ -77,7 +83,7 @@ export function signCommand(streams: Streams, setExit: (code: number) => void): 
         return;
       }
       const result = signed;
-      log(streams, `${id}: signed off as ${flags.role} by ${result.name} (key ${result.keyid.slice(0, 16)}…), over digest sha256 ${result.digest}\nwrote ${result.file}`);
+      log(streams, `${id}: signed off as ${flags.role} by ${result.name} (key ${result.keyid.slice(0, 16)}…), over digest sha256 ${result.digest}${result.forcedOver ? `, forced over its ${result.forcedOver} decision (recorded in the sign-off)` : ''}\nwrote ${result.file}`);
       if (!result.trusted) log(streams, `warning: key ${result.keyid.slice(0, 16)}… is not among the trusted signers (_signers.json): the sign-off will show as unverified until it is`);
       setExit(EXIT.ok);
     });

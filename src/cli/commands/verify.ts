@@ -61,7 +61,7 @@ function render(verdict: RootVerdict, shown: readonly DeploymentIntegrity[], str
     for (const problem of [...d.problems, ...d.signoffProblems]) lines.push(`           - ${problem}`);
     for (const role of d.signoffs) {
       const s = role.signoff;
-      const who = s?.predicate ? ` by ${s.name}, ${s.predicate.signedAt}${s.keyid ? `, key ${s.keyid.slice(0, 16)}…` : ''}${s.sampleKey ? ' (SAMPLE KEY)' : ''}` : '';
+      const who = s?.predicate ? ` by ${s.name}, ${s.predicate.signedAt}${s.keyid ? `, key ${s.keyid.slice(0, 16)}…` : ''}${s.sampleKey ? ' (SAMPLE KEY)' : ''}${s.predicate.forced ? `, forced over ${s.predicate.forced.decision}` : ''}` : '';
       lines.push(`           sign-off ${role.label}: ${role.state}${who}`);
     }
   }

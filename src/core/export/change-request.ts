@@ -4,10 +4,11 @@
  * the rollback plan from the rollback checks, the timings to expect from the staging timeline, and
  * the sign-off roles to fill in. Markdown, pure.
  */
-import { signoffRoles, type CheckKind, type CheckSnapshot, type ResultOf } from '../../format/index.ts';
+import { signoffRoles, type CheckKind, type CheckSnapshot, type Deployment, type ResultOf } from '../../format/index.ts';
 import { checkProblem, problemUnlessPass } from '../decision/check-problem.ts';
 import { reasonsInWords } from '../decision/reasons.ts';
 import { permalink, routes } from '../routes.ts';
+import { targetRevisionOf } from '../target-revision.ts';
 import { formatMs, formatUtc } from '../text-format.ts';
 import type { ExportInput } from './markdown.ts';
 import { decisionShown, integrityLines } from './integrity-note.ts';
@@ -48,7 +49,25 @@ function rollbackLines(result: CheckSnapshot['result'] | undefined): string[] | 
   return result ? (ROLLBACK_EVIDENCE[result.kind] as RollbackEvidence<CheckKind>).lines(result as never) : null;
 }
 
-export function changeRequest(input: ExportInput): string {
+/**
+ * Why no change request is drafted from this deployment without `--force` (null: nothing stops it):
+ * a BLOCKED deployment is the evidence that the change must not go ahead (issue 26).
+ */
+export function changeRequestRefusal(deployment: Pick<Deployment, 'id' | 'checklist' | 'decision' | 'collection'>, snapshots: ExportInput['snapshots']): string | null {
+  if (deployment.decision.status !== 'BLOCKED') return null;
+  const reasons = reasonsInWords(deployment, snapshots).map((r) => `  - ${r}`);
+  return [`${deployment.id} is BLOCKED: refusing to draft a production change request from it (--force drafts one, saying at its top that the source is BLOCKED)`, ...reasons].join('\n');
+}
+
+/** The "Target revision" line: always there, saying where the revision came from, or that none is known. */
+function targetRevisionLine(deployment: Deployment): string {
+  const target = targetRevisionOf(deployment);
+  if (!target) return '- Target revision: not recorded — the checklist declares no `revisionParam`, and its migration checks name no single revision';
+  return `- Target revision: \`${target.revision}\`${target.from === 'expected' ? ' (the revision the checklist\'s migration checks expect; the deployment records none)' : ''}`;
+}
+
+/** `forced`: drafted with `--force` from a deployment `changeRequestRefusal` refuses; the draft says so at its top. */
+export function changeRequest(input: ExportInput, { forced = false }: { forced?: boolean } = {}): string {
   const { deployment, snapshots, digest, where } = input;
   const link = (path: string) => permalink(path, where);
   const definition = deployment.checklist.definition;
@@ -58,10 +77,13 @@ export function changeRequest(input: ExportInput): string {
   const lines = [
     `# Change request: ${mdInline(pr.title ?? deployment.change.targetRevision ?? deployment.checklist.id)}`,
     '',
+    ...(forced && changeRequestRefusal(deployment, snapshots)
+      ? [`> **Drafted with \`--force\` from a ${deployment.decision.status} deployment.** The ${mdInline(deployment.environment)} evidence says this change must not go ahead as it stands: read its reasons below before anything else.`, '']
+      : []),
     '## What changes',
     '',
     ...(pr.number ? [`- Pull request: #${pr.number}${pr.title ? ` ${mdInline(pr.title)}` : ''}`] : []),
-    ...(deployment.change.targetRevision ? [`- Target revision: \`${deployment.change.targetRevision}\``] : []),
+    targetRevisionLine(deployment),
     `- Checklist: ${mdInline(`${deployment.checklist.id} ${deployment.checklist.version}`)} — ${mdInline(definition.title)}`,
     '',
     `## Evidence from ${mdInline(deployment.environment)}`,

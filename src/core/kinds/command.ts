@@ -10,6 +10,13 @@ import { plainOutcome } from '../assertions/words.ts';
 
 const FAILING = new Set(['FAILED', 'ERROR']);
 
+/** A listing's revisions, each head marked: `0001_base`, `0002_totals (head)`, or `none`. */
+function revisionsShown(facts: ReturnType<typeof parsedFacts>): string {
+  const heads = new Set(facts.heads ?? []);
+  const revisions = facts.revisions && facts.revisions.length > 0 ? facts.revisions : [...heads];
+  return revisions.map((r) => (heads.has(r) ? `${r} (head)` : r)).join(', ') || 'none';
+}
+
 function parsedDifferences(base: ParsedOutput | null, current: ParsedOutput | null): Difference[] {
   // Only the same tool's output is compared: a history and a test report say different things.
   if (!base || !current || base.kind !== current.kind) return [];
@@ -27,9 +34,17 @@ function parsedDifferences(base: ParsedOutput | null, current: ParsedOutput | nu
     for (const name of was.tests.keys()) if (!now.tests.has(name)) out.push({ kind: 'test-removed', text: `test removed: ${name}`, worse: true });
   }
   if (was.heads && now.heads) {
-    const a = was.heads.join(', ') || 'none';
-    const b = now.heads.join(', ') || 'none';
-    if (a !== b) out.push({ kind: 'head-moved', text: `migration head moved: ${a} → ${b}`, worse: false });
+    if (was.heads.length > 0 && now.heads.length > 0) {
+      const a = was.heads.join(', ');
+      const b = now.heads.join(', ');
+      if (a !== b) out.push({ kind: 'head-moved', text: `migration head moved: ${a} → ${b}`, worse: false });
+    } else {
+      // `alembic current` marks no head while the database is behind it: the revision it printed is
+      // where the database was, not "none" (issue 26).
+      const a = revisionsShown(was);
+      const b = revisionsShown(now);
+      if (a !== b) out.push({ kind: 'head-moved', text: `migration revision moved: ${a} → ${b}`, worse: false });
+    }
   }
   if (was.migrations && now.migrations) {
     const steps = (m: NonNullable<typeof was.migrations>) => m.map((s) => `${s.from ?? '<base>'} -> ${s.to ?? '<base>'}`).join(', ') || 'none';

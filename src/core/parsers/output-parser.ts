@@ -22,6 +22,11 @@ interface MigrationStep {
 export interface ParsedFacts {
   /** A migration tool's history: the revisions it marks as head. */
   heads?: readonly string[];
+  /**
+   * The revisions the listing printed, heads or not: all of them for a history, the database's own
+   * for `alembic current` — which marks no head when the database is behind it.
+   */
+  revisions?: readonly string[];
   /** Migration steps the tool ran (or, for a preview, would run). */
   migrations?: readonly MigrationStep[];
   /** A test runner's outcomes by test name: PASSED, FAILED, ERROR, SKIPPED. */

@@ -7,7 +7,7 @@ import type { ParsedOutput } from '../../format/index.ts';
 import type { ParsedFacts, ParsedOf } from './output-parser.ts';
 
 const FACTS: { [K in ParsedOutput['kind']]: (parsed: ParsedOf<K>) => ParsedFacts } = {
-  'alembic-history': (p) => ({ heads: p.heads }),
+  'alembic-history': (p) => ({ heads: p.heads, revisions: p.revisions.map((r) => r.revision) }),
   'alembic-upgrade': (p) => ({ migrations: p.migrations }),
   'alembic-sql': (p) => ({ migrations: p.migrations }),
   pytest: (p) => ({ tests: new Map(p.tests.map((t) => [t.name, t.outcome.toUpperCase()])) }),

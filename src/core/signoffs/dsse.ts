@@ -54,6 +54,8 @@ export function signoffStatement(manifestSha256: string, predicate: SignoffPredi
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const isText = (v: unknown): v is string => typeof v === 'string';
+/** The decisions a sign-off may be forced over (`sign --force`). */
+const FORCED_OVER = new Set(['BLOCKED', 'INCOMPLETE']);
 
 /**
  * A sign-off statement read from its payload, or null when it is not one. Written by hand (the
@@ -70,6 +72,7 @@ export function readStatement(json: unknown): SignoffStatement | null {
     isText(subject?.digest?.sha256) &&
     HEX64.test(subject.digest.sha256) &&
     [p?.deploymentId, p?.environment, p?.role, p?.name, p?.signedAt].every(isText) &&
-    (p?.note === null || isText(p?.note));
+    (p?.note === null || isText(p?.note)) &&
+    (p?.forced === undefined || FORCED_OVER.has((p.forced as { decision?: unknown } | null)?.decision as string));
   return ok ? (s as SignoffStatement) : null;
 }

@@ -56,6 +56,8 @@ export interface ReportModel {
     sampleKey: boolean;
     note: string | null;
     reason: string | null;
+    /** Signed with `sign --force` over this decision (BLOCKED or INCOMPLETE), as its signed payload says. */
+    forcedOver: string | null;
   }[];
   /** Whether every declared role is signed over the current evidence (null: no roles declared). */
   signoffSummary: { complete: boolean; tone: string; text: string } | null;
@@ -194,6 +196,7 @@ export function reportModel(
       sampleKey: v.signoff?.sampleKey ?? false,
       note: v.signoff?.predicate?.note ?? null,
       reason: v.signoff?.reason ?? null,
+      forcedOver: v.signoff?.predicate?.forced?.decision ?? null,
     })),
     signoffSummary: signoffSummary(verified),
     signoffPolicy: verified.length > 0 ? signoffPolicyInWords(definition.signoffPolicy, signoffRoles(definition)) : null,
