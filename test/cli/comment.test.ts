@@ -169,7 +169,7 @@ describe('deploy-evidence comment on GitHub', () => {
     }
   });
 
-  it('cuts a report longer than GitHub takes at a section, with a line linking the whole report; GitLab takes it whole', async () => {
+  it('cuts a report longer than GitHub takes (here between two rows of its checks table), with a line linking the whole report; GitLab takes it whole', async () => {
     const root = await copyOfCommittedEvidence();
     // Long check titles (a consistent forgery, so the deployment verifies): the checks table alone is over 65,536 characters.
     await forge(root, ID, { edits: { 'deployment.json': (d) => (d.checks as { title: string }[]).forEach((c) => (c.title = `${c.title} ${'and more words '.repeat(450)}`)) } });
@@ -180,17 +180,22 @@ describe('deploy-evidence comment on GitHub', () => {
     const s = await standIn();
     const run = await comment(inActions(s), root);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stderr).toContain('the comment is cut at a section');
+    expect(run.stderr).toContain('the comment is cut where it fits');
     const body = s.githubComments(REPO, 73)[0]!.body;
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body.startsWith(`${COMMENT_MARKER}\n## Deployment evidence`)).toBe(true);
-    // Cut before the checks table: what comes before it is whole, and the note links the full report.
-    expect(body).not.toContain('### Checks');
+    // The checks table alone is over the limit: cut between two of its rows, the rows before whole; the note links the full report.
     expect(body).toContain('| Criterion | Status | Decided by |');
+    expect(body).toContain('### Checks');
+    expect(body).not.toContain('### Key figures');
     expect(body).toMatch(/_This report is cut here: it is longer than the 65,536 characters GitHub takes in one comment\. The whole report: \[the deployment on the audit site\]\(https:\/\/audit\.example\.com\/repo\/deployments\/sample-staging-pr73\/\)\._\n$/);
     const tree = parse(body);
-    expect(all(tree, 'heading').map((h) => h.depth)).toEqual([2]);
-    expect(all(tree, 'table')).toHaveLength(1);
+    expect(all(tree, 'heading').map((h) => h.depth)).toEqual([2, 3]);
+    const [, checks] = all(tree, 'table');
+    const rows = (checks?.children?.length ?? 0) - 1;
+    expect(rows).toBeGreaterThan(3);
+    expect(rows).toBeLessThan(16);
+    for (const row of checks!.children!.slice(1)) expect(row.children).toHaveLength(4);
 
     const gitlab = await standIn();
     const onGitlab = await comment(inGitlab(gitlab), root);

@@ -79,7 +79,7 @@ export function commentCommand(streams: Streams, setExit: (code: number) => void
         fullReport: permalink(routes.deployment(id), input.where),
         siteKnown: Boolean(input.where.site),
       });
-      if (comment.cut) log(streams, `the report is longer than ${COMMENT_LIMIT[forge].toLocaleString('en-US')} characters: the comment is cut at a section, with a line linking the whole report${input.where.site ? '' : ' (give --site for a link that works from the pull request)'}`);
+      if (comment.cut) log(streams, `the report is longer than ${COMMENT_LIMIT[forge].toLocaleString('en-US')} characters: the comment is cut where it fits, with a line linking the whole report${input.where.site ? '' : ' (give --site for a link that works from the pull request)'}`);
 
       const summaryFile = env.GITHUB_STEP_SUMMARY;
       if (summaryFile) {

@@ -20,7 +20,7 @@ export interface GithubTarget {
 }
 
 /** Who Actions' GITHUB_TOKEN writes as. */
-export const ACTIONS_BOT = 'github-actions[bot]';
+const ACTIONS_BOT = 'github-actions[bot]';
 
 interface GithubComment {
   id: number;
@@ -89,7 +89,7 @@ export function githubThread(target: GithubTarget): CommentThread & { assumedAut
 }
 
 /** The `rel="next"` URL of a Link header (RFC 8288), as GitHub paginates. */
-export function nextLink(header: string | null): string | null {
+function nextLink(header: string | null): string | null {
   if (!header) return null;
   for (const part of header.split(',')) {
     const match = /^\s*<([^>]*)>(.*)$/.exec(part);

@@ -37,8 +37,8 @@ export interface CommentBody {
  * The comment for a report: the marker, then the report, whole when it fits in `limit` characters;
  * otherwise cut at the last section boundary (a heading or a `<details>` block) that leaves room
  * for a line saying so and linking the full report (`fullReport`: its URL on the site, or a path
- * when the site's address is not known). A single section longer than the limit is cut at a line,
- * closing a `<details>` left open.
+ * when the site's address is not known). When that boundary would keep less than half of what
+ * fits, the section is cut at a line instead, closing a `<details>` left open.
  */
 export function commentBody(report: string, options: { limit: number; forge: Forge; fullReport: string; siteKnown: boolean }): CommentBody {
   const head = `${COMMENT_MARKER}\n`;
@@ -60,7 +60,10 @@ export function commentBody(report: string, options: { limit: number; forge: For
   let cutAt = -1;
   for (let i = 1; i < lines.length; i++) if (isBoundary(lines[i]!) && prefix[i]! <= room) cutAt = i;
   let kept: string[];
-  if (cutAt > 0) {
+  // A section boundary, unless it would throw away more than half the room (one huge section, as a
+  // checks table of long titles): then as many whole lines of that section as fit (a table cut
+  // between rows is still a table).
+  if (cutAt > 0 && prefix[cutAt]! >= room / 2) {
     kept = lines.slice(0, cutAt);
   } else {
     // No whole section fits: as many whole lines as fit, leaving room to close an open <details>.
