@@ -2,9 +2,9 @@
  * Where a search's words stand in one deployment's search record, check by check (issue 26: an
  * auditor searching a view's name must see every check whose SQL names it, not one).
  *
- * pagefind finds which records hold the words, exactly first (src/site/client/search.ts); in its
- * exact mode it gives the first place in a record only, so its sub-results list one check. The
- * record's text (the fragment's `content`) and its headings (`anchors`, one per check, its id the
+ * pagefind finds candidate records (src/site/client/search.ts), judged on their own text
+ * (search-query.ts); its exact mode gives the first place in a record only, so its sub-results
+ * would list one check. The record's text (the fragment's `content`) and its headings (`anchors`, one per check, its id the
  * check id) are in what pagefind returns: the places are found here, in that text, as a phrase
  * standing on its own (`attempt` in `FROM attempt`, `'public.attempt'`; not in `attempt_no`),
  * whatever the case. Each section gets an excerpt of the words around its first place, within the
