@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<CommandFactory[]>> = {
   preview: async () => [(await import('./commands/build.ts')).previewCommand],
   export: async () => [(await import('./commands/export.ts')).exportCommand],
   population: async () => [(await import('./commands/population.ts')).populationCommand],
+  ci: async () => [(await import('./commands/ci.ts')).ciCommand],
 };
 
 /** The commands this invocation needs: the one named, or all of them for help and unknown names. */
