@@ -219,4 +219,19 @@ describe.skipIf(realServer() === null)('the GitHub recipe, end to end', () => {
     const version = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version as string;
     expect(action.runs.steps.find((s) => s.id === 'setup')?.env?.ACTION_CLI_VERSION).toBe(version);
   });
+
+  it('has a GitLab template whose jobs GitLab accepts: script lines are strings, Pages only from the default branch, collection queued per environment', async () => {
+    const template = parseYaml(await readFile(join(ROOT, 'templates', 'gitlab', 'deploy-evidence.yml'), 'utf8')) as Record<string, { script?: unknown[]; before_script?: unknown[]; after_script?: unknown[]; rules?: { if: string }[] }>;
+    for (const job of Object.values(template)) {
+      // An unquoted "key: value" in a script line is YAML for a mapping, and GitLab refuses the file.
+      for (const line of [...(job.before_script ?? []), ...(job.script ?? []), ...(job.after_script ?? [])]) expect(typeof line).toBe('string');
+    }
+    expect(template['.deploy-evidence-pages']!.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
+    expect(template['.deploy-evidence-collect']!.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+    const example = parseYaml(await readFile(join(ROOT, 'examples', 'ci', 'gitlab-ci.yml'), 'utf8')) as Record<string, { extends?: string; resource_group?: string }>;
+    expect(example['deploy-evidence']).toMatchObject({ extends: '.deploy-evidence-collect', resource_group: 'deploy-evidence-staging' });
+    expect(example.pages).toMatchObject({ extends: '.deploy-evidence-pages' });
+    // The package ships the template a project copies or includes.
+    expect(JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).files).toContain('templates/');
+  });
 });
