@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<CommandFactory[]>> = {
   export: async () => [(await import('./commands/export.ts')).exportCommand],
   comment: async () => [(await import('./commands/comment.ts')).commentCommand],
   population: async () => [(await import('./commands/population.ts')).populationCommand],
+  ci: async () => [(await import('./commands/ci.ts')).ciCommand],
 };
 
 /** The commands this invocation needs: the one named, or all of them for help and unknown names. */
