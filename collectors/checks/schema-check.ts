@@ -5,6 +5,9 @@
  * the objects are sorted here, in code-unit order, not by the server's collation: the same
  * schema gives the same bytes on PGlite and on PostgreSQL 15 alike.
  *
+ * The change report and drift compare stored snapshots, which are redacted (issue 25): this
+ * snapshot is compared in the form it will be stored in.
+ *
  * Objects that belong to an extension are left out (pgcrypto's functions are not the
  * application's schema). The relfilenode is `pg_relation_filenode`, so a table rewrite
  * (ALTER COLUMN TYPE, VACUUM FULL) shows as a new one; the lock observation and the round trip
@@ -14,6 +17,7 @@ import type { CatalogObject, CheckOf, CheckSnapshot, SchemaResult } from '../../
 import { compareObjects, diffCatalogs } from '../../src/core/schema-diff/diff.ts';
 import type { CheckContext, CheckRun } from './check-context.ts';
 import { readOnlyRun } from './read-only-run.ts';
+import { redactedObjects } from './redact-run.ts';
 
 const IN_SCOPE = `n.nspname IN (SELECT jsonb_array_elements_text($1::jsonb))`;
 const NOT_IN_EXTENSION = (classid: string, oid: string) =>
@@ -176,7 +180,7 @@ function changesSince(from: string, after: SchemaResult, ctx: CheckContext) {
   if (before.schemas.join('\u0000') !== after.schemas.join('\u0000')) {
     throw new Error(`no change report: ${from} covers ${before.schemas.join(', ')}, this snapshot ${after.schemas.join(', ')}`);
   }
-  return diffCatalogs(before.objects, after.objects, { storage: true });
+  return diffCatalogs(before.objects, redactedObjects(after.objects, ctx.redactor), { storage: true });
 }
 
 async function driftAgainst(against: string, now: SchemaResult, ctx: CheckContext): Promise<NonNullable<SchemaResult['drift']>> {
@@ -189,5 +193,5 @@ async function driftAgainst(against: string, now: SchemaResult, ctx: CheckContex
   if (before?.kind !== 'schema') return none(`the previous deployment, ${deploymentId}, recorded no snapshot in ${against} (${snapshot.status}${snapshot.skipReason ? `: ${snapshot.skipReason}` : ''})`);
   if (cut(before) || cut(now)) return none(`a snapshot was cut at maxObjects (${before.objectsTotal} and ${now.objectsTotal} objects): raise maxObjects or narrow schemas`);
   if (before.schemas.join('\u0000') !== now.schemas.join('\u0000')) return none(`${deploymentId}'s ${against} covers ${before.schemas.join(', ')}, this snapshot ${now.schemas.join(', ')}`);
-  return { against: { deploymentId, checkId: against }, noBaseline: null, entries: diffCatalogs(before.objects, now.objects, { storage: false }) };
+  return { against: { deploymentId, checkId: against }, noBaseline: null, entries: diffCatalogs(before.objects, redactedObjects(now.objects, ctx.redactor), { storage: false }) };
 }
