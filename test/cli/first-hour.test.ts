@@ -6,7 +6,7 @@
  * without deployments (exit 1), `--strict` or not, unless `--allow-empty`.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -180,6 +180,25 @@ describe('commands that write a file make its folders; a file in the way is exit
     expect(blocked.exitCode).toBe(4);
     expect(blocked.stderr).toContain(`cannot write the key pair: ${join(home, 'keys', 'deeper')}: a part of the path is not a folder (ENOTDIR)`);
     expect(blocked.stderr).not.toContain('ENOENT');
+  });
+
+  it('a folder not writable: exit 4, permission denied, naming the path (init and keygen)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'locked-'));
+    await chmod(dir, 0o755);
+    const locked = join(dir, 'locked');
+    await mkdir(locked, { mode: 0o555 });
+    await chmod(locked, 0o555);
+    // As root every folder is writable: the CLI then runs as nobody, as the test server runs as postgres.
+    const asUser = (args: string[]) =>
+      process.getuid?.() === 0
+        ? execa('runuser', ['-u', 'nobody', '--', process.execPath, BIN, ...args], { cwd: dir, reject: false, all: true })
+        : execa(process.execPath, [BIN, ...args], { cwd: dir, reject: false, all: true });
+    const init = await asUser(['init', '--relation', 'public.invoice_summary', '--out', join(locked, 'checklists', 'my-view.json')]);
+    expect(init.exitCode, init.all).toBe(4);
+    expect(init.stderr).toBe(`deploy-evidence: cannot write the checklist: ${join(locked, 'checklists')}: permission denied (EACCES)`);
+    const keygen = await asUser(['keygen', '--out', join(locked, 'alice')]);
+    expect(keygen.exitCode, keygen.all).toBe(4);
+    expect(keygen.stderr).toBe(`deploy-evidence: cannot write the key pair: ${join(locked, 'alice.key')}: permission denied (EACCES)`);
   });
 
   it('verify --checkpoint into a folder that does not exist yet', async () => {
