@@ -34,6 +34,7 @@ import { claimDeploymentDir, defaultDeploymentId, validateDeploymentId } from '.
 import { withChainLock } from './evidence/chain-lock.ts';
 import { EvidenceWriter, ensureJsonSchemas } from './evidence/evidence-writer.ts';
 import { readChainLinks } from '../src/format/read-chain-links.ts';
+import { previousCheckReader } from './evidence/previous-check.ts';
 import { chainTip } from '../src/core/integrity/chain.ts';
 import { runCaptured } from './process/child-process.ts';
 import { APPLICATION_NAME, TOOL_NAME, TOOL_VERSION } from './tool-info.ts';
@@ -253,6 +254,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     redactor,
     attestations,
     mutatingAllowed: Boolean(options.allowMutating),
+    previousCheck: await previousCheckReader(options.evidenceRoot, options.environment, id),
   };
   await runChecks(ctx, { id, parameters, record, writer, options, recorded: recorded.checklist });
 
@@ -400,6 +402,8 @@ async function runChecks(
   { id, parameters, record, writer, options, recorded }: { id: string; parameters: ParameterValues; record: DeploymentRecord; writer: EvidenceWriter; options: CollectOptions; recorded: Checklist },
 ): Promise<void> {
   const { checks } = ctx.checklist;
+  const earlier = new Map<string, CheckSnapshot>();
+  ctx.earlier = earlier;
   for (const [index, check] of checks.entries()) {
     // Progress names the check as the evidence stores it (a title may have held a secret).
     options.progress?.checkStarted(recorded.checks[index]!, index, checks.length);
@@ -407,6 +411,7 @@ async function runChecks(
     await parameters.resolveFor(check, ctx.session, options.warn && ((message) => options.warn!(ctx.redactor.redact(message).text)));
     const snapshot = await runCheck(check, ctx, id);
     await writer.writeCheck(snapshot);
+    earlier.set(snapshot.id, snapshot);
     record.add(snapshot);
     await writer.writeDeployment(record.inProgress());
     options.progress?.checkFinished(snapshot, index, checks.length);

@@ -20,6 +20,13 @@ export interface CheckContext {
   attestations: readonly Attested[];
   /** The user opted in, for this run, to the checks marked `mutating`. */
   mutatingAllowed: boolean;
+  /** The snapshots of the checks that already ran in this collection, by id (a `schema` check's `changesFrom`). */
+  earlier?: ReadonlyMap<string, CheckSnapshot>;
+  /**
+   * A check of the previous deployment in this environment (the end of its chain), read from the
+   * evidence: a `schema` check's drift baseline. null: no previous deployment.
+   */
+  previousCheck?: (checkId: string) => Promise<{ deploymentId: string; snapshot: CheckSnapshot | null } | null>;
 }
 
 export interface CheckRun {

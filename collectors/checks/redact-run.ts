@@ -11,7 +11,7 @@
  * the collector gave. A redaction is never silent: the snapshot's `redactions` counts every secret
  * replaced in what the check recorded, and a command result counts those of its output again.
  */
-import type { CheckDefinition, CheckKind, ResultOf } from '../../src/format/index.ts';
+import type { CatalogObject, CheckDefinition, CheckKind, ResultOf, SchemaChange } from '../../src/format/index.ts';
 import type { Redactor } from '../db/secrets.ts';
 import { redactStrings, type Redacted } from '../redacted-values.ts';
 import type { CheckRun } from './check-context.ts';
@@ -28,6 +28,21 @@ function tally(): { add<T>(r: Redacted<T>): T; count: number } {
     },
   };
   return t;
+}
+
+/** A catalog object with its text redacted: names, definition, columns, owner, grants (never its kind). */
+function redactedObject(o: CatalogObject, redactor: Redactor): Redacted<CatalogObject> {
+  const found = redactStrings({ schema: o.schema, name: o.name, table: o.table, definition: o.definition, columns: o.columns, owner: o.owner, grants: o.grants }, redactor);
+  return { value: { ...o, ...found.value }, count: found.count };
+}
+
+/**
+ * Catalog objects as the evidence will store them: what a change report or drift compares them
+ * with (an earlier snapshot, the previous deployment's) was stored redacted, so they are compared
+ * redacted too — else a secret would read as a change.
+ */
+export function redactedObjects(objects: readonly CatalogObject[], redactor: Redactor): CatalogObject[] {
+  return objects.map((o) => redactedObject(o, redactor).value);
 }
 
 /**
@@ -60,6 +75,25 @@ const RESULT_REDACTIONS: { [K in CheckKind]: ResultRedaction<K> } = {
     const t = tally();
     const { schema, name } = t.add(redactStrings({ schema: result.relation.schema, name: result.relation.name }, redactor));
     const value = { ...result, relation: { ...result.relation, schema, name }, dependents: t.add(redactStrings(result.dependents, redactor)) };
+    return { value, count: t.count };
+  },
+  // Names, definitions (a view's constant, a function's body), owners and grants; the kinds and
+  // change labels are the format's own words and are left alone.
+  schema: (result, redactor) => {
+    const t = tally();
+    const object = (o: CatalogObject) => t.add(redactedObject(o, redactor));
+    const change = (c: SchemaChange) => ({
+      ...c,
+      ...t.add(redactStrings({ name: c.name, table: c.table, before: c.before, after: c.after }, redactor)),
+      parts: c.parts.map((p) => ({ ...p, ...t.add(redactStrings({ part: p.part, before: p.before, after: p.after }, redactor)) })),
+    });
+    const value = {
+      ...result,
+      schemas: t.add(redactStrings(result.schemas, redactor)),
+      objects: result.objects.map(object),
+      changes: result.changes && { ...result.changes, entries: result.changes.entries.map(change) },
+      drift: result.drift && { ...result.drift, noBaseline: result.drift.noBaseline === null ? null : t.add(redactStrings(result.drift.noBaseline, redactor)), entries: result.drift.entries.map(change) },
+    };
     return { value, count: t.count };
   },
   // The output streams were redacted as they streamed (and counted in `redactions`); what the

@@ -9,6 +9,7 @@ import { runColumnsCheck } from './columns-check.ts';
 import { runCommandCheck } from './command-check.ts';
 import { runDependentsCheck } from './dependents-check.ts';
 import { runExplainCheck } from './explain-check.ts';
+import { runSchemaCheck } from './schema-check.ts';
 import { runSqlCheck } from './sql-check.ts';
 
 export type CheckRunner<K extends CheckKind> = (check: CheckOf<K>, ctx: CheckContext) => Promise<CheckRun>;
@@ -19,6 +20,7 @@ export const CHECK_RUNNERS: { [K in CheckKind]: CheckRunner<K> } = {
   explain: runExplainCheck,
   command: runCommandCheck,
   dependents: runDependentsCheck,
+  schema: runSchemaCheck,
 };
 
 export function runnerOf(check: CheckDefinition): (check: CheckDefinition, ctx: CheckContext) => Promise<CheckRun> {

@@ -12,6 +12,7 @@ import { SCHEMA_VERSION, readEvidenceText, schemaFiles, schemaFilesOf, signoffRo
 import { readEvidenceBytesSync } from '../../src/format/evidence-tree.ts';
 import { ensureJsonSchemas } from '../evidence/evidence-writer.ts';
 import { readDeploymentDir, readSigners } from '../../src/format/read-deployment-dir.ts';
+import { signoffDecision } from '../../src/format/signoff-roles.ts';
 import { readEvidenceDigests } from '../../src/format/read-evidence-digests.ts';
 import { rederivationProblems } from '../../src/core/integrity/rederive.ts';
 import { PAYLOAD_TYPE, pae, signoffStatement, toBase64 } from '../../src/core/signoffs/dsse.ts';
@@ -104,7 +105,7 @@ export async function signDeployment(request: SignRequest): Promise<SignResult> 
   const existing: Signoffs = dir.signoffs ?? { $schema: schemaFiles.signoffs.fromFile, schemaVersion: SCHEMA_VERSION, deploymentId: id, signoffs: [] };
   // Judged as `verify` will judge it; a key not trusted yet, as it will be once trusted under this name.
   const judgedWith = trusted ? signers : { $schema: schemaFiles.signers.fromFile, schemaVersion: SCHEMA_VERSION, signers: [...(signers?.signers ?? []), { name, publicKey: key.publicKey, sample: false }] };
-  const subject = { deploymentId: id, digest: integrity.digest, intact: true, roles, policy, collectedBy: dir.deployment.collectedBy };
+  const subject = { deploymentId: id, digest: integrity.digest, intact: true, roles, policy, collectedBy: dir.deployment.collectedBy, decision: signoffDecision(dir.formatVersion, dir.deployment.decision.status) };
   const earlier = existing.signoffs.map((s) => s.envelope);
   const before = (await verifySignoffs(subject, earlier, judgedWith)).signoffs;
   const after = (await verifySignoffs(subject, [...earlier, envelope], judgedWith)).signoffs;

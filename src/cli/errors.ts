@@ -12,10 +12,11 @@ import { EvidenceFormatError } from '../format/index.ts';
 import { UnsafeEvidenceFileError } from '../format/evidence-tree.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { GitEvidenceError } from './git-evidence-history.ts';
+import { ForgeError } from './forges/forge-http.ts';
 
 export function exitCodeFor(error: unknown): number | null {
-  // git itself failed reading the evidence's history: a tool that could not do its part.
-  if (error instanceof DatabaseUnreachableError || error instanceof GitEvidenceError) return EXIT.unreachable;
+  // git itself failed reading the evidence's history, or a forge (GitHub, GitLab) could not be reached or refused: a tool that could not do its part.
+  if (error instanceof DatabaseUnreachableError || error instanceof GitEvidenceError || error instanceof ForgeError) return EXIT.unreachable;
   if (error instanceof EvidenceWriteError) return EXIT.environment;
   if (
     error instanceof UsageError ||

@@ -24,7 +24,9 @@ const COMMANDS: Record<string, () => Promise<CommandFactory[]>> = {
   build: async () => [(await import('./commands/build.ts')).buildCommand],
   preview: async () => [(await import('./commands/build.ts')).previewCommand],
   export: async () => [(await import('./commands/export.ts')).exportCommand],
+  comment: async () => [(await import('./commands/comment.ts')).commentCommand],
   population: async () => [(await import('./commands/population.ts')).populationCommand],
+  ci: async () => [(await import('./commands/ci.ts')).ciCommand],
 };
 
 /** The commands this invocation needs: the one named, or all of them for help and unknown names. */

@@ -21,5 +21,7 @@ export const ASSERTION_EXAMPLES: { [T in AssertionType]: Extract<AssertionInput,
   'migration-ran': { type: 'migration-ran', revision: 'a1b2c3d4e5f6' },
   'no-dependents': { type: 'no-dependents' },
   dependents: { type: 'dependents', dependents: [{ type: 'view', schema: 'public', name: 'invoice_totals' }] },
+  'expected-changes': { type: 'expected-changes', objects: ['view public.attempt', 'index public.attempt_student_idx'] },
+  'no-unexpected-drops': { type: 'no-unexpected-drops', allow: ['public.attempt.legacy_score'] },
   attestations: { type: 'attestations', required: ['ci-green'] },
 };

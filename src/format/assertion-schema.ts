@@ -50,6 +50,8 @@ export const ASSERTION_KINDS = {
   'migration-ran': ['command'],
   'no-dependents': ['dependents'],
   dependents: ['dependents'],
+  'expected-changes': ['schema'],
+  'no-unexpected-drops': ['schema'],
   // Every kind, a new one too: each records its duration.
   'max-duration': checkKindSchema.options,
   attestations: ['sql'],
@@ -184,6 +186,34 @@ export const assertionSchema = z.discriminatedUnion('type', [
         ),
         dependents: z.array(expectedDependentSchema).describe('The expected dependents.'),
         match: z.enum(['equals', 'includes']).default('equals').describe('`equals`: exactly these, no more and no fewer; `includes`: at least these, others may exist.'),
+      })
+      .strict(),
+  ),
+  since(
+    4,
+    z
+      .object({
+        ...base,
+        type: judgedType(
+          'expected-changes',
+          'Only these objects were created, changed or dropped between the snapshot before the mutating step and this one (`changesFrom`); any other change is named. A snapshot without a change report is not a pass.',
+        ),
+        objects: z
+          .array(z.string().min(1))
+          .describe('The objects that may change: `public.attempt` (any kind) or with its kind, `view public.attempt`, `index public.attempt_student_idx`; a constraint or trigger by its table, `public.invoice.invoice_pkey`. `[]`: nothing may change.'),
+      })
+      .strict(),
+  ),
+  since(
+    4,
+    z
+      .object({
+        ...base,
+        type: judgedType('no-unexpected-drops', 'Nothing was dropped between the snapshot before the mutating step and this one (`changesFrom`) — no object and no column — except what `allow` names. A snapshot without a change report is not a pass.'),
+        allow: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('Drops that are expected: an object (`public.attempt_old`, `view public.attempt_v0`) or a column (`public.attempt.legacy_score`).'),
       })
       .strict(),
   ),

@@ -30,8 +30,13 @@ export function checklistReferenceProblems(raw: unknown): ChecklistProblem[] {
   if (revisionParam && !params.has(revisionParam)) add(['revisionParam'], `unknown parameter "${revisionParam}"`);
 
   const checkIds = new Set<string>();
+  const schemaChecks = new Set<string>();
   list(raw.checks).forEach((check, i) => {
     if (!isObject(check)) return;
+    // A change report is against a snapshot taken earlier in the same collection.
+    const from = str(check.changesFrom);
+    if (check.kind === 'schema' && from !== undefined && !schemaChecks.has(from)) add(['checks', i, 'changesFrom'], `"${from}" is not a schema check before this one`);
+    if (check.kind === 'schema' && typeof check.id === 'string') schemaChecks.add(check.id);
     const id = str(check.id);
     if (id !== undefined) {
       if (checkIds.has(id)) add(['checks', i, 'id'], `duplicate check id "${id}"`);

@@ -158,12 +158,45 @@ const dependentsCheckSchema = checkDocs(z
   })
   .strict(), { relation: 'The table or view whose dependents are listed: `{ "schema": "public", "name": "invoice_summary" }`.' });
 
+const schemaCheckSchema = since(
+  4,
+  checkDocs(
+    z
+      .object({
+        ...checkBase,
+        ...timeouts,
+        kind: z
+          .literal('schema')
+          .describe('A snapshot of the catalog of the schemas in scope — tables and their columns, constraints, indexes, views, materialized views, functions, triggers, sequences, grants, each table\'s relfilenode and estimated rows — read-only, in a stable order (the same schema gives the same bytes). Taken before and after the mutating step, the second one reports what changed.'),
+        schemas: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe('The schemas in scope. Default: the schemas of the relations the checklist\'s columns and dependents checks name, else `public`.'),
+        changesFrom: checkIdSchema
+          .optional()
+          .describe('An earlier `schema` check of the checklist (the snapshot before the mutating step): this snapshot records what changed since it — objects added, changed and dropped, with their definitions before and after, and tables rewritten (their relfilenode changed).'),
+        drift: z
+          .object({
+            against: checkIdSchema.describe('The `schema` check of the previous deployment in the same environment whose snapshot this one must equal: the snapshot taken after its mutating step.'),
+            severity: z.enum(['warn', 'fail']).default('warn').describe('What a difference (the schema was changed outside the recorded deployments) does to the check. No baseline (no previous deployment, or one without that snapshot) is a warning whatever this says: never green.'),
+          })
+          .strict()
+          .optional()
+          .describe('Compare this snapshot with the previous deployment\'s (drift): take it before the mutating step. Every object that differs is named.'),
+        maxObjects: z.number().int().positive().max(100_000).default(5_000).describe('Objects kept in the evidence; the total is always recorded, and a cut list says so.'),
+      })
+      .strict(),
+  ),
+);
+
 export const checkDefinitionSchema = z.discriminatedUnion('kind', [
   sqlCheckSchema,
   columnsCheckSchema,
   explainCheckSchema,
   commandCheckSchema,
   dependentsCheckSchema,
+  schemaCheckSchema,
 ]);
 export type CheckDefinition = z.infer<typeof checkDefinitionSchema>;
 export type CheckDefinitionInput = z.input<typeof checkDefinitionSchema>;

@@ -4,6 +4,7 @@
  */
 import { z } from 'astro/zod';
 import { fieldDocs } from './field-docs.ts';
+import { sinceValues } from './since.ts';
 
 /**
  * The format version collectors write. A changed shape is a new version: the versions written stay
@@ -11,11 +12,13 @@ import { fieldDocs } from './field-docs.ts';
  * older versions are derived (versions.ts). v2 added the sign-off files and, to the checklist a
  * deployment embeds, its sign-off roles (`signoff`) and the `dependents` assertion. v3 added the
  * checklist's sign-off policy (`signoffPolicy`: segregation of duties) and who ran the collection
- * (`collectedBy` in deployment.json), issue 24.
+ * (`collectedBy` in deployment.json), issue 24. v4 added the `schema` check kind (schema snapshots,
+ * the change report between two of them and drift against the previous deployment) and its
+ * assertions `expected-changes` and `no-unexpected-drops`, issue 28.
  */
-export const SCHEMA_VERSION = 3 as const;
+export const SCHEMA_VERSION = 4 as const;
 /** Every version this reader understands, oldest first. */
-export const FORMAT_VERSION_NUMBERS = [1, 2, 3] as const;
+export const FORMAT_VERSION_NUMBERS = [1, 2, 3, 4] as const;
 export type FormatVersion = (typeof FORMAT_VERSION_NUMBERS)[number];
 
 /** Stable ids: they become permanent URLs (`/deployments/<id>/checks/<check-id>/`). */
@@ -117,7 +120,7 @@ export type CheckStatus = z.infer<typeof checkStatusSchema>;
  * held to this one at compile time (checklist-schema.ts, snapshot-schema.ts), so a kind added to
  * one and not the others does not compile.
  */
-export const checkKindSchema = z.enum(['sql', 'columns', 'explain', 'command', 'dependents']);
+export const checkKindSchema = sinceValues(z.enum(['sql', 'columns', 'explain', 'command', 'dependents', 'schema']), { schema: 4 });
 export type CheckKind = z.infer<typeof checkKindSchema>;
 
 /** `true` when two unions have the same members, else `false`: holds one union of the format to another. */

@@ -12,3 +12,4 @@ export * from './deployment-evidence.ts';
 export * from './versions.ts';
 export * from './placeholders.ts';
 export * from './checklist-references.ts';
+export * from './catalog-schema.ts';

@@ -14,6 +14,8 @@ import type { Deployment } from './deployment-schema.ts';
 import type { CheckSnapshot } from './snapshot-schema.ts';
 import { signoffRoles, type SignoffPolicy } from './checklist-schema.ts';
 import type { Signoffs } from './signoff-schema.ts';
+import type { DecisionStatus } from './deployment-schema.ts';
+import { signoffDecision } from './signoff-roles.ts';
 import type { RawFile } from './read-deployment-dir.ts';
 
 type Readable<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -32,6 +34,8 @@ export interface DeploymentDigests {
     /** What the sign-offs are judged by besides their signatures: the checklist's policy, and who ran the collection. */
     signoffPolicy: SignoffPolicy;
     collectedBy: string | null;
+    /** The decision an approving sign-off must say it overrode (signoff-roles.ts), null where none must. */
+    decision: DecisionStatus | null;
   }> | null;
   manifest: Readable<{ model: Manifest; writtenIn: number; sha256: string }> | null;
   signoffs: Readable<Signoffs> | null;
@@ -84,14 +88,15 @@ export async function readEvidenceDigests(root: string, { only, rederive }: Dige
     const manifest = manifestBytes
       ? await readable(async () => ({ ...readEvidenceText('manifest', `${id}/manifest.json`, manifestBytes.toString('utf8')), sha256: sha256Hex(manifestBytes) }))
       : null;
-    const model = deploymentBytes ? await readable(async () => readEvidenceText('deployment', `${id}/deployment.json`, deploymentBytes.toString('utf8')).model) : null;
+    const read = deploymentBytes ? await readable(async () => readEvidenceText('deployment', `${id}/deployment.json`, deploymentBytes.toString('utf8'))) : null;
+    const model = read && (read.ok ? { ok: true as const, value: read.value.model } : read);
     deployments.push({
       id,
       files,
       refused,
       deployment:
         model && model.ok
-          ? { ok: true, value: { environment: model.value.environment, finishedAt: model.value.finishedAt, collection: model.value.collection, signoffRoles: signoffRoles(model.value.checklist.definition), signoffPolicy: model.value.checklist.definition.signoffPolicy, collectedBy: model.value.collectedBy } }
+          ? { ok: true, value: { environment: model.value.environment, finishedAt: model.value.finishedAt, collection: model.value.collection, signoffRoles: signoffRoles(model.value.checklist.definition), signoffPolicy: model.value.checklist.definition.signoffPolicy, collectedBy: model.value.collectedBy, decision: signoffDecision(read!.ok ? read.value.writtenIn : 0, model.value.decision.status) } }
           : model,
       manifest,
       signoffs: signoffBytes ? await readable(async () => ownSignoffs(id, readEvidenceText('signoffs', `${id}/signoffs.json`, signoffBytes.toString('utf8')).model)) : null,

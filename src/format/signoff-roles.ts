@@ -5,6 +5,7 @@
  * brings no zod into the page (checklist-schema.ts re-exports `signoffRoles` for everyone else).
  */
 import type { SignoffPolicy } from './checklist-schema.ts';
+import type { DecisionStatus } from './deployment-schema.ts';
 
 export interface SignoffRole {
   id: string;
@@ -22,7 +23,20 @@ export interface SignoffTerms {
   policy: SignoffPolicy;
   /** Null: not recorded (evidence before format v3). */
   collectedBy: string | null;
+  /**
+   * The decision an approving sign-off must say it overrode (`forced`), or null where none must:
+   * evidence before format v3, when `sign` did not yet refuse a BLOCKED or INCOMPLETE deployment.
+   */
+  decision: DecisionStatus | null;
 }
+
+/** The decision sign-offs are held to (SignoffTerms.decision): the deployment's, from format v3 on. */
+export function signoffDecision(schemaVersion: number, decision: DecisionStatus): DecisionStatus | null {
+  return schemaVersion >= 3 ? decision : null;
+}
+
+// Every decision, checked against the format's type (a Record must name each one).
+const DECISIONS: readonly string[] = Object.keys({ APPROVED: true, 'APPROVED WITH NOTES': true, BLOCKED: true, INCOMPLETE: true } satisfies Record<DecisionStatus, true>);
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -54,12 +68,18 @@ export function signoffTermsOf(deployment: unknown): SignoffTerms {
   if (distinct !== 'all' && !(Array.isArray(distinct) && distinct.every(isStrings))) invalid('checklist.definition.signoffPolicy.distinct', '"all" or a list of groups of role ids');
   const notByCollector = policy.notByCollector ?? [];
   if (!isStrings(notByCollector)) invalid('checklist.definition.signoffPolicy.notByCollector', 'a list of role ids');
+  const informative = policy.informative ?? [];
+  if (!isStrings(informative)) invalid('checklist.definition.signoffPolicy.informative', 'a list of role ids');
   const collectedBy = deployment.collectedBy ?? null;
   if (collectedBy !== null && typeof collectedBy !== 'string') invalid('collectedBy', 'a string or null');
+  const schemaVersion = typeof deployment.schemaVersion === 'number' ? deployment.schemaVersion : invalid('schemaVersion', 'a number');
+  const decision = isObject(deployment.decision) ? deployment.decision.status : undefined;
+  if (typeof decision !== 'string' || !DECISIONS.includes(decision)) invalid('decision.status', `one of ${DECISIONS.join(', ')}`);
   return {
     deploymentId: deployment.id as string,
     roles: signoffRoles({ signoff: signoff as (string | SignoffRole)[] }).map(({ id, label }) => ({ id, label })),
-    policy: { distinct: distinct as SignoffPolicy['distinct'], notByCollector: notByCollector as string[] },
+    policy: { distinct: distinct as SignoffPolicy['distinct'], notByCollector: notByCollector as string[], ...(policy.informative === undefined ? {} : { informative: informative as string[] }) },
     collectedBy: collectedBy as string | null,
+    decision: signoffDecision(schemaVersion, decision as DecisionStatus),
   };
 }

@@ -20,6 +20,7 @@ import {
   type SameMembers,
 } from './common.ts';
 import { since } from './since.ts';
+import { schemaResultSchema } from './catalog-schema.ts';
 
 /**
  * A value as the database said it: int2/int4 and finite floats as JSON numbers,
@@ -263,6 +264,7 @@ export const checkResultSchema = z.discriminatedUnion('kind', [
   explainResultSchema,
   commandResultSchema,
   dependentsResultSchema,
+  since(4, schemaResultSchema),
 ]);
 export type CheckResult = z.infer<typeof checkResultSchema>;
 export type ResultOf<K extends CheckResult['kind']> = Extract<CheckResult, { kind: K }>;

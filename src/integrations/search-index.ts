@@ -12,8 +12,9 @@
  * text, and a page costs it some 165 KB more: indexed page by page, 1,000 deployments (17,000
  * pages) took 2.8 GB; as one record per deployment, 1.4 GB. So the index is written in parts of
  * PART_TEXT_BYTES, each by its own pagefind process, and the search page merges them. A part that
- * lacks a searched word answers with pagefind's longest-prefix fallback (pieces of other values);
- * the search page searches exactly first for that reason.
+ * lacks a searched word answers with pagefind's longest-prefix fallback (pieces of other values):
+ * the search page takes pagefind's answers as candidates only and judges each on its own text
+ * (src/site/client/search-query.ts, issue 31).
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

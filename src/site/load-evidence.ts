@@ -18,6 +18,7 @@ import type { GitFindings } from '../format/git-findings-schema.ts';
 import { renderNotes, type RenderedNotes } from './notes.ts';
 import { routes as coreRoutes } from '../core/routes.ts';
 import type { RoleVerdict } from '../core/signoffs/verify-signoffs.ts';
+import { signoffDecision } from '../format/signoff-roles.ts';
 import { SnapshotStore, summaryOf, type CheckSummary } from './data/snapshot-store.ts';
 
 export type { RawFile };
@@ -146,7 +147,7 @@ function asDigests(dir: DeploymentDir & { rederived: string[] }, refused: readon
     id: dir.id,
     files: dir.files,
     refused: refused.filter((r) => r.path.startsWith(`${dir.id}/`)),
-    deployment: { ok: true, value: { environment: dir.deployment.environment, finishedAt: dir.deployment.finishedAt, collection: dir.deployment.collection, signoffRoles: signoffRoles(dir.deployment.checklist.definition), signoffPolicy: dir.deployment.checklist.definition.signoffPolicy, collectedBy: dir.deployment.collectedBy } },
+    deployment: { ok: true, value: { environment: dir.deployment.environment, finishedAt: dir.deployment.finishedAt, collection: dir.deployment.collection, signoffRoles: signoffRoles(dir.deployment.checklist.definition), signoffPolicy: dir.deployment.checklist.definition.signoffPolicy, collectedBy: dir.deployment.collectedBy, decision: signoffDecision(dir.formatVersion, dir.deployment.decision.status) } },
     manifest: dir.manifest && manifestFile ? { ok: true, value: { model: dir.manifest, writtenIn: dir.formatVersion, sha256: manifestFile.sha256 } } : null,
     signoffs: dir.signoffsError ? { ok: false, error: dir.signoffsError } : dir.signoffs ? { ok: true, value: dir.signoffs } : null,
     rederived: dir.rederived,

@@ -349,4 +349,18 @@ describe('signing a BLOCKED deployment (issue 26)', () => {
     expect((await runCli(['sign', approved.deployment.id, '--role', 'approved-for-production', '--key', bob, '--force', '--evidence-dir', root])).exitCode).toBe(0);
     expect(await payloadOf(root, approved.deployment.id, 0)).not.toHaveProperty('forced');
   });
+
+  it('a hand-made approving sign-off over BLOCKED that does not record it was forced fails verify', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'blocked-'));
+    const { deployment } = await collectTiny(root, { environment: 'staging', by: 'Release Bot', blocked: true, policy: { informative: ['deployed-by'] } });
+    const bob = await newKey(root, 'Bob');
+    const alice = await newKey(root, 'Alice');
+    expect((await runCli(['sign', deployment.id, '--role', 'deployed-by', '--key', bob, '--evidence-dir', root])).exitCode).toBe(0);
+    expect((await runCli(['verify', deployment.id, '--evidence-dir', root])).exitCode).toBe(0);
+    // Alice's own trusted key, a valid signature — made around `sign`, which would have refused it without --force.
+    await appendForgedSignoff(root, { keyFile: alice, deploymentId: deployment.id, environment: 'staging', role: 'approved-for-production', name: 'Alice', signedAt: new Date().toISOString() });
+    const verify = await runCli(['verify', deployment.id, '--evidence-dir', root]);
+    expect(verify.exitCode).toBe(1);
+    expect(verify.stdout).toContain('sign-off as approved-for-production by Alice is unverified: it approves a BLOCKED deployment without recording that it was forced over that decision (sign --force)');
+  });
 });

@@ -11,7 +11,8 @@ import { ASSERTION_TYPES } from '../../src/core/assertions/registry.ts';
 import { outcomesInWords, programOf, sayOutcome } from '../../src/core/assertions/say.ts';
 import { allOf, listed, readableMs } from '../../src/core/assertions/words.ts';
 import { checkProblem, problemUnlessPass } from '../../src/core/decision/check-problem.ts';
-import { checkDefinitionSchema, type AssertionInput, type AssertionType, type Cell, type CheckDefinition, type CheckResult, type ParsedOutput } from '../../src/format/index.ts';
+import { diffCatalogs } from '../../src/core/schema-diff/diff.ts';
+import { checkDefinitionSchema, type CatalogObject, type AssertionInput, type AssertionType, type Cell, type CheckDefinition, type CheckResult, type ParsedOutput } from '../../src/format/index.ts';
 
 const sql = (columns: [string, string][], rows: Cell[][], reads = ['a']): CheckResult => ({
   kind: 'sql',
@@ -56,6 +57,19 @@ const dependents = (exists: boolean, names: string[]): CheckResult => ({
   relation: { schema: 'public', name: 'attempt', exists },
   dependents: names.map((name) => ({ type: 'view', schema: 'public', name, dependencyType: 'n' })),
 });
+
+const table = (name: string, columns: [string, string][], relfilenode = '100'): CatalogObject => ({
+  kind: 'table', schema: 'public', name, table: null, definition: null, owner: 'app', grants: null, relfilenode, estimatedRows: 0,
+  columns: columns.map(([column, type]) => ({ name: column, type, notNull: false, default: null, identity: null })),
+});
+const index = (name: string, on: string): CatalogObject => ({ kind: 'index', schema: 'public', name, table: on, definition: `CREATE INDEX ${name} ON public.${on} USING btree (id)`, columns: null, owner: 'app', grants: null, relfilenode: '200', estimatedRows: null });
+
+/** A schema snapshot after a migration, its change report made by the real diff from `before`. */
+const migratedSchema = (before: CatalogObject[], after: CatalogObject[]): CheckResult => ({
+  kind: 'schema', schemas: ['public'], objects: after, objectsTotal: after.length, drift: null,
+  changes: { from: 'schema-before', entries: diffCatalogs(before, after, { storage: true }) },
+});
+const ATTEMPT = table('attempt', [['id', 'bigint'], ['score', 'integer']]);
 
 /** pytest's parsed JUnit report: each test with its outcome and, for a failure, its message. */
 function pytest(tests: [string, 'passed' | 'failed' | 'error' | 'skipped', string?][]): ParsedOutput {
@@ -179,6 +193,16 @@ const CASES: { [T in AssertionType]: Case[] } = {
       sentence: 'the database did not reach 20251101_0900_attempt_view_lock: it stayed at 20251020_1200_base_tables; the log reported 20251001_0000_init → 20251020_1200_base_tables',
     },
   ],
+  'expected-changes': [
+    { kind: 'schema', assertion: { type: 'expected-changes', objects: ['table public.attempt'] }, result: migratedSchema([ATTEMPT], [table('attempt', [['id', 'bigint'], ['score', 'bigint']], '101')]), status: 'pass', sentence: 'only expected objects changed: changed table public.attempt: column score integer → bigint; rewritten (relfilenode 100 → relfilenode 101)' },
+    { kind: 'schema', assertion: { type: 'expected-changes', objects: ['public.attempt'], severity: 'warn' }, result: migratedSchema([ATTEMPT], [ATTEMPT, index('attempt_score_idx', 'attempt')]), status: 'warn', sentence: '1 object changed that is not expected: added index public.attempt_score_idx' },
+    { kind: 'schema', assertion: { type: 'expected-changes', objects: [] }, result: migratedSchema([ATTEMPT], []), status: 'fail', sentence: '1 object changed that is not expected: dropped table public.attempt' },
+  ],
+  'no-unexpected-drops': [
+    { kind: 'schema', assertion: { type: 'no-unexpected-drops', allow: ['public.attempt.score'] }, result: migratedSchema([ATTEMPT], [table('attempt', [['id', 'bigint']])]), status: 'pass', sentence: 'nothing was dropped beyond what is allowed' },
+    { kind: 'schema', assertion: { type: 'no-unexpected-drops', severity: 'warn' }, result: migratedSchema([ATTEMPT], [table('attempt', [['id', 'bigint']])]), status: 'warn', sentence: '1 unexpected drop: column public.attempt.score' },
+    { kind: 'schema', assertion: { type: 'no-unexpected-drops' }, result: migratedSchema([ATTEMPT, index('attempt_score_idx', 'attempt')], []), status: 'fail', sentence: '2 unexpected drops: index public.attempt_score_idx, table public.attempt' },
+  ],
   'no-dependents': [
     { kind: 'dependents', assertion: { type: 'no-dependents' }, result: dependents(true, []), status: 'pass', sentence: 'nothing depends on public.attempt' },
     { kind: 'dependents', assertion: { type: 'no-dependents', severity: 'warn' }, result: dependents(true, ['attempt_summary', 'weekly_kpi']), status: 'warn', sentence: '2 objects depend on public.attempt: view public.attempt_summary, view public.weekly_kpi' },
@@ -205,7 +229,7 @@ const CASES: { [T in AssertionType]: Case[] } = {
 
 function checkOf(kind: Case['kind'], assertion: AssertionInput, argv: string[] = ['true']): CheckDefinition {
   const base = { id: 'c', section: '1', title: 't', assertions: [assertion] };
-  const def = kind === 'sql' || kind === 'explain' ? { ...base, kind, sql: 'SELECT 1' } : kind === 'command' ? { ...base, kind, argv } : kind === 'dependents' ? { ...base, kind, relation: { name: 'attempt' } } : { ...base, kind, relation: { name: 'attempt' }, expect: { columns: [] } };
+  const def = kind === 'sql' || kind === 'explain' ? { ...base, kind, sql: 'SELECT 1' } : kind === 'command' ? { ...base, kind, argv } : kind === 'dependents' ? { ...base, kind, relation: { name: 'attempt' } } : kind === 'schema' ? { ...base, kind, changesFrom: 'schema-before' } : { ...base, kind, relation: { name: 'attempt' }, expect: { columns: [] } };
   return checkDefinitionSchema.parse(def);
 }
 

@@ -3,11 +3,11 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PAYLOAD_TYPE, fromBase64, keyIdOf, pae, readStatement, signoffStatement, toBase64 } from '../../src/core/signoffs/dsse.ts';
 import { signersProblems, signoffPolicyInWords, verifySignoffs } from '../../src/core/signoffs/verify-signoffs.ts';
-import { SCHEMA_VERSION, schemaFiles, signoffStatementSchema, type DsseEnvelope, type Signers } from '../../src/format/index.ts';
+import { SCHEMA_VERSION, schemaFiles, signoffStatementSchema, type DecisionStatus, type DsseEnvelope, type Signers } from '../../src/format/index.ts';
 import { rawPublicKey } from '../../collectors/signing/keys.ts';
 
 const digest = (c: string) => c.repeat(64);
-const predicate = (role: string, signedAt: string, deploymentId = 'prod-1', name = 'Alice') => ({ deploymentId, environment: 'production', role, name, signedAt, note: null });
+const predicate = (role: string, signedAt: string, deploymentId = 'prod-1', name = 'Alice', forced?: 'BLOCKED' | 'INCOMPLETE') => ({ deploymentId, environment: 'production', role, name, signedAt, note: null, ...(forced ? { forced: { decision: forced } } : {}) });
 
 function signer() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -26,8 +26,8 @@ async function person(name: string) {
     name,
     keyid,
     entry: { name, publicKey: toBase64(key.raw), sample: false },
-    signs: (role: string, signedAt: string, claimed = name): DsseEnvelope => {
-      const e = key.envelope(signoffStatement(digest('a'), predicate(role, signedAt, 'prod-1', claimed)));
+    signs: (role: string, signedAt: string, claimed = name, forced?: 'BLOCKED' | 'INCOMPLETE'): DsseEnvelope => {
+      const e = key.envelope(signoffStatement(digest('a'), predicate(role, signedAt, 'prod-1', claimed, forced)));
       return { ...e, signatures: [{ ...e.signatures[0]!, keyid }] };
     },
   };
@@ -36,7 +36,7 @@ async function person(name: string) {
 const signersOf = (...entries: { name: string; publicKey: string; sample: boolean }[]): Signers => ({ $schema: schemaFiles.signers.fromFile, schemaVersion: SCHEMA_VERSION, signers: entries });
 const ROLES = [{ id: 'deployed-by', label: 'Deployed by' }, { id: 'validated-by', label: 'Validated by' }, { id: 'approved', label: 'Approved' }];
 const DEFAULT_POLICY = { distinct: 'all' as const, notByCollector: [] };
-const SUBJECT = { deploymentId: 'prod-1', digest: digest('a'), intact: true, roles: ROLES, policy: DEFAULT_POLICY, collectedBy: null };
+const SUBJECT = { deploymentId: 'prod-1', digest: digest('a'), intact: true, roles: ROLES, policy: DEFAULT_POLICY, collectedBy: null, decision: 'APPROVED' as DecisionStatus | null };
 const T = (n: number) => `2026-01-0${n}T00:00:00.000Z`;
 
 describe('DSSE', () => {
@@ -74,7 +74,7 @@ describe('a role\'s sign-off state', () => {
     const withKey = (e: DsseEnvelope) => ({ ...e, signatures: [{ ...e.signatures[0]!, keyid }] });
     const old = withKey(alice.envelope(signoffStatement(digest('b'), predicate('deployed-by', '2026-01-01T00:00:00.000Z'))));
     const current = withKey(alice.envelope(signoffStatement(digest('a'), predicate('deployed-by', '2026-01-02T00:00:00.000Z'))));
-    const subject = { deploymentId: 'prod-1', digest: digest('a'), intact: true, roles: [{ id: 'deployed-by', label: 'Deployed by' }, { id: 'approved', label: 'Approved' }], policy: DEFAULT_POLICY, collectedBy: null };
+    const subject = { deploymentId: 'prod-1', digest: digest('a'), intact: true, roles: [{ id: 'deployed-by', label: 'Deployed by' }, { id: 'approved', label: 'Approved' }], policy: DEFAULT_POLICY, collectedBy: null, decision: 'APPROVED' as DecisionStatus | null };
     const { roles } = await verifySignoffs(subject, [current, old], signers);
     expect(roles.map((r) => [r.role, r.state])).toEqual([['deployed-by', 'signed'], ['approved', 'unsigned']]);
     expect(roles[0]?.signoff?.predicate?.signedAt).toBe('2026-01-02T00:00:00.000Z');
@@ -220,5 +220,24 @@ describe('segregation of duties (issue 24)', () => {
     expect(signoffPolicyInWords(DEFAULT_POLICY, ROLES)).toBe('every role by a different person');
     expect(signoffPolicyInWords({ distinct: [['deployed-by', 'approved']], notByCollector: ['approved'] }, ROLES)).toBe('Deployed by, Approved each by a different person; not by the person who ran the collection: Approved');
     expect(signoffPolicyInWords({ distinct: [], notByCollector: [] }, ROLES)).toBe('anyone may sign any roles');
+  });
+});
+
+describe('sign-offs over a deployment that is not approved', () => {
+  it('an approving sign-off over BLOCKED or INCOMPLETE holds only when it records the decision it was forced over; an informative role, or evidence before v3, needs none', async () => {
+    const alice = await person('Alice');
+    const signers = signersOf(alice.entry);
+    const blocked = { ...SUBJECT, decision: 'BLOCKED' as const };
+    // Made around `sign` (which refuses without --force): a valid signature, and still not an approval.
+    const unforced = await verifySignoffs(blocked, [alice.signs('approved', T(1))], signers);
+    expect(unforced.roles.find((r) => r.role === 'approved')).toMatchObject({ state: 'unverified', signoff: { reason: 'it approves a BLOCKED deployment without recording that it was forced over that decision (sign --force)' } });
+    expect((await verifySignoffs(blocked, [alice.signs('approved', T(1), 'Alice', 'BLOCKED')], signers)).roles.find((r) => r.role === 'approved')?.state).toBe('signed');
+    // Forced over another decision than the deployment's: not what was overridden.
+    expect((await verifySignoffs(blocked, [alice.signs('approved', T(1), 'Alice', 'INCOMPLETE')], signers)).roles.find((r) => r.role === 'approved')?.state).toBe('unverified');
+    expect((await verifySignoffs({ ...SUBJECT, decision: 'INCOMPLETE' }, [alice.signs('approved', T(1))], signers)).roles.find((r) => r.role === 'approved')?.state).toBe('unverified');
+    const informative = { ...blocked, policy: { ...DEFAULT_POLICY, informative: ['deployed-by'] } };
+    expect((await verifySignoffs(informative, [alice.signs('deployed-by', T(1))], signers)).roles[0]?.state).toBe('signed');
+    expect((await verifySignoffs({ ...SUBJECT, decision: 'APPROVED WITH NOTES' }, [alice.signs('approved', T(1))], signers)).roles.find((r) => r.role === 'approved')?.state).toBe('signed');
+    expect((await verifySignoffs({ ...SUBJECT, decision: null }, [alice.signs('approved', T(1))], signers)).roles.find((r) => r.role === 'approved')?.state).toBe('signed');
   });
 });

@@ -58,7 +58,7 @@ describe('the checklist reference', () => {
     for (const [type, example] of Object.entries(ASSERTION_EXAMPLES)) {
       expect(assertionSchema.safeParse(example).success, type).toBe(true);
       const kind = ASSERTION_KINDS[type as keyof typeof ASSERTION_KINDS][0] as CheckKind;
-      const check = kind === 'command' ? { argv: ['true'] } : kind === 'columns' ? { relation: { name: 'v' }, expect: { columns: [{ name: 'a', type: 'integer', nullable: true }] } } : kind === 'dependents' ? { relation: { name: 'v' } } : { sql: 'SELECT 1' };
+      const check = kind === 'command' ? { argv: ['true'] } : kind === 'columns' ? { relation: { name: 'v' }, expect: { columns: [{ name: 'a', type: 'integer', nullable: true }] } } : kind === 'dependents' ? { relation: { name: 'v' } } : kind === 'schema' ? {} : { sql: 'SELECT 1' };
       const attestations = type === 'attestations' ? [{ id: 'ci-green', label: 'CI green' }] : [];
       expect(() => defineChecklist({ id: 'x', version: '1.0.0', title: 'x', attestations, sections: [{ number: '1', title: 'x' }], checks: [{ id: 'c', kind, section: '1', title: 'c', ...check, assertions: [example] } as never] }), type).not.toThrow();
     }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { signoffRoles } from '../../src/format/index.ts';
-import { signoffTermsOf } from '../../src/format/signoff-roles.ts';
+import { signoffDecision, signoffTermsOf } from '../../src/format/signoff-roles.ts';
 import { readDeploymentDir } from '../../src/format/read-deployment-dir.ts';
 import { committedEvidence } from '../harness/committed-evidence.ts';
 import { collectTiny } from '../harness/tiny-collection.ts';
@@ -24,7 +24,7 @@ async function bothReadings(root: string, id: string) {
   return {
     version: raw.schemaVersion as number,
     browser: signoffTermsOf(raw),
-    schemas: { deploymentId: deployment.id, roles: signoffRoles(definition), policy: definition.signoffPolicy, collectedBy: deployment.collectedBy },
+    schemas: { deploymentId: deployment.id, roles: signoffRoles(definition), policy: definition.signoffPolicy, collectedBy: deployment.collectedBy, decision: signoffDecision(raw.schemaVersion, deployment.decision.status) },
   };
 }
 
@@ -46,19 +46,25 @@ describe('sign-off terms read without the schemas', () => {
     const v3 = await bothReadings(root, collected.deployment.id);
     expect(v3.version).toBeGreaterThanOrEqual(3);
     expect(v3.browser).toEqual(v3.schemas);
-    expect(v3.browser).toMatchObject({ deploymentId: collected.deployment.id, policy, collectedBy: 'Alice Example' });
+    expect(v3.browser).toMatchObject({ deploymentId: collected.deployment.id, policy, collectedBy: 'Alice Example', decision: collected.deployment.decision.status });
+    // Before v3 no sign-off said it was forced over a decision, so none is held to one.
+    expect(v2.browser.decision).toBeNull();
   }, 60_000);
 
   it('refuses a deployment.json that is not what the format says, naming the field', () => {
-    const valid = { id: 'x', checklist: { definition: { signoff: ['deployed-by'] } } };
-    expect(signoffTermsOf(valid)).toEqual({ deploymentId: 'x', roles: [{ id: 'deployed-by', label: 'Deployed by' }], policy: { distinct: 'all', notByCollector: [] }, collectedBy: null });
+    const valid = { schemaVersion: 3, id: 'x', decision: { status: 'BLOCKED' }, checklist: { definition: { signoff: ['deployed-by'] } } };
+    expect(signoffTermsOf(valid)).toEqual({ deploymentId: 'x', roles: [{ id: 'deployed-by', label: 'Deployed by' }], policy: { distinct: 'all', notByCollector: [] }, collectedBy: null, decision: 'BLOCKED' });
+    expect(signoffTermsOf({ ...valid, checklist: { definition: { signoffPolicy: { informative: ['deployed-by'] } } } }).policy.informative).toEqual(['deployed-by']);
     expect(() => signoffTermsOf([])).toThrow('deployment.json: the file is not an object');
     expect(() => signoffTermsOf({ ...valid, id: 1 })).toThrow('deployment.json: id is not a string');
-    expect(() => signoffTermsOf({ id: 'x', checklist: {} })).toThrow('deployment.json: checklist.definition is not an object');
-    expect(() => signoffTermsOf({ id: 'x', checklist: { definition: { signoff: 'deployed-by' } } })).toThrow('checklist.definition.signoff is not a list of roles');
-    expect(() => signoffTermsOf({ id: 'x', checklist: { definition: { signoff: [{ id: 'a' }] } } })).toThrow('checklist.definition.signoff is not a list of roles');
-    expect(() => signoffTermsOf({ id: 'x', checklist: { definition: { signoffPolicy: { distinct: 'none' } } } })).toThrow('checklist.definition.signoffPolicy.distinct is not');
-    expect(() => signoffTermsOf({ id: 'x', checklist: { definition: { signoffPolicy: { notByCollector: 'a' } } } })).toThrow('checklist.definition.signoffPolicy.notByCollector is not');
+    expect(() => signoffTermsOf({ ...valid, checklist: {} })).toThrow('deployment.json: checklist.definition is not an object');
+    expect(() => signoffTermsOf({ ...valid, checklist: { definition: { signoff: 'deployed-by' } } })).toThrow('checklist.definition.signoff is not a list of roles');
+    expect(() => signoffTermsOf({ ...valid, checklist: { definition: { signoff: [{ id: 'a' }] } } })).toThrow('checklist.definition.signoff is not a list of roles');
+    expect(() => signoffTermsOf({ ...valid, checklist: { definition: { signoffPolicy: { distinct: 'none' } } } })).toThrow('checklist.definition.signoffPolicy.distinct is not');
+    expect(() => signoffTermsOf({ ...valid, checklist: { definition: { signoffPolicy: { notByCollector: 'a' } } } })).toThrow('checklist.definition.signoffPolicy.notByCollector is not');
     expect(() => signoffTermsOf({ ...valid, collectedBy: 7 })).toThrow('deployment.json: collectedBy is not a string or null');
+    expect(() => signoffTermsOf({ ...valid, checklist: { definition: { signoffPolicy: { informative: 'deployed-by' } } } })).toThrow('checklist.definition.signoffPolicy.informative is not a list of role ids');
+    expect(() => signoffTermsOf({ ...valid, schemaVersion: '3' })).toThrow('deployment.json: schemaVersion is not a number');
+    expect(() => signoffTermsOf({ ...valid, decision: { status: 'MAYBE' } })).toThrow('deployment.json: decision.status is not one of APPROVED, APPROVED WITH NOTES, BLOCKED, INCOMPLETE');
   });
 });

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser, recordPolicyViolations } from '../harness/browser.ts';
 import { runCli } from '../harness/cli.ts';
@@ -21,6 +21,44 @@ const evidence = await committedEvidence();
 /** A mark is the word holding the view's name as a phrase of its own (`public.attempt`, not `attempt_no`). */
 const STANDS_ALONE = /(^|[^\p{L}\p{N}_])attempt($|[^\p{L}\p{N}_])/u;
 const BASE = '/audit/';
+
+/** The committed samples' determinism digests: production's, and the two staging runs'. */
+const PRODUCTION_DIGEST = '9e27e0607bcc4eb23b0321102c4cad16';
+const STAGING_DIGEST = 'ec28b5c0c6c38d6bde6e2516bcd328ed';
+const nearMiss = (digest: string) => `${digest.slice(0, -1)}${digest.endsWith('e') ? 'f' : 'e'}`;
+type Counts = { stated: string; matches: number; looser: number; label: string };
+const none = { matches: 0, looser: 0, label: '' };
+/**
+ * Queries over the committed samples and what the page must say. The near-misses and the made-up
+ * word listed 2 and 1 deployments before issue 31 (pagefind's longest-prefix fallback); `attem`
+ * and `calibrations` are words of the samples only as longer words or another form.
+ */
+const EXACT_COUNTS: [string, Omit<Counts, 'stated'> & { stated: RegExp }][] = [
+  [PRODUCTION_DIGEST, { stated: /^1 deployment matches/, matches: 1, looser: 0, label: '' }],
+  [STAGING_DIGEST, { stated: /^2 deployments match/, matches: 2, looser: 0, label: '' }],
+  [nearMiss(PRODUCTION_DIGEST), { stated: /^No deployment matches/, ...none }],
+  [nearMiss(STAGING_DIGEST), { stated: /^No deployment matches/, ...none }],
+  [PRODUCTION_DIGEST.slice(0, 12), { stated: /^No deployment matches/, ...none }],
+  ['nonexistentzzq', { stated: /^No deployment matches/, ...none }],
+  ['attempt nonexistentzzq', { stated: /^No deployment matches/, ...none }],
+  ['sample-staging-pr73-rerun', { stated: /^1 deployment matches/, matches: 1, looser: 0, label: '' }],
+  ['"IRT calibration"', { stated: /^3 deployments match/, matches: 3, looser: 0, label: '' }],
+  ['"calibration IRT"', { stated: /^No deployment matches/, ...none }],
+  [`determinism ${PRODUCTION_DIGEST}`, { stated: /^1 deployment matches/, matches: 1, looser: 0, label: '' }],
+  ['attem', { stated: /^No deployment matches/, matches: 0, looser: 3, label: 'No exact match; 3 deployments contain words starting with “attem” instead.' }],
+  ['calibrations', { stated: /^No deployment matches/, matches: 0, looser: 3, label: 'No exact match; 3 deployments contain another form of “calibrations” instead.' }],
+];
+
+/** What the search page says and lists: its stated count, the matches, and the looser hits listed apart with their label. */
+async function countsOnPage(page: Page): Promise<Counts> {
+  const looserShown = await page.locator('.search-looser').isVisible();
+  return {
+    stated: (await page.locator('#search [role=status]').textContent()) ?? '',
+    matches: await page.locator('.search-result').count(),
+    looser: looserShown ? await page.locator('.search-looser-result').count() : 0,
+    label: looserShown ? ((await page.locator('.search-looser-summary').textContent()) ?? '') : '',
+  };
+}
 
 let out: string;
 let server: StaticServer;
@@ -107,7 +145,7 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
       await page.goto(`${server.url}${BASE}trends/`);
       await page.fill('form[role=search] input[name=q]', query);
       await Promise.all([page.waitForURL(/\/audit\/search\/\?q=/), page.click('form[role=search] button')]);
-      await page.waitForSelector('.search-result-link', { timeout: 30_000 });
+      await page.waitForSelector('#search[data-state=done]', { timeout: 30_000 });
       return page.$$eval('.search-result-link', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
     };
     const byTitle = await resultsFor('IRT calibration');
@@ -120,8 +158,16 @@ describe.skipIf(!chromiumAvailable())('a site built for /audit/', () => {
     // A result opens its page under the base.
     const opened = await page.goto(`${server.url}${byValue.find((p) => p.includes('/checks/'))}`);
     expect(opened?.status()).toBe(200);
-    // No check says "calibrations": searched as words, the plural finds the check that says "calibration".
-    expect(await resultsFor('calibrations')).toContain(`${BASE}deployments/sample-production-pr73/checks/irt-calibration/`);
+    // Every count the page states is the number of deployments whose text holds the query (issue 31).
+    for (const [query, expected] of EXACT_COUNTS) {
+      await resultsFor(query);
+      expect({ query, ...(await countsOnPage(page)) }).toEqual({ query, ...expected, stated: expect.stringMatching(expected.stated) });
+    }
+    // No check says "calibrations": the checks that say "calibration" are listed apart, linked under the base, not counted.
+    await resultsFor('calibrations');
+    const apart = await page.$$eval('.search-looser-link', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    expect(apart).toContain(`${BASE}deployments/sample-production-pr73/checks/irt-calibration/`);
+    expect(await page.locator('.search-looser-label').first().textContent()).toMatch(/^Not a match: holds .*calibration.*, not “calibrations” \(another form of the word\)\.$/);
     expect(errors).toEqual([]);
     await context.close();
   }

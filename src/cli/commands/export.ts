@@ -13,7 +13,7 @@ import { markdownCheck, markdownReport, type ExportInput } from '../../core/expo
 import { readDeploymentDir } from '../../format/read-deployment-dir.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
-import { evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
+import { evidenceOptions, resolveSettings, siteOptions, type SettingFlags } from '../settings.ts';
 import { log, type Streams } from '../output.ts';
 import { gitOptions, unverified, verifyEvidenceRoot, type GitFlags } from '../verify-evidence-root.ts';
 
@@ -34,29 +34,16 @@ export function exportCommand(streams: Streams, setExit: (code: number) => void)
     .option('--force', 'draft a change request (cr) from a BLOCKED deployment anyway: the draft says so at its top')
     .addHelpText('after', exportExamples)
     .action(async (id: string, flags: GitFlags & { format: 'markdown' | 'cr' | 'junit'; check?: string; allowUnverified?: boolean; force?: boolean; site?: string; base?: string; evidenceDir?: string; config?: string }) => {
-      validateDeploymentId(id);
-      const settings = await resolveSettings(flags, streams.env);
       if (flags.check && flags.format !== 'markdown') throw new UsageError('--check exports one check as Markdown: leave out --format junit');
-      const dir = await readDeploymentDir(settings.evidenceDir, id);
-      if (!dir) throw new UsageError(`no deployment "${id}" in ${settings.evidenceDir}`);
-      const problems = unverified(await verifyEvidenceRoot(settings.evidenceDir, { git: flags, only: [id] }), id);
-      if (problems && !flags.allowUnverified) {
-        log(streams, `${id} does not verify: refusing to export evidence that is not what was collected (--allow-unverified prints it marked INTEGRITY FAILED)\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+      const input = await verifiedExportInput(id, flags, streams);
+      if (!input) {
         setExit(EXIT.failed);
         return;
       }
-      const input: ExportInput = {
-        ...(problems ? { unverified: problems } : {}),
-        deployment: dir.deployment,
-        snapshots: dir.snapshots,
-        digest: dir.files.find((f) => f.path === 'manifest.json')?.sha256 ?? null,
-        fileDigests: new Map(dir.files.map((f) => [f.path, f.sha256])),
-        where: { site: settings.site, base: settings.base },
-      };
-      if (flags.check && !dir.deployment.checks.some((c) => c.id === flags.check)) {
-        throw new UsageError(`${id} has no check "${flags.check}" (it has: ${dir.deployment.checks.map((c) => c.id).join(', ')})`);
+      if (flags.check && !input.deployment.checks.some((c) => c.id === flags.check)) {
+        throw new UsageError(`${id} has no check "${flags.check}" (it has: ${input.deployment.checks.map((c) => c.id).join(', ')})`);
       }
-      const refusal = flags.format === 'cr' ? changeRequestRefusal(dir.deployment, dir.snapshots) : null;
+      const refusal = flags.format === 'cr' ? changeRequestRefusal(input.deployment, input.snapshots) : null;
       if (refusal && !flags.force) {
         log(streams, refusal);
         setExit(EXIT.failed);
@@ -66,4 +53,33 @@ export function exportCommand(streams: Streams, setExit: (code: number) => void)
       streams.stdout.write(text);
       setExit(EXIT.ok);
     });
+}
+
+/**
+ * A deployment's evidence ready to export, verified first as `verify` does (issue 24); null, with
+ * the reasons on stderr, when it does not verify and `--allow-unverified` was not given. `export`
+ * and `comment` both start here, so a PR comment never shows what `export` would refuse.
+ */
+export async function verifiedExportInput(
+  id: string,
+  flags: GitFlags & SettingFlags & { allowUnverified?: boolean },
+  streams: Streams,
+): Promise<ExportInput | null> {
+  validateDeploymentId(id);
+  const settings = await resolveSettings(flags, streams.env);
+  const dir = await readDeploymentDir(settings.evidenceDir, id);
+  if (!dir) throw new UsageError(`no deployment "${id}" in ${settings.evidenceDir}`);
+  const problems = unverified(await verifyEvidenceRoot(settings.evidenceDir, { git: flags, only: [id] }), id);
+  if (problems && !flags.allowUnverified) {
+    log(streams, `${id} does not verify: refusing to export evidence that is not what was collected (--allow-unverified prints it marked INTEGRITY FAILED)\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    return null;
+  }
+  return {
+    ...(problems ? { unverified: problems } : {}),
+    deployment: dir.deployment,
+    snapshots: dir.snapshots,
+    digest: dir.files.find((f) => f.path === 'manifest.json')?.sha256 ?? null,
+    fileDigests: new Map(dir.files.map((f) => [f.path, f.sha256])),
+    where: { site: settings.site, base: settings.base },
+  };
 }

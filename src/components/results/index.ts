@@ -7,6 +7,7 @@ import ColumnsResult from './ColumnsResult.astro';
 import CommandResult from './CommandResult.astro';
 import DependentsResult from './DependentsResult.astro';
 import ExplainResult from './ExplainResult.astro';
+import SchemaResult from './SchemaResult.astro';
 import SqlResult from './SqlResult.astro';
 
 export const RESULT_COMPONENTS = {
@@ -15,4 +16,5 @@ export const RESULT_COMPONENTS = {
   explain: ExplainResult,
   command: CommandResult,
   dependents: DependentsResult,
+  schema: SchemaResult,
 } satisfies Record<CheckKind, unknown>;

@@ -8,6 +8,8 @@ import { attestations } from './types/attestations.ts';
 import { columnTypes } from './types/column-types.ts';
 import { dependents } from './types/dependents.ts';
 import { exitCode } from './types/exit-code.ts';
+import { expectedChanges } from './types/expected-changes.ts';
+import { noUnexpectedDrops } from './types/no-unexpected-drops.ts';
 import { fieldCompare } from './types/field-compare.ts';
 import { fieldsEqual } from './types/fields-equal.ts';
 import { maxDuration } from './types/max-duration.ts';
@@ -39,6 +41,8 @@ export const ASSERTION_TYPES: { [T in AssertionType]: AssertionModule<AssertionO
   'migration-ran': migrationRan,
   'no-dependents': noDependents,
   dependents,
+  'expected-changes': expectedChanges,
+  'no-unexpected-drops': noUnexpectedDrops,
   attestations,
 };
 

@@ -22,6 +22,7 @@ export interface Difference {
     | 'migrations'
     | 'exit-code'
     | 'dependents'
+    | 'schema'
     | 'assertion';
   /** One line for people. */
   text: string;

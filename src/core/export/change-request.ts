@@ -12,6 +12,7 @@ import { targetRevisionOf } from '../target-revision.ts';
 import { formatMs, formatUtc } from '../text-format.ts';
 import type { ExportInput } from './markdown.ts';
 import { decisionShown, integrityLines } from './integrity-note.ts';
+import { schemaSections } from './schema-changes.ts';
 import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
 
 const ROLLBACK = /rollback|roll back|downgrade/i;
@@ -39,6 +40,8 @@ export const ROLLBACK_EVIDENCE: { [K in CheckKind]: RollbackEvidence<K> } = {
       result.parsed?.kind === 'alembic-sql' ? ['', '  <details><summary>The rollback SQL, as previewed</summary>', '', mdCode(result.parsed.sql, 'sql').replace(/^/gm, '  '), '', '  </details>', ''] : null,
   },
   // What would break if the relation went: a rollback check by nature.
+  // The schema change report is shown under "What changes"; a snapshot alone is no rollback step.
+  schema: { always: false, lines: () => null },
   dependents: {
     always: true,
     lines: (result) => [`  - ${result.dependents.length === 0 ? 'nothing depends on it' : `depends on it: ${result.dependents.map((d) => mdInline(`${d.type} ${d.schema ? `${d.schema}.` : ''}${d.name}`)).join(', ')}`}`],
@@ -85,6 +88,7 @@ export function changeRequest(input: ExportInput, { forced = false }: { forced?:
     ...(pr.number ? [`- Pull request: #${pr.number}${pr.title ? ` ${mdInline(pr.title)}` : ''}`] : []),
     targetRevisionLine(deployment),
     `- Checklist: ${mdInline(`${deployment.checklist.id} ${deployment.checklist.version}`)} — ${mdInline(definition.title)}`,
+    ...schemaSections(deployment, snapshots, link),
     '',
     `## Evidence from ${mdInline(deployment.environment)}`,
     '',

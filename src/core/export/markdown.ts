@@ -13,6 +13,7 @@ import { permalink, routes, type SiteLocation } from '../routes.ts';
 import { formatMs, formatUtc } from '../text-format.ts';
 import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
 import { decisionShown, integrityLines, INTEGRITY_FAILED } from './integrity-note.ts';
+import { schemaExcerpt, schemaSections } from './schema-changes.ts';
 
 export interface ExportInput {
   deployment: Deployment;
@@ -64,6 +65,7 @@ export function markdownReport(input: ExportInput): string {
     return metric && metric.value !== null && result?.kind !== 'command' ? [[mdInline(entry.id), mdInline(metric.name), String(metric.value)]] : [];
   });
   if (figures.length > 0) lines.push('', '### Key figures', '', mdTable(['Check', 'Figure', 'Value'], figures));
+  lines.push(...schemaSections(deployment, snapshots, link));
   const definitions = new Map(deployment.checklist.definition.checks.map((c) => [c.id, c]));
   const problems = deployment.checks.flatMap((entry) => {
     const snapshot = snapshots.get(entry.id);
@@ -128,6 +130,7 @@ export const RESULT_EXCERPTS: { [K in CheckKind]: (result: ResultOf<K>) => strin
     return [`<details><summary>Exit code ${result.exitCode ?? `none (${result.signal ?? 'killed'})`}; the last ${Math.min(output.length, EXCERPT_LINES)} lines of its output</summary>`, '', mdCode(tail), '', '</details>', ''];
   },
   dependents: () => [],
+  schema: schemaExcerpt,
 };
 
 function resultExcerpt(result: CheckSnapshot['result']): string[] {

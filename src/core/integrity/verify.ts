@@ -116,7 +116,7 @@ export async function withSignoffs(report: IntegrityReport, digests: { deploymen
       continue;
     }
     const envelopes = d.signoffs?.ok ? d.signoffs.value.signoffs.map((s) => s.envelope) : [];
-    const { roles, signoffs } = await verifySignoffs({ deploymentId: d.id, digest: verdict.digest, intact: verdict.filesIntact, roles: d.deployment.value.signoffRoles, policy: d.deployment.value.signoffPolicy, collectedBy: d.deployment.value.collectedBy }, envelopes, signers);
+    const { roles, signoffs } = await verifySignoffs({ deploymentId: d.id, digest: verdict.digest, intact: verdict.filesIntact, roles: d.deployment.value.signoffRoles, policy: d.deployment.value.signoffPolicy, collectedBy: d.deployment.value.collectedBy, decision: d.deployment.value.decision }, envelopes, signers);
     verdict.signoffs = roles;
     for (const s of signoffs) {
       if (s.state === 'signed') continue;

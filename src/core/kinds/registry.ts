@@ -5,6 +5,7 @@ import { columnsKind } from './columns.ts';
 import { commandKind } from './command.ts';
 import { dependentsKind } from './dependents.ts';
 import { explainKind } from './explain.ts';
+import { schemaKind } from './schema.ts';
 import { sqlKind } from './sql.ts';
 
 export const CHECK_KINDS: { [K in CheckKind]: CheckKindCore<K> } = {
@@ -13,6 +14,7 @@ export const CHECK_KINDS: { [K in CheckKind]: CheckKindCore<K> } = {
   explain: explainKind,
   command: commandKind,
   dependents: dependentsKind,
+  schema: schemaKind,
 };
 
 /** The kind's module, for a value whose kind is only known at run time. */

@@ -9,6 +9,8 @@
  */
 import type { DsseEnvelope, Signers, SignoffPredicate } from '../../format/signoff-schema.ts';
 import type { SignoffPolicy } from '../../format/checklist-schema.ts';
+import type { DecisionStatus } from '../../format/deployment-schema.ts';
+import { overriddenDecision } from './approving-roles.ts';
 import { fromBase64, keyIdOf, pae, readStatement } from './dsse.ts';
 import { nameKey, sameName, shownName, signerNameProblem } from './signer-names.ts';
 
@@ -52,6 +54,11 @@ export interface SignoffSubject {
   policy: SignoffPolicy;
   /** Who ran the collection (null: not recorded, as in evidence before format v3). */
   collectedBy: string | null;
+  /**
+   * The deployment's decision, which an approving sign-off over BLOCKED or INCOMPLETE must say it
+   * overrode (null: evidence before format v3, when no sign-off said so).
+   */
+  decision: DecisionStatus | null;
 }
 
 /** Whether the policy wants roles `a` and `b` signed by different people. */
@@ -139,6 +146,12 @@ async function verifySignoff(envelope: DsseEnvelope, subject: SignoffSubject, { 
     return unverified(`it signs another deployment (${predicate.deploymentId})`, known);
   }
   if (!subject.roles.some((r) => r.id === predicate.role)) return unverified(`the checklist declares no role "${predicate.role}"`, known);
+  // `sign` refuses an approving role over BLOCKED or INCOMPLETE unless forced, and then the signed
+  // payload says so: one that does not was made around the tool, and would read as a plain approval.
+  const overridden = subject.decision ? overriddenDecision(subject.decision, predicate.role, subject.policy) : null;
+  if (overridden && predicate.forced?.decision !== overridden) {
+    return unverified(`it approves a ${overridden} deployment without recording that it was forced over that decision (sign --force)`, known);
+  }
   if (target!.digest.sha256 !== subject.digest || !subject.intact) {
     return { state: 'stale', ...known, reason: `it signed digest ${target!.digest.sha256.slice(0, 16)}…, which the evidence no longer matches` };
   }

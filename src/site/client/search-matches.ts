@@ -2,9 +2,9 @@
  * Where a search's words stand in one deployment's search record, check by check (issue 26: an
  * auditor searching a view's name must see every check whose SQL names it, not one).
  *
- * pagefind finds which records hold the words, exactly first (src/site/client/search.ts); in its
- * exact mode it gives the first place in a record only, so its sub-results list one check. The
- * record's text (the fragment's `content`) and its headings (`anchors`, one per check, its id the
+ * pagefind finds candidate records (src/site/client/search.ts), judged on their own text
+ * (search-query.ts); its exact mode gives the first place in a record only, so its sub-results
+ * would list one check. The record's text (the fragment's `content`) and its headings (`anchors`, one per check, its id the
  * check id) are in what pagefind returns: the places are found here, in that text, as a phrase
  * standing on its own (`attempt` in `FROM attempt`, `'public.attempt'`; not in `attempt_no`),
  * whatever the case. Each section gets an excerpt of the words around its first place, within the
@@ -12,6 +12,8 @@
  *
  * Pure: no DOM, so the tests run it on a record as pagefind returns it.
  */
+
+import { placesOf, wordsOf } from './search-query.ts';
 
 /** A record as pagefind's fragment holds it: its words, split as pagefind splits them, and its headings with the word they start at. */
 export interface SearchedRecord {
@@ -44,49 +46,10 @@ const WORD_SEPARATORS = /[^\S\uFEFF]+/;
 const EXCERPT_WORDS = 30;
 /** Of which before the first place. */
 const LEAD_WORDS = 5;
-const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
 
 /** The query as a phrase to find: quotes around it dropped, spaces collapsed, lower case. */
 export function phraseOf(query: string): string {
   return query.trim().replace(/^"(.*)"$/s, '$1').replaceAll('"', '').trim().split(WORD_SEPARATORS).join(' ').toLowerCase();
-}
-
-/** The index of the last start at or before `offset` (starts ascending). */
-function wordAt(starts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid]! <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-/**
- * Every place of the phrase in the words, as the words it covers (first and last index). A place
- * must not continue a word on either side: `attempt` is not found in `attempt_no`.
- */
-function placesOf(words: readonly string[], phrase: string): { first: number; last: number }[] {
-  const starts: number[] = [];
-  let length = 0;
-  for (const word of words) {
-    starts.push(length);
-    length += word.length + 1;
-  }
-  // Lower-cased word by word, so a character whose lower case is longer cannot shift the offsets.
-  const text = words.map((w) => (w.toLowerCase().length === w.length ? w.toLowerCase() : w)).join(' ');
-  const openEdge = WORD_CHARACTER.test(phrase[0] ?? '');
-  const closeEdge = WORD_CHARACTER.test(phrase.at(-1) ?? '');
-  const places: { first: number; last: number }[] = [];
-  for (let at = text.indexOf(phrase); at !== -1 && phrase.length > 0; at = text.indexOf(phrase, at + 1)) {
-    const end = at + phrase.length;
-    if (openEdge && at > 0 && WORD_CHARACTER.test(text[at - 1]!)) continue;
-    if (closeEdge && end < text.length && WORD_CHARACTER.test(text[end]!)) continue;
-    places.push({ first: wordAt(starts, at), last: wordAt(starts, end - 1) });
-    at = end - 1;
-  }
-  return places;
 }
 
 function excerptOf(words: readonly string[], marked: ReadonlySet<number>, from: number, to: number, firstPlace: number | null): Excerpt | null {
@@ -108,14 +71,15 @@ function excerptOf(words: readonly string[], marked: ReadonlySet<number>, from: 
 }
 
 /**
- * The sections of a record where the phrase stands, in the record's order: the head (what the
- * report's header says) first when it holds it outside the title, then each check.
+ * The sections of a record where the phrase stands (or any of several phrases: the words of a
+ * query each searched whole, marked together), in the record's order: the head (what the report's
+ * header says) first when it holds it outside the title, then each check.
  */
-export function sectionMatches(record: SearchedRecord, query: string): SectionMatch[] {
-  const phrase = phraseOf(query);
-  if (!phrase) return [];
-  const words = record.content.split(WORD_SEPARATORS);
-  const places = placesOf(words, phrase);
+export function sectionMatches(record: SearchedRecord, query: string | readonly string[]): SectionMatch[] {
+  const phrases = (typeof query === 'string' ? [phraseOf(query)] : query).filter(Boolean);
+  if (phrases.length === 0) return [];
+  const words = wordsOf(record.content);
+  const places = phrases.flatMap((phrase) => placesOf(words, phrase)).sort((a, b) => a.first - b.first || a.last - b.last);
   if (places.length === 0) return [];
   const anchors = record.anchors.filter((a) => /^h\d$/i.test(a.element) && a.id && a.text?.trim()).sort((a, b) => a.location - b.location);
   const bounds = [

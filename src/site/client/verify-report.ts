@@ -92,8 +92,8 @@ async function run(root: HTMLElement): Promise<void> {
     const signoffs = data.signoffs ? await fetchBytes(data.signoffs) : null;
     const signers = signoffs && data.signers ? await fetchBytes(data.signers) : null;
     const envelopes = signoffs ? (JSON.parse(new TextDecoder().decode(signoffs)) as { signoffs: { envelope: never }[] }).signoffs.map((s) => s.envelope) : [];
-    const { deploymentId, roles, policy, collectedBy } = terms;
-    const verdicts = await verifySignoffs({ deploymentId, digest, intact, roles, policy, collectedBy }, envelopes, signers ? JSON.parse(new TextDecoder().decode(signers)) : null);
+    const { deploymentId, roles, policy, collectedBy, decision } = terms;
+    const verdicts = await verifySignoffs({ deploymentId, digest, intact, roles, policy, collectedBy, decision }, envelopes, signers ? JSON.parse(new TextDecoder().decode(signers)) : null);
     for (const role of verdicts.roles) {
       // The key beside the name: two signers are told apart by their keys, whatever their names look like.
       const who = role.signoff?.name ? ` by ${role.signoff.name}${role.signoff.keyid ? `, key ${role.signoff.keyid.slice(0, 16)}…` : ''}` : '';

@@ -5,6 +5,7 @@ import { commandResultView } from './command.ts';
 import { dependentsResultView } from './dependents.ts';
 import { explainResultView } from './explain.ts';
 import type { ResultViewBuilder, ResultViewContext } from './result-view.ts';
+import { schemaResultView } from './schema.ts';
 import { sqlResultView } from './sql.ts';
 
 export const RESULT_VIEWS = {
@@ -13,6 +14,7 @@ export const RESULT_VIEWS = {
   explain: explainResultView,
   command: commandResultView,
   dependents: dependentsResultView,
+  schema: schemaResultView,
 } satisfies { [K in CheckKind]: ResultViewBuilder<K, { kind: K }> };
 
 export type ResultViewOf<K extends CheckKind> = ReturnType<(typeof RESULT_VIEWS)[K]>;

@@ -1,0 +1,29 @@
+/**
+ * A check of the previous deployment in an environment, read from the evidence root (issue 28:
+ * a `schema` check's drift baseline). The previous deployment is the end of the environment's
+ * chain as it is when the check runs — the deployment this one's manifest will follow — and its
+ * snapshot is read like any evidence file: validated, whatever format version wrote it.
+ */
+import { join } from 'node:path';
+import { readChainLinks } from '../../src/format/read-chain-links.ts';
+import { readEvidenceBytesSync } from '../../src/format/evidence-tree.ts';
+import { parseEvidenceText, type CheckSnapshot } from '../../src/format/index.ts';
+import { chainTip } from '../../src/core/integrity/chain.ts';
+
+export async function previousCheckReader(root: string, environment: string, self: string): Promise<(checkId: string) => Promise<{ deploymentId: string; snapshot: CheckSnapshot | null } | null>> {
+  let tip: string | null | undefined;
+  return async (checkId) => {
+    if (tip === undefined) tip = chainTip((await readChainLinks(root)).filter((l) => l.id !== self), environment)?.id ?? null;
+    if (tip === null) return null;
+    const file = join(root, tip, 'checks', `${checkId}.json`);
+    let bytes: Buffer;
+    try {
+      bytes = readEvidenceBytesSync(file);
+    } catch (error) {
+      // Only an absent check means "no such check"; a link or an unreadable file is not ignored.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { deploymentId: tip, snapshot: null };
+      throw error;
+    }
+    return { deploymentId: tip, snapshot: parseEvidenceText('check', file, bytes.toString('utf8')) };
+  };
+}
