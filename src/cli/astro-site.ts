@@ -18,10 +18,11 @@ const STAGING = join(PROJECT, '.site-build');
 
 /**
  * What a built site records about its own build, beside its pages: the base path (and site URL) it
- * was built for, so that `preview` serves it there without being told again. A dot-file: static
- * hosts' upload steps leave it out, and it holds nothing the pages do not already show.
+ * was built for, so that `preview` serves it there without being told again. Not a dot-file:
+ * artifact uploads (actions/upload-artifact) leave those out, and a reviewer previewing a
+ * downloaded preview artifact needs it; it holds nothing the pages do not already show.
  */
-export const SITE_RECORD = '.deploy-evidence-site.json';
+export const SITE_RECORD = 'deploy-evidence-site.json';
 
 export interface SiteRecord {
   base: string;

@@ -58,7 +58,7 @@ describe('preview serves a site under the base path it was built for', () => {
   });
 
   it('records the base in the built site', async () => {
-    expect(JSON.parse(await readFile(join(out, '.deploy-evidence-site.json'), 'utf8'))).toEqual({ base: BASE, site: 'https://x.example' });
+    expect(JSON.parse(await readFile(join(out, 'deploy-evidence-site.json'), 'utf8'))).toEqual({ base: BASE, site: 'https://x.example' });
   });
 
   it('answers under the base with the stylesheet and every link of the home page; / links to the base', async () => {
@@ -118,10 +118,10 @@ describe('preview serves a site under the base path it was built for', () => {
   it('refuses a site record that is not one (untrusted folder): exit 2 naming the file', async () => {
     const forged = join(await mkdtemp(join(tmpdir(), 'forged-site-')), 'd');
     await mkdir(forged);
-    await writeFile(join(forged, '.deploy-evidence-site.json'), JSON.stringify({ base: '/../../etc/' }));
+    await writeFile(join(forged, 'deploy-evidence-site.json'), JSON.stringify({ base: '/../../etc/' }));
     const run = await runCli(['preview', '--out-dir', forged]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain(`${join(forged, '.deploy-evidence-site.json')}: not a site record this tool wrote`);
+    expect(run.stderr).toContain(`${join(forged, 'deploy-evidence-site.json')}: not a site record this tool wrote`);
   });
 });
 
