@@ -22,9 +22,9 @@ const STAGING = join(PROJECT, '.site-build');
  * artifact uploads (actions/upload-artifact) leave those out, and a reviewer previewing a
  * downloaded preview artifact needs it; it holds nothing the pages do not already show.
  */
-export const SITE_RECORD = 'deploy-evidence-site.json';
+const SITE_RECORD = 'deploy-evidence-site.json';
 
-export interface SiteRecord {
+interface SiteRecord {
   base: string;
   site: string | null;
 }

@@ -45,7 +45,7 @@ const configSchema = z
   .strict();
 
 /** What a config file holds, as written (`defineConfig` takes this). */
-export type ConfigInput = z.input<typeof configSchema>;
+type ConfigInput = z.input<typeof configSchema>;
 
 /**
  * The package's public type (src/config.ts, written out so that its declaration stays small) is
