@@ -28,7 +28,8 @@ export async function publishEvidence(root: string, dir: URL, logger: AstroInteg
     // A check file its deployment.json does not name is not evidence: not published (issue 25).
     ...tree.deployments.flatMap(({ id, files }) => namedFiles(files, checksNamedIn(join(root, id))).named.map((file) => `${id}/${file}`)),
   ];
-  const folders = new Set(paths.map((path) => dirname(join(target, path))));
+  // The folder itself too: with no evidence (`build --allow-empty`), the checkpoint is still written there.
+  const folders = new Set([target, ...paths.map((path) => dirname(join(target, path)))]);
   for (const folder of folders) await mkdir(folder, { recursive: true });
   let next = 0;
   const worker = async () => {
