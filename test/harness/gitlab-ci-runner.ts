@@ -64,6 +64,8 @@ export interface GitlabProject {
   apiUrl: string;
   /** CI_JOB_TOKEN (the same for every job here; GitLab's is per job). */
   jobToken: string;
+  /** CI_PAGES_URL: where Pages serves the project's site. */
+  pagesUrl: string;
   /** The project's CI/CD variables (masked ones included): they win over the YAML's. */
   variables: Variables;
 }
@@ -323,6 +325,8 @@ export class GitlabRunner {
       CI_PIPELINE_SOURCE: pipeline.source,
       CI_COMMIT_SHA: pipeline.sha,
       CI_JOB_TOKEN: project.jobToken,
+      CI_PAGES_URL: project.pagesUrl,
+      CI_PAGES_DOMAIN: new URL(project.pagesUrl).hostname.split('.').slice(1).join('.'),
     };
     if (pipeline.source === 'merge_request_event') {
       Object.assign(v, {

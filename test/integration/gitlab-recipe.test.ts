@@ -25,7 +25,7 @@ import { BIN, runCli } from '../harness/cli.ts';
 import { realServer, serverUrl } from '../harness/databases.ts';
 import { adminQuery } from '../harness/seed-database.ts';
 import { GitRepo } from '../harness/git-repo.ts';
-import { GitlabRunner, type GitlabJobResult, type Pipeline } from '../harness/gitlab-ci-runner.ts';
+import { GitlabRunner, scriptLines, type GitlabJobResult, type Pipeline } from '../harness/gitlab-ci-runner.ts';
 import { startForgeStandIn, type ForgeStandIn } from '../harness/forge-stand-in.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -74,7 +74,8 @@ const CHECKLIST = {
 };
 
 const CONFIG = { checklist: 'checklists/parcels.json', environments: { staging: { databaseUrlEnv: 'STAGING_DATABASE_URL', allowMutating: true } } };
-const PROJECT = { id: '4711', path: 'acme/parcels', serverHost: 'gitlab.example', defaultBranch: 'main' };
+// Pages on a unique domain, GitLab.com's default for new projects: the site is served at /.
+const PROJECT = { id: '4711', path: 'acme/parcels', serverHost: 'gitlab.example', defaultBranch: 'main', pagesUrl: 'https://parcels-acme-5f3e1a.gitlab.io' };
 const PUSH_TOKEN = `glpat-${randomBytes(10).toString('hex')}`;
 const JOB_TOKEN = `glcbt-${randomBytes(10).toString('hex')}`;
 
@@ -217,7 +218,7 @@ describe.skipIf(realServer() === null)('the GitLab recipe, end to end', () => {
         expect(run.result.afterScript?.exitCode, run.result.log).toBe(0);
         // The preview is the job's artifact, built from the evidence branch with the project's Pages address.
         const preview = await readFile(join(run.result.artifacts!, 'preview', 'index.html'), 'utf8');
-        expect(preview).toContain(`href="/parcels/deployments/${run.id}/"`);
+        expect(preview).toContain(`href="/deployments/${run.id}/"`);
         collected.push(run);
       }
       // The two ran at once and the lock serialized them: one waited for the other's job.
@@ -245,7 +246,7 @@ describe.skipIf(realServer() === null)('the GitLab recipe, end to end', () => {
       expect(notes).toHaveLength(1);
       expect(notes[0]!.author).toBe('deploy-evidence-bot');
       const mine = collected.filter((c) => c.mr === mr).map((c) => c.id);
-      expect(notes[0]!.body).toContain(mine[1]);
+      expect(notes[0]!.body).toContain(`${PROJECT.pagesUrl}/deployments/${mine[1]}/`);
       expect(notes[0]!.body).not.toContain(`deployments/${mine[0]}/`);
     }
     const gitlabRequests = forge.requests.filter((r) => r.path.startsWith('/gitlab/'));
@@ -254,9 +255,11 @@ describe.skipIf(realServer() === null)('the GitLab recipe, end to end', () => {
     expect(await lockRefs()).toBe('');
 
     // A collection that fails after taking the lock (a checklist that is not there: collect exits 2):
-    // the job fails, pushes nothing, and after_script releases the lock.
+    // the job fails, pushes nothing, and after_script releases the lock. This pipeline runs without
+    // the push token: the lock is taken and released with the job token (user gitlab-ci-token), as
+    // where the project allows job-token pushes.
     const tip = await branchTip();
-    const failed = await collect(1, { DEPLOY_EVIDENCE_COLLECT_ARGS: '--checklist checklists/not-there.json' });
+    const failed = await collect(1, { DEPLOY_EVIDENCE_COLLECT_ARGS: '--checklist checklists/not-there.json', DEPLOY_EVIDENCE_PUSH_TOKEN: '' });
     expect(failed.result.ok, failed.result.log).toBe(false);
     expect(failed.id).toBe('');
     expect(failed.result.log).toMatch(/not-there\.json/);
@@ -271,7 +274,7 @@ describe.skipIf(realServer() === null)('the GitLab recipe, end to end', () => {
     const pages = await runner.runJob('pages', { source: 'push', sha: mainSha, branch: 'main' });
     expect(pages.ok, pages.log).toBe(true);
     const home = await readFile(join(pages.artifacts!, 'public', 'index.html'), 'utf8');
-    for (const id of ids) expect(home).toContain(`href="/parcels/deployments/${id}/"`);
+    for (const id of ids) expect(home).toContain(`href="/deployments/${id}/"`);
 
     // A fresh full clone of the evidence branch verifies: files, verdicts, chain, git history.
     const clone = join(await mkdtemp(join(tmpdir(), 'auditor-')), 'evidence');
@@ -296,5 +299,20 @@ describe.skipIf(realServer() === null)('the GitLab recipe, end to end', () => {
     // branch, not a merge request's branch or ref.
     expect((await pushes()).map((p) => p.ref).filter((r) => r !== 'refs/heads/deploy-evidence' && r !== 'refs/heads/deploy-evidence-lock/staging')).toEqual([]);
     expect((await execa('git', ['--git-dir', remote, 'rev-parse', 'refs/heads/main', 'refs/heads/add-depots', 'refs/heads/route-view'])).stdout.split('\n')).toEqual([mainSha, mrSha[1], mrSha[2]]);
+  });
+
+  it("takes the site's address and base from GitLab's CI_PAGES_URL: a group's domain, subgroups, a unique domain", async () => {
+    const job = await runner.job(mrPipeline(1), 'deploy-evidence');
+    const block = scriptLines(job.before_script, 'before_script').filter((line) => line.includes('CI_PAGES_URL'));
+    expect(block).toHaveLength(1);
+    const where = async (variables: Record<string, string>) =>
+      (await execa('bash', ['--noprofile', '--norc', '-c', `set -eo pipefail\n${block[0]}\nprintf '%s %s' "$DEPLOY_EVIDENCE_SITE" "$DEPLOY_EVIDENCE_BASE"`], { env: { PATH: process.env.PATH ?? '', ...variables }, extendEnv: false })).stdout;
+    expect(await where({ CI_PAGES_URL: 'https://acme.gitlab.io/parcels', CI_PROJECT_PATH: 'acme/parcels', CI_PROJECT_ROOT_NAMESPACE: 'acme' })).toBe('https://acme.gitlab.io /parcels/');
+    expect(await where({ CI_PAGES_URL: 'https://acme.gitlab.io/logistics/parcels', CI_PROJECT_PATH: 'acme/logistics/parcels', CI_PROJECT_ROOT_NAMESPACE: 'acme' })).toBe('https://acme.gitlab.io /logistics/parcels/');
+    expect(await where({ CI_PAGES_URL: 'https://parcels-acme-5f3e1a.gitlab.io', CI_PROJECT_PATH: 'acme/parcels', CI_PROJECT_ROOT_NAMESPACE: 'acme' })).toBe('https://parcels-acme-5f3e1a.gitlab.io /');
+    expect(await where({ CI_PAGES_URL: 'http://pages.example.com:8080/acme/parcels/', CI_PROJECT_PATH: 'acme/parcels', CI_PROJECT_ROOT_NAMESPACE: 'acme' })).toBe('http://pages.example.com:8080 /acme/parcels/');
+    // Set by the project, they win; without CI_PAGES_URL, GitLab.com's group domain.
+    expect(await where({ CI_PAGES_URL: 'https://acme.gitlab.io/parcels', DEPLOY_EVIDENCE_SITE: 'https://audit.acme.test', DEPLOY_EVIDENCE_BASE: '/db/', CI_PROJECT_PATH: 'acme/parcels', CI_PROJECT_ROOT_NAMESPACE: 'acme' })).toBe('https://audit.acme.test /db/');
+    expect(await where({ CI_PROJECT_PATH: 'acme/logistics/parcels', CI_PROJECT_ROOT_NAMESPACE: 'acme' })).toBe('https://acme.gitlab.io /logistics/parcels/');
   });
 });
