@@ -285,6 +285,31 @@ describe('deploy-evidence comment errors', () => {
     expect(unreachable.stderr).toContain('could not reach GitHub');
   });
 
+  it('posts a hostile PR title as text: no mention that pings (GitHub @org/team, GitLab @all), no HTML, no image, no block started by a lone CR', async () => {
+    const root = await copyOfCommittedEvidence();
+    const title = 'Fix @acme/everyone and @all\r# Approved by security\r<img src="http://127.0.0.2/pixel.png"> ![x](http://127.0.0.2/x.png) $(id) mail alice@example.com';
+    await forge(root, ID, { edits: { 'deployment.json': (d) => void (d.pr.title = title) } });
+    for (const [server, env, bodyOf] of [
+      [await standIn(), (s: ForgeStandIn) => inActions(s), (s: ForgeStandIn) => s.githubComments(REPO, 73)[0]!.body],
+      [await standIn(), (s: ForgeStandIn) => inGitlab(s), (s: ForgeStandIn) => s.gitlabNotes('42', 73)[0]!.body],
+    ] as const) {
+      const run = await comment(env(server), root);
+      expect(run.exitCode, run.stderr).toBe(0);
+      const tree = parse(bodyOf(server));
+      const text = all(tree, 'text').map((t) => (t as unknown as { value: string }).value).join('');
+      // The title is all there, as words; a mention is an @ right before a name, which no text keeps.
+      expect(text).toContain('Fix @\u200bacme/everyone and @\u200ball # Approved by security <img src="http://127.0.0.2/pixel.png"> ![x](http://127.0.0.2/x.png) $(id) mail alice@\u200bexample.com');
+      expect(text).not.toMatch(/@[A-Za-z0-9_]/);
+      expect(all(tree, 'heading').map((h) => h.depth)).toEqual([2, 3, 3]);
+      expect(all(tree, 'image')).toEqual([]);
+      // The only HTML is the marker and the collapsed block the report itself opens and closes.
+      const html = all(tree, 'html').map((h) => (h as unknown as { value: string }).value);
+      expect(html.filter((h) => !h.startsWith('<details>') && !h.startsWith('</details>'))).toEqual([COMMENT_MARKER]);
+      // A bare address is autolinked by GFM, as the forge would: shown as itself, never disguised.
+      for (const link of all(tree, 'link').filter((l) => l.url!.includes('127.0.0.2'))) expect(link.children!.map((c) => (c as unknown as { value: string }).value).join('')).toBe(link.url);
+    }
+  });
+
   it('posts nothing for evidence that does not verify (exit 1)', async () => {
     const root = await copyOfCommittedEvidence();
     await forge(root, ID, { edits: { 'deployment.json': (d) => void (d.pr.title = 'edited after the fact') }, rehash: false });
