@@ -3,11 +3,11 @@
  * author controls its title, a person with write access can start the workflow on any branch, and
  * a collection may run long. Run by the same small runner as the recipe test
  * (test/harness/github-actions-runner.ts), which substitutes `${{ … }}` into `run:` scripts as
- * GitHub does, so an expression there would run what the title says. No database is needed: each
- * case ends before (or without) a collection that reaches one.
+ * GitHub does, so an expression there would run what the title says. No database is needed but
+ * for the last case, whose collection succeeds and whose push is refused.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { execa } from 'execa';
 import { load as parseYaml } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../harness/cli.ts';
+import { realServer, serverUrl } from '../harness/databases.ts';
 import { GitRepo } from '../harness/git-repo.ts';
 import { ActionsRunner, condition, type Job } from '../harness/github-actions-runner.ts';
 
@@ -163,5 +164,31 @@ describe('the action and its recipe, read as an attacker', () => {
     } finally {
       expect((await runCli(['ci', 'unlock', '--env', 'staging', '--lock', sha], {}, { cwd: clone })).exitCode).toBe(0);
     }
+  });
+});
+
+describe.skipIf(realServer() === null)('a deployment whose evidence could not be pushed', () => {
+  it('keeps its folder as an artifact of the run, releases the lock and fails', { timeout: 180_000 }, async () => {
+    // A remote that refuses every push to the evidence branch (as one that moved under the lock, or a rule, would).
+    const refusing = join(parent, 'refusing.git');
+    await execa('git', ['clone', '-q', '--bare', remote, refusing]);
+    await writeFile(join(refusing, 'hooks', 'pre-receive'), '#!/bin/sh\nwhile read old new ref; do [ "$ref" != refs/heads/deploy-evidence ] || { echo "deploy-evidence refused here" >&2; exit 1; }; done\n');
+    await chmod(join(refusing, 'hooks', 'pre-receive'), 0o755);
+    const artifacts = join(parent, 'refusing-artifacts');
+    await mkdir(artifacts);
+    const shims = join(parent, 'bin');
+    const refusingRunner = new ActionsRunner(
+      { remote: refusing, artifacts, published: join(parent, 'refusing-published'), actionFile: join(ROOT, 'action.yml'), install: async () => {} },
+      { PATH: `${shims}:${process.env.PATH}`, HOME: process.env.HOME ?? parent, TMPDIR: tmpdir(), LANG: 'C.UTF-8' },
+    );
+    const result = await refusingRunner.runJob(workflow.jobs.evidence!, github({ event_name: 'pull_request', ref: 'refs/pull/7/merge', ref_name: '7/merge', title: 'Refused', run: 50 }), { STAGING_DATABASE_URL: serverUrl('postgres') });
+    expect(result.ok).toBe(false);
+    const id = result.outputs.evidence?.['deployment-id'];
+    expect(id, result.log).toMatch(/^[a-z0-9-]+$/);
+    expect(stepOf(result.log, 'action: Commit the deployment to the evidence branch').output).toContain(`${id} is committed here but not pushed; its folder is kept as the artifact deploy-evidence-unpushed-${id}`);
+    expect(await readdir(artifacts)).toEqual([`deploy-evidence-unpushed-${id}`]);
+    const kept = await readdir(join(artifacts, `deploy-evidence-unpushed-${id}`));
+    expect(kept).toEqual(expect.arrayContaining(['deployment.json', 'manifest.json', 'checks']));
+    expect((await execa('git', ['ls-remote', refusing, 'refs/heads/deploy-evidence', LOCK])).stdout).toBe('');
   });
 });
