@@ -219,6 +219,9 @@ describe.skipIf(realServer() === null)('the GitLab recipe, end to end', () => {
         // The preview is the job's artifact, built from the evidence branch with the project's Pages address.
         const preview = await readFile(join(run.result.artifacts!, 'preview', 'index.html'), 'utf8');
         expect(preview).toContain(`href="/deployments/${run.id}/"`);
+        // Its outputs, as a dotenv report: the deployment, its decision, its digest, its report's address.
+        const outputs = await readFile(join(run.result.projectDir, 'deploy-evidence.env'), 'utf8');
+        expect(outputs).toMatch(new RegExp(`^DEPLOY_EVIDENCE_ID=${run.id}\nDEPLOY_EVIDENCE_DECISION=APPROVED(?: WITH NOTES)?\nDEPLOY_EVIDENCE_DIGEST=[0-9a-f]{64}\nDEPLOY_EVIDENCE_REPORT_URL=https://\\S+/deployments/${run.id}/\n$`));
         collected.push(run);
       }
       // The two ran at once and the lock serialized them: one waited for the other's job.
