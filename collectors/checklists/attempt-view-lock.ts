@@ -94,6 +94,17 @@ export const attemptViewLock = defineChecklist(
         assertions: [{ type: 'exit-code', equals: 0 }],
       },
       {
+        id: 'schema-before',
+        kind: 'schema',
+        section: '1',
+        phase: 'preflight',
+        title: 'The schema before the upgrade, compared with the one the previous deployment left',
+        description:
+          'A read-only snapshot of the catalog of `public` (tables, columns, constraints, indexes, views, functions, triggers, sequences, grants). A difference from the previous staging deployment\'s `schema-after` means the schema was changed outside the recorded deployments.',
+        schemas: ['public'],
+        drift: { against: 'schema-after', severity: 'warn' },
+      },
+      {
         id: 'alembic-upgrade',
         kind: 'command',
         section: '2',
@@ -144,6 +155,20 @@ export const attemptViewLock = defineChecklist(
         assertions: [
           { type: 'exit-code', equals: 0 },
           { type: 'revision-is-head', revision: '20251101_0900', description: '`20251101_0900` is now HEAD, `(head)` marker present' },
+        ],
+      },
+      {
+        id: 'schema-after',
+        kind: 'schema',
+        section: '3',
+        phase: 'upgrade',
+        title: 'What the upgrade changed in the schema',
+        description: 'The snapshot after the upgrade, with what changed since `schema-before`: the migration only creates or replaces view `attempt`, drops nothing and rewrites no table.',
+        schemas: ['public'],
+        changesFrom: 'schema-before',
+        assertions: [
+          { type: 'expected-changes', objects: ['view public.attempt'], description: 'only view `attempt` is created or replaced' },
+          { type: 'no-unexpected-drops' },
         ],
       },
       {
@@ -330,7 +355,7 @@ export const attemptViewLock = defineChecklist(
       },
     ],
     criteria: [
-      { id: 'alembic-upgrade-succeeded', label: 'Alembic upgrade succeeded', checks: ['alembic-upgrade', 'alembic-upgrade-verified', 'alembic-history-after'] },
+      { id: 'alembic-upgrade-succeeded', label: 'Alembic upgrade succeeded', checks: ['alembic-upgrade', 'alembic-upgrade-verified', 'alembic-history-after', 'schema-after'] },
       { id: 'all-columns-present', label: 'All 13 columns present', checks: ['view-columns'] },
       { id: 'sample-data-works', label: 'Sample data query works', checks: ['sample-rows', 'row-count'] },
       { id: 'determinism-verified', label: 'Determinism verified', checks: ['determinism'] },

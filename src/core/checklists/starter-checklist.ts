@@ -43,6 +43,15 @@ export function starterChecklist(facts: StarterFacts): ChecklistInput {
         assertions: [{ type: 'exit-code' }, { type: 'revision-is-head', revision: head }],
       },
       {
+        id: 'schema-before',
+        kind: 'schema',
+        section: '1',
+        phase: 'migrate',
+        title: 'The schema before the upgrade, compared with the one the previous deployment left',
+        description: 'A read-only snapshot of the catalog. A difference from the previous deployment\'s `schema-after` in this environment means the schema was changed outside the recorded deployments (drift).',
+        drift: { against: 'schema-after', severity: 'warn' },
+      },
+      {
         id: 'migration-upgrade',
         kind: 'command',
         section: '1',
@@ -70,8 +79,19 @@ export function starterChecklist(facts: StarterFacts): ChecklistInput {
         requires: ALEMBIC,
         assertions: [{ type: 'exit-code' }, { type: 'revision-is-head', revision: head }],
       },
+      {
+        id: 'schema-after',
+        kind: 'schema',
+        section: '1',
+        phase: 'migrate',
+        title: 'What the upgrade changed in the schema',
+        description: 'The snapshot after the upgrade, with what changed since `schema-before`: objects added, changed and dropped, tables rewritten. List what the migration should change in an `expected-changes` assertion.',
+        changesFrom: 'schema-before',
+        // A starter cannot know what the migration changes; it can say that nothing it had was lost.
+        assertions: [{ type: 'no-unexpected-drops', severity: 'warn' }],
+      },
     );
-    criteria.push({ id: 'migration-applied', label: 'The migration is applied and the database is at the head', checks: ['migration-upgrade', 'migration-current-after'] });
+    criteria.push({ id: 'migration-applied', label: 'The migration is applied and the database is at the head', checks: ['migration-upgrade', 'migration-current-after', 'schema-after'] });
   }
 
   if (facts.relation) {
