@@ -17,7 +17,7 @@ const pythonTooling = {
 export const attemptViewLock = defineChecklist(
   {
     id: 'attempt-view-lock',
-    version: '1.0.0',
+    version: '1.1.0',
     title: 'attempt VIEW V1 schema lock — staging deployment evidence',
     description:
       'Proves the deployment of migration 20251101_0900_attempt_view_lock: the V1 `attempt` view with its 13 locked columns, deterministic ids, working downstream queries, smoke tests, a performance baseline and a rollback path.',
