@@ -110,6 +110,7 @@ const RESULT_REDACTIONS: { [K in CheckKind]: ResultRedaction<K> } = {
     const value = {
       ...result,
       copy: { ...result.copy, templateRefused: result.copy.templateRefused === null ? null : t.add(redactStrings(result.copy.templateRefused, redactor)) },
+      ignored: t.add(redactStrings(result.ignored, redactor)),
       schemas: t.add(redactStrings(result.schemas, redactor)),
       steps: result.steps.map((s) => ({ ...s, ...t.add(redactStrings({ argv: s.argv, stdout: s.stdout, stderr: s.stderr }, redactor)) })),
       snapshots: {

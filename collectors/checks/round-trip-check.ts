@@ -246,10 +246,11 @@ export async function runRoundTripCheck(check: CheckOf<'round-trip'>, ctx: Check
     run.result = {
       kind: 'round-trip',
       copy: { method, templateRefused, database: scratch, dropped: false, leftoversDropped },
+      ignored: check.ignore,
       schemas,
       steps,
       snapshots,
-      ...roundTripComparisons(snapshots),
+      ...roundTripComparisons(snapshots, check.ignore),
     };
   } catch (error) {
     if (error instanceof RoundTripRefused) run.error = { kind: 'refused', message: error.message, code: null, hint: null, detail: null };

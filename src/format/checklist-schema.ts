@@ -218,6 +218,10 @@ const roundTripCheckSchema = since(
           .default('auto')
           .describe('How the copy is made: `template` (CREATE DATABASE … TEMPLATE the target: needs CREATEDB and no other session on the target), `dump` (pg_dump of the target restored with pg_restore into a new database: needs CREATEDB and pg_dump/pg_restore on PATH, not older than the server), `auto` (the template, else the dump).'),
         schemas: z.array(z.string().min(1)).min(1).optional().describe('The schemas whose catalog is compared. Default: as a `schema` check\'s (the schemas of the relations the checklist names, else `public`).'),
+        ignore: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('Objects the comparisons leave out, by qualified name (`public.alembic_version`; a table covers its indexes and constraints): the migration tool\'s own bookkeeping, which a downgrade to an empty database leaves behind.'),
         maxObjects: z.number().int().positive().max(100_000).default(5_000).describe('The most objects a snapshot of the copy may hold; a larger catalog is an error (a cut snapshot cannot be compared): narrow `schemas`.'),
         requires: requiresSchema,
       })

@@ -65,6 +65,8 @@ export const roundTripResultSchema = z
         leftoversDropped: z.array(z.string()),
       })
       .strict(),
+    /** Objects the comparisons left out, as the check's `ignore` named them (the snapshots keep them). */
+    ignored: z.array(z.string()),
     /** The schemas the snapshots cover, sorted. */
     schemas: z.array(z.string()),
     /** In the order they ran; a failed step ends the round trip (the later ones are absent). */

@@ -3,6 +3,7 @@
  * downgrade did not undo (after the downgrade against before) and what the second upgrade did not
  * redo the same way (after it against after the first upgrade). Storage (relfilenode) and row
  * estimates are ignored: a downgrade that rebuilds a table gives it new storage and the same schema.
+ * Objects the check ignores (the migration tool's version table) are left out, by name or by table.
  * The collector records them; `verify` derives them again from the stored snapshots.
  */
 import type { RoundTripComparison, RoundTripResult, RoundTripStepName, SchemaChange } from '../../format/index.ts';
@@ -10,11 +11,13 @@ import { changeLabel, diffCatalogs } from './diff.ts';
 
 type Snapshots = RoundTripResult['snapshots'];
 
-export function roundTripComparisons(snapshots: Snapshots): Pick<RoundTripResult, 'downgradeRestores' | 'upgradeRepeats'> {
+export function roundTripComparisons(snapshots: Snapshots, ignored: readonly string[]): Pick<RoundTripResult, 'downgradeRestores' | 'upgradeRepeats'> {
+  const left = new Set(ignored);
+  const kept = (c: SchemaChange) => !left.has(c.name) && !(c.table !== null && left.has(c.table));
   const compare = (from: 'before' | 'afterUpgrade', to: 'afterDowngrade' | 'afterUpgradeAgain'): RoundTripComparison | null => {
     const a = snapshots[from];
     const b = snapshots[to];
-    return a && b ? { from, to, entries: diffCatalogs(a, b, { storage: false }) } : null;
+    return a && b ? { from, to, entries: diffCatalogs(a, b, { storage: false }).filter(kept) } : null;
   };
   return { downgradeRestores: compare('before', 'afterDowngrade'), upgradeRepeats: compare('afterUpgrade', 'afterUpgradeAgain') };
 }
