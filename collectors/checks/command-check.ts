@@ -21,7 +21,8 @@ import { commandEnvValue, type CheckContext, type CheckRun } from './check-conte
 /** Milliseconds a command gets between SIGTERM and SIGKILL at its timeout. */
 const KILL_GRACE_MS = 3_000;
 
-async function unmetRequirement(program: string, requires: CheckOf<'command'>['requires'], env: Record<string, string>): Promise<string | null> {
+/** Why a command cannot run here (a program not on PATH, a Python module missing), or null. */
+export async function unmetRequirement(program: string, requires: CheckOf<'command'>['requires'], env: Record<string, string>): Promise<string | null> {
   const executables = [program, ...(requires?.executables ?? [])];
   if (requires && requires.pythonModules.length > 0) executables.push('python3');
   const hint = requires?.installHint ? ` (install with: ${requires.installHint})` : '';

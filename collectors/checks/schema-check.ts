@@ -16,6 +16,7 @@
 import type { CatalogObject, CheckOf, CheckSnapshot, SchemaResult } from '../../src/format/index.ts';
 import { compareObjects, diffCatalogs } from '../../src/core/schema-diff/diff.ts';
 import type { CheckContext, CheckRun } from './check-context.ts';
+import type { ReadOnlyTransaction } from '../db/session.ts';
 import { readOnlyRun } from './read-only-run.ts';
 import { redactedObjects } from './redact-run.ts';
 
@@ -129,7 +130,7 @@ function object(kind: CatalogObject['kind'], raw: Raw): CatalogObject {
 }
 
 /** The schemas a check covers: its own list, else those of the relations the checklist names, else public. */
-export function schemasInScope(check: CheckOf<'schema'>, checklist: CheckContext['checklist']): string[] {
+export function schemasInScope(check: Pick<CheckOf<'schema'>, 'schemas'>, checklist: CheckContext['checklist']): string[] {
   const named = check.schemas ?? checklist.checks.flatMap((c) => (c.kind === 'columns' || c.kind === 'dependents' ? [c.relation.schema] : []));
   const schemas = [...new Set(named.length > 0 ? named : ['public'])];
   return schemas.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -142,21 +143,26 @@ export interface PreviousCheck {
   snapshot: CheckSnapshot | null;
 }
 
+/** The catalog of the schemas, in the snapshot's order, read in a READ ONLY transaction (the round trip reads its copy's with it). */
+export async function readCatalog(tx: ReadOnlyTransaction, schemas: readonly string[]): Promise<CatalogObject[]> {
+  const param = [JSON.stringify(schemas)];
+  const read = async (sql: string) => (await tx.query(sql, param)).rows.map(([json]) => JSON.parse(json ?? 'null') as Raw);
+  return [
+    ...(await read(RELATIONS_SQL)).map((raw) => object(RELKINDS[String(raw.relkind)] ?? 'table', raw)),
+    ...(await read(INDEXES_SQL)).map((raw) => object('index', raw)),
+    ...(await read(CONSTRAINTS_SQL)).map((raw) => object('constraint', raw)),
+    ...(await read(TRIGGERS_SQL)).map((raw) => object('trigger', raw)),
+    ...(await read(SEQUENCES_SQL)).map((raw) => object('sequence', raw)),
+    ...(await read(FUNCTIONS_SQL)).map((raw) => object('function', raw)),
+  ].sort(compareObjects);
+}
+
 export function runSchemaCheck(check: CheckOf<'schema'>, ctx: CheckContext): Promise<CheckRun> {
   const schemas = schemasInScope(check, ctx.checklist);
   const source = { sql: [RELATIONS_SQL, INDEXES_SQL, CONSTRAINTS_SQL, TRIGGERS_SQL, SEQUENCES_SQL, FUNCTIONS_SQL].join(';\n\n'), params: [{ name: 'schemas', value: JSON.stringify(schemas) }] };
   let truncation: CheckRun['truncation'] = null;
   return readOnlyRun({ check, source }, ctx, async (tx) => {
-    const param = [JSON.stringify(schemas)];
-    const read = async (sql: string) => (await tx.query(sql, param)).rows.map(([json]) => JSON.parse(json ?? 'null') as Raw);
-    const all: CatalogObject[] = [
-      ...(await read(RELATIONS_SQL)).map((raw) => object(RELKINDS[String(raw.relkind)] ?? 'table', raw)),
-      ...(await read(INDEXES_SQL)).map((raw) => object('index', raw)),
-      ...(await read(CONSTRAINTS_SQL)).map((raw) => object('constraint', raw)),
-      ...(await read(TRIGGERS_SQL)).map((raw) => object('trigger', raw)),
-      ...(await read(SEQUENCES_SQL)).map((raw) => object('sequence', raw)),
-      ...(await read(FUNCTIONS_SQL)).map((raw) => object('function', raw)),
-    ].sort(compareObjects);
+    const all = await readCatalog(tx, schemas);
     const objects = all.slice(0, check.maxObjects);
     if (objects.length < all.length) truncation = { rowsTotal: all.length, rowsKept: objects.length, bytesOmitted: 0 };
     const result: SchemaResult = { kind: 'schema', schemas, objects, objectsTotal: all.length, changes: null, drift: null };

@@ -51,6 +51,7 @@ export function checklistReferenceProblems(raw: unknown): ChecklistProblem[] {
       ...list(check.params).filter((p): p is string => typeof p === 'string'),
       ...(str(check.sqlParam) ? [check.sqlParam as string] : []),
       ...(kind === 'command' ? list(check.argv).flatMap((a) => (typeof a === 'string' ? argvParams(a) : [])) : []),
+      ...(kind === 'round-trip' ? [...list(check.upgrade), ...list(check.downgrade)].flatMap((a) => (typeof a === 'string' ? argvParams(a) : [])) : []),
       ...(kind === 'command' && isObject(check.captures) ? Object.keys(check.captures) : []),
     ];
     for (const name of new Set(used)) if (!params.has(name)) add(['checks', i], `unknown parameter "${name}"`);

@@ -21,6 +21,7 @@ import {
 } from './common.ts';
 import { since } from './since.ts';
 import { schemaResultSchema } from './catalog-schema.ts';
+import { roundTripResultSchema } from './round-trip-schema.ts';
 
 /**
  * A value as the database said it: int2/int4 and finite floats as JSON numbers,
@@ -265,6 +266,7 @@ export const checkResultSchema = z.discriminatedUnion('kind', [
   commandResultSchema,
   dependentsResultSchema,
   since(4, schemaResultSchema),
+  since(4, roundTripResultSchema),
 ]);
 export type CheckResult = z.infer<typeof checkResultSchema>;
 export type ResultOf<K extends CheckResult['kind']> = Extract<CheckResult, { kind: K }>;

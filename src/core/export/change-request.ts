@@ -13,6 +13,7 @@ import { formatMs, formatUtc } from '../text-format.ts';
 import type { ExportInput } from './markdown.ts';
 import { decisionShown, integrityLines } from './integrity-note.ts';
 import { schemaSections } from './schema-changes.ts';
+import { roundTripSentence } from './round-trip-lines.ts';
 import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
 
 const ROLLBACK = /rollback|roll back|downgrade/i;
@@ -42,6 +43,8 @@ export const ROLLBACK_EVIDENCE: { [K in CheckKind]: RollbackEvidence<K> } = {
   // What would break if the relation went: a rollback check by nature.
   // The schema change report is shown under "What changes"; a snapshot alone is no rollback step.
   schema: { always: false, lines: () => null },
+  // Whether the way back was rehearsed, and what it did not give back: a rollback check by nature.
+  'round-trip': { always: true, lines: (result) => [`  - ${mdInline(roundTripSentence(result))}`] },
   dependents: {
     always: true,
     lines: (result) => [`  - ${result.dependents.length === 0 ? 'nothing depends on it' : `depends on it: ${result.dependents.map((d) => mdInline(`${d.type} ${d.schema ? `${d.schema}.` : ''}${d.name}`)).join(', ')}`}`],

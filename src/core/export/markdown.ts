@@ -14,6 +14,7 @@ import { formatMs, formatUtc } from '../text-format.ts';
 import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
 import { decisionShown, integrityLines, INTEGRITY_FAILED } from './integrity-note.ts';
 import { schemaExcerpt, schemaSections } from './schema-changes.ts';
+import { roundTripLines } from './round-trip-lines.ts';
 
 export interface ExportInput {
   deployment: Deployment;
@@ -131,6 +132,7 @@ export const RESULT_EXCERPTS: { [K in CheckKind]: (result: ResultOf<K>) => strin
   },
   dependents: () => [],
   schema: schemaExcerpt,
+  'round-trip': roundTripLines,
 };
 
 function resultExcerpt(result: CheckSnapshot['result']): string[] {
