@@ -12,7 +12,9 @@
  * - each check's status from its assertions, its error and its skip;
  * - the deployment's index of statuses, every criterion, the decision, and which checks its
  *   reasons name with which verdicts;
- * - a schema snapshot's change report, from the two snapshots it compares.
+ * - a schema snapshot's change report, from the two snapshots it compares;
+ * - a round trip's two comparisons, from the copy's snapshots it kept, and its verdicts judged on
+ *   those comparisons, not on the ones it stored.
  * Verdicts and statuses are compared, not the words around them (descriptions, the figures shown):
  * those may be worded differently by another version of the tool, the verdicts may not.
  */
@@ -25,6 +27,7 @@ import { ASSERTION_TYPES } from '../assertions/registry.ts';
 import { checkStatusOf } from '../decision/check-status.ts';
 import { decide } from '../decision/decide.ts';
 import { diffCatalogs } from '../schema-diff/diff.ts';
+import { roundTripComparisons } from '../schema-diff/round-trip.ts';
 
 type Outcome = AssertionOutcome;
 
@@ -36,7 +39,7 @@ function measuredMsOf(result: NonNullable<CheckSnapshot['result']>): number | nu
 /** The check's assertion outcomes as its kept result gives them (stored ones where it cannot). */
 function outcomesAgain(check: CheckDefinition, snapshot: CheckSnapshot, attestations: Deployment['attestations']): Outcome[] {
   if (snapshot.skipReason) return unjudgedAssertions(check, `not run: ${snapshot.skipReason}`);
-  const result = snapshot.result;
+  const result = resultAgain(snapshot.result);
   if (snapshot.error || !result) return unjudgedAssertions(check, `not judged: ${snapshot.error?.message ?? 'no result'}`);
   const measured = measuredMsOf(result);
   const again = evaluateAssertions({ check, result, measuredMs: measured ?? Number.NaN, attestations });
@@ -111,6 +114,35 @@ function schemaChangesProblem(snapshot: CheckSnapshot, snapshots: ReadonlyMap<st
 }
 
 /**
+ * The result as its own evidence gives it: a round trip's comparisons made again from the copy's
+ * snapshots and its ignore list (the rest as kept). Its verdicts are judged on these, so a
+ * comparison emptied with its verdicts turned green is named twice: the comparison and the verdict.
+ */
+function resultAgain(result: CheckSnapshot['result']): CheckSnapshot['result'] {
+  if (result?.kind !== 'round-trip') return result;
+  return { ...result, ...roundTripComparisons(result.snapshots, result.ignored) };
+}
+
+const differences = (n: number) => `${n} difference${n === 1 ? '' : 's'}`;
+
+/** A round trip's stored comparisons against the ones its snapshots give (issue 28). */
+function roundTripProblems(snapshot: CheckSnapshot): string[] {
+  const result = snapshot.result;
+  if (result?.kind !== 'round-trip') return [];
+  const again = roundTripComparisons(result.snapshots, result.ignored);
+  const said = { downgradeRestores: 'after the downgrade against before', upgradeRepeats: 'after the second upgrade against after the first' } as const;
+  const problems: string[] = [];
+  for (const key of ['downgradeRestores', 'upgradeRepeats'] as const) {
+    const stored = result[key];
+    const given = again[key];
+    if (canonical(stored) === canonical(given)) continue;
+    const count = (c: typeof stored) => (c === null ? 'none' : differences(c.entries.length));
+    problems.push(`its round trip's comparison ${said[key]} (${count(stored)}) is not what its snapshots give (${count(given)})`);
+  }
+  return problems;
+}
+
+/**
  * What a reason says, without the words it quotes: the check, its section and its verdict
  * (`optional row-count (§4.3): warn`), or the whole line when it is about no check. The quoted
  * words are the outcomes' own, which the snapshots hold; a JSON value among them was quoted in the
@@ -153,6 +185,7 @@ export function rederivationProblems(deployment: Deployment, snapshots: Readonly
     if (rows) problems.push(`${where}: ${rows}`);
     const changes = schemaChangesProblem(snapshot, snapshots);
     if (changes) problems.push(`${where}: ${changes}`);
+    for (const problem of roundTripProblems(snapshot)) problems.push(`${where}: ${problem}`);
     const stored = snapshot.assertions;
     const again = outcomesAgain(check, snapshot, deployment.attestations);
     if (stored.map((o) => o.id).join('\n') !== again.map((o) => o.id).join('\n')) {
