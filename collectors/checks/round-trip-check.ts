@@ -47,11 +47,58 @@ const DROP_BUDGET_MS = 15_000;
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** The same connection URL naming another database (credentials, host and options kept). */
+/**
+ * The same connection URL naming another database (credentials, host, port, a unix socket and the
+ * other options kept). A `dbname` in the query string would win over the path for libpq, psycopg
+ * and SQLAlchemy (node-pg reads only the path): it is taken out, so every client reaches `database`.
+ */
 export function urlForDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${encodeURIComponent(database)}`;
+  // By hand: URLSearchParams would write a space as `+`, which libpq reads as a plus (`options=-c+search_path…`).
+  const kept = u.search.slice(1).split('&').filter((pair) => pair !== '' && !/^(?:dbname|database)(?:=|$)/i.test(pair));
+  u.search = kept.length > 0 ? `?${kept.join('&')}` : '';
   return u.toString();
+}
+
+/** Whether a database's name is one of the scratch databases this check makes (`deploy_evidence_rt_` and eight hex digits). */
+export function isScratchName(name: string): boolean {
+  return /^deploy_evidence_rt_[0-9a-f]{8}$/.test(name);
+}
+
+/** Connection URLs in any spelling a tool takes them: `postgres://`, `postgresql://`, SQLAlchemy's `postgresql+psycopg2://`. */
+const URL_IN_TEXT = /postgres(?:ql)?(?:\+[a-z0-9_]+)?:\/\/[^\s'"`<>]*/gi;
+
+/** The database a connection URL names, as libpq reads it (a `dbname` in the query wins over the path; none: the user's name); null when it cannot be read. */
+export function databaseOfUrl(url: string): string | null {
+  try {
+    const u = new URL(url.replace(/^[a-z0-9+]+:/i, 'postgresql:'));
+    const path = decodeURIComponent(u.pathname.replace(/^\//, ''));
+    return u.searchParams.get('dbname') || path || decodeURIComponent(u.username) || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why a command's argument or variable would reach the target rather than the copy, or null: it
+ * holds the target's URL, or any connection URL that names the target's database (another
+ * spelling, another driver, the password encoded otherwise — or one that cannot be read), or a
+ * libpq `dbname=` naming it. `name`: the variable's, for PGDATABASE.
+ */
+export function namesTarget(value: string, target: { url: string; database: string }, name: string | null = null): string | null {
+  if (value.includes(target.url)) return 'holds the target database\'s URL';
+  if (name === 'PGDATABASE' && value === target.database) return 'names the target database';
+  for (const [url] of value.matchAll(URL_IN_TEXT)) {
+    const database = databaseOfUrl(url);
+    if (database === null) return 'holds a database URL that cannot be read (it might name the target)';
+    if (database === target.database) return 'holds a URL of the target database';
+  }
+  for (const m of value.matchAll(/\bdbname\s*=\s*(?:'((?:[^'\\]|\\.)*)'|([^\s']+))/g)) {
+    const database = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!;
+    if (database === target.database) return 'names the target database (dbname=)';
+  }
+  return null;
 }
 
 /** The URL without its password, and the password (for PGPASSWORD: never in a child's argv). */
@@ -86,16 +133,22 @@ async function connectAdmin(targetUrl: string, target: string, applicationName: 
   throw last instanceof Error ? last : new Error(String(last));
 }
 
-/** Scratch databases of earlier collections that nobody holds the lock of: left by a killed collector. */
-async function dropLeftovers(admin: pg.Client): Promise<string[]> {
+/**
+ * Scratch databases of earlier collections that nobody holds the lock of: left by a killed
+ * collector. Only names this check makes (isScratchName: the prefix and exactly eight hex digits —
+ * `deploy_evidence_rt_archive` is somebody's, not a copy), never the database named in `keep` (the
+ * target, the one connected to), and only when no session holds the lock of its key.
+ */
+export async function dropLeftovers(admin: pg.Client, keep: readonly string[]): Promise<string[]> {
   const scratch = await admin.query<{ datname: string }>(`SELECT datname FROM pg_catalog.pg_database WHERE starts_with(datname, $1) ORDER BY datname`, [SCRATCH_PREFIX]);
-  if (scratch.rows.length === 0) return [];
+  const candidates = scratch.rows.map((r) => r.datname).filter((name) => isScratchName(name) && !keep.includes(name));
+  if (candidates.length === 0) return [];
   const held = await admin.query<{ objid: string }>(`SELECT objid::text FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND classid = $1::oid AND objsubid = 2 AND granted`, [ROUND_TRIP_LOCK_CLASS]);
   const live = new Set(held.rows.map((r) => Number(r.objid)));
   const dropped: string[] = [];
-  for (const { datname } of scratch.rows) {
+  for (const datname of candidates) {
     const key = Number.parseInt(datname.slice(SCRATCH_PREFIX.length), 16);
-    if (!Number.isFinite(key) || live.has(key)) continue;
+    if (live.has(key)) continue;
     try {
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);
       dropped.push(datname);
@@ -171,21 +224,31 @@ export async function runRoundTripCheck(check: CheckOf<'round-trip'>, ctx: Check
   }
   // Never on the target: nothing the commands get may name it.
   const targetUrl = target.url;
+  // A URL whose query names another database than its path: node-pg (the copy's source) reads the
+  // path, libpq and SQLAlchemy (the commands) the query — the copy would not be of their database.
+  const queried = databaseOfUrl(targetUrl);
+  if (queried !== null && queried !== target.database) {
+    run.error = { kind: 'refused', message: `the database URL names two databases (${target.database} in its path, another in its dbname option): the copy would not be of the database the commands use — name the database once, in the path`, code: null, hint: null, detail: null };
+    return run;
+  }
   const baseEnv: Record<string, string> = { PATH: commandEnvValue('PATH', ctx) ?? '' };
   for (const name of envNames) {
     if (check.databaseUrlEnv.includes(name)) continue;
     const value = commandEnvValue(name, ctx);
     if (value === undefined) continue;
-    if (value.includes(targetUrl)) {
-      run.error = { kind: 'refused', message: `${name} holds the target database's URL: the round trip runs only on the copy — list the variable in databaseUrlEnv so it gets the copy's URL`, code: null, hint: null, detail: null };
+    const why = namesTarget(value, { url: targetUrl, database: target.database }, name);
+    if (why) {
+      run.error = { kind: 'refused', message: `${name} ${why}: the round trip runs only on the copy — list the variable in databaseUrlEnv so it gets the copy's URL`, code: null, hint: null, detail: null };
       return run;
     }
     baseEnv[name] = value;
   }
-  const inArgv = [...argvOf.upgrade, ...argvOf.downgrade].find((arg) => arg.includes(targetUrl));
-  if (inArgv !== undefined) {
-    run.error = { kind: 'refused', message: 'a command argument holds the target database\'s URL: the round trip runs only on the copy — pass the URL through a variable of databaseUrlEnv instead', code: null, hint: null, detail: null };
-    return run;
+  for (const arg of [...argvOf.upgrade, ...argvOf.downgrade]) {
+    const why = namesTarget(arg, { url: targetUrl, database: target.database });
+    if (why) {
+      run.error = { kind: 'refused', message: `a command argument ${why}: the round trip runs only on the copy — pass the URL through a variable of databaseUrlEnv instead`, code: null, hint: null, detail: null };
+      return run;
+    }
   }
   const unmet = await unmetRequirement(argvOf.upgrade[0]!, check.requires, baseEnv);
   if (unmet) {
@@ -212,12 +275,12 @@ export async function runRoundTripCheck(check: CheckOf<'round-trip'>, ctx: Check
       return run;
     }
     const serverVersionNum = Number(may.rows[0].version);
-    const leftoversDropped = await dropLeftovers(admin.client);
+    const leftoversDropped = await dropLeftovers(admin.client, [target.database, admin.database]);
     await admin.client.query('SELECT pg_advisory_lock($1, $2)', [ROUND_TRIP_LOCK_CLASS, key]);
     unregister = onStop(() => dropScratch(targetUrl, admin, scratch), DROP_BUDGET_MS);
 
     const copyUrl = urlForDatabase(targetUrl, scratch);
-    const { method, templateRefused } = await makeCopy(check, ctx, admin, scratch, serverVersionNum, () => (created = true));
+    const { method, templateRefused } = await makeCopy(check, ctx, admin, scratch, serverVersionNum, (yes) => (created = yes));
     copySession = await DatabaseSession.open(resolveConnection({ databaseUrl: copyUrl }), ctx.session.applicationName);
     const schemas = schemasInScope(check, ctx.checklist);
     const settings = sessionSettingsFor({}, ctx);
@@ -303,6 +366,21 @@ async function runStep(step: RoundTripStepName, argv: string[], { cwd, env, chec
   };
 }
 
+/**
+ * CREATE DATABASE of the scratch name, counted as created before it is sent (a statement cut off
+ * with its connection may still complete on the server, and the copy must then be dropped) — but
+ * not when the server says the name is taken: that database is not this collection's to drop.
+ */
+async function createScratch(admin: Admin, sql: string, markCreated: (created: boolean) => void): Promise<void> {
+  markCreated(true);
+  try {
+    await admin.client.query(sql);
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P04') markCreated(false);
+    throw error;
+  }
+}
+
 /** Makes the copy: the template when the check allows it and the server agrees, else the dump. */
 async function makeCopy(
   check: CheckOf<'round-trip'>,
@@ -310,7 +388,7 @@ async function makeCopy(
   admin: Admin,
   scratch: string,
   serverVersionNum: number,
-  markCreated: () => void,
+  markCreated: (created: boolean) => void,
 ): Promise<{ method: 'template' | 'dump'; templateRefused: string | null }> {
   const target = ctx.session.target;
   let templateRefused: string | null = null;
@@ -320,8 +398,7 @@ async function makeCopy(
       // The collector's own session would make the target "being accessed by other users"; it reconnects at the next check.
       await ctx.session.close();
       try {
-        markCreated();
-        await admin.client.query(`CREATE DATABASE ${quoteIdent(scratch)} TEMPLATE ${quoteIdent(target.database)}`);
+        await createScratch(admin, `CREATE DATABASE ${quoteIdent(scratch)} TEMPLATE ${quoteIdent(target.database)}`, markCreated);
         return { method: 'template', templateRefused: null };
       } catch (error) {
         templateRefused = scrub((error as Error).message, target.secrets);
@@ -331,8 +408,7 @@ async function makeCopy(
     if (check.copy === 'template') throw new RoundTripRefused(`the copy could not be made as a template of the target: ${templateRefused}`);
   }
   const { pgDump, pgRestore } = await dumpTools(serverVersionNum);
-  markCreated();
-  await admin.client.query(`CREATE DATABASE ${quoteIdent(scratch)} TEMPLATE template0`);
+  await createScratch(admin, `CREATE DATABASE ${quoteIdent(scratch)} TEMPLATE template0`, markCreated);
   const dir = await mkdtemp(join(tmpdir(), 'deploy-evidence-dump-'));
   try {
     const file = join(dir, 'target.dump');
