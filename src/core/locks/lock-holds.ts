@@ -206,6 +206,7 @@ export function summarizeLocks(input: LockSummaryInput): LockObservation {
     return list.slice(0, max);
   };
   const byStrength = (a: LockHold, b: LockHold) => modeStrength(b.mode) - modeStrength(a.mode) || b.maxMs - a.maxMs || a.firstSeenMs - b.firstSeenMs || a.pid - b.pid;
+  const inTime = (a: LockHold, b: LockHold) => modeStrength(b.mode) - modeStrength(a.mode) || a.firstSeenMs - b.firstSeenMs || a.pid - b.pid;
   const all: LockedRelation[] = [...relations].map(([oid, { holds, waiters }]) => {
     const name = input.relationNames.get(oid);
     return {
@@ -213,7 +214,8 @@ export function summarizeLocks(input: LockSummaryInput): LockObservation {
       schema: name?.schema ?? null,
       name: name?.name ?? null,
       relkind: name?.relkind ?? null,
-      holds: cut(holds.sort(byStrength), LOCK_LIMITS.holdsPerRelation),
+      // Cut keeping the strongest and longest (what the assertions judge), then shown in time order.
+      holds: cut(holds.sort(byStrength), LOCK_LIMITS.holdsPerRelation).sort(inTime),
       waiters: cut(waiters.sort((a, b) => a.firstSeenMs - b.firstSeenMs || a.pid - b.pid), LOCK_LIMITS.waitersPerRelation),
     };
   });
