@@ -79,3 +79,13 @@ describe('summarizeLocks', () => {
     expect(unjudgeableLocks(undefined)).toMatch(/no lock observation/);
   });
 });
+
+describe('observeLocks in a checklist', () => {
+  it('is only for a mutating step, at 10 to 1000 ms', async () => {
+    const { checklistSchema } = await import('../../src/format/index.ts');
+    const list = (check: Record<string, unknown>) => ({ id: 'l', version: '1.0.0', title: 'l', sections: [{ number: '1', title: 's' }], checks: [{ id: 'up', kind: 'command', section: '1', title: 'up', argv: ['alembic', 'upgrade', 'head'], ...check }] });
+    expect(checklistSchema.parse(list({ mutating: true, observeLocks: {} })).checks[0]).toMatchObject({ observeLocks: { intervalMs: 50 } });
+    expect(checklistSchema.safeParse(list({ observeLocks: {} })).error?.issues.map((i) => i.message)).toEqual(['observeLocks is only for a mutating step (`mutating: true`)']);
+    expect(checklistSchema.safeParse(list({ mutating: true, observeLocks: { intervalMs: 5 } })).success).toBe(false);
+  });
+});
