@@ -9,7 +9,7 @@
 import { z } from 'astro/zod';
 
 /** Why the observation holds what it holds. Only `observed` can be judged; the others say why not. */
-export const lockObservationStatusSchema = z.enum(['observed', 'no-backends', 'failed', 'unsupported']);
+const lockObservationStatusSchema = z.enum(['observed', 'no-backends', 'failed', 'unsupported']);
 
 const lockHoldSchema = z
   .object({

@@ -59,10 +59,10 @@ export interface LockSummaryInput {
 }
 
 /** Ceilings of the lists an observation keeps (STYLE 17): what is cut is said, never silently dropped. */
-export const LOCK_LIMITS = { relations: 200, holdsPerRelation: 100, waitersPerRelation: 50, backends: 50, gaps: 20 } as const;
+const LOCK_LIMITS = { relations: 200, holdsPerRelation: 100, waitersPerRelation: 50, backends: 50, gaps: 20 } as const;
 
 /** The table-level lock modes, weakest first (PostgreSQL's explicit-locking table). */
-export const LOCK_MODES = [
+const LOCK_MODES = [
   'AccessShareLock',
   'RowShareLock',
   'RowExclusiveLock',
