@@ -23,5 +23,7 @@ export const ASSERTION_EXAMPLES: { [T in AssertionType]: Extract<AssertionInput,
   dependents: { type: 'dependents', dependents: [{ type: 'view', schema: 'public', name: 'invoice_totals' }] },
   'expected-changes': { type: 'expected-changes', objects: ['view public.invoice_totals', 'index public.invoice_customer_idx'] },
   'no-unexpected-drops': { type: 'no-unexpected-drops', allow: ['public.invoice.legacy_total'] },
+  'max-lock-hold': { type: 'max-lock-hold', relations: ['public.invoice'], warnAboveMs: 200, failAboveMs: 2000 },
+  'no-rewrite-above-rows': { type: 'no-rewrite-above-rows', maxRows: 100000 },
   attestations: { type: 'attestations', required: ['ci-green'] },
 };

@@ -12,6 +12,7 @@ import { outcomesInWords, programOf, sayOutcome } from '../../src/core/assertion
 import { allOf, listed, readableMs } from '../../src/core/assertions/words.ts';
 import { checkProblem, problemUnlessPass } from '../../src/core/decision/check-problem.ts';
 import { diffCatalogs } from '../../src/core/schema-diff/diff.ts';
+import { summarizeLocks, type LockSample } from '../../src/core/locks/lock-holds.ts';
 import { checkDefinitionSchema, type CatalogObject, type AssertionInput, type AssertionType, type Cell, type CheckDefinition, type CheckResult, type ParsedOutput } from '../../src/format/index.ts';
 
 const sql = (columns: [string, string][], rows: Cell[][], reads = ['a']): CheckResult => ({
@@ -79,6 +80,19 @@ function pytest(tests: [string, 'passed' | 'failed' | 'error' | 'skipped', strin
     summary: { tests: tests.length, passed: tests.filter((t) => t[1] === 'passed').length, failed: tests.filter((t) => t[1] === 'failed').length, errors: 0, skipped: 0, durationMs: 20 },
     junitXml: null,
   };
+}
+
+/**
+ * A step's lock observation made by the real summary from samples every 50 ms: `held` is the
+ * samples (by number) in which pid 41 held ACCESS EXCLUSIVE on public.attempt.
+ */
+function observedLocks(held: number[], samples = 10): CheckResult {
+  const list: LockSample[] = Array.from({ length: samples }, (_, i) => ({
+    atMs: 50 * (i + 1),
+    rows: [{ pid: 41, applicationName: 'step', backendStartMs: 0, relation: held.includes(i) ? '16400' : '', mode: held.includes(i) ? 'AccessExclusiveLock' : '', granted: true, blockedBy: null, query: '' }],
+  }));
+  const locks = summarizeLocks({ samples: list, stepMs: 50 * (samples + 1), intervalMs: 50, applicationName: 'step', stepStartServerMs: 0, samplerPid: 7, excludeApplicationNames: [], relationNames: new Map([['16400', { schema: 'public', name: 'attempt', relkind: 'r' }]]) });
+  return command('', 0, { locks });
 }
 
 const migrated = (before: string[] | null, after: string[] | null, log: ParsedOutput | null = null): CheckResult =>
@@ -202,6 +216,16 @@ const CASES: { [T in AssertionType]: Case[] } = {
     { kind: 'schema', assertion: { type: 'no-unexpected-drops', allow: ['public.attempt.score'] }, result: migratedSchema([ATTEMPT], [table('attempt', [['id', 'bigint']])]), status: 'pass', sentence: 'nothing was dropped beyond what is allowed' },
     { kind: 'schema', assertion: { type: 'no-unexpected-drops', severity: 'warn' }, result: migratedSchema([ATTEMPT], [table('attempt', [['id', 'bigint']])]), status: 'warn', sentence: '1 unexpected drop: column public.attempt.score' },
     { kind: 'schema', assertion: { type: 'no-unexpected-drops' }, result: migratedSchema([ATTEMPT, index('attempt_score_idx', 'attempt')], []), status: 'fail', sentence: '2 unexpected drops: index public.attempt_score_idx, table public.attempt' },
+  ],
+  'max-lock-hold': [
+    { kind: 'command', assertion: { type: 'max-lock-hold', warnAboveMs: 200, failAboveMs: 1000 }, result: observedLocks([3]), status: 'pass', sentence: 'the longest: public.attempt ACCESS EXCLUSIVE held at most 100 ms, within warn above 200 ms, fail above 1000 ms' },
+    { kind: 'command', assertion: { type: 'max-lock-hold', relations: ['public.attempt'], warnAboveMs: 200, failAboveMs: 1000 }, result: observedLocks([2, 3, 4, 5]), status: 'warn', sentence: 'public.attempt ACCESS EXCLUSIVE held 150 ms to 250 ms: above the 200 ms warning limit' },
+    { kind: 'command', assertion: { type: 'max-lock-hold', failAboveMs: 1000 }, result: command('', 0), status: 'fail', sentence: 'cannot judge the lock holds: the step recorded no lock observation (observeLocks)' },
+  ],
+  'no-rewrite-above-rows': [
+    { kind: 'schema', assertion: { type: 'no-rewrite-above-rows', maxRows: 1000 }, result: migratedSchema([{ ...ATTEMPT, estimatedRows: 500 }], [table('attempt', [['id', 'bigint'], ['score', 'bigint']], '101')]), status: 'pass', sentence: 'rewritten within 1,000 rows: public.attempt (about 500 rows)' },
+    { kind: 'schema', assertion: { type: 'no-rewrite-above-rows', maxRows: 1000, severity: 'warn' }, result: migratedSchema([{ ...ATTEMPT, estimatedRows: -1 }], [table('attempt', [['id', 'bigint'], ['score', 'bigint']], '101')]), status: 'warn', sentence: '1 table rewritten above 1,000 rows or of unknown size: public.attempt (rows unknown, never analyzed)' },
+    { kind: 'schema', assertion: { type: 'no-rewrite-above-rows', maxRows: 1000 }, result: migratedSchema([{ ...ATTEMPT, estimatedRows: 250000 }], [table('attempt', [['id', 'bigint'], ['score', 'bigint']], '101')]), status: 'fail', sentence: '1 table rewritten above 1,000 rows or of unknown size: public.attempt (about 250,000 rows)' },
   ],
   'no-dependents': [
     { kind: 'dependents', assertion: { type: 'no-dependents' }, result: dependents(true, []), status: 'pass', sentence: 'nothing depends on public.attempt' },

@@ -14,6 +14,7 @@ import type { ExportInput } from './markdown.ts';
 import { decisionShown, integrityLines } from './integrity-note.ts';
 import { schemaSections } from './schema-changes.ts';
 import { roundTripSentence } from './round-trip-lines.ts';
+import { lockSections } from './lock-sections.ts';
 import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
 
 const ROLLBACK = /rollback|roll back|downgrade/i;
@@ -92,6 +93,7 @@ export function changeRequest(input: ExportInput, { forced = false }: { forced?:
     targetRevisionLine(deployment),
     `- Checklist: ${mdInline(`${deployment.checklist.id} ${deployment.checklist.version}`)} — ${mdInline(definition.title)}`,
     ...schemaSections(deployment, snapshots, link),
+    ...lockSections(deployment, snapshots, link),
     '',
     `## Evidence from ${mdInline(deployment.environment)}`,
     '',
