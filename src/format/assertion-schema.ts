@@ -48,6 +48,7 @@ export const ASSERTION_KINDS = {
   'tests-passed': ['command'],
   'revision-is-head': ['command'],
   'migration-ran': ['command'],
+  'lock-timeout-set': ['command'],
   'no-dependents': ['dependents'],
   dependents: ['dependents'],
   'expected-changes': ['schema'],
@@ -214,6 +215,18 @@ export const assertionSchema = z.discriminatedUnion('type', [
           .array(z.string().min(1))
           .default([])
           .describe('Drops that are expected: an object (`public.invoice_old`, `view public.invoice_v0`) or a column (`public.invoice.legacy_total`).'),
+      })
+      .strict(),
+  ),
+  since(
+    4,
+    z
+      .object({
+        ...base,
+        type: judgedType(
+          'lock-timeout-set',
+          'The forward SQL a migration tool previews (`alembic-sql` parser: `alembic upgrade {{current}}:head --sql`) sets a non-zero `lock_timeout` (SET, SET LOCAL, set_config) before its first statement that takes a strong lock (ALTER TABLE, DROP, CREATE INDEX without CONCURRENTLY, TRUNCATE…); the first such statement is named when it does not. Comments, strings and quoted names never count. Output of another parser, or SQL cut at the output cap before any strong lock, is not a pass.',
+        ),
       })
       .strict(),
   ),

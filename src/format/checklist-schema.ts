@@ -6,7 +6,7 @@ import { z } from 'astro/zod';
 import { checklistReferenceProblems } from './checklist-references.ts';
 import { assertionSchema } from './assertion-schema.ts';
 import { fieldDocs } from './field-docs.ts';
-import { since } from './since.ts';
+import { since, sinceValues } from './since.ts';
 import { checkIdSchema, relationSchema, slugSchema, type CheckKind, type SameMembers } from './common.ts';
 
 /** Names a checklist parameter (`--param name=value`), e.g. the sample student of the perf check. */
@@ -134,9 +134,9 @@ export const commandCheckSchema = checkDocs(z
     mutating: z.boolean().default(false).describe('The step may change the database (a migration): it runs only when the collection allows it (`--allow-mutating`), else it is skipped.'),
     parser: parserNameSchema.optional(),
     captures: z
-      .record(paramNameSchema, z.enum(['head', 'reached']))
+      .record(paramNameSchema, sinceValues(z.enum(['head', 'reached', 'current']), { current: 4 }))
       .default({})
-      .describe('Sets checklist parameters from the parsed output for later checks: `{ "alembicHead": "head" }` (the history\'s single head) or `"reached"` (the revision an upgrade reached).'),
+      .describe('Sets checklist parameters from the parsed output for later checks: `{ "alembicHead": "head" }` (the history\'s single head), `"reached"` (the revision an upgrade reached) or `"current"` (the one revision `alembic current` printed, `base` when it exited 0 and printed none: a database with no revision yet; the start of a forward SQL range `{{current}}:head`).'),
     requires: z
       .object({
         executables: z.array(z.string().min(1)).default([]).describe('Programs that must be on PATH.'),

@@ -13,6 +13,7 @@ import { noUnexpectedDrops } from './types/no-unexpected-drops.ts';
 import { fieldCompare } from './types/field-compare.ts';
 import { fieldsEqual } from './types/fields-equal.ts';
 import { maxDuration } from './types/max-duration.ts';
+import { lockTimeoutSet } from './types/lock-timeout-set.ts';
 import { migrationRan } from './types/migration-ran.ts';
 import { noDependents } from './types/no-dependents.ts';
 import { noNulls } from './types/no-nulls.ts';
@@ -39,6 +40,7 @@ export const ASSERTION_TYPES: { [T in AssertionType]: AssertionModule<AssertionO
   'tests-passed': testsPassed,
   'revision-is-head': revisionIsHead,
   'migration-ran': migrationRan,
+  'lock-timeout-set': lockTimeoutSet,
   'no-dependents': noDependents,
   dependents,
   'expected-changes': expectedChanges,

@@ -14,6 +14,7 @@ import { formatMs, formatUtc } from '../text-format.ts';
 import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
 import { decisionShown, integrityLines, INTEGRITY_FAILED } from './integrity-note.ts';
 import { schemaExcerpt, schemaSections } from './schema-changes.ts';
+import { forwardSqlSections } from './forward-sql.ts';
 
 export interface ExportInput {
   deployment: Deployment;
@@ -66,6 +67,7 @@ export function markdownReport(input: ExportInput): string {
   });
   if (figures.length > 0) lines.push('', '### Key figures', '', mdTable(['Check', 'Figure', 'Value'], figures));
   lines.push(...schemaSections(deployment, snapshots, link));
+  lines.push(...forwardSqlSections(deployment, snapshots, link));
   const definitions = new Map(deployment.checklist.definition.checks.map((c) => [c.id, c]));
   const problems = deployment.checks.flatMap((entry) => {
     const snapshot = snapshots.get(entry.id);
