@@ -18,6 +18,7 @@ import { compareObjects, diffCatalogs } from '../../src/core/schema-diff/diff.ts
 import type { CheckContext, CheckRun } from './check-context.ts';
 import { readOnlyRun } from './read-only-run.ts';
 import { redactedObjects } from './redact-run.ts';
+import { driftAgainst } from '../../src/core/schema-diff/drift.ts';
 
 const IN_SCOPE = `n.nspname IN (SELECT jsonb_array_elements_text($1::jsonb))`;
 const NOT_IN_EXTENSION = (classid: string, oid: string) =>
@@ -161,7 +162,7 @@ export function runSchemaCheck(check: CheckOf<'schema'>, ctx: CheckContext): Pro
     if (objects.length < all.length) truncation = { rowsTotal: all.length, rowsKept: objects.length, bytesOmitted: 0 };
     const result: SchemaResult = { kind: 'schema', schemas, objects, objectsTotal: all.length, changes: null, drift: null };
     if (check.changesFrom) result.changes = { from: check.changesFrom, entries: changesSince(check.changesFrom, result, ctx) };
-    if (check.drift) result.drift = await driftAgainst(check.drift.against, result, ctx);
+    if (check.drift) result.drift = await driftOf(check.drift.against, result, ctx);
     return { result };
   }).then((run) => ({ ...run, truncation }));
 }
@@ -183,15 +184,7 @@ function changesSince(from: string, after: SchemaResult, ctx: CheckContext) {
   return diffCatalogs(before.objects, redactedObjects(after.objects, ctx.redactor), { storage: true });
 }
 
-async function driftAgainst(against: string, now: SchemaResult, ctx: CheckContext): Promise<NonNullable<SchemaResult['drift']>> {
-  const none = (noBaseline: string) => ({ against: null, noBaseline, entries: [] });
+async function driftOf(against: string, now: SchemaResult, ctx: CheckContext): Promise<NonNullable<SchemaResult['drift']>> {
   const previous = ctx.previousCheck ? await ctx.previousCheck(against) : null;
-  if (!previous) return none('no earlier deployment in this environment');
-  const { deploymentId, snapshot } = previous;
-  if (!snapshot) return none(`the previous deployment, ${deploymentId}, has no check ${against}`);
-  const before = snapshot.result;
-  if (before?.kind !== 'schema') return none(`the previous deployment, ${deploymentId}, recorded no snapshot in ${against} (${snapshot.status}${snapshot.skipReason ? `: ${snapshot.skipReason}` : ''})`);
-  if (cut(before) || cut(now)) return none(`a snapshot was cut at maxObjects (${before.objectsTotal} and ${now.objectsTotal} objects): raise maxObjects or narrow schemas`);
-  if (before.schemas.join('\u0000') !== now.schemas.join('\u0000')) return none(`${deploymentId}'s ${against} covers ${before.schemas.join(', ')}, this snapshot ${now.schemas.join(', ')}`);
-  return { against: { deploymentId, checkId: against }, noBaseline: null, entries: diffCatalogs(before.objects, redactedObjects(now.objects, ctx.redactor), { storage: false }) };
+  return driftAgainst(against, previous, now, redactedObjects(now.objects, ctx.redactor));
 }
