@@ -14,6 +14,7 @@ import type { ExportInput } from './markdown.ts';
 import { decisionShown, integrityLines } from './integrity-note.ts';
 import { schemaSections } from './schema-changes.ts';
 import { forwardSqlSections, sqlDirection } from './forward-sql.ts';
+import { stagingLines } from './staging-lines.ts';
 import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
 
 const ROLLBACK = /rollback|roll back|downgrade/i;
@@ -89,6 +90,7 @@ export function changeRequest(input: ExportInput, { forced = false }: { forced?:
     '',
     ...(pr.number ? [`- Pull request: #${pr.number}${pr.title ? ` ${mdInline(pr.title)}` : ''}`] : []),
     targetRevisionLine(deployment),
+    ...stagingLines(input.staging, link),
     `- Checklist: ${mdInline(`${deployment.checklist.id} ${deployment.checklist.version}`)} — ${mdInline(definition.title)}`,
     ...schemaSections(deployment, snapshots, link),
     ...forwardSqlSections(deployment, snapshots, link),

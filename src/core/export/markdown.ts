@@ -15,6 +15,7 @@ import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
 import { decisionShown, integrityLines, INTEGRITY_FAILED } from './integrity-note.ts';
 import { schemaExcerpt, schemaSections } from './schema-changes.ts';
 import { forwardSqlSections } from './forward-sql.ts';
+import type { StagingMatch } from '../compare/staging-match.ts';
 
 export interface ExportInput {
   deployment: Deployment;
@@ -26,6 +27,8 @@ export interface ExportInput {
   where: SiteLocation;
   /** Why the deployment does not verify, when it is exported anyway (`--allow-unverified`); absent when it verifies. */
   unverified?: readonly string[];
+  /** For a production deployment's change request: its schema against staging's for the same change (absent: not looked for). */
+  staging?: StagingMatch;
 }
 
 const SYMBOL: Record<string, string> = { pass: '✓', warn: '!', fail: '✗', error: '⚠', skipped: '–', missing: '?', incomplete: '…' };
