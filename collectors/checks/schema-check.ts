@@ -13,7 +13,7 @@
  * (ALTER COLUMN TYPE, VACUUM FULL) shows as a new one; the lock observation and the round trip
  * (issue 28, points 4 and 6) read rewrites from it.
  */
-import type { CatalogObject, CheckOf, CheckSnapshot, SchemaResult } from '../../src/format/index.ts';
+import type { CatalogObject, CheckOf, SchemaResult } from '../../src/format/index.ts';
 import { compareObjects, diffCatalogs } from '../../src/core/schema-diff/diff.ts';
 import type { CheckContext, CheckRun } from './check-context.ts';
 import { readOnlyRun } from './read-only-run.ts';
@@ -134,13 +134,6 @@ export function schemasInScope(check: CheckOf<'schema'>, checklist: CheckContext
   const named = check.schemas ?? checklist.checks.flatMap((c) => (c.kind === 'columns' || c.kind === 'dependents' ? [c.relation.schema] : []));
   const schemas = [...new Set(named.length > 0 ? named : ['public'])];
   return schemas.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** What the previous deployment of the environment recorded for a check (drift's baseline). */
-export interface PreviousCheck {
-  deploymentId: string;
-  /** null: that deployment has no such check. */
-  snapshot: CheckSnapshot | null;
 }
 
 export function runSchemaCheck(check: CheckOf<'schema'>, ctx: CheckContext): Promise<CheckRun> {

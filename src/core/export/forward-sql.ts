@@ -9,9 +9,9 @@ import { routes } from '../routes.ts';
 import { mdCode, mdInline, mdLink } from './markdown-text.ts';
 
 /** Lines of the forward SQL shown in Markdown; the rest is on the check page. */
-export const FORWARD_SQL_LINES = 120;
+const FORWARD_SQL_LINES = 120;
 /** Characters of the forward SQL shown in Markdown, whatever its lines. */
-export const FORWARD_SQL_CHARS = 12_000;
+const FORWARD_SQL_CHARS = 12_000;
 
 /** Which way a previewed SQL script goes: every step an upgrade, every step a downgrade, or neither said (no step, or both). */
 export function sqlDirection(parsed: ParsedOutput | null | undefined): 'upgrade' | 'downgrade' | null {
@@ -22,7 +22,7 @@ export function sqlDirection(parsed: ParsedOutput | null | undefined): 'upgrade'
 }
 
 /** The SQL cut to what a comment shows: at most FORWARD_SQL_LINES lines and FORWARD_SQL_CHARS characters; `left` counts the lines left out. */
-export function cappedSql(sql: string): { shown: string; left: number } {
+function cappedSql(sql: string): { shown: string; left: number } {
   const lines = sql.replace(/\n+$/, '').split('\n');
   let shown = lines.slice(0, FORWARD_SQL_LINES);
   while (shown.length > 1 && shown.join('\n').length > FORWARD_SQL_CHARS) shown = shown.slice(0, -1);

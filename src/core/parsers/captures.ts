@@ -11,7 +11,7 @@ import type { CheckOf, ParsedOutput } from '../../format/index.ts';
 export type CaptureField = CheckOf<'command'>['captures'][string];
 
 /** The revision where alembic's ranges start for a database with none. */
-export const BASE_REVISION = 'base';
+const BASE_REVISION = 'base';
 
 export function capturedValue(field: CaptureField, parsed: ParsedOutput | null, exitCode: number | null): string | null {
   if (!parsed) return null;

@@ -15,7 +15,7 @@ type SchemaResult = ResultOf<'schema'>;
 export type Drift = NonNullable<SchemaResult['drift']>;
 
 /** What the previous deployment recorded in a check: null when there is no previous deployment. */
-export type PreviousCheck = { deploymentId: string; snapshot: CheckSnapshot | null } | null;
+type PreviousCheck = { deploymentId: string; snapshot: CheckSnapshot | null } | null;
 
 const cut = (r: SchemaResult) => r.objects.length < r.objectsTotal;
 

@@ -102,7 +102,7 @@ function lockTimeoutSetting(statement: SqlStatement): Setting {
 const TRANSACTION_ENDS = new Set(['COMMIT', 'END', 'ROLLBACK', 'ABORT']);
 
 /** Text shown for a statement: its first line of words, capped. */
-export function statementShown(text: string, max = 120): string {
+function statementShown(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
