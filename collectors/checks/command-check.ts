@@ -15,6 +15,7 @@ import { commandEnvNames, fillPlaceholders, type CheckOf, type LockObservation, 
 import { roundMs } from '../../src/core/numbers.ts';
 import { OutputParseError } from '../../src/core/parsers/output-parser.ts';
 import { OUTPUT_PARSERS } from '../../src/core/parsers/registry.ts';
+import { capturedValue } from '../../src/core/parsers/captures.ts';
 import { CappedOutput, capText, findExecutable, missingPythonModules, runSupervised } from '../process/child-process.ts';
 import { MachinePaths } from '../process/machine-paths.ts';
 import { samplerConnection, startLockSampler, type LockSampler } from '../locks/lock-sampler.ts';
@@ -151,8 +152,8 @@ async function execute(check: CheckOf<'command'>, ctx: CheckContext, { argv, cwd
       parseProblem = paths.rewrite(error.message);
     }
     for (const [param, field] of Object.entries(check.captures)) {
-      const value = parsed && field in parsed ? (parsed as Record<string, unknown>)[field] : null;
-      if (typeof value === 'string') ctx.params.set(param, value);
+      const value = result.timedOut ? null : capturedValue(field, parsed, result.exitCode);
+      if (value !== null) ctx.params.set(param, value);
     }
   }
   run.result = {

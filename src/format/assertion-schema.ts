@@ -48,6 +48,7 @@ export const ASSERTION_KINDS = {
   'tests-passed': ['command'],
   'revision-is-head': ['command'],
   'migration-ran': ['command'],
+  'lock-timeout-set': ['command'],
   'no-dependents': ['dependents'],
   dependents: ['dependents'],
   'expected-changes': ['schema'],
@@ -248,6 +249,18 @@ export const assertionSchema = z.discriminatedUnion('type', [
           'No table with more than `maxRows` rows was rewritten between the snapshot before the mutating step and this one (`changesFrom`): a rewrite (its relfilenode changed) holds ACCESS EXCLUSIVE while it copies every row. Rows are the before snapshot\'s estimate (pg_class.reltuples); a rewritten table whose rows are unknown (never analyzed) is not a pass, nor is a snapshot without a change report.',
         ),
         maxRows: z.number().int().nonnegative().describe('The most rows a table may hold and still be rewritten.'),
+      })
+      .strict(),
+  ),
+  since(
+    4,
+    z
+      .object({
+        ...base,
+        type: judgedType(
+          'lock-timeout-set',
+          'The forward SQL a migration tool previews (`alembic-sql` parser: `alembic upgrade {{current}}:head --sql`) sets a non-zero `lock_timeout` (SET, SET LOCAL, set_config) before its first statement that takes a strong lock (ALTER TABLE, DROP, CREATE INDEX without CONCURRENTLY, TRUNCATE…); the first such statement is named when it does not. Comments, strings and quoted names never count. Output of another parser, or SQL cut at the output cap before any strong lock, is not a pass.',
+        ),
       })
       .strict(),
   ),

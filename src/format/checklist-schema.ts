@@ -6,7 +6,7 @@ import { z } from 'astro/zod';
 import { checklistReferenceProblems } from './checklist-references.ts';
 import { assertionSchema } from './assertion-schema.ts';
 import { fieldDocs } from './field-docs.ts';
-import { since } from './since.ts';
+import { since, sinceValues } from './since.ts';
 import { checkIdSchema, relationSchema, slugSchema, type CheckKind, type SameMembers } from './common.ts';
 
 /** Names a checklist parameter (`--param name=value`), e.g. the sample student of the perf check. */
@@ -162,9 +162,9 @@ export const commandCheckSchema = checkDocs(z
         .describe('Observe the locks the mutating step really takes (only with `mutating: true`): a second, read-only session samples pg_locks and pg_stat_activity while it runs and records, per relation, each lock mode held, when it was first and last seen, for how long, and which other sessions waited behind it. It never holds a lock on an application table and never blocks the step; a failed sample is a gap, not an error.'),
     ),
     captures: z
-      .record(paramNameSchema, z.enum(['head', 'reached']))
+      .record(paramNameSchema, sinceValues(z.enum(['head', 'reached', 'current']), { current: 4 }))
       .default({})
-      .describe('Sets checklist parameters from the parsed output for later checks: `{ "alembicHead": "head" }` (the history\'s single head) or `"reached"` (the revision an upgrade reached).'),
+      .describe('Sets checklist parameters from the parsed output for later checks: `{ "alembicHead": "head" }` (the history\'s single head), `"reached"` (the revision an upgrade reached) or `"current"` (the one revision `alembic current` printed, `base` when it exited 0 and printed none: a database with no revision yet; the start of a forward SQL range `{{current}}:head`).'),
     requires: requiresSchema,
   })
   .strict());

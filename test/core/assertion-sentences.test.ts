@@ -100,6 +100,7 @@ const migrated = (before: string[] | null, after: string[] | null, log: ParsedOu
 
 const upgradeLog = (from: string, to: string): ParsedOutput => ({ kind: 'alembic-upgrade', migrations: [{ direction: 'upgrade', from, to, message: 'attempt view' }], reached: to, errors: [] });
 
+const forwardSql = (sql: string): CheckResult => command(sql, 0, { parsed: { kind: 'alembic-sql', migrations: [{ direction: 'upgrade', from: 'a', to: 'b', message: null }], sql, errors: [] } });
 const ATTESTED: Attested[] = [{ id: 'ci-green', label: 'CI green', by: 'release-bot', at: '2026-11-25T08:17:46.546Z' }];
 
 interface Case {
@@ -205,6 +206,29 @@ const CASES: { [T in AssertionType]: Case[] } = {
       result: migrated(['20251020_1200_base_tables'], ['20251020_1200_base_tables'], upgradeLog('20251001_0000_init', '20251020_1200_base_tables')),
       status: 'fail',
       sentence: 'the database did not reach 20251101_0900_attempt_view_lock: it stayed at 20251020_1200_base_tables; the log reported 20251001_0000_init → 20251020_1200_base_tables',
+    },
+  ],
+  'lock-timeout-set': [
+    {
+      kind: 'command',
+      assertion: { type: 'lock-timeout-set' },
+      result: forwardSql("BEGIN;\nSET LOCAL lock_timeout = '5s';\nALTER TABLE invoice ADD COLUMN note text;\nCOMMIT;"),
+      status: 'pass',
+      sentence: "lock_timeout '5s' is set at line 2, before the first strong lock: ALTER TABLE at line 3 (ALTER TABLE invoice ADD COLUMN note text)".replace("'5s'", '5s'),
+    },
+    {
+      kind: 'command',
+      assertion: { type: 'lock-timeout-set', severity: 'warn' },
+      result: forwardSql("BEGIN;\n-- SET lock_timeout = '5s';\nCREATE INDEX invoice_issued_idx ON invoice (issued_at);\nCOMMIT;"),
+      status: 'warn',
+      sentence: 'no lock_timeout is set before the first strong lock: CREATE INDEX (without CONCURRENTLY) at line 3 (CREATE INDEX invoice_issued_idx ON invoice (issued_at))',
+    },
+    {
+      kind: 'command',
+      assertion: { type: 'lock-timeout-set' },
+      result: forwardSql("BEGIN;\nSET lock_timeout = 0;\nDROP VIEW IF EXISTS invoice_totals;\nCOMMIT;"),
+      status: 'fail',
+      sentence: 'no lock_timeout is set before the first strong lock: DROP VIEW at line 3 (DROP VIEW IF EXISTS invoice_totals)',
     },
   ],
   'expected-changes': [

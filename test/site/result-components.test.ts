@@ -187,6 +187,24 @@ describe('command result', () => {
     expect(await rendered(command({ stdout: 'CREATE VIEW attempt_summary AS SELECT 1;', parsed }))).toBe('Exit code 0 Migrations the SQL would run: upgrade a1 → b2 CREATE VIEW attempt_summary AS SELECT 1;');
   });
 
+  it('forward SQL (alembic upgrade A:B --sql): highlighted as SQL on the check page, once, not as a log', async () => {
+    const sql = "BEGIN;\n\nSET LOCAL lock_timeout = '5s';\n\n-- Running upgrade a1 -> b2\n\nALTER TABLE invoice ADD COLUMN note text;\n\nCOMMIT;\n";
+    const parsed: ResultOf<'command'>['parsed'] = { kind: 'alembic-sql', migrations: [{ direction: 'upgrade', from: 'a1', to: 'b2', message: null }], sql, errors: [] };
+    const view = resultView(command({ stdout: sql, parsed }), { truncation: null, tableLimit: Number.POSITIVE_INFINITY, checkId: 'forward-sql' });
+    const html = await container.renderToString(CheckResult, { props: { result: view, checkId: 'forward-sql', compact: false } });
+    const blocks = [...html.matchAll(/<pre class="([^"]*)"[^>]*aria-label="([^"]*)"/g)].map((m) => m[2]);
+    expect(blocks).toEqual(['SQL preview of forward-sql']);
+    // shiki's SQL grammar: keywords in their own colour, the comment in another, the string in a third.
+    const spans = (cls: string) => [...html.matchAll(new RegExp(`<span class="${cls}">([^<]*)</span>`, 'g'))].map((m) => m[1]);
+    const keyword = /<span class="([^"]+)">ALTER<\/span>/.exec(html)?.[1];
+    expect(keyword).toBeDefined();
+    expect(spans(keyword!)).toEqual(expect.arrayContaining(['BEGIN', 'SET', 'ALTER', 'TABLE', 'COMMIT']));
+    const comment = /<span class="([^"]+)">-- Running upgrade a1 -&gt; b2<\/span>/.exec(html)?.[1];
+    expect(comment).toBeDefined();
+    expect(comment).not.toBe(keyword);
+    expect(visibleText(html)).toContain("SET LOCAL lock_timeout = '5s';");
+  });
+
   it('parsed alembic history: the head and every revision', async () => {
     const parsed: ResultOf<'command'>['parsed'] = {
       kind: 'alembic-history',

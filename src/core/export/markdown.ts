@@ -16,6 +16,8 @@ import { decisionShown, integrityLines, INTEGRITY_FAILED } from './integrity-not
 import { schemaExcerpt, schemaSections } from './schema-changes.ts';
 import { roundTripLines } from './round-trip-lines.ts';
 import { lockLines, lockSections } from './lock-sections.ts';
+import { forwardSqlSections } from './forward-sql.ts';
+import type { StagingMatch } from '../compare/staging-match.ts';
 
 export interface ExportInput {
   deployment: Deployment;
@@ -27,6 +29,8 @@ export interface ExportInput {
   where: SiteLocation;
   /** Why the deployment does not verify, when it is exported anyway (`--allow-unverified`); absent when it verifies. */
   unverified?: readonly string[];
+  /** For a production deployment's change request: its schema against staging's for the same change (absent: not looked for). */
+  staging?: StagingMatch;
 }
 
 const SYMBOL: Record<string, string> = { pass: '✓', warn: '!', fail: '✗', error: '⚠', skipped: '–', missing: '?', incomplete: '…' };
@@ -69,6 +73,7 @@ export function markdownReport(input: ExportInput): string {
   if (figures.length > 0) lines.push('', '### Key figures', '', mdTable(['Check', 'Figure', 'Value'], figures));
   lines.push(...schemaSections(deployment, snapshots, link));
   lines.push(...lockSections(deployment, snapshots, link));
+  lines.push(...forwardSqlSections(deployment, snapshots, link));
   const definitions = new Map(deployment.checklist.definition.checks.map((c) => [c.id, c]));
   const problems = deployment.checks.flatMap((entry) => {
     const snapshot = snapshots.get(entry.id);
