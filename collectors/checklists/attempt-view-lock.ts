@@ -117,6 +117,8 @@ export const attemptViewLock = defineChecklist(
         timeoutMs: 600_000,
         requires: pythonTooling,
         parser: 'alembic-upgrade',
+        // What the upgrade locked and for how long, sampled from pg_locks by a second session.
+        observeLocks: { intervalMs: 50 },
         assertions: [
           { type: 'exit-code', equals: 0, description: 'no errors in SQL execution' },
           { type: 'text-not-contains', text: 'Traceback', description: 'no Python traceback' },
@@ -125,6 +127,15 @@ export const attemptViewLock = defineChecklist(
             revision: TARGET_REVISION,
             severity: 'warn',
             description: `migration \`${TARGET_REVISION}\` executed in this run (a warning when it was already applied)`,
+          },
+          {
+            // Replacing a view takes ACCESS EXCLUSIVE on it: readers of attempt wait while it is held. On a database
+            // whose locks cannot be observed (PGlite) this warns that it could not judge, never passes.
+            type: 'max-lock-hold',
+            warnAboveMs: 1000,
+            failAboveMs: 10_000,
+            severity: 'warn',
+            description: 'no relation locked against reads (ACCESS EXCLUSIVE) for more than 1 s (10 s fails)',
           },
         ],
       },

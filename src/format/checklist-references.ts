@@ -42,6 +42,8 @@ export function checklistReferenceProblems(raw: unknown): ChecklistProblem[] {
       if (checkIds.has(id)) add(['checks', i, 'id'], `duplicate check id "${id}"`);
       checkIds.add(id);
     }
+    // Locks are observed around the one step that changes the database, never a read.
+    if (check.kind === 'command' && isObject(check.observeLocks) && check.mutating !== true) add(['checks', i, 'observeLocks'], 'observeLocks is only for a mutating step (`mutating: true`)');
     const section = str(check.section);
     if (section !== undefined && !sections.has(section)) add(['checks', i, 'section'], `unknown section "${section}"`);
     const phase = str(check.phase);

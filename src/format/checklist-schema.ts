@@ -6,7 +6,7 @@ import { z } from 'astro/zod';
 import { checklistReferenceProblems } from './checklist-references.ts';
 import { assertionSchema } from './assertion-schema.ts';
 import { fieldDocs } from './field-docs.ts';
-import { since } from './since.ts';
+import { since, sinceValues } from './since.ts';
 import { checkIdSchema, relationSchema, slugSchema, type CheckKind, type SameMembers } from './common.ts';
 
 /** Names a checklist parameter (`--param name=value`), e.g. the sample student of the perf check. */
@@ -145,10 +145,26 @@ export const commandCheckSchema = checkDocs(z
     maxOutputBytes: z.number().int().positive().default(256 * 1024).describe('Bytes kept of each stream (the first three quarters and the last quarter); the whole stream\'s size and sha256 are recorded.'),
     mutating: z.boolean().default(false).describe('The step may change the database (a migration): it runs only when the collection allows it (`--allow-mutating`), else it is skipped.'),
     parser: parserNameSchema.optional(),
+    observeLocks: since(
+      4,
+      z
+        .object({
+          intervalMs: z.number().int().min(10).max(1000).default(50).describe('How often the second session samples pg_locks, in ms (10–1000). A lock held for less than this may not be seen; each hold is recorded with the bounds the sampling gives it.'),
+          applicationName: z
+            .string()
+            .min(1)
+            .max(63)
+            .optional()
+            .describe('The application_name the migration\'s sessions carry. Default: a unique one, set in the command\'s environment as PGAPPNAME (libpq and psycopg2 honour it), unless the check passes its own PGAPPNAME. When no session carries it, the sessions of the database that appear during the step are taken (never the collector\'s own).'),
+        })
+        .strict()
+        .optional()
+        .describe('Observe the locks the mutating step really takes (only with `mutating: true`): a second, read-only session samples pg_locks and pg_stat_activity while it runs and records, per relation, each lock mode held, when it was first and last seen, for how long, and which other sessions waited behind it. It never holds a lock on an application table and never blocks the step; a failed sample is a gap, not an error.'),
+    ),
     captures: z
-      .record(paramNameSchema, z.enum(['head', 'reached']))
+      .record(paramNameSchema, sinceValues(z.enum(['head', 'reached', 'current']), { current: 4 }))
       .default({})
-      .describe('Sets checklist parameters from the parsed output for later checks: `{ "alembicHead": "head" }` (the history\'s single head) or `"reached"` (the revision an upgrade reached).'),
+      .describe('Sets checklist parameters from the parsed output for later checks: `{ "alembicHead": "head" }` (the history\'s single head), `"reached"` (the revision an upgrade reached) or `"current"` (the one revision `alembic current` printed, `base` when it exited 0 and printed none: a database with no revision yet; the start of a forward SQL range `{{current}}:head`).'),
     requires: requiresSchema,
   })
   .strict());

@@ -63,8 +63,15 @@ export function starterChecklist(facts: StarterFacts): ChecklistInput {
         mutating: true,
         parser: 'alembic-upgrade',
         requires: ALEMBIC,
-        // Already at head (a re-run) is a warning, not a failure.
-        assertions: [{ type: 'exit-code' }, { type: 'migration-ran', revision: head, severity: 'warn' }],
+        // A second session samples pg_locks while the upgrade runs: what it locked, how long, who waited.
+        observeLocks: { intervalMs: 50 },
+        // Already at head (a re-run) is a warning, not a failure. A table locked against reads for
+        // seconds is worth a look before production; a starter does not know the team's limit, so it warns.
+        assertions: [
+          { type: 'exit-code' },
+          { type: 'migration-ran', revision: head, severity: 'warn' },
+          { type: 'max-lock-hold', warnAboveMs: 2000, severity: 'warn' },
+        ],
       },
       {
         id: 'migration-current-after',
