@@ -201,7 +201,14 @@ async function startObservation(check: CheckOf<'command'>, ctx: CheckContext, en
   if (!own) env.PGAPPNAME = applicationName;
   if (ctx.session.target.kind === 'embedded') {
     const note = 'the embedded database (PGlite) serves every connection in one session: no other session\'s locks can be observed';
-    return { stop: async () => ({ status: 'unsupported', note, intervalMs, matchedBy: null, applicationName, stepMs: 0, samples: { taken: 0, failed: 0, longestSpacingMs: 0 }, gaps: [], backends: [], blockedBySampler: 0, relations: [], truncated: false }) };
+    // The step's duration is still measured: it bounds every lock the step took (max-lock-hold).
+    const t0 = performance.now();
+    return {
+      stop: async () => {
+        const stepMs = Math.round((performance.now() - t0) * 1000) / 1000;
+        return { status: 'unsupported', note, intervalMs, matchedBy: null, applicationName, stepMs, samples: { taken: 0, failed: 0, longestSpacingMs: stepMs }, gaps: [], backends: [], blockedBySampler: 0, relations: [], truncated: false };
+      },
+    };
   }
   return startLockSampler({
     connect: samplerConnection(ctx.session.target.config),

@@ -95,6 +95,13 @@ function observedLocks(held: number[], samples = 10): CheckResult {
   return command('', 0, { locks });
 }
 
+/** A step whose locks could not be observed (PGlite), with its duration: the bound every lock of it shares. */
+const unobservedLocks = (stepMs: number, more: Partial<Extract<CheckResult, { kind: 'command' }>> = {}): CheckResult =>
+  command('', 0, {
+    locks: { status: 'unsupported', note: 'one session serves every connection', intervalMs: 50, matchedBy: null, applicationName: 'step', stepMs, samples: { taken: 0, failed: 0, longestSpacingMs: stepMs }, gaps: [], backends: [], blockedBySampler: 0, relations: [], truncated: false },
+    ...more,
+  });
+
 const migrated = (before: string[] | null, after: string[] | null, log: ParsedOutput | null = null): CheckResult =>
   command('', 0, { databaseState: { sql: 'SELECT version_num FROM alembic_version', before, after }, parsed: log });
 
@@ -113,6 +120,14 @@ interface Case {
   attestations?: Attested[];
   argv?: string[];
 }
+
+/** max-lock-hold when the locks could not be watched: the step's own duration bounds every lock it took. */
+const STEP_BOUND: Case[] = [
+  { kind: 'command', assertion: { type: 'max-lock-hold', warnAboveMs: 1000 }, result: unobservedLocks(400), status: 'pass', sentence: 'the whole step took 400 ms, within warn above 1000 ms: no lock of it can have been held longer (the lock observation could not run: one session serves every connection)' },
+  { kind: 'command', assertion: { type: 'max-lock-hold', warnAboveMs: 1000, severity: 'warn' }, result: unobservedLocks(3000), status: 'warn', sentence: 'cannot judge the lock holds: the lock observation could not run: one session serves every connection; the step took 3 s, longer than the limit' },
+  // A step killed at its timeout: its session may outlive it, so its duration bounds nothing.
+  { kind: 'command', assertion: { type: 'max-lock-hold', warnAboveMs: 1000 }, result: unobservedLocks(400, { timedOut: true, exitCode: null, signal: 'SIGTERM' }), status: 'fail', sentence: 'cannot judge the lock holds: the lock observation could not run: one session serves every connection' },
+];
 
 const FAILED_TEST = 'AssertionError: refund totals differ\nassert 90 == 100';
 const REFUNDS = pytest([['test_refund_totals', 'failed', FAILED_TEST], ['test_refund_rounding', 'passed']]);
@@ -301,6 +316,13 @@ describe('each assertion type says its outcome in one plain sentence', () => {
       expect(said!.sentence).not.toContain('\n');
     });
   }
+
+  it.each(STEP_BOUND.map((c) => [c.status, c] as const))('max-lock-hold unobserved, bounded by the step: %s', (_status, c) => {
+    const check = checkOf(c.kind, c.assertion);
+    const [outcome] = evaluateAssertions({ check, result: c.result, measuredMs: 10, attestations: [] });
+    expect(outcome!.status).toBe(c.status);
+    expect(outcomesInWords({ assertions: [outcome!], result: c.result, source: {} }, check)[0]!.sentence).toBe(c.sentence);
+  });
 
   it('reads older evidence from what it stored when the result is gone: the stored record of each test, of each attestation', () => {
     const check = checkOf('command', { type: 'tests-passed', tests: ['test_a', 'test_b'] });

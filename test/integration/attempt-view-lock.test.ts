@@ -82,9 +82,32 @@ describe.each(engines)('attempt-view-lock against $name', ({ name, open, availab
       const r = byId.get(id)?.result;
       return r?.kind === 'command' ? r.parsed : null;
     };
-    for (const id of ['alembic-history-before', 'alembic-upgrade', 'alembic-history-after', 'smoke-tests', 'rollback-sql']) {
+    for (const id of ['alembic-history-before', 'alembic-current-before', 'alembic-history-after', 'smoke-tests', 'rollback-sql']) {
       expect(byId.get(id)?.status, `${id}: ${JSON.stringify(byId.get(id)?.assertions)}`).toBe('pass');
     }
+    // The upgrade's locks: watched by a second session on the server; on PGlite (one session serves every connection)
+    // they cannot be, and the step's own duration bounds them instead — no lock of a step outlives it.
+    const upgrade = byId.get('alembic-upgrade')!;
+    expect(upgrade.status, JSON.stringify(upgrade.assertions)).toBe('pass');
+    const locks = upgrade.result?.kind === 'command' ? upgrade.result.locks : undefined;
+    expect(locks?.stepMs).toBeGreaterThan(0);
+    if (name === engines[0]!.name) {
+      expect(locks?.status).toBe('unsupported');
+      expect(upgrade.assertions.find((a) => a.type === 'max-lock-hold')?.actual).toEqual({ unobserved: expect.stringMatching(/PGlite/), stepMs: locks!.stepMs });
+    } else {
+      expect(['observed', 'no-backends']).toContain(locks?.status);
+      expect(locks?.blockedBySampler).toBe(0);
+    }
+    // The forward SQL was read before the upgrade, from the revision the database was at; replacing the view
+    // takes ACCESS EXCLUSIVE, and the example's env.py sets no lock_timeout: a warning naming the statement.
+    const forward = byId.get('forward-sql')!;
+    expect(forward.source.argv).toEqual(['alembic', 'upgrade', '20251020_1200_base_tables:head', '--sql']);
+    expect(parsed('forward-sql')?.kind === 'alembic-sql' && (parsed('forward-sql') as { sql: string }).sql).toContain('CREATE OR REPLACE VIEW attempt');
+    expect(forward.assertions.map((a) => [a.type, a.status])).toEqual([['exit-code', 'pass'], ['lock-timeout-set', 'warn']]);
+    // The change report: the view is all the upgrade changed.
+    const after = byId.get('schema-after')!;
+    expect(after.status, JSON.stringify(after.assertions)).toBe('pass');
+    expect(after.result?.kind === 'schema' && after.result.changes?.entries.map((c) => `${c.change} ${c.kind} ${c.name}`)).toEqual(['added view public.attempt']);
     expect(parsed('alembic-history-before')).toMatchObject({ kind: 'alembic-history', head: '20251101_0900_attempt_view_lock', revisions: [{ revision: '20251101_0900_attempt_view_lock', downRevisions: ['20251020_1200_base_tables'], markers: ['head'] }, { revision: '20251020_1200_base_tables', downRevisions: [] }] });
     expect(parsed('alembic-upgrade')).toEqual({ kind: 'alembic-upgrade', migrations: [{ direction: 'upgrade', from: '20251020_1200_base_tables', to: '20251101_0900_attempt_view_lock', message: 'attempt VIEW V1 schema lock' }], reached: '20251101_0900_attempt_view_lock', errors: [] });
     const smoke = parsed('smoke-tests');

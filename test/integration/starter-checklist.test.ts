@@ -39,7 +39,7 @@ describe.skipIf(realServer() === null || toolingProblem !== null)('deploy-eviden
     expect(init.stdout).toContain('alembic head a1b2c3d4e5f6, public.invoice_summary (3 columns)');
     const written = JSON.parse(await readFile(file, 'utf8')) as { id: string; checks: { id: string; kind: string; expect?: unknown }[] };
     expect(written.id).toBe('invoices');
-    expect(written.checks.map((c) => c.id)).toEqual(['migration-history-before', 'schema-before', 'migration-upgrade', 'migration-current-after', 'schema-after', 'relation-columns', 'relation-rows', 'relation-dependents', 'rollback-preview']);
+    expect(written.checks.map((c) => c.id)).toEqual(['migration-history-before', 'schema-before', 'migration-current-before', 'migration-forward-sql', 'migration-upgrade', 'migration-current-after', 'schema-after', 'relation-columns', 'relation-rows', 'relation-dependents', 'rollback-preview']);
     expect(written.checks.find((c) => c.id === 'relation-columns')?.expect).toEqual({
       columns: [
         { name: 'customer', type: 'text', nullable: true },
@@ -60,6 +60,9 @@ describe.skipIf(realServer() === null || toolingProblem !== null)('deploy-eviden
       'migration-history-before': 'pass',
       // The environment's first deployment: no earlier snapshot to compare with, which is never green.
       'schema-before': 'warn',
+      'migration-current-before': 'pass',
+      // The fixture's migration takes no strong lock on an existing table (it creates a table and a view).
+      'migration-forward-sql': 'pass',
       'migration-upgrade': 'pass',
       'migration-current-after': 'pass',
       'schema-after': 'pass',

@@ -28,7 +28,10 @@ export function starterChecklist(facts: StarterFacts): ChecklistInput {
     const { head } = facts.alembic;
     sections.push({ number: '1', title: 'Migration' });
     phases.push({ id: 'migrate', label: 'Migration' });
-    parameters.push({ name: 'alembicHead', description: 'The revision alembic reports as current after the upgrade (captured from `alembic current`).' });
+    parameters.push(
+      { name: 'alembicCurrent', description: 'The revision the database is at before the upgrade (captured from `alembic current`; `base` when it has none yet): where the forward SQL starts.' },
+      { name: 'alembicHead', description: 'The revision alembic reports as current after the upgrade (captured from `alembic current`).' },
+    );
     checks.push(
       {
         id: 'migration-history-before',
@@ -50,6 +53,34 @@ export function starterChecklist(facts: StarterFacts): ChecklistInput {
         title: 'The schema before the upgrade, compared with the one the previous deployment left',
         description: 'A read-only snapshot of the catalog. A difference from the previous deployment\'s `schema-after` in this environment means the schema was changed outside the recorded deployments (drift).',
         drift: { against: 'schema-after', severity: 'warn' },
+      },
+      {
+        id: 'migration-current-before',
+        kind: 'command',
+        section: '1',
+        phase: 'migrate',
+        title: 'alembic current: where the database starts',
+        argv: ['alembic', 'current'],
+        env: ['DATABASE_URL'],
+        parser: 'alembic-history',
+        captures: { alembicCurrent: 'current' },
+        requires: ALEMBIC,
+        assertions: [{ type: 'exit-code' }],
+      },
+      {
+        id: 'migration-forward-sql',
+        kind: 'command',
+        section: '1',
+        phase: 'migrate',
+        title: 'The SQL the upgrade will run (not run)',
+        description: 'Recorded before the upgrade runs: `alembic upgrade <current>:head --sql`, offline, nothing executed.',
+        argv: ['alembic', 'upgrade', '{{alembicCurrent}}:head', '--sql'],
+        env: ['DATABASE_URL'],
+        parser: 'alembic-sql',
+        requires: ALEMBIC,
+        // A DDL statement without a lock_timeout queues every reader of its table behind it while it waits;
+        // a starter warns rather than blocks, since setting one is the team's decision (in env.py, SET LOCAL lock_timeout).
+        assertions: [{ type: 'exit-code' }, { type: 'lock-timeout-set', severity: 'warn' }],
       },
       {
         id: 'migration-upgrade',
