@@ -20,7 +20,7 @@ import { adminQuery } from '../harness/seed-database.ts';
 const app = new URL('../fixtures/apps/invoices/', import.meta.url).pathname;
 
 describe.skipIf(realServer() === null || toolingProblem !== null)('deploy-evidence init in a team\'s own alembic project', () => {
-  const names = { dev: `dev_${randomBytes(4).toString('hex')}`, staging: `stg_${randomBytes(4).toString('hex')}`, staging2: `stg_${randomBytes(4).toString('hex')}` };
+  const names = { dev: `dev_${randomBytes(4).toString('hex')}`, staging: `stg_${randomBytes(4).toString('hex')}`, staging2: `stg_${randomBytes(4).toString('hex')}`, staging3: `stg_${randomBytes(4).toString('hex')}` };
   beforeAll(async () => {
     for (const name of Object.values(names)) await adminQuery(serverUrl('postgres'), `CREATE DATABASE ${name}`);
     // The development database already has the migration: init reads the view's columns there.
@@ -82,6 +82,49 @@ describe.skipIf(realServer() === null || toolingProblem !== null)('deploy-eviden
     expect(rollback?.kind === 'command' && rollback.stdout).toContain('DROP VIEW IF EXISTS invoice_summary');
     // Nothing of the example in what was written.
     expect(await allText(join(root, 'starter'))).not.toMatch(/attempt|seedtest|PR #73/);
+  });
+
+  it('init → collect --allow-mutating: the report and the PR Markdown show what the migration changed, what it locked, the forward SQL, and drift on the next deployment (issue 28)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'init-'));
+    const file = join(dir, 'checklist.json');
+    expect((await runCli(['init', '--app-dir', app, '--out', file])).exitCode).toBe(0);
+    const root = await tempEvidenceRoot();
+    const collectOnce = async (id: string) => {
+      const run = await runCli(['collect', '--checklist', file, '--env', 'staging', '--id', id, '--app-dir', app, '--database-url', serverUrl(names.staging3), '--evidence-dir', root, '--allow-mutating']);
+      expect(run.exitCode, run.stderr).toBe(0);
+      return readDeployment(join(root, id));
+    };
+    const first = await collectOnce('first');
+    const forward = first.snapshots.get('migration-forward-sql')!;
+    expect(forward.source.argv).toEqual(['alembic', 'upgrade', 'base:head', '--sql']);
+    const upgrade = first.snapshots.get('migration-upgrade')!;
+    expect(upgrade.result?.kind === 'command' && upgrade.result.locks?.stepMs).toBeGreaterThan(0);
+
+    const markdown = await runCli(['export', 'first', '--format', 'markdown', '--evidence-dir', root]);
+    expect(markdown.exitCode, markdown.stderr).toBe(0);
+    expect(markdown.stdout).toMatch(/### Forward SQL: \[migration-forward-sql: [^\n]*\n[\s\S]*```sql\n[\s\S]*CREATE TABLE invoice/);
+    expect(markdown.stdout).toMatch(/### Schema changes: \[schema-after: [^\n]*\n[\s\S]*view public\.invoice\\_summary/);
+    // The fixture's transaction lasts milliseconds: the samples see its locks, or say they did not and bound them by the step.
+    expect(markdown.stdout).toMatch(/### Locks taken: \[migration-upgrade: [^\n]*\n\n(.*Sampled every 50 ms \(\d+ samples over \d+ ms\)|_No locks to show: .*\._ The whole step took \d+ ms: none of its locks was held longer\.)\n/);
+    expect(upgrade.assertions.find((a) => a.type === 'max-lock-hold')?.status).toBe('pass');
+    expect(markdown.stdout).toContain('no baseline');
+
+    // Someone changes the schema by hand between two deployments: the next one names it.
+    await adminQuery(serverUrl(names.staging3), 'ALTER TABLE invoice ADD COLUMN note text');
+    const second = await collectOnce('second');
+    expect(second.deployment.decision.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^schema-before \(§1\): warn: the schema drifted since first \(schema-after\): 1 object changed outside the recorded deployments — changed table public\.invoice: column note added \(text\)/)]));
+    const secondMarkdown = await runCli(['export', 'second', '--format', 'markdown', '--evidence-dir', root]);
+    expect(secondMarkdown.stdout).toMatch(/### Schema drift: \[schema-before: [^\n]*\n[\s\S]*public\.invoice/);
+
+    // The report page says the same, rendered.
+    const out = join(await mkdtemp(join(tmpdir(), 'starter-site-')), 'site');
+    const build = await runCli(['build', '--evidence-dir', root, '--out-dir', out]);
+    expect(build.exitCode, build.stderr).toBe(0);
+    const report = await readFile(join(out, 'deployments', 'first', 'index.html'), 'utf8');
+    // The forward SQL highlighted, the change report naming the view, the locks section of the upgrade.
+    for (const text of ['aria-label="SQL preview of migration-forward-sql"', 'view public.invoice_summary', '<h3>Locks taken</h3>']) expect(report, text).toContain(text);
+    const drifted = await readFile(join(out, 'deployments', 'second', 'index.html'), 'utf8');
+    expect(drifted).toMatch(/drifted since[\s\S]*column note added/);
   });
 
   it('expects the dependents the database has today: a table with a known dependent view passes instead of warning', async () => {

@@ -5,7 +5,7 @@
  * not judge says why instead of an empty table: nothing seen is not nothing locked.
  */
 import type { CheckSnapshot, Deployment, LockObservation } from '../../format/index.ts';
-import { holdBounds, lockSummaryLines, modeLabel, unjudgeableLocks } from '../locks/lock-holds.ts';
+import { holdBounds, lockSummaryLines, modeLabel, stepBoundMs, unjudgeableLocks } from '../locks/lock-holds.ts';
 import { routes } from '../routes.ts';
 import { mdInline, mdLink, mdTable } from './markdown-text.ts';
 
@@ -13,9 +13,13 @@ import { mdInline, mdLink, mdTable } from './markdown-text.ts';
 const RELATIONS_SHOWN = 20;
 
 /** The lock observation of one step: a table, or why there is none. */
-export function lockLines(locks: LockObservation): string[] {
+export function lockLines(locks: LockObservation, boundMs: number | null = null): string[] {
   const why = unjudgeableLocks(locks);
-  if (why !== null) return [`_No locks to show: ${mdInline(why)}._`, ''];
+  if (why !== null) {
+    // What is still known: the step's own duration bounds every lock it took (stepBoundMs).
+    const bound = boundMs === null ? '' : ` The whole step took ${Math.round(boundMs)} ms: none of its locks was held longer.`;
+    return [`_No locks to show: ${mdInline(why)}._${bound}`, ''];
+  }
   const lines = lockSummaryLines(locks);
   const sampled = `Sampled every ${locks.intervalMs} ms (${locks.samples.taken - locks.samples.failed} samples over ${Math.round(locks.stepMs)} ms${locks.samples.failed > 0 ? `, ${locks.samples.failed} failed` : ''}); a lock held under ${Math.round(locks.samples.longestSpacingMs)} ms may be unseen.`;
   if (lines.length === 0) return [`No relation lock of the step was seen. ${sampled}`, ''];
@@ -33,7 +37,7 @@ export function lockSections(deployment: Deployment, snapshots: ReadonlyMap<stri
   for (const entry of deployment.checks) {
     const result = snapshots.get(entry.id)?.result;
     if (result?.kind !== 'command' || !result.locks) continue;
-    lines.push('', `${heading} Locks taken: ${mdLink(`${entry.id}: ${entry.title}`, link(routes.check(deployment.id, entry.id)))}`, '', ...lockLines(result.locks));
+    lines.push('', `${heading} Locks taken: ${mdLink(`${entry.id}: ${entry.title}`, link(routes.check(deployment.id, entry.id)))}`, '', ...lockLines(result.locks, stepBoundMs(result)));
   }
   while (lines.at(-1) === '') lines.pop();
   return lines;

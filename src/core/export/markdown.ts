@@ -16,6 +16,7 @@ import { decisionShown, integrityLines, INTEGRITY_FAILED } from './integrity-not
 import { schemaExcerpt, schemaSections } from './schema-changes.ts';
 import { roundTripLines } from './round-trip-lines.ts';
 import { lockLines, lockSections } from './lock-sections.ts';
+import { stepBoundMs } from '../locks/lock-holds.ts';
 import { forwardSqlSections } from './forward-sql.ts';
 import type { StagingMatch } from '../compare/staging-match.ts';
 
@@ -137,7 +138,7 @@ export const RESULT_EXCERPTS: { [K in CheckKind]: (result: ResultOf<K>) => strin
     const tail = output.slice(-EXCERPT_LINES).join('\n');
     return [
       `<details><summary>Exit code ${result.exitCode ?? `none (${result.signal ?? 'killed'})`}; the last ${Math.min(output.length, EXCERPT_LINES)} lines of its output</summary>`, '', mdCode(tail), '', '</details>', '',
-      ...(result.locks ? ['Locks taken:', '', ...lockLines(result.locks)] : []),
+      ...(result.locks ? ['Locks taken:', '', ...lockLines(result.locks, stepBoundMs(result))] : []),
     ];
   },
   dependents: () => [],

@@ -266,6 +266,16 @@ export function unjudgeableLocks(locks: LockObservation | undefined): string | n
   return null;
 }
 
+/**
+ * The step's whole duration, which bounds every lock it took however few samples saw: no lock of a
+ * step outlives the step — when it ended on its own. A client killed at its timeout may leave its
+ * session running (and holding its locks) after it: then nothing is bounded (null).
+ */
+export function stepBoundMs(result: { timedOut: boolean; signal: string | null; locks?: LockObservation | undefined }): number | null {
+  if (result.timedOut || result.signal !== null || !result.locks || result.locks.stepMs <= 0) return null;
+  return result.locks.stepMs;
+}
+
 /** The longest a relation may have been held in `mode` or a stronger one (granted holds; the upper bound), with the hold. */
 export function longestHold(relation: LockedRelation, mode: string): LockHold | null {
   const floor = modeStrength(mode);

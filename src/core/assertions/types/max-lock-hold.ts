@@ -7,7 +7,7 @@
  * but the step's own duration still bounds every lock it took: a step shorter than the limits passes.
  */
 import type { JsonValue, LockedRelation } from '../../../format/index.ts';
-import { holdBounds, longestHold, modeLabel, relationLabel, unjudgeableLocks } from '../../locks/lock-holds.ts';
+import { holdBounds, longestHold, modeLabel, relationLabel, stepBoundMs, unjudgeableLocks } from '../../locks/lock-holds.ts';
 import type { AssertionModule, AssertionOf } from '../assertion-type.ts';
 import { listed, readableMs, unquoted } from '../words.ts';
 
@@ -52,8 +52,7 @@ export const maxLockHold: AssertionModule<A> = {
     if (why !== null) {
       // No lock of the step outlives the step: its whole duration bounds every hold, seen or not. A step
       // shorter than the limits passes on that bound alone (a fast migration between two samples, PGlite).
-      // Only for a step that ended on its own: a killed client's session may run on, and hold its locks, after it.
-      const stepMs = result.timedOut || result.signal !== null ? 0 : (result.locks?.stepMs ?? 0);
+      const stepMs = stepBoundMs(result) ?? 0;
       if (stepMs > 0 && levelOf(a, stepMs) === 'pass') return { status: 'pass', expected, actual: { unobserved: why, stepMs }, description };
       return { status: a.severity, expected, actual: stepMs > 0 ? `${why}; the step took ${readableMs(stepMs)}, longer than the limit` : why, description };
     }
