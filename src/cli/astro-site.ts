@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { runCaptured, spawnSupervised, type Supervised } from '../../collectors/process/child-process.ts';
 import { PACKAGE_ROOT, packagePath } from '../../collectors/package-root.ts';
+import { toolFingerprint } from './tool-fingerprint.ts';
 
 // The Astro project is the package itself (astro.config.mjs, src/); once installed, astro is
 // wherever npm put it, so it is resolved as a dependency of the package, not by a fixed path.
@@ -39,9 +40,13 @@ function astroEnv(extra: Record<string, string>): Record<string, string> {
 /**
  * Builds the site into `outDir` (replaced). `warnings`: the lines the build warned about (refused
  * entries, deployments that do not verify…), each naming its path: the CLI prints them.
+ * `reuse`: the site already in `outDir` is the previous output, whose deployments' pages are kept
+ * where their inputs have not changed (issue 29, src/site/data/deployment-pages.ts); without it
+ * (`build --no-cache`) every page is rendered from the evidence alone. The result is the same bytes.
  */
-export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string; gitFindings?: string } = {}): Promise<{ ms: number; output: string; warnings: string[] }> {
+export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string; gitFindings?: string; reuse?: boolean } = {}): Promise<{ ms: number; output: string; warnings: string[] }> {
   const started = performance.now();
+  const tool = await toolFingerprint(PROJECT);
   await mkdir(STAGING, { recursive: true });
   const staging = await mkdtemp(join(STAGING, 'site-'));
   // The warnings come back through a file beside the staging folder, not the site.
@@ -58,6 +63,8 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
         ...(options.base ? { DEPLOY_EVIDENCE_BASE: options.base } : {}),
         ...(options.gitFindings ? { DEPLOY_EVIDENCE_GIT_FINDINGS: resolve(options.gitFindings) } : {}),
         DEPLOY_EVIDENCE_WARNINGS: warningsFile,
+        DEPLOY_EVIDENCE_TOOL: tool,
+        ...(options.reuse ? { DEPLOY_EVIDENCE_PREVIOUS_SITE: resolve(outDir) } : {}),
       }),
       timeoutMs: 30 * 60_000,
     });

@@ -247,6 +247,18 @@ export class RenderedSearchIndex {
     });
   };
 
+  /**
+   * A deployment whose pages this build kept from the previous output (issue 29): its record, read
+   * back from those pages (deploymentRecord), takes its place in report order like a rendered one.
+   */
+  keep(order: number, id: string, record: string | null): void {
+    if (this.failure !== null) return;
+    this.ready.set(order, record === null ? null : [id, record]);
+    this.work = this.work.then(() => this.indexReady(false)).catch((error: unknown) => {
+      this.failure ??= error;
+    });
+  }
+
   /** Adds the records that are next in order (at the end: all that are left, in order). */
   private async indexReady(all: boolean): Promise<void> {
     const orders = all ? [...this.ready.keys()].sort((a, b) => a - b) : [];

@@ -8,11 +8,39 @@
  */
 import type { AstroIntegration, AstroIntegrationLogger } from 'astro';
 import { fileURLToPath } from 'node:url';
-import { writeFile } from 'node:fs/promises';
+import { cp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { listenForSearchRecords } from '../site/search-records.ts';
 import { buildWarningsFile, takeBuildWarnings } from '../site/build-warnings.ts';
+import { CACHE_MANIFEST, cacheManifest, listenForReusePlan, type ReusePlan } from '../site/reuse-plan.ts';
 import { publishEvidence } from './publish-evidence.ts';
-import { RenderedSearchIndex } from './search-index.ts';
+import { deploymentRecord, RenderedSearchIndex } from './search-index.ts';
+
+/** Kept deployments copied at once: the copy waits on the file system. */
+const COPY_AT_ONCE = 8;
+
+/** Each of `items` through `work`, a few at once (the work waits on the file system). */
+async function eachAtOnce<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: COPY_AT_ONCE }, worker));
+}
+
+/**
+ * The search records of the deployments the build kept (issue 29), read back from the previous
+ * output's pages and handed to the index in report order, while the other pages render.
+ */
+function keptRecords(plan: ReusePlan, search: RenderedSearchIndex): Promise<void> {
+  const kept = [...plan.kept].sort((a, b) => a[1] - b[1]);
+  return eachAtOnce(kept, async ([id, order]) => search.keep(order, id, await deploymentRecord(plan.previousSite!, id)));
+}
+
+/** The kept deployments' pages: each one's folder under `deployments/`, copied from the previous output once Astro has written its own. */
+function copyKeptPages(plan: ReusePlan, site: string): Promise<void> {
+  return eachAtOnce([...plan.kept.keys()], (id) => cp(join(plan.previousSite!, 'deployments', id), join(site, 'deployments', id), { recursive: true, errorOnExist: true, force: false }));
+}
 
 /** How long a build that has written the site may take to end on its own. */
 const EXIT_GRACE_MS = 60_000;
@@ -36,6 +64,8 @@ export function siteOutputs(evidenceDir: () => string): AstroIntegration {
   let outDir: URL | null = null;
   let search: RenderedSearchIndex | null = null;
   let published: Promise<void> | null = null;
+  let plan: ReusePlan | null = null;
+  let keeping: Promise<void> | null = null;
   return {
     name: 'deploy-evidence:site-outputs',
     hooks: {
@@ -43,8 +73,15 @@ export function siteOutputs(evidenceDir: () => string): AstroIntegration {
         outDir = config.outDir;
       },
       'astro:build:start': () => {
-        search = new RenderedSearchIndex(fileURLToPath(outDir!));
-        listenForSearchRecords(search.take);
+        const index = new RenderedSearchIndex(fileURLToPath(outDir!));
+        search = index;
+        listenForSearchRecords(index.take);
+        listenForReusePlan((announced) => {
+          plan = announced;
+          keeping = keptRecords(announced, index);
+          // A failure is reported by build:done, which awaits it.
+          keeping.catch(() => {});
+        });
       },
       'astro:build:setup': ({ logger }) => {
         if (published) return;
@@ -54,11 +91,23 @@ export function siteOutputs(evidenceDir: () => string): AstroIntegration {
       },
       'astro:build:done': async ({ logger }) => {
         listenForSearchRecords(null);
+        listenForReusePlan(null);
         const index = search!;
         search = null;
         const publishing = published;
         published = null;
+        // Every kept record is handed to the index before it writes its last part; the index is
+        // finished (its pagefind process closed) even when keeping failed, and the failure reported.
+        const [kept] = await Promise.allSettled([keeping]);
         await Promise.all([publishing, index.finish(logger.fork('search-index'))]);
+        if (kept.status === 'rejected') throw kept.reason;
+        if (plan) {
+          await copyKeptPages(plan, fileURLToPath(outDir!));
+          await writeFile(join(fileURLToPath(outDir!), CACHE_MANIFEST), cacheManifest(plan.keys));
+          logger.info(`${plan.kept.size} of ${plan.keys.size} deployments' pages kept from the previous output (their inputs unchanged)`);
+        }
+        plan = null;
+        keeping = null;
         const warningsFile = buildWarningsFile();
         if (warningsFile) await writeFile(warningsFile, JSON.stringify(takeBuildWarnings()));
         exitOnceWritten(logger);

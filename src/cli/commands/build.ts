@@ -22,23 +22,25 @@ const buildExamples = `
 Examples:
   $ deploy-evidence build                                   # evidence/ → dist/
   $ deploy-evidence build --site https://org.github.io --base /repo/   # published at https://org.github.io/repo/
-  $ deploy-evidence build --evidence-dir evidence --out-dir public/evidence-site --strict   # in CI: fail on anything that does not verify`;
+  $ deploy-evidence build --evidence-dir evidence --out-dir public/evidence-site --strict   # in CI: fail on anything that does not verify
+  $ deploy-evidence build --no-cache                        # every page from the evidence alone (what an auditor runs)`;
 
 export function buildCommand(streams: Streams, setExit: (code: number) => void): Command {
   return gitOptions(siteOptions(evidenceOptions(new Command('build'))))
     .description('build the static audit site from the evidence (no database is read)')
     .option('--out-dir <dir>', 'where the site is written (replaced)', 'dist')
     .addOption(new Option('--out <dir>', 'the same as --out-dir').hideHelp())
+    .option('--no-cache', 'render every page from the evidence alone, keeping nothing of the site already in --out-dir (the result is the same bytes)')
     .option('--strict', 'fail instead of warning: evidence that does not verify (files, verdicts, chain, sign-offs, git history), entries that are not evidence')
     .addHelpText('after', buildExamples)
-    .action(async (flags: GitFlags & { evidenceDir?: string; config?: string; outDir: string; out?: string; strict?: boolean; site?: string; base?: string }) => {
+    .action(async (flags: GitFlags & { evidenceDir?: string; config?: string; outDir: string; out?: string; strict?: boolean; site?: string; base?: string; cache: boolean }) => {
       const settings = await resolveSettings(flags, streams.env);
       const outDir = resolve(flags.out ?? flags.outDir);
       const handover = await mkdtemp(join(tmpdir(), 'deploy-evidence-git-'));
       try {
         const gitFindings = await gitFindingsFor(settings.evidenceDir, flags, join(handover, 'git-findings.json'));
         for (const note of gitFindings.notes) log(streams, note);
-        const { ms, warnings } = await buildSite(settings.evidenceDir, outDir, { strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file });
+        const { ms, warnings } = await buildSite(settings.evidenceDir, outDir, { reuse: flags.cache, strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file });
         for (const warning of warnings) log(streams, `warning: ${warning}`);
         const counted = warnings.length === 0 ? '' : `: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
         log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir}${settings.site ? ` (to publish at ${new URL(settings.base, settings.site).href})` : ''}${counted}`);
