@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { runCaptured, spawnSupervised, type Supervised } from '../../collectors/process/child-process.ts';
 import { PACKAGE_ROOT, packagePath } from '../../collectors/package-root.ts';
 import { toolFingerprint } from './tool-fingerprint.ts';
+import { keptFromOutput } from '../site/reuse-plan.ts';
 
 // The Astro project is the package itself (astro.config.mjs, src/); once installed, astro is
 // wherever npm put it, so it is resolved as a dependency of the package, not by a fixed path.
@@ -44,7 +45,7 @@ function astroEnv(extra: Record<string, string>): Record<string, string> {
  * where their inputs have not changed (issue 29, src/site/data/deployment-pages.ts); without it
  * (`build --no-cache`) every page is rendered from the evidence alone. The result is the same bytes.
  */
-export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string; gitFindings?: string; reuse?: boolean } = {}): Promise<{ ms: number; output: string; warnings: string[] }> {
+export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string; gitFindings?: string; reuse?: boolean } = {}): Promise<{ ms: number; output: string; warnings: string[]; kept: { kept: number; of: number } | null }> {
   const started = performance.now();
   const tool = await toolFingerprint(PROJECT);
   await mkdir(STAGING, { recursive: true });
@@ -77,7 +78,7 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
       await cp(staging, outDir, { recursive: true });
     });
     const warnings = JSON.parse(await readFile(warningsFile, 'utf8').catch(() => '[]')) as string[];
-    return { ms: performance.now() - started, output, warnings };
+    return { ms: performance.now() - started, output, warnings, kept: keptFromOutput(output) };
   } finally {
     await rm(staging, { recursive: true, force: true });
     await rm(warningsFile, { force: true });

@@ -34,12 +34,29 @@ export async function publishEvidence(root: string, dir: URL, logger: AstroInteg
   const worker = async () => {
     for (let i = next++; i < paths.length; i = next++) {
       const path = paths[i]!;
-      await writeFile(join(target, path), await readEvidenceBytes(join(root, path)));
+      await writeInto(join(target, path), await readEvidenceBytes(join(root, path)));
     }
   };
   await Promise.all(Array.from({ length: AT_ONCE }, worker));
-  await writeFile(join(target, 'checkpoint.json'), await publishedCheckpoint(root));
+  await writeInto(join(target, 'checkpoint.json'), Buffer.from(await publishedCheckpoint(root)));
   logger.info(`${paths.length} raw evidence files published to ${target}${tree.refused.length ? ` (${tree.refused.length} unknown entries left out)` : ''}`);
+}
+
+/**
+ * Writes a file, making its folder again if it is gone: Astro removes the output's empty folders
+ * once it has written the pages (`removeEmptyDirs`, after cleaning its server chunks), and a build
+ * that renders few pages (an incremental one, issue 29) gets there while the evidence is still
+ * being copied into folders made for it.
+ */
+async function writeInto(file: string, bytes: Uint8Array): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await writeFile(file, bytes);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 3) throw error;
+      await mkdir(dirname(file), { recursive: true });
+    }
+  }
 }
 
 /**

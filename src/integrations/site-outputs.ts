@@ -12,7 +12,7 @@ import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listenForSearchRecords } from '../site/search-records.ts';
 import { buildWarningsFile, takeBuildWarnings } from '../site/build-warnings.ts';
-import { CACHE_MANIFEST, cacheManifest, listenForReusePlan, type ReusePlan } from '../site/reuse-plan.ts';
+import { CACHE_MANIFEST, cacheManifest, keptSummary, listenForReusePlan, type ReusePlan } from '../site/reuse-plan.ts';
 import { publishEvidence } from './publish-evidence.ts';
 import { deploymentRecord, RenderedSearchIndex } from './search-index.ts';
 
@@ -104,7 +104,7 @@ export function siteOutputs(evidenceDir: () => string): AstroIntegration {
         if (plan) {
           await copyKeptPages(plan, fileURLToPath(outDir!));
           await writeFile(join(fileURLToPath(outDir!), CACHE_MANIFEST), cacheManifest(plan.keys));
-          logger.info(`${plan.kept.size} of ${plan.keys.size} deployments' pages kept from the previous output (their inputs unchanged)`);
+          logger.info(keptSummary(plan.kept.size, plan.keys.size));
         }
         plan = null;
         keeping = null;

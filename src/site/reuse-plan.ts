@@ -35,6 +35,14 @@ export function announceReusePlan(plan: ReusePlan): void {
   registry[LISTENER]?.(plan);
 }
 
+/** The line the build logs about what it kept, and how the CLI reads it back from the build's output. */
+export const keptSummary = (kept: number, of: number) => `${kept} of ${of} deployments' pages kept from the previous output (their inputs unchanged)`;
+
+export function keptFromOutput(output: string): { kept: number; of: number } | null {
+  const found = /(\d+) of (\d+) deployments' pages kept from the previous output/.exec(output);
+  return found ? { kept: Number(found[1]), of: Number(found[2]) } : null;
+}
+
 export function cacheManifest(keys: ReadonlyMap<string, string>): string {
   return `${JSON.stringify({ version: 1, deployments: Object.fromEntries(keys) }, null, 2)}\n`;
 }

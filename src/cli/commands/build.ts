@@ -40,10 +40,11 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
       try {
         const gitFindings = await gitFindingsFor(settings.evidenceDir, flags, join(handover, 'git-findings.json'));
         for (const note of gitFindings.notes) log(streams, note);
-        const { ms, warnings } = await buildSite(settings.evidenceDir, outDir, { reuse: flags.cache, strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file });
+        const { ms, warnings, kept } = await buildSite(settings.evidenceDir, outDir, { reuse: flags.cache, strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file });
         for (const warning of warnings) log(streams, `warning: ${warning}`);
         const counted = warnings.length === 0 ? '' : `: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
-        log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir}${settings.site ? ` (to publish at ${new URL(settings.base, settings.site).href})` : ''}${counted}`);
+        const reused = kept && kept.kept > 0 ? `; ${kept.kept} of ${kept.of} deployments' pages kept from the previous output` : '';
+        log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir}${settings.site ? ` (to publish at ${new URL(settings.base, settings.site).href})` : ''}${counted}${reused}`);
         setExit(EXIT.ok);
       } catch (error) {
         if (!(error instanceof SiteBuildError)) throw error;
