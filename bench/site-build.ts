@@ -163,6 +163,8 @@ try {
       await rename(join(held, newest), join(root, newest));
       const measured = await timed([process.execPath, bin, 'build', '--evidence-dir', root, '--out-dir', incrementalOut], ROOT, { PATH: process.env.PATH ?? '' });
       incremental.push(measured);
+      // BENCH_LOG_DIR: keep each incremental build's own log (Astro's phases, what it kept) to read where its time went.
+      if (process.env.BENCH_LOG_DIR) await writeFile(join(process.env.BENCH_LOG_DIR, `incremental-${n}-${run}.log`), measured.output);
       incrementalOfFull.push(measured.seconds / site.at(-1)!.seconds);
       kept = Number(/(\d+) of \d+ deployments' pages kept from the previous output/.exec(measured.output)?.[1] ?? 0);
       if (run === 0) {

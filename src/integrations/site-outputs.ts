@@ -1,8 +1,8 @@
 /**
  * What the site adds to Astro's pages: the raw evidence, published byte for byte, and the search
  * index. Neither waits for the last page (issue 14): the evidence is copied while Vite bundles
- * (once Astro has emptied the output folder, at the first build setup; the copying waits on the
- * file system, not on the main thread), and the index is written while the pages render —
+ * (into a folder beside the output, moved in once the pages are written: src/integrations/publish-evidence.ts;
+ * the copying waits on the file system, not on the main thread), and the index is written while the pages render —
  * pagefind runs in its own process, on the other core — from the pages the renderer hands over
  * (src/site/search-records.ts).
  */
@@ -63,7 +63,7 @@ function exitOnceWritten(logger: AstroIntegrationLogger): void {
 export function siteOutputs(evidenceDir: () => string): AstroIntegration {
   let outDir: URL | null = null;
   let search: RenderedSearchIndex | null = null;
-  let published: Promise<void> | null = null;
+  let published: Promise<{ place(): Promise<void> }> | null = null;
   let plan: ReusePlan | null = null;
   let keeping: Promise<void> | null = null;
   return {
@@ -99,8 +99,10 @@ export function siteOutputs(evidenceDir: () => string): AstroIntegration {
         // Every kept record is handed to the index before it writes its last part; the index is
         // finished (its pagefind process closed) even when keeping failed, and the failure reported.
         const [kept] = await Promise.allSettled([keeping]);
-        await Promise.all([publishing, index.finish(logger.fork('search-index'))]);
-        if (kept.status === 'rejected') throw kept.reason;
+        const [evidence, indexed] = await Promise.allSettled([publishing, index.finish(logger.fork('search-index'))]);
+        // The raw evidence into the output, now that Astro is done with its folders (or its copy removed).
+        if (evidence.status === 'fulfilled') await evidence.value?.place();
+        for (const outcome of [evidence, indexed, kept]) if (outcome.status === 'rejected') throw outcome.reason;
         if (plan) {
           await copyKeptPages(plan, fileURLToPath(outDir!));
           await writeFile(join(fileURLToPath(outDir!), CACHE_MANIFEST), cacheManifest(plan.keys));
