@@ -6,6 +6,7 @@
  * relative `$schema` resolves on the published site too. Beside them, `checkpoint.json`: every
  * environment's chain as published, for an auditor to save and verify against later (issue 24).
  */
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,8 @@ export async function publishEvidence(root: string, dir: URL, logger: AstroInteg
   const target = fileURLToPath(new URL('evidence/', dir));
   const outDir = fileURLToPath(dir);
   const staged = await mkdtemp(join(dirname(outDir), `.${basename(outDir)}-evidence-`));
+  // A build that fails before its pages are written never moves it in: gone when the process ends.
+  process.once('exit', () => rmSync(staged, { recursive: true, force: true }));
   try {
     const tree = await listEvidenceTree(root);
     const paths = [
