@@ -5,6 +5,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { keyIdOf, toBase64 } from '../../src/core/signoffs/dsse.ts';
+import { asEvidenceWriteError, makeFolderFor } from '../evidence/evidence-write-error.ts';
 
 /** The 32 raw bytes of an Ed25519 public key (its SPKI DER is a fixed 12-byte header, then the key). */
 export function rawPublicKey(key: KeyObject): Uint8Array<ArrayBuffer> {
@@ -14,16 +15,24 @@ export function rawPublicKey(key: KeyObject): Uint8Array<ArrayBuffer> {
 
 export class SigningKeyError extends Error {}
 
+/**
+ * Writes a new key pair, creating the folders it goes in (a private key's readable by its owner
+ * only). A file that exists is refused (SigningKeyError); a folder that cannot be made or written
+ * fails naming the path (EvidenceWriteError, exit 4).
+ */
 export async function generateSigningKey(privateFile: string, publicFile: string): Promise<{ publicKey: string; keyid: string }> {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const refused = (file: string) => (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EEXIST') throw new SigningKeyError(`${file} already exists: keys are never overwritten`);
+    const mapped = asEvidenceWriteError(error, file, 'the key pair');
+    throw mapped === error ? new SigningKeyError(`${file}: ${error.message}`) : mapped;
+  };
+  await makeFolderFor(privateFile, 'the key pair', 0o700);
+  await makeFolderFor(publicFile, 'the key pair');
   // `wx`: never overwrite a key someone already signs with.
-  await writeFile(privateFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { flag: 'wx', mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
-    throw new SigningKeyError(error.code === 'EEXIST' ? `${privateFile} already exists: keys are never overwritten` : `${privateFile}: ${error.message}`);
-  });
+  await writeFile(privateFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { flag: 'wx', mode: 0o600 }).catch(refused(privateFile));
   const raw = rawPublicKey(publicKey);
-  await writeFile(publicFile, `${toBase64(raw)}\n`, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    throw new SigningKeyError(error.code === 'EEXIST' ? `${publicFile} already exists: keys are never overwritten` : `${publicFile}: ${error.message}`);
-  });
+  await writeFile(publicFile, `${toBase64(raw)}\n`, { flag: 'wx' }).catch(refused(publicFile));
   return { publicKey: toBase64(raw), keyid: await keyIdOf(raw) };
 }
 

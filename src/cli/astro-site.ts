@@ -2,19 +2,59 @@
  * Building and serving the audit site from the CLI (the demo): Astro's own `build` and
  * `preview`, run through the child-process kit in the project that holds astro.config.mjs.
  */
-import { cp, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { runCaptured, spawnSupervised, type Supervised } from '../../collectors/process/child-process.ts';
 import { PACKAGE_ROOT, packagePath } from '../../collectors/package-root.ts';
 import { toolFingerprint } from './tool-fingerprint.ts';
 import { keptFromOutput } from '../site/reuse-plan.ts';
+import { asEvidenceWriteError } from '../../collectors/evidence/evidence-write-error.ts';
+import { UsageError } from './exit-codes.ts';
 
 // The Astro project is the package itself (astro.config.mjs, src/); once installed, astro is
 // wherever npm put it, so it is resolved as a dependency of the package, not by a fixed path.
 const PROJECT = PACKAGE_ROOT;
 const ASTRO = join(dirname(createRequire(packagePath('package.json')).resolve('astro/package.json')), 'astro.js');
 const STAGING = join(PROJECT, '.site-build');
+
+/**
+ * What a built site records about its own build, beside its pages: the base path (and site URL) it
+ * was built for, so that `preview` serves it there without being told again. Not a dot-file:
+ * artifact uploads (actions/upload-artifact) leave those out, and a reviewer previewing a
+ * downloaded preview artifact needs it; it holds nothing the pages do not already show.
+ */
+const SITE_RECORD = 'deploy-evidence-site.json';
+
+interface SiteRecord {
+  base: string;
+  site: string | null;
+}
+
+/** A base path as `resolveSettings` accepts it: `/`, or `/a/b/`. */
+const BASE_PATH = /^\/([A-Za-z0-9._~-]+\/)*$/;
+
+/**
+ * The record of the site built in `outDir`; null when there is none (a site built before it was
+ * recorded, or by `astro build`). The folder is untrusted input: a record that does not read as
+ * one is refused naming the file (exit 2), never used as a base.
+ */
+export async function readSiteRecord(outDir: string): Promise<SiteRecord | null> {
+  const file = join(outDir, SITE_RECORD);
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(error)));
+  if (text === null) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = null;
+  }
+  const { base, site } = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  if (typeof base !== 'string' || !BASE_PATH.test(base) || (site !== null && typeof site !== 'string')) {
+    throw new UsageError(`${file}: not a site record this tool wrote (it holds the base path the site was built for): build the site again with deploy-evidence build`);
+  }
+  return { base, site: site ?? null };
+}
 
 export class SiteBuildError extends Error {
   constructor(readonly output: string) {
@@ -71,12 +111,19 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
     });
     const output = result.all.trim();
     if (result.exitCode !== 0) throw new SiteBuildError(result.spawnError ? result.spawnError.message : output);
-    await rm(outDir, { recursive: true, force: true });
-    await mkdir(dirname(resolve(outDir)), { recursive: true });
-    await rename(staging, outDir).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EXDEV') throw error;
-      await cp(staging, outDir, { recursive: true });
-    });
+    const record: SiteRecord = { base: options.base ?? '/', site: options.site ?? null };
+    await writeFile(join(staging, SITE_RECORD), `${JSON.stringify(record, null, 2)}\n`);
+    try {
+      await rm(outDir, { recursive: true, force: true });
+      await mkdir(dirname(resolve(outDir)), { recursive: true });
+      await rename(staging, outDir).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EXDEV') throw error;
+        await cp(staging, outDir, { recursive: true });
+      });
+    } catch (error) {
+      // A file in the way, a folder not writable: exit 4 naming the path, as any write.
+      throw asEvidenceWriteError(error, outDir, 'the site');
+    }
     const warnings = JSON.parse(await readFile(warningsFile, 'utf8').catch(() => '[]')) as string[];
     return { ms: performance.now() - started, output, warnings, kept: keptFromOutput(output) };
   } finally {

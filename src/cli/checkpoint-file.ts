@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../collectors/evidence/atomic-write.ts';
-import { EvidenceWriteError } from '../../collectors/evidence/evidence-write-error.ts';
+import { EvidenceWriteError, makeFolderFor } from '../../collectors/evidence/evidence-write-error.ts';
 import { CHECKPOINT_KIND, CHECKPOINT_VERSION, checkpointSchema, type Checkpoint } from '../format/checkpoint-schema.ts';
 import { describeZodIssues, EvidenceFormatError } from '../format/read-evidence.ts';
 import { shownPath } from '../format/read-deployment-dir.ts';
@@ -67,9 +67,10 @@ export async function readCheckpointFile(file: string): Promise<Checkpoint | nul
   return parseCheckpointText(shownPath(path), text);
 }
 
-/** Writes the checkpoint to `file` atomically (temp file, fsync, rename): a reader sees the old file or the new one. */
+/** Writes the checkpoint to `file` atomically (temp file, fsync, rename): a reader sees the old file or the new one. Its folders are made. */
 export async function writeCheckpointFile(file: string, checkpoint: Checkpoint): Promise<void> {
   try {
+    await makeFolderFor(resolve(file), 'the evidence');
     await writeFileAtomic(resolve(file), checkpointText(checkpoint));
   } catch (error) {
     throw error instanceof EvidenceWriteError ? new CheckpointWriteError(error) : error;

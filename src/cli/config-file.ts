@@ -10,6 +10,7 @@ import { z } from 'astro/zod';
 import { describeZodIssues } from '../format/index.ts';
 import { UsageError } from './exit-codes.ts';
 import { importModuleFile } from '../../collectors/load-module.ts';
+import type { DeployEvidenceConfig as PublicConfig } from '../config.ts';
 
 const CONFIG_FILES = ['deploy-evidence.config.json', 'deploy-evidence.config.ts', 'deploy-evidence.config.mjs', 'deploy-evidence.config.js'] as const;
 export const CONFIG_FILE = CONFIG_FILES[0];
@@ -44,7 +45,15 @@ const configSchema = z
   .strict();
 
 /** What a config file holds, as written (`defineConfig` takes this). */
-export type ConfigInput = z.input<typeof configSchema>;
+type ConfigInput = z.input<typeof configSchema>;
+
+/**
+ * The package's public type (src/config.ts, written out so that its declaration stays small) is
+ * this schema's input, exactly: a key added to one and not the other fails the type check here.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const publicConfigTypeMatches: Same<ConfigInput, PublicConfig> = true;
+void publicConfigTypeMatches;
 export type DeployEvidenceConfig = z.infer<typeof configSchema> & {
   file: string | null;
   /** A config file that is code, found but not run (`runCode: false`). */

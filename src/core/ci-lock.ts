@@ -40,7 +40,12 @@ export function lockMessage(environment: string, run: string, at: Date): string 
 
 /** What a lock commit (its hash, committer date and message) says about its holder; anything unexpected is kept as unknown. */
 export function lockHolder(sha: string, committerDate: string, message: string): LockHolder {
-  const field = (name: string) => new RegExp(`^${name}: (.{1,500})$`, 'm').exec(message)?.[1] ?? null;
+  // Anyone who can push a branch can push a lock commit by hand: what it says is printed to the job's
+  // log, so it reaches the log without the terminal's escape sequences and control characters.
+  const field = (name: string) => {
+    const value = new RegExp(`^${name}: (.{1,500})$`, 'm').exec(message)?.[1];
+    return value === undefined ? null : oneLine(value);
+  };
   const ours = message.startsWith(SUBJECT);
   return { sha, environment: ours ? field('environment') : null, run: ours ? field('run') : null, since: committerDate };
 }
@@ -70,5 +75,5 @@ export function runIdentity(env: NodeJS.ProcessEnv, fallback: string): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 500);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').slice(0, 500);
 }

@@ -200,7 +200,7 @@ export const assertionSchema = z.discriminatedUnion('type', [
         ),
         objects: z
           .array(z.string().min(1))
-          .describe('The objects that may change: `public.attempt` (any kind) or with its kind, `view public.attempt`, `index public.attempt_student_idx`; a constraint or trigger by its table, `public.invoice.invoice_pkey`. `[]`: nothing may change.'),
+          .describe('The objects that may change: `public.invoice` (any kind) or with its kind, `view public.invoice_totals`, `index public.invoice_customer_idx`; a constraint or trigger by its table, `public.invoice.invoice_pkey`. `[]`: nothing may change.'),
       })
       .strict(),
   ),
@@ -213,7 +213,7 @@ export const assertionSchema = z.discriminatedUnion('type', [
         allow: z
           .array(z.string().min(1))
           .default([])
-          .describe('Drops that are expected: an object (`public.attempt_old`, `view public.attempt_v0`) or a column (`public.attempt.legacy_score`).'),
+          .describe('Drops that are expected: an object (`public.invoice_old`, `view public.invoice_v0`) or a column (`public.invoice.legacy_total`).'),
       })
       .strict(),
   ),

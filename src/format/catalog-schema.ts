@@ -68,7 +68,7 @@ export type ChangePart = z.infer<typeof changePartSchema>;
 export const schemaChangeSchema = z
   .object({
     kind: catalogObjectKindSchema,
-    /** `public.attempt`; `public.invoice.invoice_pkey` for a constraint or trigger (its table's). */
+    /** `public.invoice`; `public.invoice.invoice_pkey` for a constraint or trigger (its table's). */
     name: z.string(),
     /** The table an index, constraint or trigger belongs to (`public.invoice`); null for the others. */
     table: z.string().nullable(),

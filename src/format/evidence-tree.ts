@@ -224,6 +224,12 @@ export function readEvidenceBytesSync(file: string): Buffer {
   }
 }
 
+/** True when the evidence root holds at least one deployment folder (one whose name is a deployment id), without reading any. */
+export async function holdsDeployment(root: string): Promise<boolean> {
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  return entries.some((entry) => entry.isDirectory() && !hidden(entry.name) && deploymentIdSchema.safeParse(entry.name).success);
+}
+
 /** True when `path` exists and is a real folder (not a link to one). */
 export async function isRealDirectory(path: string): Promise<boolean> {
   const s = await lstat(path).catch(() => null);

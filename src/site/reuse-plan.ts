@@ -5,13 +5,14 @@
  * registered symbol, as the search records do (src/site/search-records.ts): the pages run from
  * Astro's page bundle, a module graph of its own.
  *
- * The keys are written with the site, in `.deploy-evidence-cache.json` at its root: the next
+ * The keys are written with the site, in `deploy-evidence-cache.json` at its root: the next
  * build, given this output as its previous one, reads them. It holds hashes only (nothing of the
  * evidence), and is written by every build the CLI runs, `--no-cache` too (the two outputs are
- * the same bytes).
+ * the same bytes). Not a dot-file: actions/upload-artifact leaves hidden files out, and a CI that
+ * restores the previous output from an artifact would keep nothing.
  */
 
-export const CACHE_MANIFEST = '.deploy-evidence-cache.json';
+export const CACHE_MANIFEST = 'deploy-evidence-cache.json';
 
 export interface ReusePlan {
   /** Every deployment's key, in report order. */

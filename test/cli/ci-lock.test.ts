@@ -134,6 +134,11 @@ describe('the lock in words', () => {
     expect(describeHolder(foreign, now)).toMatch(/^an unknown holder \(commit bbbbbbbbbbbb\)/);
     // A run's name cannot add lines to the message.
     expect(lockMessage('staging', 'x\nenvironment: production', now)).not.toMatch(/^environment: production$/m);
+    // A lock commit pushed by hand cannot write escape sequences or control characters into the job's log.
+    const hostile = lockHolder('d'.repeat(40), '2026-03-01T11:00:00Z', 'deploy-evidence lock\n\nenvironment: staging\x1b[2J\nrun: \x1b[31mrun 9\x07\x9b0m\r::error::forged\n');
+    expect(hostile.environment).toBe('staging [2J');
+    expect(hostile.run).toBe(' [31mrun 9 0m');
+    expect(describeHolder(hostile, now)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 
   it('is stale only past its age limit and only with a readable date', () => {

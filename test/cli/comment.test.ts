@@ -6,6 +6,8 @@
  * messages; an over-long report cut; the job summary written.
  */
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromMarkdown } from 'mdast-util-from-markdown';
@@ -283,6 +285,71 @@ describe('deploy-evidence comment errors', () => {
     const unreachable = await comment(inActions(s, { GITHUB_API_URL: nowhere }));
     expect(unreachable.exitCode).toBe(3);
     expect(unreachable.stderr).toContain('could not reach GitHub');
+  });
+
+  it('posts a hostile PR title as text: no mention that pings (GitHub @org/team, GitLab @all), no HTML, no image, no block started by a lone CR', async () => {
+    const root = await copyOfCommittedEvidence();
+    const title = 'Fix @acme/everyone and @all\r# Approved by security\r<img src="http://127.0.0.2/pixel.png"> ![x](http://127.0.0.2/x.png) $(id) mail alice@example.com';
+    await forge(root, ID, { edits: { 'deployment.json': (d) => void (d.pr.title = title) } });
+    for (const [server, env, bodyOf] of [
+      [await standIn(), (s: ForgeStandIn) => inActions(s), (s: ForgeStandIn) => s.githubComments(REPO, 73)[0]!.body],
+      [await standIn(), (s: ForgeStandIn) => inGitlab(s), (s: ForgeStandIn) => s.gitlabNotes('42', 73)[0]!.body],
+    ] as const) {
+      const run = await comment(env(server), root);
+      expect(run.exitCode, run.stderr).toBe(0);
+      const tree = parse(bodyOf(server));
+      const text = all(tree, 'text').map((t) => (t as unknown as { value: string }).value).join('');
+      // The title is all there, as words; a mention is an @ right before a name, which no text keeps.
+      expect(text).toContain('Fix @\u200bacme/everyone and @\u200ball # Approved by security <img src="http://127.0.0.2/pixel.png"> ![x](http://127.0.0.2/x.png) $(id) mail alice@\u200bexample.com');
+      expect(text).not.toMatch(/@[A-Za-z0-9_]/);
+      expect(all(tree, 'heading').map((h) => h.depth)).toEqual([2, 3, 3]);
+      expect(all(tree, 'image')).toEqual([]);
+      // The only HTML is the marker and the collapsed block the report itself opens and closes.
+      const html = all(tree, 'html').map((h) => (h as unknown as { value: string }).value);
+      expect(html.filter((h) => !h.startsWith('<details>') && !h.startsWith('</details>'))).toEqual([COMMENT_MARKER]);
+      // A bare address is autolinked by GFM, as the forge would: shown as itself, never disguised.
+      for (const link of all(tree, 'link').filter((l) => l.url!.includes('127.0.0.2'))) expect(link.children!.map((c) => (c as unknown as { value: string }).value).join('')).toBe(link.url);
+    }
+  });
+
+  it('never sends the token to another host: a redirect is refused, a next-page link elsewhere is not followed', async () => {
+    // "Another host" is 127.0.0.2: it records whatever reaches it.
+    const seen: { url: string; authorization: string | undefined }[] = [];
+    const elsewhere = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', authorization: req.headers.authorization });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.2', resolve));
+    const away = `http://127.0.0.2:${(elsewhere.address() as AddressInfo).port}`;
+    const posted: string[] = [];
+    // The API answers every request with a redirect there (as a compromised or misconfigured proxy might) ...
+    const redirecting = createServer((req, res) => res.writeHead(307, { location: `${away}${req.url}` }).end());
+    // ... or lists no comment on its first page but points its next page there.
+    const pointing = createServer((req, res) => {
+      if (req.method === 'POST') {
+        posted.push(req.url ?? '');
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 5, body: '', user: { login: 'github-actions[bot]' } }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json', link: `<${away}${req.url}&page=2>; rel="next"` }).end('[]');
+    });
+    const listen = async (server: ReturnType<typeof createServer>) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    try {
+      const token = 'ghs_secret_never_elsewhere';
+      const viaRedirect = await comment({ ...NO_CI, GITHUB_ACTIONS: 'true', GITHUB_TOKEN: token, GITHUB_API_URL: await listen(redirecting), GITHUB_REPOSITORY: REPO }, evidence, '--comment-author', 'github-actions[bot]');
+      expect(viaRedirect.exitCode).toBe(3);
+      expect(viaRedirect.stderr).toContain('could not reach GitHub');
+      expect(viaRedirect.stderr).not.toContain(token);
+      const viaLink = await comment({ ...NO_CI, GITHUB_ACTIONS: 'true', GITHUB_TOKEN: token, GITHUB_API_URL: await listen(pointing), GITHUB_REPOSITORY: REPO }, evidence, '--comment-author', 'github-actions[bot]');
+      expect(viaLink.exitCode, viaLink.stderr).toBe(0);
+      expect(posted).toHaveLength(1);
+      expect(seen).toEqual([]);
+    } finally {
+      for (const server of [elsewhere, redirecting, pointing]) server.close();
+    }
   });
 
   it('posts nothing for evidence that does not verify (exit 1)', async () => {

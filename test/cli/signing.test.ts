@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../src/format/index.ts';
 import { runCli } from '../harness/cli.ts';
 import { committedEvidence } from '../harness/committed-evidence.ts';
 import { appendForgedSignoff } from '../harness/forge-signoff.ts';
@@ -208,10 +209,10 @@ describe('segregation of duties (issue 24)', () => {
     expect(new Set(production.signoffs.map((r: { signoff: { keyid: string } }) => r.signoff.keyid)).size).toBe(3);
   });
 
-  it('a checklist\'s own policy lets two roles share a signer and still separates the rest; a v3 collection verifies', async () => {
+  it('a checklist\'s own policy lets two roles share a signer and still separates the rest; a collection in the current format verifies', async () => {
     const root = await mkdtemp(join(tmpdir(), 'policy-'));
     const { deployment } = await collectTiny(root, { environment: 'staging', by: 'Release Bot', policy: { distinct: [['deployed-by', 'approved-for-production'], ['validated-by', 'approved-for-production']] } });
-    expect(deployment).toMatchObject({ schemaVersion: 3, collectedBy: 'Release Bot' });
+    expect(deployment).toMatchObject({ schemaVersion: SCHEMA_VERSION, collectedBy: 'Release Bot' });
     expect(JSON.parse(await readFile(join(root, deployment.id, 'deployment.json'), 'utf8')).checklist.definition.signoffPolicy).toEqual({ distinct: [['deployed-by', 'approved-for-production'], ['validated-by', 'approved-for-production']], notByCollector: [] });
     const alice = await newKey(root, 'Alice');
     for (const role of ['deployed-by', 'validated-by']) {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rederivationProblems } from '../../src/core/integrity/rederive.ts';
+import { decide } from '../../src/core/decision/decide.ts';
 import { listEvidenceTree } from '../../src/format/evidence-tree.ts';
 import { readDeploymentDir } from '../../src/format/read-deployment-dir.ts';
 import { committedEvidence } from '../harness/committed-evidence.ts';
@@ -133,5 +134,27 @@ describe('verdicts re-derived from the snapshots', () => {
     const over = (limit.failAboveMs ?? limit.warnAboveMs!) + 1;
     const forged = { ...snapshot, assertions: snapshot.assertions.map((a, j) => (j === i ? { ...a, actual: over } : a)) };
     expect(rederivationProblems(dir.deployment, new Map(dir.snapshots).set(check.id, forged)).join('\n')).toContain(`checks/${check.id}.json: assertion ${snapshot.assertions[i]!.id} says pass; the check's result gives ${limit.failAboveMs !== undefined ? 'fail' : 'warn'}`);
+  });
+
+  it('judges a collection stopped between a snapshot and its record without that snapshot; two snapshots ahead of the record are named', async () => {
+    const dir = (await readDeploymentDir(join(fixtures, 'own-project-evidence'), 'staging-pr12'))!;
+    const checklist = dir.deployment.checklist.definition;
+    // As deployment.json was last written before the collector died: the last k checks not yet recorded.
+    const stoppedBefore = (k: number) => {
+      const unrecorded = new Set(checklist.checks.slice(-k).map((c) => c.id));
+      const recorded = new Map([...dir.snapshots].filter(([id]) => !unrecorded.has(id)));
+      return {
+        ...dir.deployment,
+        collection: 'in-progress' as const,
+        finishedAt: null,
+        checks: dir.deployment.checks.map((c) => (unrecorded.has(c.id) ? { ...c, status: null } : c)),
+        ...decide({ checklist, snapshots: recorded, complete: false }),
+      };
+    };
+    expect(rederivationProblems(stoppedBefore(1), dir.snapshots)).toEqual([]);
+    const [a, b] = checklist.checks.slice(-2).map((c) => c.id);
+    expect(rederivationProblems(stoppedBefore(2), dir.snapshots)).toContain(`deployment.json: records none of ${a}, ${b}, whose snapshots are there (a collection stopped between a snapshot and its record leaves one)`);
+    // A finished collection has no such excuse: its index must hold every check.
+    expect(rederivationProblems({ ...stoppedBefore(1), collection: 'complete' }, dir.snapshots).length).toBeGreaterThan(0);
   });
 });

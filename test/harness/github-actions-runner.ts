@@ -164,7 +164,7 @@ function substitute(text: string, context: Context, status = { failed: false }):
 }
 
 /** An `if:` as the runner reads it: a bare expression, with success() added when no status function is named. */
-function condition(text: string | undefined, context: Context, status: { failed: boolean }): boolean {
+export function condition(text: string | undefined, context: Context, status: { failed: boolean } = { failed: false }): boolean {
   if (text === undefined) return !status.failed;
   const bare = text.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
   const named = /\b(always|success|failure|cancelled)\(\)/.test(bare);

@@ -131,8 +131,9 @@ describe.skipIf(realServer() === null)('the GitHub recipe, end to end', () => {
     event_name: pr === null ? 'push' : 'pull_request',
     sha: pr === null ? mainSha : `refs/pull/${pr}/merge`,
     ref: pr === null ? 'refs/heads/main' : `refs/pull/${pr}/merge`,
+    ref_name: pr === null ? 'main' : `${pr}/merge`,
     event: {
-      repository: { name: 'shelf' },
+      repository: { name: 'shelf', default_branch: 'main' },
       ...(pr === null ? {} : { pull_request: { number: pr, title: `PR ${pr}`, html_url: `https://github.example/acme/shelf/pull/${pr}`, head: { sha: prSha[pr] } } }),
     },
   });
@@ -141,7 +142,7 @@ describe.skipIf(realServer() === null)('the GitHub recipe, end to end', () => {
   async function run(pr: number | null, runId: number): Promise<JobResult> {
     const name = pr === null ? 'publish' : 'evidence';
     const job = workflow.jobs[name]!;
-    expect(job.if).toBe(pr === null ? "github.event_name != 'pull_request'" : "github.event_name == 'pull_request'");
+    expect(job.if).toBe(pr === null ? "github.event_name != 'pull_request' && github.ref_name == github.event.repository.default_branch" : "github.event_name == 'pull_request'");
     const result = await runner.runJob(job, github(pr, runId), { STAGING_DATABASE_URL: serverUrl(database) });
     if (pr !== null) {
       const id = result.outputs.evidence?.['deployment-id'];

@@ -82,7 +82,7 @@ describe.skipIf(realServer() === null)('the installed package', () => {
 
   beforeAll(async () => {
     const packDir = await mkdtemp(join(tmpdir(), 'pack-'));
-    // `npm pack` runs `prepare`, which compiles the CLI into lib/: what gets published.
+    // `npm pack` runs `prepack`, which compiles the CLI into lib/: what gets published.
     const pack = await execa('npm', ['pack', '--pack-destination', packDir], { cwd: ROOT, reject: false, all: true });
     expect(pack.exitCode, pack.all).toBe(0);
     const [file] = (await readdir(packDir)).filter((f) => f.endsWith('.tgz'));

@@ -13,6 +13,7 @@ import { collect } from '../../collectors/collect.ts';
 import { resolveConnection } from '../../collectors/db/connection.ts';
 import { checklistSchema, stableJson, checkSnapshotSchema, type ChecklistInput, type ResultOf } from '../../src/format/index.ts';
 import { markdownReport } from '../../src/core/export/markdown.ts';
+import { rederivationProblems } from '../../src/core/integrity/rederive.ts';
 import { compareObjects } from '../../src/core/schema-diff/diff.ts';
 import { realServer, serverUrl } from '../harness/databases.ts';
 import { readDeployment, tempEvidenceRoot } from '../harness/evidence.ts';
@@ -98,6 +99,13 @@ describe.skipIf(realServer() === null)('schema snapshots on a real server', () =
     const driftFirst = snapshots.get('schema-before')!;
     expect(driftFirst.assertions).toEqual([expect.objectContaining({ id: 'drift', status: 'warn', actual: 'no baseline: no earlier deployment in this environment' })]);
     expect(first.deployment.decision.status).toBe('APPROVED WITH NOTES');
+    // verify computes the change report again from the two snapshots: as collected, it agrees;
+    // a report rewritten to hide the new index (its verdicts left green) does not.
+    expect(rederivationProblems(first.deployment, snapshots)).toEqual([]);
+    const hidden = { ...after, result: { ...result, changes: { ...result.changes!, entries: changes.filter((c) => c.name !== 'ledger.entry_booked_idx') } } };
+    expect(rederivationProblems(first.deployment, new Map([...snapshots, ['schema-after', hidden]]))).toEqual([
+      `checks/schema-after.json: its change report (${changes.length - 1} changes) is not what its snapshot and schema-before's give (${changes.length} changes)`,
+    ]);
     // The PR Markdown names them too.
     const md = markdownReport({ deployment: first.deployment, snapshots, digest: first.manifestSha256, fileDigests: new Map(), where: {} });
     expect(md).toContain('changed | table ledger.entry | column amount: integer NOT NULL DEFAULT 0 → numeric(14,2) NOT NULL DEFAULT 0; rewritten');

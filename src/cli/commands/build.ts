@@ -2,16 +2,19 @@
  * `deploy-evidence build`: the audit site from an evidence folder, as static files. The build
  * verifies as it reads: tampered evidence is rendered under an INTEGRITY FAILED banner, and with
  * `--strict` fails the build instead (exit 1), as do entries under the evidence root that are not evidence.
- * `deploy-evidence preview`: serves a built site on 127.0.0.1, under its base path.
+ * It refuses a missing evidence folder (exit 2) and one without deployments (exit 1) unless
+ * `--allow-empty`: a typo in CI would otherwise publish an empty site over the real one.
+ * `deploy-evidence preview`: serves a built site on 127.0.0.1, under the base path it was built for.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { buildSite, previewSite, SiteBuildError } from '../astro-site.ts';
+import { buildSite, previewSite, readSiteRecord, SiteBuildError } from '../astro-site.ts';
+import { makeFolderFor } from '../../../collectors/evidence/evidence-write-error.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { configOption, evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
-import { isRealDirectory } from '../../format/evidence-tree.ts';
+import { holdsDeployment, isRealDirectory } from '../../format/evidence-tree.ts';
 import { log, type Streams } from '../output.ts';
 import { freePort } from '../../../collectors/process/free-port.ts';
 import type { GitFindings } from '../../format/git-findings-schema.ts';
@@ -32,10 +35,21 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
     .addOption(new Option('--out <dir>', 'the same as --out-dir').hideHelp())
     .option('--no-cache', 'render every page from the evidence alone, keeping nothing of the site already in --out-dir (the result is the same bytes)')
     .option('--strict', 'fail instead of warning: evidence that does not verify (files, verdicts, chain, sign-offs, git history), entries that are not evidence')
+    .option('--allow-empty', 'build even when the evidence folder is missing or holds no deployment (a site that says so)')
     .addHelpText('after', buildExamples)
-    .action(async (flags: GitFlags & { evidenceDir?: string; config?: string; outDir: string; out?: string; strict?: boolean; site?: string; base?: string; cache: boolean }) => {
+    .action(async (flags: GitFlags & { evidenceDir?: string; config?: string; outDir: string; out?: string; strict?: boolean; allowEmpty?: boolean; site?: string; base?: string; cache: boolean }) => {
       const settings = await resolveSettings(flags, streams.env);
       const outDir = resolve(flags.out ?? flags.outDir);
+      if (!flags.allowEmpty) {
+        if (!(await isRealDirectory(settings.evidenceDir))) throw new UsageError(`no evidence folder at ${settings.evidenceDir}: name it with --evidence-dir (or evidenceDir in the config file), or pass --allow-empty to build a site without deployments`);
+        if (!(await holdsDeployment(settings.evidenceDir))) {
+          log(streams, `no deployments in ${settings.evidenceDir}: nothing to build a site from (collect one first, or pass --allow-empty to build a site that says so)`);
+          setExit(EXIT.failed);
+          return;
+        }
+      }
+      // Before the build: a file in the way of the output's folder fails now, naming it (exit 4).
+      await makeFolderFor(outDir, 'the site');
       const handover = await mkdtemp(join(tmpdir(), 'deploy-evidence-git-'));
       try {
         const gitFindings = await gitFindingsFor(settings.evidenceDir, flags, join(handover, 'git-findings.json'));
@@ -77,13 +91,22 @@ export function previewCommand(streams: Streams, setExit: (code: number) => void
     .description('serve a built site on 127.0.0.1 until stopped (Ctrl-C), under the base path it was built for')
     .option('--out-dir <dir>', 'the built site', 'dist')
     .option('--port <port>', 'the port (default: a free one)')
-    .option('--base <path>', 'the base path the site was built with (default: $DEPLOY_EVIDENCE_BASE, base in the config file, or /)')
+    .option('--base <path>', 'the base path, for a site that does not record the one it was built with (default: $DEPLOY_EVIDENCE_BASE, base in the config file, or /)')
     .action(async (flags: { outDir: string; port?: string; base?: string; config?: string }) => {
       const settings = await resolveSettings(flags, streams.env);
       const port = flags.port === undefined ? await freePort() : Number(flags.port);
       if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new UsageError(`--port takes a port number, got "${flags.port}"`);
-      const preview = previewSite(resolve(flags.outDir), port, settings.base);
-      log(streams, `serving ${resolve(flags.outDir)}: http://127.0.0.1:${port}${settings.base}  (Ctrl-C to stop)`);
+      const outDir = resolve(flags.outDir);
+      if (!(await isRealDirectory(outDir))) throw new UsageError(`no built site at ${outDir}: run deploy-evidence build first, or name the site's folder with --out-dir`);
+      // The base the site was built for (its pages, styles and links all live under it), whatever
+      // the environment or config file say now; --base given otherwise would serve a broken site.
+      const recorded = await readSiteRecord(outDir);
+      if (recorded && flags.base !== undefined && recorded.base !== settings.base) {
+        throw new UsageError(`${outDir} was built for the base path ${recorded.base}, not ${settings.base}: leave out --base, or build again with --base ${settings.base}`);
+      }
+      const base = recorded?.base ?? settings.base;
+      const preview = previewSite(outDir, port, base);
+      log(streams, `serving ${outDir}: http://127.0.0.1:${port}${base}  (Ctrl-C to stop)`);
       const result = await preview.done;
       setExit(result.exitCode === 0 || result.signal ? EXIT.ok : EXIT.failed);
     });

@@ -22,7 +22,7 @@ import { log, colorsFor, type Streams } from '../output.ts';
 import { buildSite, previewSite } from '../astro-site.ts';
 import { freePort } from '../../../collectors/process/free-port.ts';
 import { packagePath } from '../../../collectors/package-root.ts';
-import { signWithSampleKeys } from '../../../examples/sample-keys/sample-signers.ts';
+import { signWithDemoKeys } from '../../../examples/sample-keys/sample-signers.ts';
 
 const exampleApp = `${packagePath('examples', 'seedtest-api')}/`;
 
@@ -172,14 +172,14 @@ async function collectHistory(attempts: number, toolingProblem: string | null, e
 }
 
 /**
- * Sign-offs, with the committed SAMPLE keys (marked as such on the report): production is
- * deployed and validated, and its approval is left open — the site shows signed and unsigned.
+ * Sign-offs, with the demo's SAMPLE keys, made as it runs (marked as such on the report):
+ * production is deployed and validated, and its approval is left open — the site shows signed and unsigned.
  */
 async function signProductionOff(collected: readonly Collected[], evidenceDir: string, streams: Streams): Promise<void> {
   const production = collected.find((c) => c.deployment.environment === 'production');
   if (!production) return;
-  await signWithSampleKeys(evidenceDir, production.deployment.id, ['deployed-by', 'validated-by'], 'signed by the demo with a SAMPLE key');
-  log(streams, `signed off ${production.deployment.id} as deployed-by and validated-by with the SAMPLE keys (examples/sample-keys/); approved-for-production is left unsigned`);
+  await signWithDemoKeys(evidenceDir, production.deployment.id, ['deployed-by', 'validated-by'], 'signed by the demo with a SAMPLE key');
+  log(streams, `signed off ${production.deployment.id} as deployed-by and validated-by with the demo's SAMPLE keys (made as it runs, trusted in ${evidenceDir} as samples); approved-for-production is left unsigned`);
 }
 
 /** How each decision reads in the terminal: INCOMPLETE is its own word, never a FAIL (issue 26). */

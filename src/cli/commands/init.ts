@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import { COLUMNS_SQL } from '../../../collectors/checks/columns-check.ts';
 import { DEPENDENTS_SQL } from '../../../collectors/checks/dependents-check.ts';
 import { defineChecklist } from '../../../collectors/checklists/define-checklist.ts';
+import { asEvidenceWriteError, makeFolderFor } from '../../../collectors/evidence/evidence-write-error.ts';
 import { resolveConnection } from '../../../collectors/db/connection.ts';
 import { DatabaseSession } from '../../../collectors/db/session.ts';
 import { runCaptured } from '../../../collectors/process/child-process.ts';
@@ -91,7 +92,11 @@ export function initCommand(streams: Streams, setExit: (code: number) => void): 
       const input = starterChecklist({ id: slug(flags.id ?? name), title: `Deployment evidence for ${name}`, alembic, relation });
       // Written only when it validates: the starter must collect as written.
       defineChecklist(input, 'the starter checklist');
-      await writeFile(out, `${JSON.stringify({ $schema: './node_modules/deploy-evidence/docs/checklist.schema.json', ...input }, null, 2)}\n`);
+      // Its folders are made (checklists/ in a new project); a file in the way fails naming it (exit 4).
+      await makeFolderFor(out, 'the checklist');
+      await writeFile(out, `${JSON.stringify({ $schema: './node_modules/deploy-evidence/docs/checklist.schema.json', ...input }, null, 2)}\n`).catch((error: unknown) => {
+        throw asEvidenceWriteError(error, out, 'the checklist');
+      });
       const found = [alembic ? `alembic head ${alembic.head}` : null, relation ? `${relation.schema}.${relation.name}${relation.columns ? ` (${relation.columns.length} columns)` : ''}` : null].filter(Boolean).join(', ');
       streams.stdout.write(`wrote ${out}: ${input.checks.length} checks (${found})\n`);
       log(streams, `next:\n  deploy-evidence checklist show ${flags.out}\n  deploy-evidence collect --checklist ${flags.out} --env staging --app-dir ${flags.appDir} --database-url <staging> --allow-mutating`);

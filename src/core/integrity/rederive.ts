@@ -11,7 +11,8 @@
  *   does not hold one);
  * - each check's status from its assertions, its error and its skip;
  * - the deployment's index of statuses, every criterion, the decision, and which checks its
- *   reasons name with which verdicts.
+ *   reasons name with which verdicts;
+ * - a schema snapshot's change report, from the two snapshots it compares.
  * Verdicts and statuses are compared, not the words around them (descriptions, the figures shown):
  * those may be worded differently by another version of the tool, the verdicts may not.
  */
@@ -23,6 +24,7 @@ import { evaluateAssertions, unjudgedAssertions } from '../assertions/evaluate.t
 import { ASSERTION_TYPES } from '../assertions/registry.ts';
 import { checkStatusOf } from '../decision/check-status.ts';
 import { decide } from '../decision/decide.ts';
+import { diffCatalogs } from '../schema-diff/diff.ts';
 
 type Outcome = AssertionOutcome;
 
@@ -82,6 +84,32 @@ function rowsProblem(snapshot: CheckSnapshot): string | null {
   return digest === actual ? null : `its rows are not the ones the query returned (their sha256 is ${actual}; the query's was ${digest})`;
 }
 
+/** JSON with every object's keys sorted: two values equal as data, whatever order their keys were built or read in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/**
+ * A schema snapshot's change report against the snapshot it names (`changes.from`, in this
+ * deployment): computed again from the two snapshots' objects (issue 28), as the collector computed
+ * it. The assertions on it (`expected-changes`, `no-unexpected-drops`) are re-judged on the report:
+ * a report rewritten to hide a drop would otherwise carry its green verdict with it.
+ */
+const changes = (n: number) => `${n} change${n === 1 ? '' : 's'}`;
+
+function schemaChangesProblem(snapshot: CheckSnapshot, snapshots: ReadonlyMap<string, CheckSnapshot>): string | null {
+  const result = snapshot.result;
+  if (result?.kind !== 'schema' || !result.changes) return null;
+  const before = snapshots.get(result.changes.from)?.result;
+  if (before?.kind !== 'schema') return `its change report is against ${result.changes.from}, which holds no schema snapshot`;
+  const again = diffCatalogs(before.objects, result.objects, { storage: true });
+  return canonical(again) === canonical(result.changes.entries)
+    ? null
+    : `its change report (${changes(result.changes.entries.length)}) is not what its snapshot and ${result.changes.from}'s give (${changes(again.length)})`;
+}
+
 /**
  * What a reason says, without the words it quotes: the check, its section and its verdict
  * (`optional row-count (§4.3): warn`), or the whole line when it is about no check. The quoted
@@ -111,6 +139,7 @@ export function rederivationProblems(deployment: Deployment, snapshots: Readonly
   const judged = new Map<string, CheckSnapshot>();
   const indexed = new Map(deployment.checks.map((c) => [c.id, c]));
   let holes = false;
+  const aheadOfRecord: string[] = [];
   for (const check of checklist.checks) {
     const snapshot = snapshots.get(check.id);
     if (!snapshot) {
@@ -122,6 +151,8 @@ export function rederivationProblems(deployment: Deployment, snapshots: Readonly
     if (snapshot.kind !== check.kind) problems.push(`${where}: a ${snapshot.kind} result, but the checklist's check ${check.id} is a ${check.kind} check`);
     const rows = rowsProblem(snapshot);
     if (rows) problems.push(`${where}: ${rows}`);
+    const changes = schemaChangesProblem(snapshot, snapshots);
+    if (changes) problems.push(`${where}: ${changes}`);
     const stored = snapshot.assertions;
     const again = outcomesAgain(check, snapshot, deployment.attestations);
     if (stored.map((o) => o.id).join('\n') !== again.map((o) => o.id).join('\n')) {
@@ -133,8 +164,16 @@ export function rederivationProblems(deployment: Deployment, snapshots: Readonly
     }
     const status = checkStatusOf(check, snapshot, again);
     if (snapshot.status !== status) problems.push(`${where}: status ${snapshot.status}; its assertions${snapshot.error ? ' and its error' : ''} give ${status}`);
+    // A collection writes each check's snapshot, then deployment.json: one stopped between the two
+    // (killed, the machine lost) leaves one snapshot its deployment.json has not recorded yet. Its
+    // decision was made without it, so it is judged without it; more than one is not that.
+    if (deployment.collection === 'in-progress' && (indexed.get(check.id)?.status ?? null) === null) {
+      aheadOfRecord.push(check.id);
+      continue;
+    }
     judged.set(check.id, { ...snapshot, assertions: again, status });
   }
+  if (aheadOfRecord.length > 1) problems.push(`deployment.json: records none of ${list(aheadOfRecord)}, whose snapshots are there (a collection stopped between a snapshot and its record leaves one)`);
 
   if (holes) return problems;
   for (const [id, snapshot] of judged) {
