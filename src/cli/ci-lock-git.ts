@@ -115,7 +115,10 @@ export async function takeLock(options: LockOptions): Promise<LockResult> {
     refusedWithoutHolder = 0;
     if (lockIsStale(holder, now(), options.staleAfterMs)) {
       if ((await pushLease(options, ref, sha, holder.sha)).ok) {
-        options.log(`warning: broke the ${options.environment} lock held by ${describeHolder(holder, now())}: older than ${Math.round(options.staleAfterMs / 1000)} s, its run is taken to have died without releasing it`);
+        const why = Date.parse(holder.since) > now().getTime()
+          ? 'dated ahead of this clock by more than any clock skew, so not taken by `ci lock` (a lock made by hand would never grow old)'
+          : `older than ${Math.round(options.staleAfterMs / 1000)} s, its run is taken to have died without releasing it`;
+        options.log(`warning: broke the ${options.environment} lock held by ${describeHolder(holder, now())}: ${why}`);
         return { acquired: true, sha, broke: holder };
       }
       continue; // someone else moved it first: look again

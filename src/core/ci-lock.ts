@@ -50,11 +50,20 @@ export function lockHolder(sha: string, committerDate: string, message: string):
   return { sha, environment: ours ? field('environment') : null, run: ours ? field('run') : null, since: committerDate };
 }
 
-/** A lock held longer than `staleAfterMs` may be broken: its run died without releasing it (a cancelled job, a lost runner). */
+/** How far a lock's date may run ahead of our clock (runners' clocks differ by seconds, not this). */
+export const CLOCK_SKEW_MS = 10 * 60_000;
+
+/**
+ * A lock held longer than `staleAfterMs` may be broken: its run died without releasing it (a
+ * cancelled job, a lost runner). So may one dated ahead of our clock by more than any clock skew:
+ * `ci lock` dates its commit by the runner's clock, so a lock from the future was made by hand —
+ * by anyone who can push a branch — and would otherwise never grow old and block every collection.
+ */
 export function lockIsStale(holder: LockHolder, now: Date, staleAfterMs: number): boolean {
   const since = Date.parse(holder.since);
   // A date that does not parse is not evidence of age: the lock waits for a person.
-  return Number.isFinite(since) && now.getTime() - since > staleAfterMs;
+  if (!Number.isFinite(since)) return false;
+  return now.getTime() - since > staleAfterMs || since - now.getTime() > CLOCK_SKEW_MS;
 }
 
 /** The holder in words, for the log: its run and since when. */

@@ -141,11 +141,14 @@ describe('the lock in words', () => {
     expect(describeHolder(hostile, now)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 
-  it('is stale only past its age limit and only with a readable date', () => {
+  it('is stale only past its age limit, or dated beyond any clock skew ahead, and only with a readable date', () => {
     const at = (since: string) => lockHolder('c'.repeat(40), since, '');
     expect(lockIsStale(at('2026-03-01T11:00:00Z'), now, 3600_000)).toBe(false);
     expect(lockIsStale(at('2026-03-01T10:59:59Z'), now, 3600_000)).toBe(true);
     expect(lockIsStale(at('not a date'), now, 0)).toBe(false);
+    // Dated ahead of the clock: a runner's skew is allowed, a hand-made lock from the future that would never grow old is not.
+    expect(lockIsStale(at('2026-03-01T12:09:00Z'), now, 3600_000)).toBe(false);
+    expect(lockIsStale(at('2027-03-01T12:00:00Z'), now, 3600_000)).toBe(true);
   });
 
   it('names one ref per environment and refuses names that are not an environment', () => {
