@@ -8,13 +8,13 @@
  */
 import type { AstroIntegration, AstroIntegrationLogger } from 'astro';
 import { fileURLToPath } from 'node:url';
-import { cp, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { listenForSearchRecords } from '../site/search-records.ts';
 import { buildWarningsFile, takeBuildWarnings } from '../site/build-warnings.ts';
-import { CACHE_MANIFEST, cacheManifest, keptSummary, listenForReusePlan, type ReusePlan } from '../site/reuse-plan.ts';
+import { cacheManifest, keptSummary, listenForReusePlan, pagesDigest, readKeptPages, readPagesFolder, refusedWarning, type KeptPages, type ReusePlan } from '../site/reuse-plan.ts';
 import { publishEvidence } from './publish-evidence.ts';
-import { deploymentRecord, RenderedSearchIndex } from './search-index.ts';
+import { recordFromPages, RenderedSearchIndex } from './search-index.ts';
 
 /** Kept deployments copied at once: the copy waits on the file system. */
 const COPY_AT_ONCE = 8;
@@ -29,17 +29,48 @@ async function eachAtOnce<T>(items: readonly T[], work: (item: T) => Promise<voi
 }
 
 /**
- * The search records of the deployments the build kept (issue 29), read back from the previous
- * output's pages and handed to the index in report order, while the other pages render.
+ * A kept deployment's pages, read whole from the previous output and checked again against the
+ * digest recorded for them: the plan checked them before deciding not to render them, and a folder
+ * changed since (while this build ran) fails the build rather than reach the new output.
  */
-function keptRecords(plan: ReusePlan, search: RenderedSearchIndex): Promise<void> {
-  const kept = [...plan.kept].sort((a, b) => a[1] - b[1]);
-  return eachAtOnce(kept, async ([id, order]) => search.keep(order, id, await deploymentRecord(plan.previousSite!, id)));
+async function keptPages(plan: ReusePlan, id: string, pages: string): Promise<Map<string, Buffer>> {
+  const files = await readKeptPages(plan.previousSite!, id, pages);
+  if (!files) throw new Error(`the previous output's pages of ${id} changed while the site was built: build again (or with --no-cache)`);
+  return files;
 }
 
-/** The kept deployments' pages: each one's folder under `deployments/`, copied from the previous output once Astro has written its own. */
+/**
+ * The search records of the deployments the build kept (issue 29), made from the previous output's
+ * pages (checked) and handed to the index in report order, while the other pages render.
+ */
+function keptRecords(plan: ReusePlan, search: RenderedSearchIndex): Promise<void> {
+  return eachAtOnce([...plan.kept], async ([id, { order, pages }]) => search.keep(order, id, recordFromPages(id, await keptPages(plan, id, pages))));
+}
+
+/** The kept deployments' pages: each one's folder under `deployments/`, copied (checked) from the previous output once Astro has written its own. */
 function copyKeptPages(plan: ReusePlan, site: string): Promise<void> {
-  return eachAtOnce([...plan.kept.keys()], (id) => cp(join(plan.previousSite!, 'deployments', id), join(site, 'deployments', id), { recursive: true, errorOnExist: true, force: false }));
+  return eachAtOnce([...plan.kept], async ([id, { pages }]) => {
+    const dir = join(site, 'deployments', id);
+    for (const [path, bytes] of await keptPages(plan, id, pages)) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), bytes, { flag: 'wx' });
+    }
+  });
+}
+
+/**
+ * What this build wrote, for the next one (src/site/reuse-plan.ts): every deployment's key and the
+ * digest of its folder in the new output (a kept one's is the digest it was checked against).
+ */
+async function recordPages(plan: ReusePlan, site: string, file: string): Promise<void> {
+  const entries = new Map<string, KeptPages>();
+  await eachAtOnce([...plan.keys], async ([id, key]) => {
+    const kept = plan.kept.get(id);
+    const files = kept ? null : await readPagesFolder(join(site, 'deployments', id));
+    const pages = kept ? kept.pages : files ? pagesDigest(files) : null;
+    if (pages) entries.set(id, { key, pages });
+  });
+  await writeFile(file, cacheManifest(new Map([...plan.keys.keys()].filter((id) => entries.has(id)).map((id) => [id, entries.get(id)!]))));
 }
 
 /** How long a build that has written the site may take to end on its own. */
@@ -103,15 +134,20 @@ export function siteOutputs(evidenceDir: () => string): AstroIntegration {
         // The raw evidence into the output, now that Astro is done with its folders (or its copy removed).
         if (evidence.status === 'fulfilled') await evidence.value?.place();
         for (const outcome of [evidence, indexed, kept]) if (outcome.status === 'rejected') throw outcome.reason;
+        const refused: string[] = [];
         if (plan) {
-          await copyKeptPages(plan, fileURLToPath(outDir!));
-          await writeFile(join(fileURLToPath(outDir!), CACHE_MANIFEST), cacheManifest(plan.keys));
+          const site = fileURLToPath(outDir!);
+          await copyKeptPages(plan, site);
+          // Written where the CLI asked (beside the staging folder), moved into the project's cache folder once the site is in place.
+          const record = process.env.DEPLOY_EVIDENCE_PAGES_RECORD;
+          if (record) await recordPages(plan, site, record);
+          refused.push(...plan.refused.map(refusedWarning));
           logger.info(keptSummary(plan.kept.size, plan.keys.size));
         }
         plan = null;
         keeping = null;
         const warningsFile = buildWarningsFile();
-        if (warningsFile) await writeFile(warningsFile, JSON.stringify(takeBuildWarnings()));
+        if (warningsFile) await writeFile(warningsFile, JSON.stringify([...takeBuildWarnings(), ...refused]));
         exitOnceWritten(logger);
       },
     },

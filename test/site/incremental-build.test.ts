@@ -4,23 +4,29 @@
  * that renders everything (`build --no-cache`) — after a new deployment, a new sign-off and an
  * edited note, and a changed --base. (A new tool version: test/site/page-inputs.test.ts.)
  *
+ * The previous output is untrusted (a CI cache, a published site): a page planted or changed there
+ * is rendered again, never published as is, and an output without this project's record of it
+ * keeps nothing.
+ *
  * And the key is complete: between two builds that rendered everything, every deployment whose
  * key did not change has the same pages, byte for byte. A page that read something its inputs
  * (src/site/data/page-inputs.ts) leave out would differ here under an unchanged key.
  */
-import { cp, mkdir, mkdtemp, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateHistory } from '../../bench/generate-history.ts';
 import { buildSite } from '../../src/cli/astro-site.ts';
-import { CACHE_MANIFEST, parseCacheManifest } from '../../src/site/reuse-plan.ts';
+import { PAGES_MANIFEST, parseCacheManifest, refusedWarning } from '../../src/site/reuse-plan.ts';
 import { runCli } from '../harness/cli.ts';
 import { appendForgedSignoff } from '../harness/forge-signoff.ts';
 
 let work: string;
 let root: string;
 let cacheDir: string;
+/** The project's cache folder, where each build records the pages it wrote. */
+let pagesCache: string;
 /** The deployment held back from the first history, added as the new one. */
 let newest: string;
 
@@ -46,25 +52,30 @@ async function differences(a: string, b: string, under = ''): Promise<string[]> 
 
 let step = 0;
 
-/** A build rendering everything, into a fresh folder. */
+/** A build rendering everything, into a fresh folder (its record of its pages kept beside it). */
 async function fullBuild(options: { base?: string } = {}): Promise<string> {
   const out = join(work, `full-${(step += 1)}`);
-  const built = await buildSite(root, out, { cacheDir, ...options });
+  const built = await buildSite(root, out, { cacheDir, pagesCache, ...options });
   expect(built.output).toMatch(/0 of \d+ deployments' pages kept/);
+  await cp(join(pagesCache, PAGES_MANIFEST), `${out}.pages.json`);
   return out;
 }
 
-/** A build given a copy of `previous` as its previous output: the deployments whose pages it kept. */
-async function incrementalBuild(previous: string, options: { base?: string } = {}): Promise<{ out: string; kept: number; of: number }> {
+/**
+ * A build given a copy of `previous` as its previous output (changed by `tamper` first, as whoever
+ * can write a CI cache could), with what the cache folder holds: the deployments whose pages it kept.
+ */
+async function incrementalBuild(previous: string, options: { base?: string; tamper?: (out: string) => Promise<void> } = {}): Promise<{ out: string; kept: number; of: number; warnings: string[] }> {
   const out = join(work, `incremental-${(step += 1)}`);
   await cp(previous, out, { recursive: true });
-  const built = await buildSite(root, out, { cacheDir, reuse: true, ...options });
+  await options.tamper?.(out);
+  const built = await buildSite(root, out, { cacheDir, pagesCache, reuse: true, base: options.base });
   const [, kept, of] = /(\d+) of (\d+) deployments' pages kept/.exec(built.output) ?? [];
-  return { out, kept: Number(kept), of: Number(of) };
+  return { out, kept: Number(kept), of: Number(of), warnings: built.warnings };
 }
 
 async function keys(site: string): Promise<Map<string, string>> {
-  return parseCacheManifest(await readFile(join(site, CACHE_MANIFEST), 'utf8'));
+  return new Map([...parseCacheManifest(await readFile(`${site}.pages.json`, 'utf8'))].map(([id, { key }]) => [id, key]));
 }
 
 /** The deployments whose key is the same in both sites must have the same pages in both: the key covers what they show. */
@@ -83,6 +94,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'incremental-'));
   root = join(work, 'evidence');
   cacheDir = join(work, 'astro-cache');
+  pagesCache = join(work, 'pages-cache');
   await generateHistory(root, 7);
   // The history before the newest deployment: the generated chain without its last link.
   newest = (await readdir(root)).filter((d) => d.startsWith('bench-')).sort().at(-1)!;
@@ -131,6 +143,36 @@ describe('an incremental build is the same bytes as a build that renders everyth
     expect(incremental.kept).toBeGreaterThan(0);
     expect(await expectUnchangedKeysSamePages(previousFull, full)).toBe(7 - changed);
     previousFull = full;
+  }, 300_000);
+
+  it('a page planted or changed in the previous output is rendered again, never published as is', async () => {
+    const [changed, planted, linked] = ['bench-0000-staging', 'bench-0003-production', 'bench-0005-staging'];
+    const incremental = await incrementalBuild(previousFull, {
+      tamper: async (out) => {
+        // Each under its deployment's unchanged key, which anyone can compute from the public evidence.
+        await appendFile(join(out, 'deployments', changed, 'index.html'), '<p>Approved by the security team.</p>');
+        await mkdir(join(out, 'deployments', planted, 'checks', 'planted'), { recursive: true });
+        await writeFile(join(out, 'deployments', planted, 'checks', 'planted', 'index.html'), '<p>Approved by the security team.</p>');
+        const paper = join(out, 'deployments', linked, 'paper.css');
+        const bytes = await readFile(paper);
+        await writeFile(join(work, 'paper-copy.css'), bytes);
+        await rm(paper);
+        await symlink(join(work, 'paper-copy.css'), paper);
+      },
+    });
+    expect(incremental.kept).toBe(incremental.of - 3);
+    expect(incremental.warnings).toEqual(expect.arrayContaining([changed, planted, linked].map(refusedWarning)));
+    expect(await differences(previousFull, incremental.out)).toEqual([]);
+  }, 300_000);
+
+  it("keeps nothing of an output the project's cache folder has no record of (a published site, another checkout's cache)", async () => {
+    await rm(pagesCache, { recursive: true });
+    const incremental = await incrementalBuild(previousFull);
+    expect(incremental).toMatchObject({ kept: 0, of: 7 });
+    expect(await differences(previousFull, incremental.out)).toEqual([]);
+    // That build recorded its pages (and the folder keeps itself out of git): the next one keeps them.
+    expect(await readFile(join(pagesCache, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    expect(await incrementalBuild(incremental.out)).toMatchObject({ kept: 7, of: 7 });
   }, 300_000);
 
   it('after a changed --base: renders everything again', async () => {

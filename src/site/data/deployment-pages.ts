@@ -1,16 +1,17 @@
 /**
  * Which deployments' pages this build renders (issue 29). Each deployment's pages are given their
  * inputs (src/site/data/page-inputs.ts); their key is those inputs hashed with the build's context.
- * When `deploy-evidence build` hands over the previous output (`DEPLOY_EVIDENCE_PREVIOUS_SITE`)
- * and the tool's fingerprint (`DEPLOY_EVIDENCE_TOOL`), a deployment whose key the previous output
- * recorded (src/site/reuse-plan.ts) and whose report is there is not rendered: the build copies its
- * pages and its search record from the previous output (src/integrations/site-outputs.ts).
- * Without the previous output (`build --no-cache`, or Astro run directly), every page renders.
+ * When `deploy-evidence build` hands over the previous output (`DEPLOY_EVIDENCE_PREVIOUS_SITE`),
+ * what its last build recorded (`DEPLOY_EVIDENCE_PAGES_RECORDED`, in the project's cache folder)
+ * and the tool's fingerprint (`DEPLOY_EVIDENCE_TOOL`), a deployment whose key was recorded and whose
+ * folder in the previous output is still the one recorded (src/site/reuse-plan.ts) is not
+ * rendered: the build copies its pages and its search record from the previous output
+ * (src/integrations/site-outputs.ts). Without them (`build --no-cache`, or Astro run directly),
+ * every page renders.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { comparisonTargets } from '../../core/compare/comparison-targets.ts';
-import { announceReusePlan, CACHE_MANIFEST, parseCacheManifest, type ReusePlan } from '../reuse-plan.ts';
+import { announceReusePlan, parseCacheManifest, readKeptPages, type KeptPages, type ReusePlan } from '../reuse-plan.ts';
 import { allDeployments, deploymentIdsByDigest, deploymentsById, evidenceHistory, snapshotStore } from './evidence.ts';
 import { deploymentPageInputs, pageInputsKey, type BuildContext, type DeploymentPageInputs } from './page-inputs.ts';
 
@@ -41,29 +42,42 @@ export function allDeploymentPages(): Promise<DeploymentPages[]> {
 
 let rendered: Promise<DeploymentPages[]> | undefined;
 
-/** The deployments whose pages this build renders: all of them, but those the previous output holds under the same key. */
+/** Folders read back at once when checking the previous output (the reading waits on the file system). */
+const CHECK_AT_ONCE = 8;
+
+/** The deployments whose pages this build renders: all of them, but those the previous output holds under the same key, as recorded. */
 export function renderedDeploymentPages(): Promise<DeploymentPages[]> {
-  rendered ??= allDeploymentPages().then((all) => {
+  rendered ??= allDeploymentPages().then(async (all) => {
     const context = buildContext();
     if (!context) return all;
     const keys = all.map(({ inputs }) => [inputs.entry.deployment.id, pageInputsKey(inputs, context)] as const);
     const previousSite = process.env.DEPLOY_EVIDENCE_PREVIOUS_SITE || null;
-    const previous = previousSite ? previousKeys(previousSite) : new Map<string, string>();
-    const kept = new Map<string, number>();
-    for (const [order, [id, key]] of keys.entries()) {
-      if (previous.get(id) === key && existsSync(join(previousSite!, 'deployments', id, 'index.html'))) kept.set(id, order);
-    }
-    const plan: ReusePlan = { keys: new Map(keys), kept, previousSite };
+    const recorded = previousSite ? recordedPages(process.env.DEPLOY_EVIDENCE_PAGES_RECORDED) : new Map<string, KeptPages>();
+    const candidates = keys.flatMap(([id, key], order) => (recorded.get(id)?.key === key ? [{ id, order, pages: recorded.get(id)!.pages }] : []));
+    const kept = new Map<string, { order: number; pages: string }>();
+    const refused: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < candidates.length; i = next++) {
+        const { id, order, pages } = candidates[i]!;
+        // Read whole and hashed: the folder must be exactly what the last build wrote.
+        if (await readKeptPages(previousSite!, id, pages)) kept.set(id, { order, pages });
+        else refused.push(id);
+      }
+    };
+    await Promise.all(Array.from({ length: CHECK_AT_ONCE }, worker));
+    const plan: ReusePlan = { keys: new Map(keys), kept: new Map([...kept].sort((a, b) => a[1].order - b[1].order)), previousSite, refused: refused.sort() };
     announceReusePlan(plan);
     return all.filter(({ inputs }) => !kept.has(inputs.entry.deployment.id));
   });
   return rendered;
 }
 
-/** The keys the previous output was built with (none when it has no readable manifest: everything renders). */
-function previousKeys(site: string): Map<string, string> {
+/** What the project's last build recorded (nothing when there is no readable record: everything renders). */
+function recordedPages(file: string | undefined): Map<string, KeptPages> {
+  if (!file) return new Map();
   try {
-    return parseCacheManifest(readFileSync(join(site, CACHE_MANIFEST), 'utf8'));
+    return parseCacheManifest(readFileSync(file, 'utf8'));
   } catch {
     return new Map();
   }
