@@ -8,7 +8,7 @@
  */
 import type { AstroIntegration, AstroIntegrationLogger } from 'astro';
 import { fileURLToPath } from 'node:url';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { listenForSearchRecords } from '../site/search-records.ts';
 import { buildWarningsFile, takeBuildWarnings } from '../site/build-warnings.ts';
@@ -47,10 +47,28 @@ function keptRecords(plan: ReusePlan, search: RenderedSearchIndex): Promise<void
   return eachAtOnce([...plan.kept], async ([id, { order, pages }]) => search.keep(order, id, recordFromPages(id, await keptPages(plan, id, pages))));
 }
 
-/** The kept deployments' pages: each one's folder under `deployments/`, copied (checked) from the previous output once Astro has written its own. */
-function copyKeptPages(plan: ReusePlan, site: string): Promise<void> {
-  return eachAtOnce([...plan.kept], async ([id, { pages }]) => {
+/**
+ * The kept deployments' pages: each one's folder under `deployments/`, moved from the previous
+ * output (which the new output replaces) once Astro has written its own, and checked where it now
+ * lies, in the build's own folder: a folder that is not what was recorded fails the build. Moved,
+ * not copied (issue 29: writing some 18 files per kept deployment again was most of what followed
+ * the last page); a build that fails after this leaves its previous output with fewer pages to
+ * keep, never a wrong one. Across file systems, it is read, checked and written.
+ */
+async function moveKeptPages(plan: ReusePlan, site: string): Promise<void> {
+  if (plan.kept.size === 0) return;
+  // Astro made no `deployments/` when it rendered none.
+  await mkdir(join(site, 'deployments'), { recursive: true });
+  await eachAtOnce([...plan.kept], async ([id, { pages }]) => {
     const dir = join(site, 'deployments', id);
+    const moved = await rename(join(plan.previousSite!, 'deployments', id), dir).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => (error.code === 'EXDEV' ? false : Promise.reject(error)),
+    );
+    if (moved) {
+      if (!(await readKeptPages(site, id, pages))) throw new Error(`the previous output's pages of ${id} changed while the site was built: build again (or with --no-cache)`);
+      return;
+    }
     for (const [path, bytes] of await keptPages(plan, id, pages)) {
       await mkdir(dirname(join(dir, path)), { recursive: true });
       await writeFile(join(dir, path), bytes, { flag: 'wx' });
@@ -130,14 +148,15 @@ export function siteOutputs(evidenceDir: () => string): AstroIntegration {
         // Every kept record is handed to the index before it writes its last part; the index is
         // finished (its pagefind process closed) even when keeping failed, and the failure reported.
         const [kept] = await Promise.allSettled([keeping]);
-        const [evidence, indexed] = await Promise.allSettled([publishing, index.finish(logger.fork('search-index'))]);
+        const site = fileURLToPath(outDir!);
+        // The kept pages are moved in while pagefind writes the index's last parts (they wait on the disk, it on its process).
+        const keptPlan = kept.status === 'fulfilled' ? plan : null;
+        const [evidence, indexed, moved] = await Promise.allSettled([publishing, index.finish(logger.fork('search-index')), keptPlan ? moveKeptPages(keptPlan, site) : null]);
         // The raw evidence into the output, now that Astro is done with its folders (or its copy removed).
         if (evidence.status === 'fulfilled') await evidence.value?.place();
-        for (const outcome of [evidence, indexed, kept]) if (outcome.status === 'rejected') throw outcome.reason;
+        for (const outcome of [evidence, indexed, kept, moved]) if (outcome.status === 'rejected') throw outcome.reason;
         const refused: string[] = [];
         if (plan) {
-          const site = fileURLToPath(outDir!);
-          await copyKeptPages(plan, site);
           // Written where the CLI asked (beside the staging folder), moved into the project's cache folder once the site is in place.
           const record = process.env.DEPLOY_EVIDENCE_PAGES_RECORD;
           if (record) await recordPages(plan, site, record);

@@ -9,7 +9,8 @@
  * (src/integrations/site-outputs.ts). Without them (`build --no-cache`, or Astro run directly),
  * every page renders.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { comparisonTargets } from '../../core/compare/comparison-targets.ts';
 import { announceReusePlan, parseCacheManifest, readKeptPages, type KeptPages, type ReusePlan } from '../reuse-plan.ts';
 import { allDeployments, deploymentIdsByDigest, deploymentsById, evidenceHistory, snapshotStore } from './evidence.ts';
@@ -53,7 +54,8 @@ export function renderedDeploymentPages(): Promise<DeploymentPages[]> {
     const keys = all.map(({ inputs }) => [inputs.entry.deployment.id, pageInputsKey(inputs, context)] as const);
     const previousSite = process.env.DEPLOY_EVIDENCE_PREVIOUS_SITE || null;
     const recorded = previousSite ? recordedPages(process.env.DEPLOY_EVIDENCE_PAGES_RECORDED) : new Map<string, KeptPages>();
-    const candidates = keys.flatMap(([id, key], order) => (recorded.get(id)?.key === key ? [{ id, order, pages: recorded.get(id)!.pages }] : []));
+    // A recorded folder the previous output does not hold (a deployment it was built without) simply renders.
+    const candidates = keys.flatMap(([id, key], order) => (recorded.get(id)?.key === key && existsSync(join(previousSite!, 'deployments', id)) ? [{ id, order, pages: recorded.get(id)!.pages }] : []));
     const kept = new Map<string, { order: number; pages: string }>();
     const refused: string[] = [];
     let next = 0;
