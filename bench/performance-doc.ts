@@ -47,6 +47,8 @@ export interface BenchResults {
   versions: { node: string; astro: string };
   runs: number;
   siteBuild: SiteBuildRow[];
+  /** bench/lock-sampler.ts's figures (kept when the site build's are written again). */
+  lockSampler?: LockSamplerResults;
 }
 
 /** The process name pagefind's indexer runs under, in the per-process peaks. */
@@ -128,4 +130,39 @@ export function replaceBetweenMarkers(text: string, name: string, content: strin
 export async function updatePerformanceDoc(file: string, results: BenchResults): Promise<void> {
   const text = await readFile(file, 'utf8');
   await writeFile(file, replaceBetweenMarkers(replaceBetweenMarkers(text, 'site-build', siteBuildTable(results)), 'incremental', incrementalTable(results)));
+}
+
+/** The lock sampler's overhead on one migration (issue 28), as bench/lock-sampler.ts records it. */
+export interface LockSamplerRow {
+  /** `off`, or the sampling interval in ms. */
+  sampling: string;
+  migrationMs: Spread;
+  /** Median over the median without sampling. */
+  ratio: number;
+  samples: number | null;
+}
+
+export interface LockSamplerResults {
+  measuredAt: string;
+  migration: string;
+  runs: number;
+  rows: LockSamplerRow[];
+}
+
+/** The sampler's overhead as Markdown: what ran, then one row per interval against no sampling. */
+export function lockSamplerTable(results: LockSamplerResults): string {
+  const ms = (s: Spread) => `${Math.round(s.median)} [${Math.round(s.min)}–${Math.round(s.max)}] ms`;
+  return [
+    `Measured ${results.measuredAt.slice(0, 10)}: ${results.migration}; ${results.runs} runs each, alternating, median [min–max].`,
+    '',
+    '| sampling | migration | ratio | samples taken (median) |',
+    '|---|---|---|---|',
+    ...results.rows.map((r) => `| ${r.sampling} | ${ms(r.migrationMs)} | ${times(r.ratio)} | ${r.samples === null ? '—' : count(r.samples)} |`),
+  ].join('\n');
+}
+
+/** Rewrites the lock sampler's table in the performance doc. */
+export async function updateLockSamplerDoc(file: string, results: LockSamplerResults): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, replaceBetweenMarkers(text, 'lock-sampler', lockSamplerTable(results)));
 }

@@ -17,7 +17,7 @@ const pythonTooling = {
 export const attemptViewLock = defineChecklist(
   {
     id: 'attempt-view-lock',
-    version: '1.0.0',
+    version: '1.1.0',
     title: 'attempt VIEW V1 schema lock — staging deployment evidence',
     description:
       'Proves the deployment of migration 20251101_0900_attempt_view_lock: the V1 `attempt` view with its 13 locked columns, deterministic ids, working downstream queries, smoke tests, a performance baseline and a rollback path.',
@@ -94,6 +94,17 @@ export const attemptViewLock = defineChecklist(
         assertions: [{ type: 'exit-code', equals: 0 }],
       },
       {
+        id: 'schema-before',
+        kind: 'schema',
+        section: '1',
+        phase: 'preflight',
+        title: 'The schema before the upgrade, compared with the one the previous deployment left',
+        description:
+          'A read-only snapshot of the catalog of `public` (tables, columns, constraints, indexes, views, functions, triggers, sequences, grants). A difference from the previous staging deployment\'s `schema-after` means the schema was changed outside the recorded deployments.',
+        schemas: ['public'],
+        drift: { against: 'schema-after', severity: 'warn' },
+      },
+      {
         id: 'alembic-upgrade',
         kind: 'command',
         section: '2',
@@ -106,6 +117,8 @@ export const attemptViewLock = defineChecklist(
         timeoutMs: 600_000,
         requires: pythonTooling,
         parser: 'alembic-upgrade',
+        // What the upgrade locked and for how long, sampled from pg_locks by a second session.
+        observeLocks: { intervalMs: 50 },
         assertions: [
           { type: 'exit-code', equals: 0, description: 'no errors in SQL execution' },
           { type: 'text-not-contains', text: 'Traceback', description: 'no Python traceback' },
@@ -114,6 +127,15 @@ export const attemptViewLock = defineChecklist(
             revision: TARGET_REVISION,
             severity: 'warn',
             description: `migration \`${TARGET_REVISION}\` executed in this run (a warning when it was already applied)`,
+          },
+          {
+            // Replacing a view takes ACCESS EXCLUSIVE on it: readers of attempt wait while it is held. On a database
+            // whose locks cannot be observed (PGlite) this warns that it could not judge, never passes.
+            type: 'max-lock-hold',
+            warnAboveMs: 1000,
+            failAboveMs: 10_000,
+            severity: 'warn',
+            description: 'no relation locked against reads (ACCESS EXCLUSIVE) for more than 1 s (10 s fails)',
           },
         ],
       },
@@ -144,6 +166,20 @@ export const attemptViewLock = defineChecklist(
         assertions: [
           { type: 'exit-code', equals: 0 },
           { type: 'revision-is-head', revision: '20251101_0900', description: '`20251101_0900` is now HEAD, `(head)` marker present' },
+        ],
+      },
+      {
+        id: 'schema-after',
+        kind: 'schema',
+        section: '3',
+        phase: 'upgrade',
+        title: 'What the upgrade changed in the schema',
+        description: 'The snapshot after the upgrade, with what changed since `schema-before`: the migration only creates or replaces view `attempt`, drops nothing and rewrites no table.',
+        schemas: ['public'],
+        changesFrom: 'schema-before',
+        assertions: [
+          { type: 'expected-changes', objects: ['view public.attempt'], description: 'only view `attempt` is created or replaced' },
+          { type: 'no-unexpected-drops' },
         ],
       },
       {
@@ -330,7 +366,7 @@ export const attemptViewLock = defineChecklist(
       },
     ],
     criteria: [
-      { id: 'alembic-upgrade-succeeded', label: 'Alembic upgrade succeeded', checks: ['alembic-upgrade', 'alembic-upgrade-verified', 'alembic-history-after'] },
+      { id: 'alembic-upgrade-succeeded', label: 'Alembic upgrade succeeded', checks: ['alembic-upgrade', 'alembic-upgrade-verified', 'alembic-history-after', 'schema-after'] },
       { id: 'all-columns-present', label: 'All 13 columns present', checks: ['view-columns'] },
       { id: 'sample-data-works', label: 'Sample data query works', checks: ['sample-rows', 'row-count'] },
       { id: 'determinism-verified', label: 'Determinism verified', checks: ['determinism'] },

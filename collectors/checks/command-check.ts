@@ -7,21 +7,25 @@
  * machine's directories by placeholders (../process/machine-paths.ts): its cwd relative to the
  * application directory, `$APP_DIR`, `$REPORT_DIR`, `$TMPDIR` and `~` in argv, output and report.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { commandEnvNames, fillPlaceholders, type CheckOf, type ParsedOutput } from '../../src/format/index.ts';
+import { commandEnvNames, fillPlaceholders, type CheckOf, type LockObservation, type ParsedOutput } from '../../src/format/index.ts';
 import { roundMs } from '../../src/core/numbers.ts';
 import { OutputParseError } from '../../src/core/parsers/output-parser.ts';
 import { OUTPUT_PARSERS } from '../../src/core/parsers/registry.ts';
+import { capturedValue } from '../../src/core/parsers/captures.ts';
 import { CappedOutput, capText, findExecutable, missingPythonModules, runSupervised } from '../process/child-process.ts';
 import { MachinePaths } from '../process/machine-paths.ts';
+import { samplerConnection, startLockSampler, type LockSampler } from '../locks/lock-sampler.ts';
 import { commandEnvValue, type CheckContext, type CheckRun } from './check-context.ts';
 
 /** Milliseconds a command gets between SIGTERM and SIGKILL at its timeout. */
 const KILL_GRACE_MS = 3_000;
 
-async function unmetRequirement(program: string, requires: CheckOf<'command'>['requires'], env: Record<string, string>): Promise<string | null> {
+/** Why a command cannot run here (a program not on PATH, a Python module missing), or null. */
+export async function unmetRequirement(program: string, requires: CheckOf<'command'>['requires'], env: Record<string, string>): Promise<string | null> {
   const executables = [program, ...(requires?.executables ?? [])];
   if (requires && requires.pythonModules.length > 0) executables.push('python3');
   const hint = requires?.installHint ? ` (install with: ${requires.installHint})` : '';
@@ -114,11 +118,18 @@ async function execute(check: CheckOf<'command'>, ctx: CheckContext, { argv, cwd
   const cap = keptOutputBytes(check.maxOutputBytes);
   const stdout = new CappedOutput(cap, ctx.redactor, paths);
   const stderr = new CappedOutput(cap, ctx.redactor, paths);
-  const result = await runSupervised(
-    { argv, cwd, env, timeoutMs: check.timeoutMs, graceMs: KILL_GRACE_MS },
-    (chunk) => stdout.push(chunk),
-    (chunk) => stderr.push(chunk),
-  );
+  const sampler = await startObservation(check, ctx, env, envNames);
+  let locks: LockObservation | undefined;
+  let result: Awaited<ReturnType<typeof runSupervised>>;
+  try {
+    result = await runSupervised(
+      { argv, cwd, env, timeoutMs: check.timeoutMs, graceMs: KILL_GRACE_MS },
+      (chunk) => stdout.push(chunk),
+      (chunk) => stderr.push(chunk),
+    );
+  } finally {
+    locks = sampler ? await sampler.stop() : undefined;
+  }
   run.measuredMs = roundMs(result.durationMs);
 
   if (result.spawnError) {
@@ -141,8 +152,8 @@ async function execute(check: CheckOf<'command'>, ctx: CheckContext, { argv, cwd
       parseProblem = paths.rewrite(error.message);
     }
     for (const [param, field] of Object.entries(check.captures)) {
-      const value = parsed && field in parsed ? (parsed as Record<string, unknown>)[field] : null;
-      if (typeof value === 'string') ctx.params.set(param, value);
+      const value = result.timedOut ? null : capturedValue(field, parsed, result.exitCode);
+      if (value !== null) ctx.params.set(param, value);
     }
   }
   run.result = {
@@ -162,6 +173,7 @@ async function execute(check: CheckOf<'command'>, ctx: CheckContext, { argv, cwd
     ...(witness ? { databaseState: { sql: witness, before, after: await readWitness(witness, ctx) } } : {}),
     // Names only: which of the variables it asked for the command got (values are never recorded).
     environment: { present: envNames.filter((n) => Object.hasOwn(env, n)), missing: envNames.filter((n) => !Object.hasOwn(env, n)) },
+    ...(locks ? { locks } : {}),
   };
   if (out.omitted + err.omitted > 0) {
     run.truncation = { rowsTotal: null, rowsKept: null, bytesOmitted: out.omitted + err.omitted };
@@ -172,6 +184,31 @@ async function execute(check: CheckOf<'command'>, ctx: CheckContext, { argv, cwd
     run.error = { kind: 'internal', message: parseProblem, code: null, hint: null, detail: null };
   }
   return run;
+}
+
+/**
+ * The lock sampler around a mutating step that asks for it (`observeLocks`, issue 28). The step's
+ * sessions are told apart by an application_name: the checklist's, else the PGAPPNAME the check
+ * passes itself, else a unique one set here as PGAPPNAME (libpq and psycopg2 read it). On the
+ * embedded database (PGlite) one session serves everyone: there is no other session to watch, and
+ * the observation says so (a lock assertion never passes on it).
+ */
+async function startObservation(check: CheckOf<'command'>, ctx: CheckContext, env: Record<string, string>, envNames: readonly string[]): Promise<LockSampler | null> {
+  if (!check.observeLocks || !check.mutating) return null;
+  const { intervalMs } = check.observeLocks;
+  const own = envNames.includes('PGAPPNAME') ? env.PGAPPNAME : undefined;
+  const applicationName = check.observeLocks.applicationName ?? own ?? `deploy-evidence-step-${randomBytes(6).toString('hex')}`;
+  if (!own) env.PGAPPNAME = applicationName;
+  if (ctx.session.target.kind === 'embedded') {
+    const note = 'the embedded database (PGlite) serves every connection in one session: no other session\'s locks can be observed';
+    return { stop: async () => ({ status: 'unsupported', note, intervalMs, matchedBy: null, applicationName, stepMs: 0, samples: { taken: 0, failed: 0, longestSpacingMs: 0 }, gaps: [], backends: [], blockedBySampler: 0, relations: [], truncated: false }) };
+  }
+  return startLockSampler({
+    connect: samplerConnection(ctx.session.target.config),
+    match: { applicationName, excludeApplicationNames: [ctx.session.applicationName] },
+    intervalMs,
+    redact: (text) => ctx.redactor.redact(text).text,
+  });
 }
 
 /** The witness query's first column, read-only; null when there is nothing to read (no version table yet). */

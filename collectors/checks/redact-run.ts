@@ -96,6 +96,34 @@ const RESULT_REDACTIONS: { [K in CheckKind]: ResultRedaction<K> } = {
     };
     return { value, count: t.count };
   },
+  // The runner stored the copy's snapshots and compared them redacted already (round-trip-check.ts),
+  // and the steps' output was redacted as it streamed: this finds nothing more unless a caller did not.
+  'round-trip': (result, redactor) => {
+    const t = tally();
+    const object = (o: CatalogObject) => t.add(redactedObject(o, redactor));
+    const change = (c: SchemaChange) => ({
+      ...c,
+      ...t.add(redactStrings({ name: c.name, table: c.table, before: c.before, after: c.after }, redactor)),
+      parts: c.parts.map((p) => ({ ...p, ...t.add(redactStrings({ part: p.part, before: p.before, after: p.after }, redactor)) })),
+    });
+    const snapshot = (objects: CatalogObject[] | null) => objects && objects.map(object);
+    const value = {
+      ...result,
+      copy: { ...result.copy, templateRefused: result.copy.templateRefused === null ? null : t.add(redactStrings(result.copy.templateRefused, redactor)) },
+      ignored: t.add(redactStrings(result.ignored, redactor)),
+      schemas: t.add(redactStrings(result.schemas, redactor)),
+      steps: result.steps.map((s) => ({ ...s, ...t.add(redactStrings({ argv: s.argv, stdout: s.stdout, stderr: s.stderr }, redactor)) })),
+      snapshots: {
+        before: snapshot(result.snapshots.before),
+        afterUpgrade: snapshot(result.snapshots.afterUpgrade),
+        afterDowngrade: snapshot(result.snapshots.afterDowngrade),
+        afterUpgradeAgain: snapshot(result.snapshots.afterUpgradeAgain),
+      },
+      downgradeRestores: result.downgradeRestores && { ...result.downgradeRestores, entries: result.downgradeRestores.entries.map(change) },
+      upgradeRepeats: result.upgradeRepeats && { ...result.upgradeRepeats, entries: result.upgradeRepeats.entries.map(change) },
+    };
+    return { value, count: t.count };
+  },
   // The output streams were redacted as they streamed (and counted in `redactions`); what the
   // database itself said (the version table before and after) is redacted here and counted there too.
   command: (result, redactor) => {

@@ -18,6 +18,7 @@ import { errorFrom, type CheckContext, type CheckRun } from './check-context.ts'
 import { recordedCheck, redactRun } from './redact-run.ts';
 import { runnerOf } from './runners.ts';
 
+/** A round trip creates a database on the server (its copy): it is opt-in like a mutating step. */
 const MUTATING_NOT_ALLOWED =
   'a mutating step (it may change the database) was not allowed for this run: pass --allow-mutating (or "allowMutating": true in deploy-evidence.config.json) to run it';
 
@@ -32,7 +33,7 @@ export async function runCheck(written: CheckDefinition, ctx: CheckContext, depl
   const producer = (name: string) => ctx.checklist.checks.find((c) => c.kind === 'command' && name in c.captures)?.id;
   try {
     run =
-      written.kind === 'command' && written.mutating && !ctx.mutatingAllowed
+      ((written.kind === 'command' && written.mutating) || written.kind === 'round-trip') && !ctx.mutatingAllowed
         ? { source: {}, session: null, result: null, error: null, skipReason: MUTATING_NOT_ALLOWED, truncation: null, measuredMs: 0 }
         : unset.length > 0
         ? { source: {}, session: null, result: null, error: null, skipReason: producer(unset[0]!)

@@ -9,6 +9,7 @@ import { runColumnsCheck } from './columns-check.ts';
 import { runCommandCheck } from './command-check.ts';
 import { runDependentsCheck } from './dependents-check.ts';
 import { runExplainCheck } from './explain-check.ts';
+import { runRoundTripCheck } from './round-trip-check.ts';
 import { runSchemaCheck } from './schema-check.ts';
 import { runSqlCheck } from './sql-check.ts';
 
@@ -21,6 +22,7 @@ export const CHECK_RUNNERS: { [K in CheckKind]: CheckRunner<K> } = {
   command: runCommandCheck,
   dependents: runDependentsCheck,
   schema: runSchemaCheck,
+  'round-trip': runRoundTripCheck,
 };
 
 export function runnerOf(check: CheckDefinition): (check: CheckDefinition, ctx: CheckContext) => Promise<CheckRun> {

@@ -13,11 +13,13 @@
  * (ALTER COLUMN TYPE, VACUUM FULL) shows as a new one; the lock observation and the round trip
  * (issue 28, points 4 and 6) read rewrites from it.
  */
-import type { CatalogObject, CheckOf, CheckSnapshot, SchemaResult } from '../../src/format/index.ts';
+import type { CatalogObject, CheckOf, SchemaResult } from '../../src/format/index.ts';
 import { compareObjects, diffCatalogs } from '../../src/core/schema-diff/diff.ts';
 import type { CheckContext, CheckRun } from './check-context.ts';
+import type { ReadOnlyTransaction } from '../db/session.ts';
 import { readOnlyRun } from './read-only-run.ts';
 import { redactedObjects } from './redact-run.ts';
+import { driftAgainst } from '../../src/core/schema-diff/drift.ts';
 
 const IN_SCOPE = `n.nspname IN (SELECT jsonb_array_elements_text($1::jsonb))`;
 const NOT_IN_EXTENSION = (classid: string, oid: string) =>
@@ -129,17 +131,24 @@ function object(kind: CatalogObject['kind'], raw: Raw): CatalogObject {
 }
 
 /** The schemas a check covers: its own list, else those of the relations the checklist names, else public. */
-export function schemasInScope(check: CheckOf<'schema'>, checklist: CheckContext['checklist']): string[] {
+export function schemasInScope(check: Pick<CheckOf<'schema'>, 'schemas'>, checklist: CheckContext['checklist']): string[] {
   const named = check.schemas ?? checklist.checks.flatMap((c) => (c.kind === 'columns' || c.kind === 'dependents' ? [c.relation.schema] : []));
   const schemas = [...new Set(named.length > 0 ? named : ['public'])];
   return schemas.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** What the previous deployment of the environment recorded for a check (drift's baseline). */
-export interface PreviousCheck {
-  deploymentId: string;
-  /** null: that deployment has no such check. */
-  snapshot: CheckSnapshot | null;
+/** The catalog of the schemas, in the snapshot's order, read in a READ ONLY transaction (the round trip reads its copy's with it). */
+export async function readCatalog(tx: ReadOnlyTransaction, schemas: readonly string[]): Promise<CatalogObject[]> {
+  const param = [JSON.stringify(schemas)];
+  const read = async (sql: string) => (await tx.query(sql, param)).rows.map(([json]) => JSON.parse(json ?? 'null') as Raw);
+  return [
+    ...(await read(RELATIONS_SQL)).map((raw) => object(RELKINDS[String(raw.relkind)] ?? 'table', raw)),
+    ...(await read(INDEXES_SQL)).map((raw) => object('index', raw)),
+    ...(await read(CONSTRAINTS_SQL)).map((raw) => object('constraint', raw)),
+    ...(await read(TRIGGERS_SQL)).map((raw) => object('trigger', raw)),
+    ...(await read(SEQUENCES_SQL)).map((raw) => object('sequence', raw)),
+    ...(await read(FUNCTIONS_SQL)).map((raw) => object('function', raw)),
+  ].sort(compareObjects);
 }
 
 export function runSchemaCheck(check: CheckOf<'schema'>, ctx: CheckContext): Promise<CheckRun> {
@@ -147,21 +156,12 @@ export function runSchemaCheck(check: CheckOf<'schema'>, ctx: CheckContext): Pro
   const source = { sql: [RELATIONS_SQL, INDEXES_SQL, CONSTRAINTS_SQL, TRIGGERS_SQL, SEQUENCES_SQL, FUNCTIONS_SQL].join(';\n\n'), params: [{ name: 'schemas', value: JSON.stringify(schemas) }] };
   let truncation: CheckRun['truncation'] = null;
   return readOnlyRun({ check, source }, ctx, async (tx) => {
-    const param = [JSON.stringify(schemas)];
-    const read = async (sql: string) => (await tx.query(sql, param)).rows.map(([json]) => JSON.parse(json ?? 'null') as Raw);
-    const all: CatalogObject[] = [
-      ...(await read(RELATIONS_SQL)).map((raw) => object(RELKINDS[String(raw.relkind)] ?? 'table', raw)),
-      ...(await read(INDEXES_SQL)).map((raw) => object('index', raw)),
-      ...(await read(CONSTRAINTS_SQL)).map((raw) => object('constraint', raw)),
-      ...(await read(TRIGGERS_SQL)).map((raw) => object('trigger', raw)),
-      ...(await read(SEQUENCES_SQL)).map((raw) => object('sequence', raw)),
-      ...(await read(FUNCTIONS_SQL)).map((raw) => object('function', raw)),
-    ].sort(compareObjects);
+    const all = await readCatalog(tx, schemas);
     const objects = all.slice(0, check.maxObjects);
     if (objects.length < all.length) truncation = { rowsTotal: all.length, rowsKept: objects.length, bytesOmitted: 0 };
     const result: SchemaResult = { kind: 'schema', schemas, objects, objectsTotal: all.length, changes: null, drift: null };
     if (check.changesFrom) result.changes = { from: check.changesFrom, entries: changesSince(check.changesFrom, result, ctx) };
-    if (check.drift) result.drift = await driftAgainst(check.drift.against, result, ctx);
+    if (check.drift) result.drift = await driftOf(check.drift.against, result, ctx);
     return { result };
   }).then((run) => ({ ...run, truncation }));
 }
@@ -183,15 +183,7 @@ function changesSince(from: string, after: SchemaResult, ctx: CheckContext) {
   return diffCatalogs(before.objects, redactedObjects(after.objects, ctx.redactor), { storage: true });
 }
 
-async function driftAgainst(against: string, now: SchemaResult, ctx: CheckContext): Promise<NonNullable<SchemaResult['drift']>> {
-  const none = (noBaseline: string) => ({ against: null, noBaseline, entries: [] });
+async function driftOf(against: string, now: SchemaResult, ctx: CheckContext): Promise<NonNullable<SchemaResult['drift']>> {
   const previous = ctx.previousCheck ? await ctx.previousCheck(against) : null;
-  if (!previous) return none('no earlier deployment in this environment');
-  const { deploymentId, snapshot } = previous;
-  if (!snapshot) return none(`the previous deployment, ${deploymentId}, has no check ${against}`);
-  const before = snapshot.result;
-  if (before?.kind !== 'schema') return none(`the previous deployment, ${deploymentId}, recorded no snapshot in ${against} (${snapshot.status}${snapshot.skipReason ? `: ${snapshot.skipReason}` : ''})`);
-  if (cut(before) || cut(now)) return none(`a snapshot was cut at maxObjects (${before.objectsTotal} and ${now.objectsTotal} objects): raise maxObjects or narrow schemas`);
-  if (before.schemas.join('\u0000') !== now.schemas.join('\u0000')) return none(`${deploymentId}'s ${against} covers ${before.schemas.join(', ')}, this snapshot ${now.schemas.join(', ')}`);
-  return { against: { deploymentId, checkId: against }, noBaseline: null, entries: diffCatalogs(before.objects, redactedObjects(now.objects, ctx.redactor), { storage: false }) };
+  return driftAgainst(against, previous, now, redactedObjects(now.objects, ctx.redactor));
 }

@@ -8,43 +8,35 @@ import { open, rename, rm } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { asEvidenceWriteError } from './evidence-write-error.ts';
+import { isStopping, onStop } from '../process/stop-hooks.ts';
 
 const pending = new Set<string>();
 const inFlight = new Set<Promise<void>>();
-let exiting = false;
 let hooked = false;
 
 /**
- * On SIGINT/SIGTERM: let the writes under way finish (or fail and clean up) — a temp file
- * whose open() is still in the thread pool cannot be unlinked yet — then remove any temp file
- * left and exit. A write asked for after the signal is refused.
+ * On SIGINT/SIGTERM (../process/stop-hooks.ts): let the writes under way finish (or fail and clean
+ * up) — a temp file whose open() is still in the thread pool cannot be unlinked yet — then remove
+ * any temp file left. A write asked for after the signal is refused.
  */
 function removePendingOnSignal(): void {
   if (hooked) return;
   hooked = true;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      exiting = true;
-      const exit = () => {
-        for (const file of pending) {
-          try {
-            unlinkSync(file);
-          } catch {
-            // already renamed or gone
-          }
-        }
-        // Conventional exit status for death by signal.
-        process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
-      };
-      setTimeout(exit, 2_000).unref();
-      void Promise.allSettled([...inFlight]).then(exit);
-    });
-  }
+  onStop(async () => {
+    await Promise.allSettled([...inFlight]);
+    for (const file of pending) {
+      try {
+        unlinkSync(file);
+      } catch {
+        // already renamed or gone
+      }
+    }
+  });
 }
 
 export function writeFileAtomic(file: string, data: string): Promise<void> {
   removePendingOnSignal();
-  if (exiting) return Promise.reject(new Error(`not written, the collector is stopping: ${file}`));
+  if (isStopping()) return Promise.reject(new Error(`not written, the collector is stopping: ${file}`));
   const write = writeAtomically(file, data).finally(() => inFlight.delete(write));
   inFlight.add(write);
   return write;

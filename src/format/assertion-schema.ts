@@ -48,10 +48,13 @@ export const ASSERTION_KINDS = {
   'tests-passed': ['command'],
   'revision-is-head': ['command'],
   'migration-ran': ['command'],
+  'lock-timeout-set': ['command'],
   'no-dependents': ['dependents'],
   dependents: ['dependents'],
   'expected-changes': ['schema'],
   'no-unexpected-drops': ['schema'],
+  'max-lock-hold': ['command'],
+  'no-rewrite-above-rows': ['schema'],
   // Every kind, a new one too: each records its duration.
   'max-duration': checkKindSchema.options,
   attestations: ['sql'],
@@ -214,6 +217,50 @@ export const assertionSchema = z.discriminatedUnion('type', [
           .array(z.string().min(1))
           .default([])
           .describe('Drops that are expected: an object (`public.invoice_old`, `view public.invoice_v0`) or a column (`public.invoice.legacy_total`).'),
+      })
+      .strict(),
+  ),
+  since(
+    4,
+    z
+      .object({
+        ...base,
+        type: judgedType(
+          'max-lock-hold',
+          'The longest time the observed step (`observeLocks`) may have held a lock of this mode on a relation, per relation, with a warn and a fail level. Judged on the upper bound the sampling gives (the samples around the hold that did not see it). An observation that failed, found no backends or took no sample is not a pass.',
+        ),
+        mode: z
+          .enum(['AccessExclusiveLock', 'ExclusiveLock', 'ShareRowExclusiveLock', 'ShareLock', 'ShareUpdateExclusiveLock'])
+          .default('AccessExclusiveLock')
+          .describe('The lock mode, as pg_locks names it: `AccessExclusiveLock` (ACCESS EXCLUSIVE, the default: it blocks reads too), `ExclusiveLock`, `ShareRowExclusiveLock`, `ShareLock` (CREATE INDEX without CONCURRENTLY: it blocks writes), `ShareUpdateExclusiveLock`. A stronger mode held counts too.'),
+        relations: z.array(z.string().min(1)).min(1).optional().describe('Only these relations (`public.invoice`; a relation dropped during the step has no name and is judged only without this). Default: every relation the step locked.'),
+        warnAboveMs: z.number().nonnegative().optional().describe('A warning when a hold may have lasted longer than this many ms.'),
+        failAboveMs: z.number().nonnegative().optional().describe('A failure when a hold may have lasted longer than this many ms.'),
+      })
+      .strict(),
+  ),
+  since(
+    4,
+    z
+      .object({
+        ...base,
+        type: judgedType(
+          'no-rewrite-above-rows',
+          'No table with more than `maxRows` rows was rewritten between the snapshot before the mutating step and this one (`changesFrom`): a rewrite (its relfilenode changed) holds ACCESS EXCLUSIVE while it copies every row. Rows are the before snapshot\'s estimate (pg_class.reltuples); a rewritten table whose rows are unknown (never analyzed) is not a pass, nor is a snapshot without a change report.',
+        ),
+        maxRows: z.number().int().nonnegative().describe('The most rows a table may hold and still be rewritten.'),
+      })
+      .strict(),
+  ),
+  since(
+    4,
+    z
+      .object({
+        ...base,
+        type: judgedType(
+          'lock-timeout-set',
+          'The forward SQL a migration tool previews (`alembic-sql` parser: `alembic upgrade {{current}}:head --sql`) sets a non-zero `lock_timeout` (SET, SET LOCAL, set_config) before its first statement that takes a strong lock (ALTER TABLE, DROP, CREATE INDEX without CONCURRENTLY, TRUNCATE…); the first such statement is named when it does not. Comments, strings and quoted names never count. Output of another parser, or SQL cut at the output cap before any strong lock, is not a pass.',
+        ),
       })
       .strict(),
   ),

@@ -7,6 +7,7 @@
  */
 import { z } from 'astro/zod';
 import { checkIdSchema, deploymentIdSchema } from './common.ts';
+import { since } from './since.ts';
 
 /** The kinds of catalog object a snapshot records; columns and grants belong to their object. */
 export const catalogObjectKindSchema = z.enum(['table', 'partitioned table', 'foreign table', 'view', 'materialized view', 'index', 'constraint', 'trigger', 'sequence', 'function']);
@@ -80,6 +81,8 @@ export const schemaChangeSchema = z
     parts: z.array(changePartSchema),
     /** The table's (or materialized view's) storage was rewritten: its relfilenode changed. */
     rewritten: z.boolean(),
+    /** A rewritten one: its estimated rows in the snapshot before (pg_class.reltuples, -1: never analyzed), what the rewrite copied. */
+    rowsBefore: since(4, z.number().nullable().optional()),
   })
   .strict();
 export type SchemaChange = z.infer<typeof schemaChangeSchema>;

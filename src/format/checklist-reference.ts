@@ -114,6 +114,8 @@ export function checklistReferenceMarkdown(): string {
     ...nestedTables(list, '', ['checks']),
     'Parameters are written `{{name}}` in a command argument and bound as `$1, $2…` (`params`) in a query. A parameter without a value is read by its `resolveSql` just before the first check that needs it, or captured from a command\'s parsed output (`captures`); a check whose parameter stays unset is skipped, never passed.',
     '',
+    '**The forward SQL (alembic).** Before the mutating upgrade, `alembic current` with `"parser": "alembic-history", "captures": { "current": "current" }` reads where the database starts (`base` on a database with no revision yet), and `alembic upgrade {{current}}:head --sql` with `"parser": "alembic-sql"` records the SQL the upgrade will run, without running it: shown highlighted on its check page, folded in the PR Markdown and the change request; `lock-timeout-set` judges it. examples/checklists/billing.json (`current-before`, `forward-sql`) is the recipe; its env.py sets `SET LOCAL lock_timeout` for every migration, which the preview shows.',
+    '',
     'Type names are written as PostgreSQL\'s `format_type` writes them: `integer`, `bigint`, `numeric(14,2)`, `character varying(40)`, `text`, `uuid`, `timestamp with time zone`, `timestamp without time zone`, `boolean`.',
     '',
     '## Every check',

@@ -42,6 +42,8 @@ export function checklistReferenceProblems(raw: unknown): ChecklistProblem[] {
       if (checkIds.has(id)) add(['checks', i, 'id'], `duplicate check id "${id}"`);
       checkIds.add(id);
     }
+    // Locks are observed around the one step that changes the database, never a read.
+    if (check.kind === 'command' && isObject(check.observeLocks) && check.mutating !== true) add(['checks', i, 'observeLocks'], 'observeLocks is only for a mutating step (`mutating: true`)');
     const section = str(check.section);
     if (section !== undefined && !sections.has(section)) add(['checks', i, 'section'], `unknown section "${section}"`);
     const phase = str(check.phase);
@@ -51,6 +53,7 @@ export function checklistReferenceProblems(raw: unknown): ChecklistProblem[] {
       ...list(check.params).filter((p): p is string => typeof p === 'string'),
       ...(str(check.sqlParam) ? [check.sqlParam as string] : []),
       ...(kind === 'command' ? list(check.argv).flatMap((a) => (typeof a === 'string' ? argvParams(a) : [])) : []),
+      ...(kind === 'round-trip' ? [...list(check.upgrade), ...list(check.downgrade)].flatMap((a) => (typeof a === 'string' ? argvParams(a) : [])) : []),
       ...(kind === 'command' && isObject(check.captures) ? Object.keys(check.captures) : []),
     ];
     for (const name of new Set(used)) if (!params.has(name)) add(['checks', i], `unknown parameter "${name}"`);

@@ -6,7 +6,7 @@ import { z } from 'astro/zod';
 import { checklistReferenceProblems } from './checklist-references.ts';
 import { assertionSchema } from './assertion-schema.ts';
 import { fieldDocs } from './field-docs.ts';
-import { since } from './since.ts';
+import { since, sinceValues } from './since.ts';
 import { checkIdSchema, relationSchema, slugSchema, type CheckKind, type SameMembers } from './common.ts';
 
 /** Names a checklist parameter (`--param name=value`), e.g. the sample student of the perf check. */
@@ -114,38 +114,58 @@ export const parserNameSchema = z
   .enum(['alembic-history', 'alembic-upgrade', 'alembic-sql', 'pytest-junit'])
   .describe('Reads the tool\'s output into data kept beside the raw text: `alembic-history` (history, heads, current), `alembic-upgrade` (also reads alembic_version before and after), `alembic-sql` (upgrade/downgrade --sql), `pytest-junit` (adds --junitxml=<temp file> and reads that report).');
 
+const commandEnvSchema = z
+  .array(
+    z.union([
+      envNameSchema,
+      fieldDocs(z.object({ name: envNameSchema, public: z.boolean().describe('true: the value is not a secret and is not redacted.') }).strict(), { name: 'The variable name.' }),
+    ]),
+  )
+  .default([])
+  .describe('The names of the environment variables the command gets (not the environment it runs in: that is `--env`). Nothing else reaches it but PATH. DATABASE_URL is the collector\'s own connection.');
+
+const requiresSchema = z
+  .object({
+    executables: z.array(z.string().min(1)).default([]).describe('Programs that must be on PATH.'),
+    pythonModules: z.array(z.string().min(1)).default([]).describe('Python modules python3 must be able to import.'),
+    installHint: z.string().optional().describe('How to install what is missing, shown in the skip reason.'),
+  })
+  .strict()
+  .optional()
+  .describe('Preconditions; when unmet the check is skipped with the reason (never a pass).');
+
 export const commandCheckSchema = checkDocs(z
   .object({
     ...checkBase,
     kind: z.literal('command').describe('A command of your application (alembic, pytest…) in its directory, with a timeout and only the environment it is given; its exit code, output and parsed output are the evidence.'),
     argv: z.array(z.string().min(1)).min(1).describe('The program and its arguments, never through a shell. `{{name}}` in an argument is replaced by the checklist parameter `name`.'),
     cwd: z.string().default('.').describe('The working directory, relative to the application directory (`--app-dir`).'),
-    env: z
-      .array(
-        z.union([
-          envNameSchema,
-          fieldDocs(z.object({ name: envNameSchema, public: z.boolean().describe('true: the value is not a secret and is not redacted.') }).strict(), { name: 'The variable name.' }),
-        ]),
-      )
-      .default([])
-      .describe('The names of the environment variables the command gets (not the environment it runs in: that is `--env`). Nothing else reaches it but PATH. DATABASE_URL is the collector\'s own connection.'),
+    env: commandEnvSchema,
     timeoutMs: z.number().int().positive().default(120_000).describe('Killed, with its whole process group, after this many ms; the output so far is kept.'),
     maxOutputBytes: z.number().int().positive().default(256 * 1024).describe('Bytes kept of each stream (the first three quarters and the last quarter); the whole stream\'s size and sha256 are recorded.'),
     mutating: z.boolean().default(false).describe('The step may change the database (a migration): it runs only when the collection allows it (`--allow-mutating`), else it is skipped.'),
     parser: parserNameSchema.optional(),
+    observeLocks: since(
+      4,
+      z
+        .object({
+          intervalMs: z.number().int().min(10).max(1000).default(50).describe('How often the second session samples pg_locks, in ms (10–1000). A lock held for less than this may not be seen; each hold is recorded with the bounds the sampling gives it.'),
+          applicationName: z
+            .string()
+            .min(1)
+            .max(63)
+            .optional()
+            .describe('The application_name the migration\'s sessions carry. Default: a unique one, set in the command\'s environment as PGAPPNAME (libpq and psycopg2 honour it), unless the check passes its own PGAPPNAME. When no session carries it, the sessions of the database that appear during the step are taken (never the collector\'s own).'),
+        })
+        .strict()
+        .optional()
+        .describe('Observe the locks the mutating step really takes (only with `mutating: true`): a second, read-only session samples pg_locks and pg_stat_activity while it runs and records, per relation, each lock mode held, when it was first and last seen, for how long, and which other sessions waited behind it. It never holds a lock on an application table and never blocks the step; a failed sample is a gap, not an error.'),
+    ),
     captures: z
-      .record(paramNameSchema, z.enum(['head', 'reached']))
+      .record(paramNameSchema, sinceValues(z.enum(['head', 'reached', 'current']), { current: 4 }))
       .default({})
-      .describe('Sets checklist parameters from the parsed output for later checks: `{ "alembicHead": "head" }` (the history\'s single head) or `"reached"` (the revision an upgrade reached).'),
-    requires: z
-      .object({
-        executables: z.array(z.string().min(1)).default([]).describe('Programs that must be on PATH.'),
-        pythonModules: z.array(z.string().min(1)).default([]).describe('Python modules python3 must be able to import.'),
-        installHint: z.string().optional().describe('How to install what is missing, shown in the skip reason.'),
-      })
-      .strict()
-      .optional()
-      .describe('Preconditions; when unmet the check is skipped with the reason (never a pass).'),
+      .describe('Sets checklist parameters from the parsed output for later checks: `{ "alembicHead": "head" }` (the history\'s single head), `"reached"` (the revision an upgrade reached) or `"current"` (the one revision `alembic current` printed, `base` when it exited 0 and printed none: a database with no revision yet; the start of a forward SQL range `{{current}}:head`).'),
+    requires: requiresSchema,
   })
   .strict());
 
@@ -190,6 +210,41 @@ const schemaCheckSchema = since(
   ),
 );
 
+const roundTripCheckSchema = since(
+  4,
+  checkDocs(
+    z
+      .object({
+        ...checkBase,
+        kind: z
+          .literal('round-trip')
+          .describe('A rehearsed round trip (opt-in, never on the target): on a throwaway copy of the target database made on the same server, run the upgrade, the downgrade and the upgrade again; each step\'s exit code, duration and output, and the copy\'s schema before and after each step, are the evidence. It fails when a step fails, when the schema after the downgrade is not the one before (a column, an index or a grant the downgrade lost or left behind is named), or when the second upgrade does not give the schema the first gave. Put it before the mutating step: the copy is of the target as it is, and the downgrade goes back to the revision the target is at. It creates a database on the server (`deploy_evidence_rt_…`), so it runs only under `--allow-mutating` and needs CREATEDB; the copy is dropped afterwards, also when a step fails, times out or the collector is stopped (SIGINT/SIGTERM); a copy left by a killed collector (SIGKILL) is dropped by the next round trip on the server. Skipped on the embedded database (PGlite), which is one database.'),
+        upgrade: z.array(z.string().min(1)).min(1).describe('The upgrade command\'s program and arguments (never through a shell), e.g. `["alembic", "upgrade", "head"]`. `{{name}}` is replaced by the checklist parameter `name`.'),
+        downgrade: z.array(z.string().min(1)).min(1).describe('The downgrade command back to where the target is, e.g. `["alembic", "downgrade", "-1"]`.'),
+        cwd: z.string().default('.').describe('The working directory of both commands, relative to the application directory (`--app-dir`).'),
+        env: commandEnvSchema,
+        databaseUrlEnv: z
+          .array(envNameSchema)
+          .default(['DATABASE_URL'])
+          .describe('The variables that carry the database\'s URL to the commands: each gets the copy\'s URL, never the target\'s. A command argument or any other variable that holds the target\'s URL is refused.'),
+        timeoutMs: z.number().int().positive().default(120_000).describe('Each step is killed, with its whole process group, after this many ms; the copy is dropped all the same.'),
+        maxOutputBytes: z.number().int().positive().default(64 * 1024).describe('Bytes kept of each stream of each step (the first three quarters and the last quarter).'),
+        copy: z
+          .enum(['auto', 'template', 'dump'])
+          .default('auto')
+          .describe('How the copy is made: `template` (CREATE DATABASE … TEMPLATE the target: needs CREATEDB and no other session on the target), `dump` (pg_dump of the target restored with pg_restore into a new database: needs CREATEDB and pg_dump/pg_restore on PATH, not older than the server), `auto` (the template, else the dump).'),
+        schemas: z.array(z.string().min(1)).min(1).optional().describe('The schemas whose catalog is compared. Default: as a `schema` check\'s (the schemas of the relations the checklist names, else `public`).'),
+        ignore: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('Objects the comparisons leave out, by qualified name (`public.alembic_version`; a table covers its indexes and constraints): the migration tool\'s own bookkeeping, which a downgrade to an empty database leaves behind.'),
+        maxObjects: z.number().int().positive().max(100_000).default(5_000).describe('The most objects a snapshot of the copy may hold; a larger catalog is an error (a cut snapshot cannot be compared): narrow `schemas`.'),
+        requires: requiresSchema,
+      })
+      .strict(),
+  ),
+);
+
 export const checkDefinitionSchema = z.discriminatedUnion('kind', [
   sqlCheckSchema,
   columnsCheckSchema,
@@ -197,6 +252,7 @@ export const checkDefinitionSchema = z.discriminatedUnion('kind', [
   commandCheckSchema,
   dependentsCheckSchema,
   schemaCheckSchema,
+  roundTripCheckSchema,
 ]);
 export type CheckDefinition = z.infer<typeof checkDefinitionSchema>;
 export type CheckDefinitionInput = z.input<typeof checkDefinitionSchema>;
@@ -206,12 +262,12 @@ export type CheckOf<K extends CheckDefinition['kind']> = Extract<CheckDefinition
 const checkDefinitionsHaveEveryKind: SameMembers<CheckDefinition['kind'], CheckKind> = true;
 
 /** The names of the variables a command check gets (besides PATH). */
-export function commandEnvNames(check: CheckOf<'command'>): string[] {
+export function commandEnvNames(check: Pick<CheckOf<'command'>, 'env'>): string[] {
   return check.env.map((entry) => (typeof entry === 'string' ? entry : entry.name));
 }
 
 /** Names whose values are secrets: every variable not marked public (PATH is never secret). */
-export function secretEnvNames(check: CheckOf<'command'>): string[] {
+export function secretEnvNames(check: Pick<CheckOf<'command'>, 'env'>): string[] {
   return check.env.filter((entry) => typeof entry === 'string' || !entry.public).map((entry) => (typeof entry === 'string' ? entry : entry.name)).filter((name) => name !== 'PATH');
 }
 

@@ -14,7 +14,8 @@ import { sinceValues } from './since.ts';
  * checklist's sign-off policy (`signoffPolicy`: segregation of duties) and who ran the collection
  * (`collectedBy` in deployment.json), issue 24. v4 added the `schema` check kind (schema snapshots,
  * the change report between two of them and drift against the previous deployment) and its
- * assertions `expected-changes` and `no-unexpected-drops`, issue 28.
+ * assertions `expected-changes` and `no-unexpected-drops`, and the `round-trip` check kind
+ * (upgrade → downgrade → upgrade rehearsed on a throwaway copy of the database), issue 28.
  */
 export const SCHEMA_VERSION = 4 as const;
 /** Every version this reader understands, oldest first. */
@@ -120,7 +121,7 @@ export type CheckStatus = z.infer<typeof checkStatusSchema>;
  * held to this one at compile time (checklist-schema.ts, snapshot-schema.ts), so a kind added to
  * one and not the others does not compile.
  */
-export const checkKindSchema = sinceValues(z.enum(['sql', 'columns', 'explain', 'command', 'dependents', 'schema']), { schema: 4 });
+export const checkKindSchema = sinceValues(z.enum(['sql', 'columns', 'explain', 'command', 'dependents', 'schema', 'round-trip']), { schema: 4, 'round-trip': 4 });
 export type CheckKind = z.infer<typeof checkKindSchema>;
 
 /** `true` when two unions have the same members, else `false`: holds one union of the format to another. */

@@ -13,3 +13,5 @@ export * from './versions.ts';
 export * from './placeholders.ts';
 export * from './checklist-references.ts';
 export * from './catalog-schema.ts';
+export * from './round-trip-schema.ts';
+export * from './lock-schema.ts';

@@ -17,6 +17,7 @@ import type { Signoffs } from './signoff-schema.ts';
 import type { DecisionStatus } from './deployment-schema.ts';
 import { signoffDecision } from './signoff-roles.ts';
 import type { RawFile } from './read-deployment-dir.ts';
+import { readChainLinks, type ChainLink } from './read-chain-links.ts';
 
 type Readable<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -47,8 +48,18 @@ export interface DeploymentDigests {
   rederived: string[] | null;
 }
 
+/**
+ * The deployment before one in its environment (the one its manifest follows; id null for the
+ * first), with its snapshots read on demand from the root: a schema snapshot's drift is re-derived
+ * against it.
+ */
+interface PreviousDeployment {
+  id: string | null;
+  check(checkId: string): CheckSnapshot | null;
+}
+
 /** Re-derives a deployment's verdicts from its parsed evidence (and the files its manifest lists): the differences, in words. */
-type Rederive = (deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, listed: readonly string[]) => string[];
+type Rederive = (deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, listed: readonly string[], previous?: PreviousDeployment) => string[];
 
 export interface DigestOptions {
   /** Hash just these deployments (signing one need not hash all the others). */
@@ -67,6 +78,8 @@ async function readable<T>(read: () => Promise<T>): Promise<Readable<T>> {
 export async function readEvidenceDigests(root: string, { only, rederive }: DigestOptions = {}): Promise<{ deployments: DeploymentDigests[]; refused: RefusedEntry[] }> {
   const tree = await listEvidenceTree(root);
   const deployments: DeploymentDigests[] = [];
+  const links = rederive ? await readChainLinks(root) : [];
+  const listedIds = new Set(tree.deployments.map((d) => d.id));
   for (const { id, files: listed } of tree.deployments) {
     if (only && !only.includes(id)) continue;
     const refused = tree.refused.filter((r) => r.path.startsWith(`${id}/`));
@@ -100,14 +113,16 @@ export async function readEvidenceDigests(root: string, { only, rederive }: Dige
           : model,
       manifest,
       signoffs: signoffBytes ? await readable(async () => ownSignoffs(id, readEvidenceText('signoffs', `${id}/signoffs.json`, signoffBytes.toString('utf8')).model)) : null,
-      rederived: rederive && model?.ok ? rederivedFrom(model.value, bytesOf, id, manifest?.ok ? manifest.value.model.files.map((f) => f.path) : [], rederive) : null,
+      rederived: rederive && model?.ok
+        ? rederivedFrom(model.value, bytesOf, id, manifest?.ok ? manifest.value.model.files.map((f) => f.path) : [], rederive, manifest?.ok ? previousDeployment(root, model.value.environment, manifest.value.model.previousManifestSha256, links, listedIds) : undefined)
+        : null,
     });
   }
   return { deployments, refused: tree.refused.filter((r) => !tree.deployments.some((d) => r.path.startsWith(`${d.id}/`))) };
 }
 
 /** The snapshots parsed from the bytes already read, and what re-deriving from them finds; null when one does not read. */
-function rederivedFrom(deployment: Deployment, bytesOf: ReadonlyMap<string, Buffer>, id: string, listed: readonly string[], rederive: Rederive): string[] | null {
+function rederivedFrom(deployment: Deployment, bytesOf: ReadonlyMap<string, Buffer>, id: string, listed: readonly string[], rederive: Rederive, previous: PreviousDeployment | undefined): string[] | null {
   const snapshots = new Map<string, CheckSnapshot>();
   try {
     for (const [path, bytes] of bytesOf) {
@@ -118,7 +133,31 @@ function rederivedFrom(deployment: Deployment, bytesOf: ReadonlyMap<string, Buff
   } catch {
     return null;
   }
-  return rederive(deployment, snapshots, listed);
+  return rederive(deployment, snapshots, listed, previous);
+}
+
+/**
+ * The deployment a manifest follows (`previous`: the digest it names), found among the root's
+ * links of the same environment. Its snapshots are read only by the ids the root lists, as any
+ * evidence file: never through a link; one that does not read is reported as such by its own
+ * deployment's verification, and reads here as absent. Undefined when the manifest names a
+ * digest no deployment here has (the chain check names that).
+ */
+function previousDeployment(root: string, environment: string, previous: string | null, links: readonly ChainLink[], listedIds: ReadonlySet<string>): PreviousDeployment | undefined {
+  if (previous === null) return { id: null, check: () => null };
+  const link = links.find((l) => l.digest === previous && l.environment === environment);
+  if (!link || !listedIds.has(link.id)) return undefined;
+  return {
+    id: link.id,
+    check(checkId) {
+      const path = join(root, link.id, 'checks', `${checkId}.json`);
+      try {
+        return readEvidenceText('check', `${link.id}/checks/${checkId}.json`, readEvidenceBytesSync(path).toString('utf8')).model;
+      } catch {
+        return null;
+      }
+    },
+  };
 }
 
 /** Another deployment's sign-offs, copied over, are not this one's: they do not read as its. */

@@ -21,6 +21,8 @@ import {
 } from './common.ts';
 import { since } from './since.ts';
 import { schemaResultSchema } from './catalog-schema.ts';
+import { roundTripResultSchema } from './round-trip-schema.ts';
+import { lockObservationSchema } from './lock-schema.ts';
 
 /**
  * A value as the database said it: int2/int4 and finite floats as JSON numbers,
@@ -237,6 +239,11 @@ const commandResultSchema = z
      * one input that can differ between a passing and a failing run of the same command.
      */
     environment: since(3, z.object({ present: z.array(z.string()), missing: z.array(z.string()) }).strict().optional()),
+    /**
+     * The locks the step really took, sampled from a second read-only session while it ran
+     * (`observeLocks` on a mutating check; v4, issue 28). Absent when not asked for.
+     */
+    locks: since(4, lockObservationSchema.optional()),
   })
   .strict();
 
@@ -265,6 +272,7 @@ export const checkResultSchema = z.discriminatedUnion('kind', [
   commandResultSchema,
   dependentsResultSchema,
   since(4, schemaResultSchema),
+  since(4, roundTripResultSchema),
 ]);
 export type CheckResult = z.infer<typeof checkResultSchema>;
 export type ResultOf<K extends CheckResult['kind']> = Extract<CheckResult, { kind: K }>;

@@ -12,6 +12,7 @@ import { outcomesInWords, programOf, sayOutcome } from '../../src/core/assertion
 import { allOf, listed, readableMs } from '../../src/core/assertions/words.ts';
 import { checkProblem, problemUnlessPass } from '../../src/core/decision/check-problem.ts';
 import { diffCatalogs } from '../../src/core/schema-diff/diff.ts';
+import { summarizeLocks, type LockSample } from '../../src/core/locks/lock-holds.ts';
 import { checkDefinitionSchema, type CatalogObject, type AssertionInput, type AssertionType, type Cell, type CheckDefinition, type CheckResult, type ParsedOutput } from '../../src/format/index.ts';
 
 const sql = (columns: [string, string][], rows: Cell[][], reads = ['a']): CheckResult => ({
@@ -81,11 +82,25 @@ function pytest(tests: [string, 'passed' | 'failed' | 'error' | 'skipped', strin
   };
 }
 
+/**
+ * A step's lock observation made by the real summary from samples every 50 ms: `held` is the
+ * samples (by number) in which pid 41 held ACCESS EXCLUSIVE on public.attempt.
+ */
+function observedLocks(held: number[], samples = 10): CheckResult {
+  const list: LockSample[] = Array.from({ length: samples }, (_, i) => ({
+    atMs: 50 * (i + 1),
+    rows: [{ pid: 41, applicationName: 'step', backendStartMs: 0, relation: held.includes(i) ? '16400' : '', mode: held.includes(i) ? 'AccessExclusiveLock' : '', granted: true, blockedBy: null, query: '' }],
+  }));
+  const locks = summarizeLocks({ samples: list, stepMs: 50 * (samples + 1), intervalMs: 50, applicationName: 'step', stepStartServerMs: 0, samplerPid: 7, excludeApplicationNames: [], relationNames: new Map([['16400', { schema: 'public', name: 'attempt', relkind: 'r' }]]) });
+  return command('', 0, { locks });
+}
+
 const migrated = (before: string[] | null, after: string[] | null, log: ParsedOutput | null = null): CheckResult =>
   command('', 0, { databaseState: { sql: 'SELECT version_num FROM alembic_version', before, after }, parsed: log });
 
 const upgradeLog = (from: string, to: string): ParsedOutput => ({ kind: 'alembic-upgrade', migrations: [{ direction: 'upgrade', from, to, message: 'attempt view' }], reached: to, errors: [] });
 
+const forwardSql = (sql: string): CheckResult => command(sql, 0, { parsed: { kind: 'alembic-sql', migrations: [{ direction: 'upgrade', from: 'a', to: 'b', message: null }], sql, errors: [] } });
 const ATTESTED: Attested[] = [{ id: 'ci-green', label: 'CI green', by: 'release-bot', at: '2026-11-25T08:17:46.546Z' }];
 
 interface Case {
@@ -193,6 +208,29 @@ const CASES: { [T in AssertionType]: Case[] } = {
       sentence: 'the database did not reach 20251101_0900_attempt_view_lock: it stayed at 20251020_1200_base_tables; the log reported 20251001_0000_init → 20251020_1200_base_tables',
     },
   ],
+  'lock-timeout-set': [
+    {
+      kind: 'command',
+      assertion: { type: 'lock-timeout-set' },
+      result: forwardSql("BEGIN;\nSET LOCAL lock_timeout = '5s';\nALTER TABLE invoice ADD COLUMN note text;\nCOMMIT;"),
+      status: 'pass',
+      sentence: "lock_timeout '5s' is set at line 2, before the first strong lock: ALTER TABLE at line 3 (ALTER TABLE invoice ADD COLUMN note text)".replace("'5s'", '5s'),
+    },
+    {
+      kind: 'command',
+      assertion: { type: 'lock-timeout-set', severity: 'warn' },
+      result: forwardSql("BEGIN;\n-- SET lock_timeout = '5s';\nCREATE INDEX invoice_issued_idx ON invoice (issued_at);\nCOMMIT;"),
+      status: 'warn',
+      sentence: 'no lock_timeout is set before the first strong lock: CREATE INDEX (without CONCURRENTLY) at line 3 (CREATE INDEX invoice_issued_idx ON invoice (issued_at))',
+    },
+    {
+      kind: 'command',
+      assertion: { type: 'lock-timeout-set' },
+      result: forwardSql("BEGIN;\nSET lock_timeout = 0;\nDROP VIEW IF EXISTS invoice_totals;\nCOMMIT;"),
+      status: 'fail',
+      sentence: 'no lock_timeout is set before the first strong lock: DROP VIEW at line 3 (DROP VIEW IF EXISTS invoice_totals)',
+    },
+  ],
   'expected-changes': [
     { kind: 'schema', assertion: { type: 'expected-changes', objects: ['table public.attempt'] }, result: migratedSchema([ATTEMPT], [table('attempt', [['id', 'bigint'], ['score', 'bigint']], '101')]), status: 'pass', sentence: 'only expected objects changed: changed table public.attempt: column score integer → bigint; rewritten (relfilenode 100 → relfilenode 101)' },
     { kind: 'schema', assertion: { type: 'expected-changes', objects: ['public.attempt'], severity: 'warn' }, result: migratedSchema([ATTEMPT], [ATTEMPT, index('attempt_score_idx', 'attempt')]), status: 'warn', sentence: '1 object changed that is not expected: added index public.attempt_score_idx' },
@@ -202,6 +240,16 @@ const CASES: { [T in AssertionType]: Case[] } = {
     { kind: 'schema', assertion: { type: 'no-unexpected-drops', allow: ['public.attempt.score'] }, result: migratedSchema([ATTEMPT], [table('attempt', [['id', 'bigint']])]), status: 'pass', sentence: 'nothing was dropped beyond what is allowed' },
     { kind: 'schema', assertion: { type: 'no-unexpected-drops', severity: 'warn' }, result: migratedSchema([ATTEMPT], [table('attempt', [['id', 'bigint']])]), status: 'warn', sentence: '1 unexpected drop: column public.attempt.score' },
     { kind: 'schema', assertion: { type: 'no-unexpected-drops' }, result: migratedSchema([ATTEMPT, index('attempt_score_idx', 'attempt')], []), status: 'fail', sentence: '2 unexpected drops: index public.attempt_score_idx, table public.attempt' },
+  ],
+  'max-lock-hold': [
+    { kind: 'command', assertion: { type: 'max-lock-hold', warnAboveMs: 200, failAboveMs: 1000 }, result: observedLocks([3]), status: 'pass', sentence: 'the longest: public.attempt ACCESS EXCLUSIVE held at most 100 ms, within warn above 200 ms, fail above 1000 ms' },
+    { kind: 'command', assertion: { type: 'max-lock-hold', relations: ['public.attempt'], warnAboveMs: 200, failAboveMs: 1000 }, result: observedLocks([2, 3, 4, 5]), status: 'warn', sentence: 'public.attempt ACCESS EXCLUSIVE held 150 ms to 250 ms: above the 200 ms warning limit' },
+    { kind: 'command', assertion: { type: 'max-lock-hold', failAboveMs: 1000 }, result: command('', 0), status: 'fail', sentence: 'cannot judge the lock holds: the step recorded no lock observation (observeLocks)' },
+  ],
+  'no-rewrite-above-rows': [
+    { kind: 'schema', assertion: { type: 'no-rewrite-above-rows', maxRows: 1000 }, result: migratedSchema([{ ...ATTEMPT, estimatedRows: 500 }], [table('attempt', [['id', 'bigint'], ['score', 'bigint']], '101')]), status: 'pass', sentence: 'rewritten within 1,000 rows: public.attempt (about 500 rows)' },
+    { kind: 'schema', assertion: { type: 'no-rewrite-above-rows', maxRows: 1000, severity: 'warn' }, result: migratedSchema([{ ...ATTEMPT, estimatedRows: -1 }], [table('attempt', [['id', 'bigint'], ['score', 'bigint']], '101')]), status: 'warn', sentence: '1 table rewritten above 1,000 rows or of unknown size: public.attempt (rows unknown, never analyzed)' },
+    { kind: 'schema', assertion: { type: 'no-rewrite-above-rows', maxRows: 1000 }, result: migratedSchema([{ ...ATTEMPT, estimatedRows: 250000 }], [table('attempt', [['id', 'bigint'], ['score', 'bigint']], '101')]), status: 'fail', sentence: '1 table rewritten above 1,000 rows or of unknown size: public.attempt (about 250,000 rows)' },
   ],
   'no-dependents': [
     { kind: 'dependents', assertion: { type: 'no-dependents' }, result: dependents(true, []), status: 'pass', sentence: 'nothing depends on public.attempt' },

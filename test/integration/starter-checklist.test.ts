@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCaptured } from '../../collectors/process/child-process.ts';
+import { changeSummary } from '../../src/core/schema-diff/diff.ts';
 import { runCli } from '../harness/cli.ts';
 import { realServer, serverUrl, toolingProblem } from '../harness/databases.ts';
 import { allText, readDeployment, tempEvidenceRoot } from '../harness/evidence.ts';
@@ -38,7 +39,7 @@ describe.skipIf(realServer() === null || toolingProblem !== null)('deploy-eviden
     expect(init.stdout).toContain('alembic head a1b2c3d4e5f6, public.invoice_summary (3 columns)');
     const written = JSON.parse(await readFile(file, 'utf8')) as { id: string; checks: { id: string; kind: string; expect?: unknown }[] };
     expect(written.id).toBe('invoices');
-    expect(written.checks.map((c) => c.id)).toEqual(['migration-history-before', 'migration-upgrade', 'migration-current-after', 'relation-columns', 'relation-rows', 'relation-dependents', 'rollback-preview']);
+    expect(written.checks.map((c) => c.id)).toEqual(['migration-history-before', 'schema-before', 'migration-upgrade', 'migration-current-after', 'schema-after', 'relation-columns', 'relation-rows', 'relation-dependents', 'rollback-preview']);
     expect(written.checks.find((c) => c.id === 'relation-columns')?.expect).toEqual({
       columns: [
         { name: 'customer', type: 'text', nullable: true },
@@ -57,15 +58,23 @@ describe.skipIf(realServer() === null || toolingProblem !== null)('deploy-eviden
     const statuses = Object.fromEntries([...snapshots].map(([id, s]) => [id, s.status]));
     expect(statuses, JSON.stringify(deployment.decision.reasons)).toEqual({
       'migration-history-before': 'pass',
+      // The environment's first deployment: no earlier snapshot to compare with, which is never green.
+      'schema-before': 'warn',
       'migration-upgrade': 'pass',
       'migration-current-after': 'pass',
+      'schema-after': 'pass',
       'relation-columns': 'pass',
       'relation-rows': 'pass',
       'relation-dependents': 'pass',
       'rollback-preview': 'pass',
     });
-    expect(deployment.decision.status).toBe('APPROVED');
+    expect(deployment.decision.status).toBe('APPROVED WITH NOTES');
+    expect(deployment.decision.reasons).toEqual([expect.stringMatching(/^schema-before \(§1\): warn: no baseline: no earlier deployment in this environment/)]);
     expect(collect.exitCode, collect.stderr).toBe(0);
+    // What the migration changed, object by object: the view it adds, the version table alembic creates.
+    const after = snapshots.get('schema-after')!.result;
+    const changed = after?.kind === 'schema' ? after.changes?.entries.map(changeSummary) : null;
+    expect(changed).toEqual(expect.arrayContaining(['added view public.invoice_summary']));
     const rollback = snapshots.get('rollback-preview')!.result;
     expect(rollback?.kind === 'command' && rollback.stdout).toContain('DROP VIEW IF EXISTS invoice_summary');
     // Nothing of the example in what was written.
@@ -93,7 +102,7 @@ describe.skipIf(realServer() === null || toolingProblem !== null)('deploy-eviden
     const collect = await runCli(['collect', '--checklist', file, '--env', 'staging', '--id', 'starter-table', '--app-dir', app, '--database-url', serverUrl(names.staging2), '--evidence-dir', root, '--allow-mutating']);
     const { deployment, snapshots } = await readDeployment(join(root, 'starter-table'));
     expect(snapshots.get('relation-dependents')?.status, JSON.stringify(snapshots.get('relation-dependents')?.assertions)).toBe('pass');
-    expect(deployment.decision.status, JSON.stringify(deployment.decision.reasons)).toBe('APPROVED');
+    expect(deployment.decision.reasons).toEqual([expect.stringMatching(/^schema-before \(§1\): warn: no baseline/)]);
     expect(collect.exitCode, collect.stderr).toBe(0);
   });
 });

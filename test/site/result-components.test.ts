@@ -9,13 +9,14 @@ import { describe, expect, it } from 'vitest';
 import CheckResult from '../../src/components/CheckResult.astro';
 import type { CheckResult as Result, ResultOf } from '../../src/format/index.ts';
 import { resultView } from '../../src/site/view-models/results/registry.ts';
+import { summarizeLocks } from '../../src/core/locks/lock-holds.ts';
 import { templateLeaks, visibleText } from '../harness/rendered-text.ts';
 
 const container = await AstroContainer.create();
 
 /** The visible text of a result as the check's page (full) or the report (compact) shows it. */
 async function rendered(result: Result, options: { compact?: boolean; truncation?: Parameters<typeof resultView>[1]['truncation']; tableLimit?: number } = {}): Promise<string> {
-  const view = resultView(result, { truncation: options.truncation ?? null, tableLimit: options.tableLimit ?? Number.POSITIVE_INFINITY });
+  const view = resultView(result, { truncation: options.truncation ?? null, tableLimit: options.tableLimit ?? Number.POSITIVE_INFINITY, checkId: 'the-check' });
   const html = await container.renderToString(CheckResult, { props: { result: view, checkId: 'the-check', compact: options.compact ?? false } });
   const text = visibleText(html);
   expect(templateLeaks(text), text).toEqual([]);
@@ -186,6 +187,24 @@ describe('command result', () => {
     expect(await rendered(command({ stdout: 'CREATE VIEW attempt_summary AS SELECT 1;', parsed }))).toBe('Exit code 0 Migrations the SQL would run: upgrade a1 → b2 CREATE VIEW attempt_summary AS SELECT 1;');
   });
 
+  it('forward SQL (alembic upgrade A:B --sql): highlighted as SQL on the check page, once, not as a log', async () => {
+    const sql = "BEGIN;\n\nSET LOCAL lock_timeout = '5s';\n\n-- Running upgrade a1 -> b2\n\nALTER TABLE invoice ADD COLUMN note text;\n\nCOMMIT;\n";
+    const parsed: ResultOf<'command'>['parsed'] = { kind: 'alembic-sql', migrations: [{ direction: 'upgrade', from: 'a1', to: 'b2', message: null }], sql, errors: [] };
+    const view = resultView(command({ stdout: sql, parsed }), { truncation: null, tableLimit: Number.POSITIVE_INFINITY, checkId: 'forward-sql' });
+    const html = await container.renderToString(CheckResult, { props: { result: view, checkId: 'forward-sql', compact: false } });
+    const blocks = [...html.matchAll(/<pre class="([^"]*)"[^>]*aria-label="([^"]*)"/g)].map((m) => m[2]);
+    expect(blocks).toEqual(['SQL preview of forward-sql']);
+    // shiki's SQL grammar: keywords in their own colour, the comment in another, the string in a third.
+    const spans = (cls: string) => [...html.matchAll(new RegExp(`<span class="${cls}">([^<]*)</span>`, 'g'))].map((m) => m[1]);
+    const keyword = /<span class="([^"]+)">ALTER<\/span>/.exec(html)?.[1];
+    expect(keyword).toBeDefined();
+    expect(spans(keyword!)).toEqual(expect.arrayContaining(['BEGIN', 'SET', 'ALTER', 'TABLE', 'COMMIT']));
+    const comment = /<span class="([^"]+)">-- Running upgrade a1 -&gt; b2<\/span>/.exec(html)?.[1];
+    expect(comment).toBeDefined();
+    expect(comment).not.toBe(keyword);
+    expect(visibleText(html)).toContain("SET LOCAL lock_timeout = '5s';");
+  });
+
   it('parsed alembic history: the head and every revision', async () => {
     const parsed: ResultOf<'command'>['parsed'] = {
       kind: 'alembic-history',
@@ -240,5 +259,39 @@ describe('explain result', () => {
   it('a single run without a readable plan: the figures, no runs table, no tree', async () => {
     const single = { ...explain, plan: null, runs: [{ planningMs: 0.2, executionMs: 1.5 }] };
     expect(await rendered(single)).toMatch(/^Execution time 1\.5\d* ms Planning time 0\.2\d* ms Rows scanned 42 Shared buffers 1,200 hit, 3 read$/);
+  });
+});
+
+describe('a command result with the locks it took (issue 28)', () => {
+  const hold = (relation: string, mode: string) => ({ pid: 41, applicationName: 'step', backendStartMs: 0, relation, mode, granted: true, blockedBy: null, query: '' });
+  const waiter = { pid: 60, applicationName: 'report-reader', backendStartMs: 0, relation: '16400', mode: 'AccessShareLock', granted: false, blockedBy: [41], query: 'SELECT count(*) FROM ledger.entry' };
+  const locks = summarizeLocks({
+    samples: [50, 100, 150, 200].map((atMs, i) => ({ atMs, rows: i < 3 ? [hold('16400', 'AccessExclusiveLock'), hold('16500', 'ShareLock'), ...(i > 0 ? [waiter] : [])] : [hold('', '')] })),
+    stepMs: 250,
+    intervalMs: 50,
+    applicationName: 'step',
+    stepStartServerMs: 0,
+    samplerPid: 7,
+    excludeApplicationNames: [],
+    relationNames: new Map([['16400', { schema: 'ledger', name: 'entry', relkind: 'r' }]]),
+  });
+  const result = (l = locks): ResultOf<'command'> => ({ kind: 'command', exitCode: 0, signal: null, timedOut: false, stdout: '', stderr: '', outputCapBytes: 1024, redactions: 0, parsed: null, locks: l });
+
+  it('shows each hold with its bounds, the relation dropped during the step and the waiter on the check page; the summary per relation on the report', async () => {
+    const page = await rendered(result());
+    expect(page).toContain('Locks taken');
+    expect(page).toMatch(/ledger\.entry ACCESS EXCLUSIVE 41 50 ms 150 ms 100 ms to 200 ms 3/);
+    expect(page).toMatch(/relation 16500 \(dropped during the step\) SHARE 41/);
+    expect(page).toMatch(/ledger\.entry report-reader \(60\) ACCESS SHARE 100 ms to 150 ms 41 SELECT count\(\*\) FROM ledger\.entry/);
+    const html = await container.renderToString(CheckResult, { props: { result: resultView(result(), { truncation: null, tableLimit: 10, checkId: 'upgrade' }), checkId: 'upgrade', compact: false } });
+    expect(html).toMatch(/<canvas id="locks-upgrade" role="img"/);
+    const report = await rendered(result(), { compact: true });
+    expect(report).toMatch(/ledger\.entry ACCESS EXCLUSIVE 100 ms to 200 ms 1/);
+    expect(report).not.toContain('report-reader');
+  });
+
+  it('says why there is nothing to show rather than an empty timeline', async () => {
+    const unsupported = { ...locks, status: 'unsupported' as const, note: 'the embedded database (PGlite) serves every connection in one session', relations: [] };
+    for (const compact of both) expect(await rendered(result(unsupported), { compact })).toContain('No locks to show: the lock observation could not run: the embedded database (PGlite) serves every connection in one session.');
   });
 });

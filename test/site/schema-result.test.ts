@@ -31,7 +31,7 @@ const result: ResultOf<'schema'> = {
 };
 
 async function html(compact: boolean): Promise<string> {
-  return container.renderToString(CheckResult, { props: { result: resultView(result, { truncation: null, tableLimit: 100 }), checkId: 'schema-after', compact } });
+  return container.renderToString(CheckResult, { props: { result: resultView(result, { truncation: null, tableLimit: 100, checkId: 'schema-after' }), checkId: 'schema-after', compact } });
 }
 
 describe('schema result', () => {

@@ -11,6 +11,10 @@ import { changeRequest, changeRequestRefusal } from '../../core/export/change-re
 import { junitReport } from '../../core/export/junit.ts';
 import { markdownCheck, markdownReport, type ExportInput } from '../../core/export/markdown.ts';
 import { readDeploymentDir } from '../../format/read-deployment-dir.ts';
+import { readChainLinks } from '../../format/read-chain-links.ts';
+import type { Deployment } from '../../format/index.ts';
+import { compareWithStaging, stagingDeploymentFor, stagingEnvironmentOf, type StagingMatch } from '../../core/compare/staging-match.ts';
+import { targetRevisionOf } from '../../core/target-revision.ts';
 import { validateDeploymentId } from '../../../collectors/evidence/deployment-id.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { evidenceOptions, resolveSettings, siteOptions, type SettingFlags } from '../settings.ts';
@@ -49,10 +53,33 @@ export function exportCommand(streams: Streams, setExit: (code: number) => void)
         setExit(EXIT.failed);
         return;
       }
+      if (flags.format === 'cr') input.staging = await stagingOf(input, flags, streams);
       const text = flags.format === 'junit' ? junitReport(input) : flags.format === 'cr' ? changeRequest(input, { forced: Boolean(flags.force) }) : flags.check ? markdownCheck(input, flags.check) : markdownReport(input);
       streams.stdout.write(text);
       setExit(EXIT.ok);
     });
+}
+
+/**
+ * For a production deployment's change request: its schema against the staging deployment of the
+ * same change (core/compare/staging-match.ts), that deployment verified first like this one.
+ */
+async function stagingOf(input: ExportInput, flags: GitFlags & SettingFlags, streams: Streams): Promise<StagingMatch> {
+  const environment = stagingEnvironmentOf(input.deployment.environment);
+  if (environment === null) return { kind: 'not-production' };
+  const root = (await resolveSettings(flags, streams.env)).evidenceDir;
+  const ids = (await readChainLinks(root)).filter((l) => l.environment === environment).map((l) => l.id);
+  const candidates: Deployment[] = [];
+  for (const id of ids) {
+    const dir = await readDeploymentDir(root, id).catch(() => null);
+    if (dir) candidates.push(dir.deployment);
+  }
+  const stagingId = stagingDeploymentFor(input.deployment, candidates);
+  if (stagingId === null) return { kind: 'none', environment, revision: targetRevisionOf(input.deployment)?.revision ?? null };
+  const problems = unverified(await verifyEvidenceRoot(root, { git: flags, only: [stagingId] }), stagingId);
+  if (problems) return { kind: 'unverified', stagingId, problems };
+  const staging = (await readDeploymentDir(root, stagingId))!;
+  return { kind: 'compared', stagingId, checks: compareWithStaging(input, staging) };
 }
 
 /**

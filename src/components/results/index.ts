@@ -7,6 +7,7 @@ import ColumnsResult from './ColumnsResult.astro';
 import CommandResult from './CommandResult.astro';
 import DependentsResult from './DependentsResult.astro';
 import ExplainResult from './ExplainResult.astro';
+import RoundTripResult from './RoundTripResult.astro';
 import SchemaResult from './SchemaResult.astro';
 import SqlResult from './SqlResult.astro';
 
@@ -17,4 +18,5 @@ export const RESULT_COMPONENTS = {
   command: CommandResult,
   dependents: DependentsResult,
   schema: SchemaResult,
+  'round-trip': RoundTripResult,
 } satisfies Record<CheckKind, unknown>;

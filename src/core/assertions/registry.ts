@@ -13,6 +13,9 @@ import { noUnexpectedDrops } from './types/no-unexpected-drops.ts';
 import { fieldCompare } from './types/field-compare.ts';
 import { fieldsEqual } from './types/fields-equal.ts';
 import { maxDuration } from './types/max-duration.ts';
+import { maxLockHold } from './types/max-lock-hold.ts';
+import { noRewriteAboveRows } from './types/no-rewrite-above-rows.ts';
+import { lockTimeoutSet } from './types/lock-timeout-set.ts';
 import { migrationRan } from './types/migration-ran.ts';
 import { noDependents } from './types/no-dependents.ts';
 import { noNulls } from './types/no-nulls.ts';
@@ -39,10 +42,13 @@ export const ASSERTION_TYPES: { [T in AssertionType]: AssertionModule<AssertionO
   'tests-passed': testsPassed,
   'revision-is-head': revisionIsHead,
   'migration-ran': migrationRan,
+  'lock-timeout-set': lockTimeoutSet,
   'no-dependents': noDependents,
   dependents,
   'expected-changes': expectedChanges,
   'no-unexpected-drops': noUnexpectedDrops,
+  'max-lock-hold': maxLockHold,
+  'no-rewrite-above-rows': noRewriteAboveRows,
   attestations,
 };
 

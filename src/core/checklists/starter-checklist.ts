@@ -43,6 +43,15 @@ export function starterChecklist(facts: StarterFacts): ChecklistInput {
         assertions: [{ type: 'exit-code' }, { type: 'revision-is-head', revision: head }],
       },
       {
+        id: 'schema-before',
+        kind: 'schema',
+        section: '1',
+        phase: 'migrate',
+        title: 'The schema before the upgrade, compared with the one the previous deployment left',
+        description: 'A read-only snapshot of the catalog. A difference from the previous deployment\'s `schema-after` in this environment means the schema was changed outside the recorded deployments (drift).',
+        drift: { against: 'schema-after', severity: 'warn' },
+      },
+      {
         id: 'migration-upgrade',
         kind: 'command',
         section: '1',
@@ -54,8 +63,15 @@ export function starterChecklist(facts: StarterFacts): ChecklistInput {
         mutating: true,
         parser: 'alembic-upgrade',
         requires: ALEMBIC,
-        // Already at head (a re-run) is a warning, not a failure.
-        assertions: [{ type: 'exit-code' }, { type: 'migration-ran', revision: head, severity: 'warn' }],
+        // A second session samples pg_locks while the upgrade runs: what it locked, how long, who waited.
+        observeLocks: { intervalMs: 50 },
+        // Already at head (a re-run) is a warning, not a failure. A table locked against reads for
+        // seconds is worth a look before production; a starter does not know the team's limit, so it warns.
+        assertions: [
+          { type: 'exit-code' },
+          { type: 'migration-ran', revision: head, severity: 'warn' },
+          { type: 'max-lock-hold', warnAboveMs: 2000, severity: 'warn' },
+        ],
       },
       {
         id: 'migration-current-after',
@@ -70,8 +86,19 @@ export function starterChecklist(facts: StarterFacts): ChecklistInput {
         requires: ALEMBIC,
         assertions: [{ type: 'exit-code' }, { type: 'revision-is-head', revision: head }],
       },
+      {
+        id: 'schema-after',
+        kind: 'schema',
+        section: '1',
+        phase: 'migrate',
+        title: 'What the upgrade changed in the schema',
+        description: 'The snapshot after the upgrade, with what changed since `schema-before`: objects added, changed and dropped, tables rewritten. List what the migration should change in an `expected-changes` assertion.',
+        changesFrom: 'schema-before',
+        // A starter cannot know what the migration changes; it can say that nothing it had was lost.
+        assertions: [{ type: 'no-unexpected-drops', severity: 'warn' }],
+      },
     );
-    criteria.push({ id: 'migration-applied', label: 'The migration is applied and the database is at the head', checks: ['migration-upgrade', 'migration-current-after'] });
+    criteria.push({ id: 'migration-applied', label: 'The migration is applied and the database is at the head', checks: ['migration-upgrade', 'migration-current-after', 'schema-after'] });
   }
 
   if (facts.relation) {

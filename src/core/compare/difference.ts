@@ -23,6 +23,7 @@ export interface Difference {
     | 'exit-code'
     | 'dependents'
     | 'schema'
+    | 'round-trip'
     | 'assertion';
   /** One line for people. */
   text: string;

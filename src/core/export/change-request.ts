@@ -13,6 +13,10 @@ import { formatMs, formatUtc } from '../text-format.ts';
 import type { ExportInput } from './markdown.ts';
 import { decisionShown, integrityLines } from './integrity-note.ts';
 import { schemaSections } from './schema-changes.ts';
+import { roundTripSentence } from './round-trip-lines.ts';
+import { lockSections } from './lock-sections.ts';
+import { forwardSqlSections, sqlDirection } from './forward-sql.ts';
+import { stagingLines } from './staging-lines.ts';
 import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
 
 const ROLLBACK = /rollback|roll back|downgrade/i;
@@ -33,15 +37,18 @@ export const ROLLBACK_EVIDENCE: { [K in CheckKind]: RollbackEvidence<K> } = {
   sql: { always: false, lines: () => null },
   columns: { always: false, lines: () => null },
   explain: { always: false, lines: () => null },
-  // A downgrade previewed as SQL (`alembic-sql`): the SQL itself.
+  // A downgrade previewed as SQL (`alembic-sql`): the SQL itself. An upgrade's preview is the
+  // forward SQL, shown under "What changes" (forward-sql.ts), not a rollback step.
   command: {
     always: false,
     lines: (result) =>
-      result.parsed?.kind === 'alembic-sql' ? ['', '  <details><summary>The rollback SQL, as previewed</summary>', '', mdCode(result.parsed.sql, 'sql').replace(/^/gm, '  '), '', '  </details>', ''] : null,
+      result.parsed?.kind === 'alembic-sql' && sqlDirection(result.parsed) !== 'upgrade' ? ['', '  <details><summary>The rollback SQL, as previewed</summary>', '', mdCode(result.parsed.sql, 'sql').replace(/^/gm, '  '), '', '  </details>', ''] : null,
   },
   // What would break if the relation went: a rollback check by nature.
   // The schema change report is shown under "What changes"; a snapshot alone is no rollback step.
   schema: { always: false, lines: () => null },
+  // Whether the way back was rehearsed, and what it did not give back: a rollback check by nature.
+  'round-trip': { always: true, lines: (result) => [`  - ${mdInline(roundTripSentence(result))}`] },
   dependents: {
     always: true,
     lines: (result) => [`  - ${result.dependents.length === 0 ? 'nothing depends on it' : `depends on it: ${result.dependents.map((d) => mdInline(`${d.type} ${d.schema ? `${d.schema}.` : ''}${d.name}`)).join(', ')}`}`],
@@ -87,8 +94,11 @@ export function changeRequest(input: ExportInput, { forced = false }: { forced?:
     '',
     ...(pr.number ? [`- Pull request: #${pr.number}${pr.title ? ` ${mdInline(pr.title)}` : ''}`] : []),
     targetRevisionLine(deployment),
+    ...stagingLines(input.staging, link),
     `- Checklist: ${mdInline(`${deployment.checklist.id} ${deployment.checklist.version}`)} — ${mdInline(definition.title)}`,
     ...schemaSections(deployment, snapshots, link),
+    ...lockSections(deployment, snapshots, link),
+    ...forwardSqlSections(deployment, snapshots, link),
     '',
     `## Evidence from ${mdInline(deployment.environment)}`,
     '',

@@ -14,6 +14,10 @@ import { formatMs, formatUtc } from '../text-format.ts';
 import { mdCode, mdInline, mdLink, mdTable, mdText } from './markdown-text.ts';
 import { decisionShown, integrityLines, INTEGRITY_FAILED } from './integrity-note.ts';
 import { schemaExcerpt, schemaSections } from './schema-changes.ts';
+import { roundTripLines } from './round-trip-lines.ts';
+import { lockLines, lockSections } from './lock-sections.ts';
+import { forwardSqlSections } from './forward-sql.ts';
+import type { StagingMatch } from '../compare/staging-match.ts';
 
 export interface ExportInput {
   deployment: Deployment;
@@ -25,6 +29,8 @@ export interface ExportInput {
   where: SiteLocation;
   /** Why the deployment does not verify, when it is exported anyway (`--allow-unverified`); absent when it verifies. */
   unverified?: readonly string[];
+  /** For a production deployment's change request: its schema against staging's for the same change (absent: not looked for). */
+  staging?: StagingMatch;
 }
 
 const SYMBOL: Record<string, string> = { pass: '✓', warn: '!', fail: '✗', error: '⚠', skipped: '–', missing: '?', incomplete: '…' };
@@ -66,6 +72,8 @@ export function markdownReport(input: ExportInput): string {
   });
   if (figures.length > 0) lines.push('', '### Key figures', '', mdTable(['Check', 'Figure', 'Value'], figures));
   lines.push(...schemaSections(deployment, snapshots, link));
+  lines.push(...lockSections(deployment, snapshots, link));
+  lines.push(...forwardSqlSections(deployment, snapshots, link));
   const definitions = new Map(deployment.checklist.definition.checks.map((c) => [c.id, c]));
   const problems = deployment.checks.flatMap((entry) => {
     const snapshot = snapshots.get(entry.id);
@@ -127,10 +135,14 @@ export const RESULT_EXCERPTS: { [K in CheckKind]: (result: ResultOf<K>) => strin
   command(result) {
     const output = result.stdout.trimEnd().split('\n');
     const tail = output.slice(-EXCERPT_LINES).join('\n');
-    return [`<details><summary>Exit code ${result.exitCode ?? `none (${result.signal ?? 'killed'})`}; the last ${Math.min(output.length, EXCERPT_LINES)} lines of its output</summary>`, '', mdCode(tail), '', '</details>', ''];
+    return [
+      `<details><summary>Exit code ${result.exitCode ?? `none (${result.signal ?? 'killed'})`}; the last ${Math.min(output.length, EXCERPT_LINES)} lines of its output</summary>`, '', mdCode(tail), '', '</details>', '',
+      ...(result.locks ? ['Locks taken:', '', ...lockLines(result.locks)] : []),
+    ];
   },
   dependents: () => [],
   schema: schemaExcerpt,
+  'round-trip': roundTripLines,
 };
 
 function resultExcerpt(result: CheckSnapshot['result']): string[] {

@@ -8,6 +8,7 @@ import type { CheckSnapshot, Deployment, ResultOf, SchemaChange } from '../../fo
 import { changeLabel } from '../schema-diff/diff.ts';
 import { routes } from '../routes.ts';
 import { mdCode, mdInline, mdLink, mdTable } from './markdown-text.ts';
+import { roundTripLines } from './round-trip-lines.ts';
 
 /** Objects listed per report before the rest is counted. */
 const OBJECTS_SHOWN = 30;
@@ -53,11 +54,15 @@ export function schemaExcerpt(result: ResultOf<'schema'>): string[] {
   return lines;
 }
 
-/** Every schema check of a deployment with a change report or drift, as a section (`###` headings). */
+/** Every schema check of a deployment with a change report or drift, and every round trip, as a section (`###` headings). */
 export function schemaSections(deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, link: (path: string) => string, heading = '###'): string[] {
   const lines: string[] = [];
   for (const entry of deployment.checks) {
     const result = snapshots.get(entry.id)?.result;
+    if (result?.kind === 'round-trip') {
+      lines.push('', `${heading} Round trip: ${mdLink(`${entry.id}: ${entry.title}`, link(routes.check(deployment.id, entry.id)))}`, '', ...roundTripLines(result));
+      continue;
+    }
     if (result?.kind !== 'schema' || (!result.changes && !result.drift)) continue;
     const title = result.changes ? 'Schema changes' : 'Schema drift';
     lines.push('', `${heading} ${title}: ${mdLink(`${entry.id}: ${entry.title}`, link(routes.check(deployment.id, entry.id)))}`, '');

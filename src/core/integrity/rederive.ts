@@ -12,7 +12,12 @@
  * - each check's status from its assertions, its error and its skip;
  * - the deployment's index of statuses, every criterion, the decision, and which checks its
  *   reasons name with which verdicts;
- * - a schema snapshot's change report, from the two snapshots it compares.
+ * - a schema snapshot's change report, from the two snapshots it compares;
+ * - a schema snapshot's drift, from the snapshot the previous deployment of its environment (the
+ *   one its manifest follows) recorded, when the evidence root is at hand (`previous`); without it
+ *   (one deployment's folder) drift is not re-derived, and `driftNotRederived` says so;
+ * - a round trip's two comparisons, from the copy's snapshots it kept, and its verdicts judged on
+ *   those comparisons, not on the ones it stored.
  * Verdicts and statuses are compared, not the words around them (descriptions, the figures shown):
  * those may be worded differently by another version of the tool, the verdicts may not.
  */
@@ -24,7 +29,9 @@ import { evaluateAssertions, unjudgedAssertions } from '../assertions/evaluate.t
 import { ASSERTION_TYPES } from '../assertions/registry.ts';
 import { checkStatusOf } from '../decision/check-status.ts';
 import { decide } from '../decision/decide.ts';
-import { diffCatalogs } from '../schema-diff/diff.ts';
+import { changeLabel, diffCatalogs } from '../schema-diff/diff.ts';
+import { driftAgainst, type Drift } from '../schema-diff/drift.ts';
+import { roundTripComparisons } from '../schema-diff/round-trip.ts';
 
 type Outcome = AssertionOutcome;
 
@@ -36,7 +43,7 @@ function measuredMsOf(result: NonNullable<CheckSnapshot['result']>): number | nu
 /** The check's assertion outcomes as its kept result gives them (stored ones where it cannot). */
 function outcomesAgain(check: CheckDefinition, snapshot: CheckSnapshot, attestations: Deployment['attestations']): Outcome[] {
   if (snapshot.skipReason) return unjudgedAssertions(check, `not run: ${snapshot.skipReason}`);
-  const result = snapshot.result;
+  const result = resultAgain(snapshot.result);
   if (snapshot.error || !result) return unjudgedAssertions(check, `not judged: ${snapshot.error?.message ?? 'no result'}`);
   const measured = measuredMsOf(result);
   const again = evaluateAssertions({ check, result, measuredMs: measured ?? Number.NaN, attestations });
@@ -111,6 +118,82 @@ function schemaChangesProblem(snapshot: CheckSnapshot, snapshots: ReadonlyMap<st
 }
 
 /**
+ * The result as its own evidence gives it: a round trip's comparisons made again from the copy's
+ * snapshots and its ignore list (the rest as kept). Its verdicts are judged on these, so a
+ * comparison emptied with its verdicts turned green is named twice: the comparison and the verdict.
+ */
+function resultAgain(result: CheckSnapshot['result']): CheckSnapshot['result'] {
+  if (result?.kind !== 'round-trip') return result;
+  return { ...result, ...roundTripComparisons(result.snapshots, result.ignored) };
+}
+
+const differences = (n: number) => `${n} difference${n === 1 ? '' : 's'}`;
+
+/** A round trip's stored comparisons against the ones its snapshots give (issue 28). */
+function roundTripProblems(snapshot: CheckSnapshot): string[] {
+  const result = snapshot.result;
+  if (result?.kind !== 'round-trip') return [];
+  const again = roundTripComparisons(result.snapshots, result.ignored);
+  const said = { downgradeRestores: 'after the downgrade against before', upgradeRepeats: 'after the second upgrade against after the first' } as const;
+  const problems: string[] = [];
+  for (const key of ['downgradeRestores', 'upgradeRepeats'] as const) {
+    const stored = result[key];
+    const given = again[key];
+    if (canonical(stored) === canonical(given)) continue;
+    const count = (c: typeof stored) => (c === null ? 'none' : differences(c.entries.length));
+    problems.push(`its round trip's comparison ${said[key]} (${count(stored)}) is not what its snapshots give (${count(given)})`);
+  }
+  return problems;
+}
+
+/**
+ * The deployment before this one in its environment, from the evidence root: the one its manifest
+ * follows (`id`, null for the environment's first), and the snapshots it recorded.
+ */
+export interface PreviousDeployment {
+  id: string | null;
+  /** Its snapshot of a check, null when it has none. */
+  check(checkId: string): CheckSnapshot | null;
+}
+
+const driftAgainstText = (d: Drift) => (d.against ? `${d.against.deploymentId} (${d.against.checkId})` : 'no baseline');
+
+/**
+ * A schema snapshot's recorded drift against the drift its previous deployment's snapshot gives
+ * (issue 28): a drift entry rewritten away, or one added, or a baseline that is not the deployment
+ * the manifest follows. The words of a missing baseline are not compared (another version may word
+ * them otherwise), whether there is one is.
+ */
+function driftProblem(check: CheckDefinition, snapshot: CheckSnapshot, previous: PreviousDeployment): string | null {
+  const result = snapshot.result;
+  if (check.kind !== 'schema' || !check.drift || result?.kind !== 'schema' || !result.drift) return null;
+  const against = check.drift.against;
+  const again = driftAgainst(against, previous.id === null ? null : { deploymentId: previous.id, snapshot: previous.check(against) }, result);
+  const recorded = result.drift;
+  if (canonical(recorded.against) !== canonical(again.against)) {
+    return `its drift is against ${driftAgainstText(recorded)}; the deployment before it in its environment gives ${driftAgainstText(again)}${again.against === null ? ` (${again.noBaseline})` : ''}`;
+  }
+  if (canonical(recorded.entries) === canonical(again.entries)) return null;
+  const labels = (d: Drift) => new Set(d.entries.map((c) => `${c.change} ${changeLabel(c)}`));
+  const was = labels(recorded);
+  const is = labels(again);
+  const missing = [...is].filter((l) => !was.has(l));
+  const extra = [...was].filter((l) => !is.has(l));
+  const parts = [
+    ...(missing.length > 0 ? [`missing from it: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`] : []),
+    ...(extra.length > 0 ? [`not there: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}`] : []),
+  ];
+  return `its drift (${changes(recorded.entries.length)}) is not what its snapshot and ${driftAgainstText(again)} give (${changes(again.entries.length)})${parts.length > 0 ? `: ${parts.join('; ')}` : ': the objects differ in what changed'}`;
+}
+
+/** The schema snapshots whose drift could not be re-derived because the evidence root is not at hand, in words (empty: none). */
+export function driftNotRederived(snapshots: ReadonlyMap<string, CheckSnapshot>): string[] {
+  return [...snapshots.values()]
+    .filter((s) => s.result?.kind === 'schema' && s.result.drift?.against)
+    .map((s) => `checks/${s.id}.json: its drift against the previous deployment was not re-derived (the previous deployment's evidence is not here: verify it inside its evidence root)`);
+}
+
+/**
  * What a reason says, without the words it quotes: the check, its section and its verdict
  * (`optional row-count (§4.3): warn`), or the whole line when it is about no check. The quoted
  * words are the outcomes' own, which the snapshots hold; a JSON value among them was quoted in the
@@ -126,9 +209,10 @@ export function reasonKey(reason: string): string {
  * Every difference between what the deployment records and what its evidence gives, in words.
  * `snapshots`: by the check id their file is named after. `listed`: the files its manifest lists.
  * A snapshot the manifest lists but whose file is not there is the manifest check's finding (the
- * file is missing); nothing is re-derived over the hole it leaves.
+ * file is missing); nothing is re-derived over the hole it leaves. `previous`: the deployment
+ * before it in its environment, when the evidence root is at hand (drift is re-derived against it).
  */
-export function rederivationProblems(deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, listed: readonly string[] = []): string[] {
+export function rederivationProblems(deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, listed: readonly string[] = [], previous?: PreviousDeployment): string[] {
   const problems: string[] = [];
   // `snapshots` is keyed by each file's name: what a file says of itself must agree with where it is.
   for (const [file, snapshot] of snapshots) {
@@ -153,6 +237,9 @@ export function rederivationProblems(deployment: Deployment, snapshots: Readonly
     if (rows) problems.push(`${where}: ${rows}`);
     const changes = schemaChangesProblem(snapshot, snapshots);
     if (changes) problems.push(`${where}: ${changes}`);
+    for (const problem of roundTripProblems(snapshot)) problems.push(`${where}: ${problem}`);
+    const drift = previous ? driftProblem(check, snapshot, previous) : null;
+    if (drift) problems.push(`${where}: ${drift}`);
     const stored = snapshot.assertions;
     const again = outcomesAgain(check, snapshot, deployment.attestations);
     if (stored.map((o) => o.id).join('\n') !== again.map((o) => o.id).join('\n')) {

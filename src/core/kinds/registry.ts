@@ -5,6 +5,7 @@ import { columnsKind } from './columns.ts';
 import { commandKind } from './command.ts';
 import { dependentsKind } from './dependents.ts';
 import { explainKind } from './explain.ts';
+import { roundTripKind } from './round-trip.ts';
 import { schemaKind } from './schema.ts';
 import { sqlKind } from './sql.ts';
 
@@ -15,6 +16,7 @@ export const CHECK_KINDS: { [K in CheckKind]: CheckKindCore<K> } = {
   command: commandKind,
   dependents: dependentsKind,
   schema: schemaKind,
+  'round-trip': roundTripKind,
 };
 
 /** The kind's module, for a value whose kind is only known at run time. */

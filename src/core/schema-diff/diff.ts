@@ -102,16 +102,21 @@ function objectParts(before: CatalogObject, after: CatalogObject, storage: boole
   return parts;
 }
 
-const changeOf = (o: CatalogObject, change: SchemaChange['change'], before: CatalogObject | null, after: CatalogObject | null, parts: ChangePart[]): SchemaChange => ({
-  kind: o.kind,
-  name: objectName(o),
-  table: o.table === null ? null : `${o.schema}.${o.table}`,
-  change,
-  before: before && objectText(before),
-  after: after && objectText(after),
-  parts,
-  rewritten: parts.some((p) => p.part === 'storage' && p.before !== null && p.after !== null),
-});
+function changeOf(o: CatalogObject, change: SchemaChange['change'], before: CatalogObject | null, after: CatalogObject | null, parts: ChangePart[]): SchemaChange {
+  const rewritten = parts.some((p) => p.part === 'storage' && p.before !== null && p.after !== null);
+  return {
+    kind: o.kind,
+    name: objectName(o),
+    table: o.table === null ? null : `${o.schema}.${o.table}`,
+    change,
+    before: before && objectText(before),
+    after: after && objectText(after),
+    parts,
+    rewritten,
+    // What the rewrite copied, for `no-rewrite-above-rows`: the estimate before the step (indexes have none).
+    ...(rewritten && before && before.estimatedRows !== null ? { rowsBefore: before.estimatedRows } : {}),
+  };
+}
 
 export interface DiffOptions {
   /** Report a changed relfilenode (a rewrite). Off for drift. */

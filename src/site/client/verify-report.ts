@@ -13,7 +13,7 @@
  * (docs/site.md): the digest compared elsewhere is what holds.
  */
 import type { CheckSnapshot, Deployment } from '../../format/index.ts';
-import type { rederivationProblems as RederivationProblems } from '../../core/integrity/rederive.ts';
+import type { driftNotRederived as DriftNotRederived, rederivationProblems as RederivationProblems } from '../../core/integrity/rederive.ts';
 import type { SignoffTerms, signoffTermsOf as SignoffTermsOf } from '../../format/signoff-roles.ts';
 import { hex } from '../../core/signoffs/dsse.ts';
 import { OUTSIDE_MANIFEST } from '../../core/integrity/manifest-check.ts';
@@ -26,7 +26,7 @@ async function fetchBytes(url: string): Promise<ArrayBuffer | null> {
 const sha256 = async (bytes: ArrayBuffer) => hex(await crypto.subtle.digest('SHA-256', bytes));
 
 async function run(root: HTMLElement): Promise<void> {
-  const { rederivationProblems, signoffTermsOf, verifySignoffs } = await import('./verifier-core.ts');
+  const { driftNotRederived, rederivationProblems, signoffTermsOf, verifySignoffs } = await import('./verifier-core.ts');
   const data = root.dataset;
   const list = root.querySelector('ul')!;
   const summary = root.querySelector('output')!;
@@ -79,7 +79,7 @@ async function run(root: HTMLElement): Promise<void> {
       if (!listed.has(path) && !OUTSIDE_MANIFEST.includes(path)) report(false, `${path}: not in the manifest (added afterwards)`);
     }
     fileProblems = problems.length - before;
-    reportRederived(rederivationProblems, texts, manifest.files.map((f) => f.path), report);
+    reportRederived(rederivationProblems, driftNotRederived, texts, manifest.files.map((f) => f.path), report);
   }
   const intact = digest !== null && fileProblems === 0;
   // The git history, as the site's build found it: a browser cannot read git, but it must not call verified what the build did not.
@@ -124,10 +124,11 @@ function signoffTerms(read: typeof SignoffTermsOf, text: string | null, unverifi
  * model without the schemas (which would bring zod into the page); a file that is not what the
  * format says makes this fail, naming it.
  */
-function reportRederived(rederive: typeof RederivationProblems, texts: ReadonlyMap<string, string>, listed: readonly string[], report: (ok: boolean, text: string) => void): void {
+function reportRederived(rederive: typeof RederivationProblems, notRederived: typeof DriftNotRederived, texts: ReadonlyMap<string, string>, listed: readonly string[], report: (ok: boolean, text: string) => HTMLLIElement): void {
   const deploymentText = texts.get('deployment.json');
   if (deploymentText === undefined) return;
   let problems: string[];
+  let notes: string[] = [];
   try {
     const snapshots = new Map<string, CheckSnapshot>();
     for (const [path, text] of texts) {
@@ -136,11 +137,18 @@ function reportRederived(rederive: typeof RederivationProblems, texts: ReadonlyM
       snapshots.set(path.slice('checks/'.length, -'.json'.length), JSON.parse(text) as CheckSnapshot);
     }
     problems = rederive(JSON.parse(deploymentText) as Deployment, snapshots, listed);
+    // One deployment's files: the previous deployment a drift was taken against is not among them.
+    notes = notRederived(snapshots);
   } catch (error) {
     problems = [`the evidence does not read as a deployment: ${(error as Error).message}`];
   }
   if (problems.length === 0) report(true, 'decision: every check\'s status, every criterion and the decision are what the snapshots give');
   for (const problem of problems) report(false, problem);
+  for (const note of notes) {
+    const item = report(true, note);
+    item.dataset.result = 'note';
+    item.textContent = `– ${note}`;
+  }
 }
 
 for (const root of document.querySelectorAll<HTMLElement>('[data-verify-report]')) {

@@ -150,7 +150,7 @@ export function checkView({ deployment, definition, entry, snapshot, raw, tableL
   }
   const { source } = snapshot;
   const truncation = snapshot.truncation;
-  const result = snapshot.result ? resultView(snapshot.result, { truncation: snapshot.truncation, tableLimit }) : null;
+  const result = snapshot.result ? resultView(snapshot.result, { truncation: snapshot.truncation, tableLimit, checkId: snapshot.id }) : null;
   return {
     ...base,
     status: snapshot.status,

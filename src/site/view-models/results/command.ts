@@ -6,6 +6,7 @@ import type { ParsedOutput } from '../../../format/index.ts';
 import type { ParsedOf } from '../../../core/parsers/output-parser.ts';
 import { SHOWN_TEXT_CHARS, cutForPage, formatBytes, formatMs, type AnyStatus } from '../../format.ts';
 import type { ResultViewBuilder } from './result-view.ts';
+import { lockTimelineView, type LockTimelineView } from '../lock-timeline.ts';
 
 /** A tool's parsed output, shaped for display beside the raw output. */
 export type ParsedView =
@@ -22,6 +23,8 @@ export interface CommandResultView {
   redactions: number;
   cap: string;
   parsed: ParsedView | null;
+  /** The locks the step took, when it was observed (`observeLocks`). */
+  locks: LockTimelineView | null;
 }
 
 const PYTEST_STATUS: Record<string, AnyStatus> = { passed: 'pass', failed: 'fail', error: 'error', skipped: 'skipped' };
@@ -55,7 +58,7 @@ function withTail(head: string, stream: { bytes: number; sha256: string; tail: s
   return `${head}\n… ${formatBytes(omitted)} left out here (the whole stream: ${formatBytes(stream.bytes)}, sha256 ${stream.sha256}) …\n${stream.tail}`;
 }
 
-export const commandResultView: ResultViewBuilder<'command', CommandResultView> = (result) => ({
+export const commandResultView: ResultViewBuilder<'command', CommandResultView> = (result, { checkId }) => ({
   kind: 'command',
   exitCode: result.exitCode === null ? (result.signal ? `killed by ${result.signal}` : 'none') : String(result.exitCode),
   timedOut: result.timedOut,
@@ -64,4 +67,5 @@ export const commandResultView: ResultViewBuilder<'command', CommandResultView> 
   redactions: result.redactions,
   cap: formatBytes(result.outputCapBytes),
   parsed: parsedView(result.parsed),
+  locks: result.locks ? lockTimelineView(result.locks, checkId) : null,
 });

@@ -5,6 +5,7 @@ import { commandResultView } from './command.ts';
 import { dependentsResultView } from './dependents.ts';
 import { explainResultView } from './explain.ts';
 import type { ResultViewBuilder, ResultViewContext } from './result-view.ts';
+import { roundTripResultView } from './round-trip.ts';
 import { schemaResultView } from './schema.ts';
 import { sqlResultView } from './sql.ts';
 
@@ -15,6 +16,7 @@ export const RESULT_VIEWS = {
   command: commandResultView,
   dependents: dependentsResultView,
   schema: schemaResultView,
+  'round-trip': roundTripResultView,
 } satisfies { [K in CheckKind]: ResultViewBuilder<K, { kind: K }> };
 
 export type ResultViewOf<K extends CheckKind> = ReturnType<(typeof RESULT_VIEWS)[K]>;

@@ -30,7 +30,8 @@ export interface SchemaResultView {
   drift: { against: string | null; noBaseline: string | null; rows: ChangeRowView[] } | null;
 }
 
-const row = (c: SchemaChange): ChangeRowView => ({
+/** One object of a change report, as the schema change view shows it (the round trip's comparisons too). */
+export const changeRow = (c: SchemaChange): ChangeRowView => ({
   change: c.change,
   label: changeLabel(c),
   summary: changeSummary(c),
@@ -49,11 +50,11 @@ export const schemaResultView: ResultViewBuilder<'schema', SchemaResultView> = (
     objectsTotal: result.objectsTotal,
     objectsKept: result.objects.length,
     byKind: [...counts].map(([kind, count]) => ({ kind, count })),
-    changes: result.changes && { from: result.changes.from, rows: result.changes.entries.map(row), rewritten: result.changes.entries.filter((c) => c.rewritten && c.kind !== 'index').map(changeLabel) },
+    changes: result.changes && { from: result.changes.from, rows: result.changes.entries.map(changeRow), rewritten: result.changes.entries.filter((c) => c.rewritten && c.kind !== 'index').map(changeLabel) },
     drift: result.drift && {
       against: result.drift.against && `${result.drift.against.deploymentId} (${result.drift.against.checkId})`,
       noBaseline: result.drift.noBaseline,
-      rows: result.drift.entries.map(row),
+      rows: result.drift.entries.map(changeRow),
     },
   };
 };

@@ -1,0 +1,107 @@
+/**
+ * Drift re-derived by verify (issue 28): a schema snapshot's recorded drift is computed again from
+ * the snapshot of the deployment its manifest follows. An attacker who rewrites a deployment's
+ * drift to "no drift", makes its verdicts, its decision and its manifest agree, and re-links the
+ * chain leaves nothing the deployment's own files contradict — only the previous deployment's
+ * snapshot does. Real PostgreSQL, two real collections, an out-of-band ALTER TABLE between them.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect } from '../../collectors/collect.ts';
+import { resolveConnection } from '../../collectors/db/connection.ts';
+import { verifyEvidenceRoot } from '../../src/cli/verify-evidence-root.ts';
+import { decide } from '../../src/core/decision/decide.ts';
+import { driftNotRederived, rederivationProblems } from '../../src/core/integrity/rederive.ts';
+import { checklistSchema, type CheckSnapshot, type ResultOf } from '../../src/format/index.ts';
+import { realServer, serverUrl } from '../harness/databases.ts';
+import { readDeployment, tempEvidenceRoot } from '../harness/evidence.ts';
+import { forge } from '../harness/forgery.ts';
+import { adminQuery } from '../harness/seed-database.ts';
+
+const checklist = checklistSchema.parse({
+  id: 'drift-watch',
+  version: '1.0.0',
+  title: 'Drift watch',
+  sections: [{ number: '1', title: 'Schema' }],
+  checks: [
+    { id: 'schema-before', kind: 'schema', section: '1', title: 'Schema before', schemas: ['shop'], drift: { against: 'schema-after', severity: 'fail' } },
+    { id: 'schema-after', kind: 'schema', section: '1', title: 'Schema after', schemas: ['shop'], changesFrom: 'schema-before', assertions: [{ type: 'expected-changes', objects: [] }] },
+  ],
+  criteria: [{ id: 'schema', label: 'The schema is the recorded one', checks: ['schema-before', 'schema-after'] }],
+});
+
+describe.skipIf(realServer() === null)('drift re-derived by verify', () => {
+  let name: string;
+  let url: string;
+  beforeAll(async () => {
+    name = `drift_${randomBytes(5).toString('hex')}`;
+    await adminQuery(serverUrl('postgres'), `CREATE DATABASE ${name}`);
+    url = serverUrl(name);
+    await adminQuery(url, 'CREATE SCHEMA shop; CREATE TABLE shop.item (id bigint PRIMARY KEY, name text NOT NULL)');
+  });
+  afterAll(async () => {
+    await adminQuery(serverUrl('postgres'), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+
+  const run = (root: string, id: string) => collect({ checklist, environment: 'production', deploymentId: id, evidenceRoot: root, target: resolveConnection({ databaseUrl: url }), appDir: '.' });
+
+  it('agrees with the drift as collected, and names a drift rewritten to none even when every verdict and hash was made to agree', async () => {
+    const root = await tempEvidenceRoot();
+    await run(root, 'first');
+    await adminQuery(url, 'ALTER TABLE shop.item ADD COLUMN price numeric');
+    await run(root, 'second');
+    const collected = (await verifyEvidenceRoot(root, { git: { git: false } })).report.deployments;
+    expect(collected.map((d) => [d.id, d.status, d.problems])).toEqual([
+      ['first', 'OK', []],
+      ['second', 'OK', []],
+    ]);
+    const second = await readDeployment(join(root, 'second'));
+    const drift = (second.snapshots.get('schema-before')!.result as ResultOf<'schema'>).drift!;
+    expect(drift.entries.map((c) => `${c.change} ${c.kind} ${c.name}`)).toEqual(['changed table shop.item']);
+    expect(second.deployment.decision.status).toBe('BLOCKED');
+
+    // The attacker: no drift, the drift assertion green, the check, criteria and decision recomputed, the manifest re-hashed.
+    const forged = new Map(second.snapshots);
+    const before = forged.get('schema-before')!;
+    const clean: CheckSnapshot = {
+      ...before,
+      status: 'pass',
+      result: { ...(before.result as ResultOf<'schema'>), drift: { ...drift, entries: [] } },
+      assertions: before.assertions.map((a) => ({ ...a, status: 'pass', actual: [] })),
+    };
+    forged.set('schema-before', clean);
+    const { criteria, decision } = decide({ checklist, snapshots: forged, complete: true });
+    await forge(root, 'second', {
+      edits: {
+        'checks/schema-before.json': (json) => Object.assign(json, JSON.parse(JSON.stringify({ status: clean.status, result: clean.result, assertions: clean.assertions }))),
+        'deployment.json': (json) => {
+          const d = json as { checks: { id: string; status: string }[]; criteria: unknown; decision: unknown };
+          d.checks.find((c) => c.id === 'schema-before')!.status = 'pass';
+          d.criteria = JSON.parse(JSON.stringify(criteria));
+          d.decision = JSON.parse(JSON.stringify(decision));
+        },
+      },
+    });
+    const rewritten = await readDeployment(join(root, 'second'));
+    expect(rewritten.deployment.decision.status).toBe('APPROVED');
+    // Its own files agree with each other: without the previous deployment nothing is wrong, and that is said.
+    expect(rederivationProblems(rewritten.deployment, rewritten.snapshots)).toEqual([]);
+    expect(driftNotRederived(rewritten.snapshots)).toEqual([
+      'checks/schema-before.json: its drift against the previous deployment was not re-derived (the previous deployment\'s evidence is not here: verify it inside its evidence root)',
+    ]);
+    // Inside the evidence root, verify computes the drift again from first's snapshot.
+    const verdict = (await verifyEvidenceRoot(root, { git: { git: false } })).report.deployments.find((d) => d.id === 'second')!;
+    expect(verdict.status).toBe('FAILED');
+    expect(verdict.problems).toEqual([
+      'checks/schema-before.json: its drift (0 changes) is not what its snapshot and first (schema-after) give (1 change): missing from it: changed table shop.item',
+    ]);
+
+    // A drift rewritten to "no baseline" is named too.
+    await forge(root, 'second', {
+      edits: { 'checks/schema-before.json': (json) => Object.assign((json as { result: { drift: unknown } }).result, { drift: { against: null, noBaseline: 'no earlier deployment in this environment', entries: [] } }) },
+    });
+    const noBaseline = (await verifyEvidenceRoot(root, { git: { git: false } })).report.deployments.find((d) => d.id === 'second')!;
+    expect(noBaseline.problems).toContain('checks/schema-before.json: its drift is against no baseline; the deployment before it in its environment gives first (schema-after)');
+  });
+});
