@@ -32,6 +32,12 @@ export interface SiteBuildRow {
   floorPeakRssMiB: Spread;
   sitePeakRssByProcessMiB: Record<string, Spread>;
   floorPeakRssByProcessMiB: Record<string, Spread>;
+  /**
+   * One new deployment on this history, the previous output kept (issue 29): the build's wall time,
+   * its share of the full build's (run by run), its peak memory, and whether its output was the
+   * same bytes as a build of the same evidence with --no-cache.
+   */
+  incremental?: { seconds: Spread; ofFull: Spread; peakRssMiB: Spread; kept: number; identical: boolean };
 }
 
 /** bench/results.json. */
@@ -88,6 +94,20 @@ export function siteBuildTable(results: BenchResults): string {
   return lines.join('\n');
 }
 
+/** The incremental builds' figures as Markdown: one row per history size that measured them. */
+export function incrementalTable(results: BenchResults): string {
+  const lines = [
+    '| deployments | full build | one new deployment, previous output kept | of the full build | deployments kept | peak RSS (tree) | same bytes as --no-cache |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const row of results.siteBuild) {
+    const inc = row.incremental;
+    if (!inc) continue;
+    lines.push(`| ${[count(row.deployments), seconds(row.siteSeconds), seconds(inc.seconds), `${(inc.ofFull.median * 100).toFixed(0)} %`, `${count(inc.kept)} of ${count(row.deployments + 1)}`, mib(inc.peakRssMiB.median), inc.identical ? 'yes' : '**no**'].join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
 /** `<!-- bench:<name>:start -->` and its end marker. */
 export const markers = (name: string) => ({ start: `<!-- bench:${name}:start -->`, end: `<!-- bench:${name}:end -->` });
 
@@ -106,10 +126,10 @@ export function replaceBetweenMarkers(text: string, name: string, content: strin
   return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`;
 }
 
-/** Rewrites the site build's table in the performance doc from `results`. */
+/** Rewrites the site build's tables in the performance doc from `results`. */
 export async function updatePerformanceDoc(file: string, results: BenchResults): Promise<void> {
   const text = await readFile(file, 'utf8');
-  await writeFile(file, replaceBetweenMarkers(text, 'site-build', siteBuildTable(results)));
+  await writeFile(file, replaceBetweenMarkers(replaceBetweenMarkers(text, 'site-build', siteBuildTable(results)), 'incremental', incrementalTable(results)));
 }
 
 /** The lock sampler's overhead on one migration (issue 28), as bench/lock-sampler.ts records it. */

@@ -12,11 +12,16 @@
  *
  *   npx tsx bench/site-build.ts [sizes] [runs]      # default: 50,200 and 3 runs; 1000 is opt-in
  *
+ * **Incremental** (issue 29): the history is generated with one deployment more, held back for the
+ * full builds; each run then adds it back and builds again into a copy of that run's full output
+ * (`deploy-evidence build` keeps the pages whose inputs are unchanged), and the first run checks
+ * that output against a `--no-cache` build of the same evidence, file for file (`diff -r`).
+ *
  * Writes bench/results.json: the machine, the versions, and each figure's median, min and max; and
  * rewrites the figures table of docs/performance.md from them (bench/performance-doc.ts).
  */
 import { execa } from 'execa';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +98,8 @@ interface Measured {
   cpuSeconds: number;
   /** Of which system (kernel) time: mostly creating and writing files, which on this machine's disk varies several-fold from run to run. */
   systemSeconds: number;
+  /** What the build printed. */
+  output: string;
 }
 
 /** Wall time and CPU time of one build (GNU time), and the peak memory of its whole process tree (sampled from /proc). */
@@ -104,7 +111,7 @@ async function timed(argv: string[], cwd: string, env: Record<string, string> = 
   const line = result.all.split('\n').reverse().find((l) => l.startsWith('BENCH '));
   if (result.exitCode !== 0 || !line) throw new Error(`${argv.join(' ')} failed:\n${result.all.slice(-4000)}`);
   const [, seconds, user, system] = line.split(' ');
-  return { seconds: Number(seconds), peakRssMiB: peakTotalMiB, peakByProcessMiB, cpuSeconds: Number(user) + Number(system), systemSeconds: Number(system) };
+  return { seconds: Number(seconds), peakRssMiB: peakTotalMiB, peakByProcessMiB, cpuSeconds: Number(user) + Number(system), systemSeconds: Number(system), output: result.all };
 }
 
 const stats = (values: number[]) => {
@@ -132,15 +139,41 @@ try {
     const site: Measured[] = [];
     const floor: Measured[] = [];
     const emit: Measured[] = [];
-    await generateHistory(root, n);
+    const held = await mkdtemp(join(tmpdir(), `bench-held-${n}-`));
+    leftovers.push(held);
+    const incremental: Measured[] = [];
+    const incrementalOfFull: number[] = [];
+    let kept = 0;
+    let identical = false;
+    // n deployments for the full builds, and the newest one held back for the incremental ones.
+    await generateHistory(root, n + 1);
+    const newest = (await readdir(root)).filter((d) => d.startsWith('bench-')).sort().at(-1)!;
+    await rename(join(root, newest), join(held, newest));
     const evidenceBytes = Number((await execa('du', ['-sb', root])).stdout.split('\t')[0]);
     let pages = 0;
     for (let run = 0; run < RUNS; run += 1) {
       const out = join(tmpdir(), `bench-site-${n}-${run}`);
       const floorOut = join(tmpdir(), `bench-floor-${n}-${run}`);
       const emitOut = join(tmpdir(), `bench-emit-${n}-${run}`);
-      leftovers.push(out, floorOut, emitOut);
-      site.push(await timed([process.execPath, bin, 'build', '--evidence-dir', root, '--out-dir', out], ROOT, { PATH: process.env.PATH ?? '' }));
+      const incrementalOut = join(tmpdir(), `bench-incremental-${n}-${run}`);
+      leftovers.push(out, floorOut, emitOut, incrementalOut);
+      site.push(await timed([process.execPath, bin, 'build', '--no-cache', '--evidence-dir', root, '--out-dir', out], ROOT, { PATH: process.env.PATH ?? '' }));
+      // The previous output, as CI restores it from its cache (not timed), then one new deployment.
+      await cp(out, incrementalOut, { recursive: true });
+      await rename(join(held, newest), join(root, newest));
+      const measured = await timed([process.execPath, bin, 'build', '--evidence-dir', root, '--out-dir', incrementalOut], ROOT, { PATH: process.env.PATH ?? '' });
+      incremental.push(measured);
+      // BENCH_LOG_DIR: keep each incremental build's own log (Astro's phases, what it kept) to read where its time went.
+      if (process.env.BENCH_LOG_DIR) await writeFile(join(process.env.BENCH_LOG_DIR, `incremental-${n}-${run}.log`), measured.output);
+      incrementalOfFull.push(measured.seconds / site.at(-1)!.seconds);
+      kept = Number(/(\d+) of \d+ deployments' pages kept from the previous output/.exec(measured.output)?.[1] ?? 0);
+      if (run === 0) {
+        const fullOut = join(tmpdir(), `bench-site-${n}-plus-one`);
+        leftovers.push(fullOut);
+        await execa(process.execPath, [bin, 'build', '--no-cache', '--evidence-dir', root, '--out-dir', fullOut], { cwd: ROOT });
+        identical = (await execa('diff', ['-r', '-q', fullOut, incrementalOut], { reject: false })).exitCode === 0;
+      }
+      await rename(join(root, newest), join(held, newest));
       if (run === 0) {
         const paths = await pagePaths(out);
         pages = paths.length;
@@ -162,8 +195,9 @@ try {
     const sSys = stats(site.map((m) => m.systemSeconds));
     const fSys = stats(floor.map((m) => m.systemSeconds));
     const byProcess = (runs: Measured[]) => Object.fromEntries([...new Set(runs.flatMap((m) => Object.keys(m.peakByProcessMiB)))].map((name) => [name, stats(runs.map((m) => m.peakByProcessMiB[name] ?? 0))]));
-    rows.push({ deployments: n, pages, evidenceMiB: evidenceBytes / 2 ** 20, siteSeconds: s, floorSeconds: f, ratio, emitSeconds: e, emitRatio, siteCpuSeconds: sCpu, floorCpuSeconds: fCpu, siteSystemSeconds: sSys, floorSystemSeconds: fSys, sitePeakRssMiB: sRss, floorPeakRssMiB: fRss, sitePeakRssByProcessMiB: byProcess(site), floorPeakRssByProcessMiB: byProcess(floor) });
+    rows.push({ deployments: n, pages, evidenceMiB: evidenceBytes / 2 ** 20, siteSeconds: s, floorSeconds: f, ratio, emitSeconds: e, emitRatio, siteCpuSeconds: sCpu, floorCpuSeconds: fCpu, siteSystemSeconds: sSys, floorSystemSeconds: fSys, sitePeakRssMiB: sRss, floorPeakRssMiB: fRss, sitePeakRssByProcessMiB: byProcess(site), floorPeakRssByProcessMiB: byProcess(floor), incremental: { seconds: stats(incremental.map((m) => m.seconds)), ofFull: stats(incrementalOfFull), peakRssMiB: stats(incremental.map((m) => m.peakRssMiB)), kept, identical } });
     const fmt = (x: { median: number; min: number; max: number }, d = 1) => `${x.median.toFixed(d)} [${x.min.toFixed(d)}–${x.max.toFixed(d)}]`;
+    console.log(`${' '.repeat(11)}  one new deployment, previous output kept: ${fmt(stats(incremental.map((m) => m.seconds)))} s, ${(stats(incrementalOfFull).median * 100).toFixed(0)} % of the full build, ${kept} of ${n + 1} kept, ${fmt(stats(incremental.map((m) => m.peakRssMiB)), 0)} MiB, ${identical ? 'same bytes as --no-cache' : 'NOT the same bytes as --no-cache'}`);
     console.log(`${String(n).padStart(11)}  ${String(pages).padStart(5)}  ${fmt(s).padEnd(18)}  ${fmt(f).padEnd(16)}  ${ratio.median.toFixed(2)}×   ${`${fmt(e)} ${emitRatio.median.toFixed(2)}×`.padEnd(21)}  ${`${sCpu.median.toFixed(1)} (${sSys.median.toFixed(1)})`.padEnd(29)}  ${`${fCpu.median.toFixed(1)} (${fSys.median.toFixed(1)})`.padEnd(30)}  ${fmt(sRss, 0).padEnd(19)}  ${fmt(fRss, 0)}`);
   }
 } finally {

@@ -7,6 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { runCaptured, spawnSupervised, type Supervised } from '../../collectors/process/child-process.ts';
 import { PACKAGE_ROOT, packagePath } from '../../collectors/package-root.ts';
+import { toolFingerprint } from './tool-fingerprint.ts';
+import { keptFromOutput, PAGES_MANIFEST } from '../site/reuse-plan.ts';
 import { asEvidenceWriteError } from '../../collectors/evidence/evidence-write-error.ts';
 import { UsageError } from './exit-codes.ts';
 
@@ -79,13 +81,23 @@ function astroEnv(extra: Record<string, string>): Record<string, string> {
 /**
  * Builds the site into `outDir` (replaced). `warnings`: the lines the build warned about (refused
  * entries, deployments that do not verify…), each naming its path: the CLI prints them.
+ * `pagesCache`: the project's cache folder (issue 29, never published), where the build records
+ * every deployment's key and the digest of its pages (src/site/reuse-plan.ts). `reuse`: the site
+ * already in `outDir` is the previous output, untrusted; a deployment's pages there are kept when
+ * their inputs have not changed and they are, byte for byte, what the record says the last build
+ * wrote (src/site/data/deployment-pages.ts). Without it (`build --no-cache`) every page is
+ * rendered from the evidence alone. The result is the same bytes.
  */
-export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string; gitFindings?: string } = {}): Promise<{ ms: number; output: string; warnings: string[] }> {
+export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string; gitFindings?: string; reuse?: boolean; pagesCache?: string } = {}): Promise<{ ms: number; output: string; warnings: string[]; kept: { kept: number; of: number } | null }> {
   const started = performance.now();
+  const tool = await toolFingerprint(PROJECT);
   await mkdir(STAGING, { recursive: true });
   const staging = await mkdtemp(join(STAGING, 'site-'));
   // The warnings come back through a file beside the staging folder, not the site.
   const warningsFile = `${staging}.warnings.json`;
+  // What this build wrote, recorded beside the staging folder and moved into the cache folder once the site is in place.
+  const pagesRecord = `${staging}.pages.json`;
+  const recorded = options.pagesCache ? join(resolve(options.pagesCache), PAGES_MANIFEST) : null;
   try {
     const result = await runCaptured([process.execPath, ASTRO, 'build', '--outDir', staging], {
       cwd: PROJECT,
@@ -98,6 +110,9 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
         ...(options.base ? { DEPLOY_EVIDENCE_BASE: options.base } : {}),
         ...(options.gitFindings ? { DEPLOY_EVIDENCE_GIT_FINDINGS: resolve(options.gitFindings) } : {}),
         DEPLOY_EVIDENCE_WARNINGS: warningsFile,
+        DEPLOY_EVIDENCE_TOOL: tool,
+        ...(recorded ? { DEPLOY_EVIDENCE_PAGES_RECORD: pagesRecord } : {}),
+        ...(recorded && options.reuse ? { DEPLOY_EVIDENCE_PREVIOUS_SITE: resolve(outDir), DEPLOY_EVIDENCE_PAGES_RECORDED: recorded } : {}),
       }),
       timeoutMs: 30 * 60_000,
     });
@@ -116,11 +131,30 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
       // A file in the way, a folder not writable: exit 4 naming the path, as any write.
       throw asEvidenceWriteError(error, outDir, 'the site');
     }
+    if (recorded) await keepPagesRecord(pagesRecord, recorded);
     const warnings = JSON.parse(await readFile(warningsFile, 'utf8').catch(() => '[]')) as string[];
-    return { ms: performance.now() - started, output, warnings };
+    return { ms: performance.now() - started, output, warnings, kept: keptFromOutput(output) };
   } finally {
     await rm(staging, { recursive: true, force: true });
     await rm(warningsFile, { force: true });
+    await rm(pagesRecord, { force: true });
+  }
+}
+
+/**
+ * The build's record of its pages into the project's cache folder (made with a `.gitignore` that
+ * leaves it all out of git: the cache is this checkout's, not the repository's). A build that
+ * recorded nothing (no deployment) leaves no record: the next one renders everything.
+ */
+async function keepPagesRecord(from: string, to: string): Promise<void> {
+  const text = await readFile(from, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(error)));
+  try {
+    await mkdir(dirname(to), { recursive: true });
+    await writeFile(join(dirname(to), '.gitignore'), '# deploy-evidence build: what the last build wrote, for the next one (never published)\n*\n');
+    if (text === null) await rm(to, { force: true });
+    else await writeFile(to, text);
+  } catch (error) {
+    throw asEvidenceWriteError(error, to, 'the build cache');
   }
 }
 

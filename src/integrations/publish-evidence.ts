@@ -6,8 +6,9 @@
  * relative `$schema` resolves on the published site too. Beside them, `checkpoint.json`: every
  * environment's chain as published, for an auditor to save and verify against later (issue 24).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegrationLogger } from 'astro';
 import { SIGNERS_FILE, listEvidenceTree, namedFiles, readEvidenceBytes, readEvidenceBytesSync } from '../format/evidence-tree.ts';
@@ -19,28 +20,52 @@ import { checkpointOf } from '../core/integrity/checkpoint.ts';
 /** Files copied at once: the copy waits on the file system, so a few run side by side. */
 const AT_ONCE = 16;
 
-export async function publishEvidence(root: string, dir: URL, logger: AstroIntegrationLogger): Promise<void> {
+/**
+ * Copies the evidence into a folder beside the output (Astro removes the output's empty folders
+ * once it has written the pages, and a build that renders few pages, an incremental one (issue 29),
+ * got there while folders made for the evidence were still empty), and returns how to move it into
+ * place, `<outDir>/evidence/`, once the pages are written: a rename per entry, on the same disk.
+ */
+export async function publishEvidence(root: string, dir: URL, logger: AstroIntegrationLogger): Promise<{ place(): Promise<void> }> {
   const target = fileURLToPath(new URL('evidence/', dir));
-  const tree = await listEvidenceTree(root);
-  const paths = [
-    ...tree.schemas,
-    ...(tree.signers ? [SIGNERS_FILE] : []),
-    // A check file its deployment.json does not name is not evidence: not published (issue 25).
-    ...tree.deployments.flatMap(({ id, files }) => namedFiles(files, checksNamedIn(join(root, id))).named.map((file) => `${id}/${file}`)),
-  ];
-  // The folder itself too: with no evidence (`build --allow-empty`), the checkpoint is still written there.
-  const folders = new Set([target, ...paths.map((path) => dirname(join(target, path)))]);
-  for (const folder of folders) await mkdir(folder, { recursive: true });
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < paths.length; i = next++) {
-      const path = paths[i]!;
-      await writeFile(join(target, path), await readEvidenceBytes(join(root, path)));
-    }
+  const outDir = fileURLToPath(dir);
+  const staged = await mkdtemp(join(dirname(outDir), `.${basename(outDir)}-evidence-`));
+  // A build that fails before its pages are written never moves it in: gone when the process ends.
+  process.once('exit', () => rmSync(staged, { recursive: true, force: true }));
+  try {
+    const tree = await listEvidenceTree(root);
+    const paths = [
+      ...tree.schemas,
+      ...(tree.signers ? [SIGNERS_FILE] : []),
+      // A check file its deployment.json does not name is not evidence: not published (issue 25).
+      ...tree.deployments.flatMap(({ id, files }) => namedFiles(files, checksNamedIn(join(root, id))).named.map((file) => `${id}/${file}`)),
+    ];
+    const folders = new Set(paths.map((path) => dirname(join(staged, path))));
+    for (const folder of folders) await mkdir(folder, { recursive: true });
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < paths.length; i = next++) {
+        const path = paths[i]!;
+        await writeFile(join(staged, path), await readEvidenceBytes(join(root, path)));
+      }
+    };
+    await Promise.all(Array.from({ length: AT_ONCE }, worker));
+    await writeFile(join(staged, 'checkpoint.json'), await publishedCheckpoint(root));
+    logger.info(`${paths.length} raw evidence files published to ${target}${tree.refused.length ? ` (${tree.refused.length} unknown entries left out)` : ''}`);
+  } catch (error) {
+    await rm(staged, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    async place() {
+      try {
+        await mkdir(target, { recursive: true });
+        for (const entry of await readdir(staged)) await rename(join(staged, entry), join(target, entry));
+      } finally {
+        await rm(staged, { recursive: true, force: true });
+      }
+    },
   };
-  await Promise.all(Array.from({ length: AT_ONCE }, worker));
-  await writeFile(join(target, 'checkpoint.json'), await publishedCheckpoint(root));
-  logger.info(`${paths.length} raw evidence files published to ${target}${tree.refused.length ? ` (${tree.refused.length} unknown entries left out)` : ''}`);
 }
 
 /**

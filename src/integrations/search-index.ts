@@ -118,6 +118,18 @@ function sectionOf(checkId: string, page: string): string {
   return main ? checkSection(checkId, main) : '';
 }
 
+/**
+ * A deployment's search record from its folder of pages held in memory (path → bytes, as
+ * src/site/reuse-plan.ts reads a kept deployment's folder): the same record as deploymentRecord().
+ */
+export function recordFromPages(id: string, files: ReadonlyMap<string, Buffer>): string | null {
+  const report = files.get('index.html');
+  if (report === undefined) return null;
+  const checkIds = new Set([...files.keys()].filter((path) => path.startsWith('checks/')).map((path) => path.split('/')[1]!));
+  const sections = new Map([...checkIds].map((checkId) => [checkId, sectionOf(checkId, files.get(`checks/${checkId}/index.html`)?.toString('utf8') ?? '')] as const));
+  return recordOf(id, headerOf(report.toString('utf8')), sections);
+}
+
 /** A deployment's search record, read back from a built site. */
 export async function deploymentRecord(site: string, id: string): Promise<string | null> {
   const dir = join(site, 'deployments', id);
@@ -246,6 +258,18 @@ export class RenderedSearchIndex {
       this.failure ??= error;
     });
   };
+
+  /**
+   * A deployment whose pages this build kept from the previous output (issue 29): its record, read
+   * back from those pages (recordFromPages), takes its place in report order like a rendered one.
+   */
+  keep(order: number, id: string, record: string | null): void {
+    if (this.failure !== null) return;
+    this.ready.set(order, record === null ? null : [id, record]);
+    this.work = this.work.then(() => this.indexReady(false)).catch((error: unknown) => {
+      this.failure ??= error;
+    });
+  }
 
   /** Adds the records that are next in order (at the end: all that are left, in order). */
   private async indexReady(all: boolean): Promise<void> {

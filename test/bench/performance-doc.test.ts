@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { markers, replaceBetweenMarkers, siteBuildTable, type BenchResults, type SiteBuildRow } from '../../bench/performance-doc.ts';
+import { incrementalTable, markers, replaceBetweenMarkers, siteBuildTable, type BenchResults, type SiteBuildRow } from '../../bench/performance-doc.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const spread = (median: number, min = median, max = median) => ({ median, min, max });
@@ -61,6 +61,19 @@ describe('siteBuildTable', () => {
   });
 });
 
+describe('incrementalTable', () => {
+  it('has one row per size that measured an incremental build, with its share of the full build and whether it was the same bytes', () => {
+    const incremental = { seconds: spread(6.2, 6.0, 6.9), ofFull: spread(0.1198), peakRssMiB: spread(611.4), kept: 1000, identical: true };
+    const lines = incrementalTable(results([row({ deployments: 50 }), row({ incremental }), row({ deployments: 200, incremental: { ...incremental, kept: 3, identical: false } })])).split('\n');
+    expect(lines).toEqual([
+      '| deployments | full build | one new deployment, previous output kept | of the full build | deployments kept | peak RSS (tree) | same bytes as --no-cache |',
+      '|---|---|---|---|---|---|---|',
+      '| 1,000 | 51.8 [50.6–56.3] s | 6.2 [6.0–6.9] s | 12 % | 1,000 of 1,001 | 611 MiB | yes |',
+      '| 200 | 51.8 [50.6–56.3] s | 6.2 [6.0–6.9] s | 12 % | 3 of 201 | 611 MiB | **no** |',
+    ]);
+  });
+});
+
 describe('replaceBetweenMarkers', () => {
   const { start, end } = markers('site-build');
 
@@ -88,5 +101,6 @@ describe('docs/performance.md', () => {
     const committed = JSON.parse(await readFile(`${repo}bench/results.json`, 'utf8')) as BenchResults;
     const doc = await readFile(`${repo}docs/performance.md`, 'utf8');
     expect(replaceBetweenMarkers(doc, 'site-build', siteBuildTable(committed))).toBe(doc);
+    expect(replaceBetweenMarkers(doc, 'incremental', incrementalTable(committed))).toBe(doc);
   });
 });

@@ -5,9 +5,13 @@
  * evaluated (success(), always(), failure(), ==, !=, &&, ||, !), `$GITHUB_OUTPUT`, `$GITHUB_ENV`
  * and `$GITHUB_STEP_SUMMARY` honoured — and the composite action at the repository's root
  * (action.yml) the same way, its inputs' defaults evaluated. The other `uses:` steps are simulated:
- * checkout clones the bare remote, the artifact and Pages actions copy folders.
+ * checkout clones the bare remote, the artifact and Pages actions copy folders, and
+ * actions/cache/restore and actions/cache/save keep folders by key as GitHub's cache does: scoped
+ * to the run's ref, a restore looking in its own ref's entries, then the default branch's (the
+ * exact key first, then each restore-key as a prefix, newest first); a key once saved is never
+ * replaced.
  */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -45,6 +49,8 @@ export interface RunnerPlaces {
   artifacts: string;
   /** What `deploy-pages` publishes: the live site. */
   published: string;
+  /** Where actions/cache keeps its entries (by ref, then key); beside `artifacts` when not given. */
+  caches?: string;
   /** The composite action that `uses: …/deploy-evidence@…` names. */
   actionFile: string;
   /** What `npm ci` installs in a checkout (the test's stand-in for the registry). */
@@ -329,8 +335,43 @@ export class ActionsRunner {
       await cp(from, this.places.published, { recursive: true });
       return { ok: true, outputs: { page_url: 'published' }, output: 'published' };
     }
+    if (name === 'actions/cache/restore' || name === 'actions/cache/save') return this.cache(name.endsWith('save') ? 'save' : 'restore', withValues, scope.base.github as Context);
     if (name!.endsWith('/deploy-evidence') || name === './') return this.composite(withValues, stepEnv, scope);
     throw new Error(`uses: ${uses} is not simulated`);
+  }
+
+  /** actions/cache/restore and actions/cache/save: each entry a folder holding the paths' copies (by index) and when it was saved. */
+  private async cache(what: 'restore' | 'save', withValues: Record<string, string>, github: Context): Promise<{ ok: boolean; outputs: Record<string, string>; output: string }> {
+    const lines = (text: string | undefined) => (text ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+    const paths = lines(withValues.path);
+    const key = withValues.key!;
+    const root = this.places.caches ?? `${this.places.artifacts}-caches`;
+    const scopeOf = (ref: string) => join(root, encodeURIComponent(ref));
+    const ref = String(github.ref);
+    if (what === 'save') {
+      const entry = join(scopeOf(ref), encodeURIComponent(key));
+      if (existsSync(entry)) return { ok: true, outputs: {}, output: `cache entry ${key} exists already: not saved` };
+      for (const [i, path] of paths.entries()) if (existsSync(path)) await cp(path, join(entry, String(i)), { recursive: true });
+      await mkdir(entry, { recursive: true });
+      await writeFile(join(entry, 'saved'), String(Date.now() + Math.random()));
+      return { ok: true, outputs: {}, output: `saved ${paths.join(', ')} as ${key}` };
+    }
+    const defaultRef = `refs/heads/${String(((github.event as Context | undefined)?.repository as Context | undefined)?.default_branch ?? 'main')}`;
+    for (const scope of [...new Set([ref, defaultRef])]) {
+      const entries = await readdir(scopeOf(scope)).catch(() => [] as string[]);
+      const saved = await Promise.all(entries.map(async (e) => ({ key: decodeURIComponent(e), at: Number(await readFile(join(scopeOf(scope), e, 'saved'), 'utf8')) })));
+      saved.sort((a, b) => b.at - a.at);
+      const found = saved.find((e) => e.key === key) ?? lines(withValues['restore-keys']).map((prefix) => saved.find((e) => e.key.startsWith(prefix))).find(Boolean);
+      if (!found) continue;
+      const entry = join(scopeOf(scope), encodeURIComponent(found.key));
+      for (const [i, path] of paths.entries()) {
+        if (!existsSync(join(entry, String(i)))) continue;
+        await rm(path, { recursive: true, force: true });
+        await cp(join(entry, String(i)), path, { recursive: true });
+      }
+      return { ok: true, outputs: { 'cache-hit': String(found.key === key), 'cache-matched-key': found.key }, output: `restored ${found.key} (${scope})` };
+    }
+    return { ok: true, outputs: { 'cache-hit': 'false' }, output: `no cache entry for ${key}` };
   }
 
   /** The composite action: its inputs (given, else their defaults), its steps in its own step scope, its outputs. */

@@ -167,6 +167,15 @@ describe.skipIf(realServer() === null)('the GitHub recipe, end to end', () => {
       }
       // The runs were serialized: one of each round waited for the other's lock.
       expect(results.some((r) => r.log.includes('waiting for the staging lock, held by https://github.example/acme/shelf/actions/runs/'))).toBe(true);
+      // The previous site build is cached per ref (issue 29): the first round has none; the second
+      // restores its own pull request's, and keeps the pages whose inputs did not change.
+      for (const [i, result] of results.entries()) {
+        if (round === 1) expect(result.log).toContain(`Restore the previous site build → success\nno cache entry for deploy-evidence-site-refs/pull/${i + 1}/merge-${(i + 1) * 100 + round}`);
+        else {
+          expect(result.log).toContain(`Restore the previous site build → success\nrestored deploy-evidence-site-refs/pull/${i + 1}/merge-${(i + 1) * 100 + 1} (refs/pull/${i + 1}/merge)`);
+          expect(result.log).toMatch(/; [1-9]\d* of \d+ deployments' pages kept from the previous output/);
+        }
+      }
     }
     expect(order).toHaveLength(4);
     // One comment per pull request, updated in place by the second run: it reports the newest deployment.
@@ -185,6 +194,8 @@ describe.skipIf(realServer() === null)('the GitHub recipe, end to end', () => {
 
     const publish = await run(null, 300);
     expect(publish.ok, publish.log).toBe(true);
+    // The default branch never sees a pull request's cache: its first build renders everything.
+    expect(publish.log).toContain('Restore the previous site build → success\nno cache entry for deploy-evidence-site-refs/heads/main-300');
     const home = await readFile(join(places.published, 'index.html'), 'utf8');
     for (const id of order) expect(home).toContain(`href="/shelf/deployments/${id}/"`);
 

@@ -25,17 +25,20 @@ const buildExamples = `
 Examples:
   $ deploy-evidence build                                   # evidence/ → dist/
   $ deploy-evidence build --site https://org.github.io --base /repo/   # published at https://org.github.io/repo/
-  $ deploy-evidence build --evidence-dir evidence --out-dir public/evidence-site --strict   # in CI: fail on anything that does not verify`;
+  $ deploy-evidence build --evidence-dir evidence --out-dir public/evidence-site --strict   # in CI: fail on anything that does not verify
+  $ deploy-evidence build --no-cache                        # every page from the evidence alone (what an auditor runs)`;
 
 export function buildCommand(streams: Streams, setExit: (code: number) => void): Command {
   return gitOptions(siteOptions(evidenceOptions(new Command('build'))))
     .description('build the static audit site from the evidence (no database is read)')
     .option('--out-dir <dir>', 'where the site is written (replaced)', 'dist')
     .addOption(new Option('--out <dir>', 'the same as --out-dir').hideHelp())
+    .option('--no-cache', 'render every page from the evidence alone, keeping nothing of the site already in --out-dir (the result is the same bytes)')
+    .option('--cache-dir <dir>', "where the build records the pages it wrote, for the next build to keep those whose inputs have not changed (never published; git-ignored)", '.deploy-evidence-cache')
     .option('--strict', 'fail instead of warning: evidence that does not verify (files, verdicts, chain, sign-offs, git history), entries that are not evidence')
     .option('--allow-empty', 'build even when the evidence folder is missing or holds no deployment (a site that says so)')
     .addHelpText('after', buildExamples)
-    .action(async (flags: GitFlags & { evidenceDir?: string; config?: string; outDir: string; out?: string; strict?: boolean; allowEmpty?: boolean; site?: string; base?: string }) => {
+    .action(async (flags: GitFlags & { evidenceDir?: string; config?: string; outDir: string; out?: string; strict?: boolean; allowEmpty?: boolean; site?: string; base?: string; cache: boolean; cacheDir: string }) => {
       const settings = await resolveSettings(flags, streams.env);
       const outDir = resolve(flags.out ?? flags.outDir);
       if (!flags.allowEmpty) {
@@ -52,10 +55,11 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
       try {
         const gitFindings = await gitFindingsFor(settings.evidenceDir, flags, join(handover, 'git-findings.json'));
         for (const note of gitFindings.notes) log(streams, note);
-        const { ms, warnings } = await buildSite(settings.evidenceDir, outDir, { strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file });
+        const { ms, warnings, kept } = await buildSite(settings.evidenceDir, outDir, { reuse: flags.cache, pagesCache: resolve(flags.cacheDir), strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file });
         for (const warning of warnings) log(streams, `warning: ${warning}`);
         const counted = warnings.length === 0 ? '' : `: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
-        log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir}${settings.site ? ` (to publish at ${new URL(settings.base, settings.site).href})` : ''}${counted}`);
+        const reused = kept && kept.kept > 0 ? `; ${kept.kept} of ${kept.of} deployments' pages kept from the previous output` : '';
+        log(streams, `site built in ${(ms / 1000).toFixed(1)} s: ${outDir}${settings.site ? ` (to publish at ${new URL(settings.base, settings.site).href})` : ''}${counted}${reused}`);
         setExit(EXIT.ok);
       } catch (error) {
         if (!(error instanceof SiteBuildError)) throw error;

@@ -6,7 +6,6 @@
  * them); the checks' snapshots are parsed again only for the pages that show them.
  */
 import { readFileSync } from 'node:fs';
-import type { CheckSnapshot } from '../../format/index.ts';
 import { describeRefused } from '../../format/evidence-tree.ts';
 import { evidenceDir, gitFindingsFile, strictBuild } from '../evidence-dir.ts';
 import { gitFindingsSchema, type GitFindings } from '../../format/git-findings-schema.ts';
@@ -52,11 +51,6 @@ export async function allDeployments(): Promise<LoadedDeployment[]> {
 /** The checks' snapshots of every deployment, parsed when a page asks (src/site/data/snapshot-store.ts). */
 export async function snapshotStore(): Promise<SnapshotStore> {
   return (await evidence()).snapshots;
-}
-
-/** A deployment's snapshots by check id. */
-export async function snapshotsOf(deploymentId: string): Promise<ReadonlyMap<string, CheckSnapshot>> {
-  return (await snapshotStore()).get(deploymentId);
 }
 
 let byDigest: Promise<Map<string, string>> | undefined;

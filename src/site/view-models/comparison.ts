@@ -1,9 +1,7 @@
 /** A comparison page: per check a label, the statuses on both sides, and what differs. */
 import type { ComparisonLabel } from '../../core/compare/compare-checks.ts';
 import type { TimingComparison } from '../../core/compare/difference.ts';
-import { compareDeployments, type DeploymentComparison } from '../../core/compare/compare-deployments.ts';
-import { comparisonPairs } from '../../core/compare/comparison-targets.ts';
-import type { DeploymentEvidence } from '../../format/index.ts';
+import type { DeploymentComparison } from '../../core/compare/compare-deployments.ts';
 import { formatUtc, type AnyStatus } from '../format.ts';
 import { routes } from '../routes.ts';
 
@@ -81,14 +79,4 @@ export function comparisonModel(comparison: DeploymentComparison): ComparisonMod
 export function timingSentence(timings: readonly TimingComparison[]): string | null {
   if (timings.length === 0) return null;
   return timings.map((t) => `${t.metric} ${t.baseMs} ms → ${t.currentMs} ms (×${t.ratio}, ${t.verdict}; noise ±${Math.round(t.noiseBand * 100)}% / ${t.noiseFloorMs} ms)`).join('; ');
-}
-
-/** Every comparison page the site renders (bounded: at most three per deployment), with its model. */
-export function comparisonPages(entries: readonly DeploymentEvidence[]): { current: string; base: string; model: ComparisonModel }[] {
-  const byId = new Map(entries.map((e) => [e.deployment.id, e]));
-  return comparisonPairs(entries.map((e) => e.deployment)).map(({ current, base }) => ({
-    current,
-    base,
-    model: comparisonModel(compareDeployments(byId.get(base)!, byId.get(current)!)),
-  }));
 }
