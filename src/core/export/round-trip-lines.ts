@@ -27,17 +27,21 @@ export function roundTripSentence(result: ResultOf<'round-trip'>): string {
 /**
  * A step's locks on the copy in a few words: the strongest mode it held, on which relation, and the
  * longest hold of it (the bounds the sampling gives); `no relation lock seen`; or why nothing can be
- * said (`not observed: …`). Several relations at that mode: the longest hold's, and how many others.
+ * said (`not observed: …`). Several relations at that mode: the longest hold's (a table's before an
+ * index's or a TOAST table's as long), and how many others.
  */
 export function stepLockSummary(locks: LockObservation | undefined): string {
   if (!locks) return 'not observed';
   const why = unjudgeableLocks(locks);
   if (why !== null) return `not observed: ${why}`;
-  const granted = lockSummaryLines(locks).filter((l) => l.strongestMode !== 'none granted');
+  // Per relation, knowing which are tables: a hold as long on a table and on its index names the table.
+  const granted = locks.relations
+    .flatMap((r) => lockSummaryLines({ ...locks, relations: [r] }).map((l) => ({ ...l, table: r.relkind === 'r' || r.relkind === 'p' })))
+    .filter((l) => l.strongestMode !== 'none granted');
   if (granted.length === 0) return 'no relation lock seen';
   const top = Math.max(...granted.map((l) => modeStrength(l.strongestMode)));
   const atTop = granted.filter((l) => modeStrength(l.strongestMode) === top);
-  const longest = atTop.reduce((a, b) => (b.maxMs > a.maxMs ? b : a));
+  const longest = atTop.reduce((a, b) => (b.maxMs > a.maxMs || (b.maxMs === a.maxMs && b.table && !a.table) ? b : a));
   const others = atTop.length - 1;
   const waiters = granted.reduce((sum, l) => sum + l.waiters, 0);
   return `${modeLabel(longest.strongestMode)} on ${longest.relation}${others > 0 ? ` (and ${others} other relation${others === 1 ? '' : 's'})` : ''}, ${holdBounds(longest.minMs, longest.maxMs)}${waiters > 0 ? `, ${waiters} waiting` : ''}`;
