@@ -51,7 +51,7 @@ export const SCRATCH_PREFIX = 'deploy_evidence_rt_';
 export const ROUND_TRIP_LOCK_CLASS = 0x52545250;
 const KILL_GRACE_MS = 3_000;
 /** How often each step's locks are sampled on the copy: the command check's default (`observeLocks`). */
-export const ROUND_TRIP_LOCK_INTERVAL_MS = 50;
+const ROUND_TRIP_LOCK_INTERVAL_MS = 50;
 /** How long a stopped collector waits for its scratch database to be dropped. */
 const DROP_BUDGET_MS = 15_000;
 
