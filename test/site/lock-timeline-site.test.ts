@@ -3,7 +3,7 @@
  * (collected on the real server: a step holding ACCESS EXCLUSIVE and building an index, a report
  * waiting behind it), the migration's check page opened with and without JavaScript. With it: the
  * chart's canvas is painted, no console error, no failed request, no Content-Security-Policy
- * violation. Either way: the table beside the chart lists every hold the evidence records —
+ * violation; on a phone no row's label is clipped. Either way: the table beside the chart lists every hold the evidence records —
  * relation, mode, its bounds — and the waiter with the statement it waited in.
  */
 import { join } from 'node:path';
@@ -111,6 +111,25 @@ describe.skipIf(realServer() === null || !chromiumAvailable())('the lock timelin
     expect(waiters[0]![5]).toContain(WAITER.query);
     expect(problems).toEqual([]);
     await page.context().close();
+  });
+
+  it('fits the rows\' labels on a phone: none is clipped at the canvas\'s left edge (the table has them whole)', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}${PAGE}`);
+    const canvas = page.locator(`canvas#locks-${LOCK_CHECK}`);
+    // Opaque pixels in the canvas's two leftmost columns, and in all of it (drawn at all).
+    const edge = () =>
+      canvas.evaluate((c: HTMLCanvasElement) => {
+        const ctx = c.getContext('2d')!;
+        const all = ctx.getImageData(0, 0, c.width, c.height).data;
+        const left = ctx.getImageData(0, 0, 2, c.height).data;
+        const count = (data: Uint8ClampedArray) => data.filter((_, i) => i % 4 === 3 && data[i]! > 0).length;
+        return { painted: count(all), atTheEdge: count(left) };
+      });
+    await expect.poll(async () => (await edge()).painted, { timeout: 5_000 }).toBeGreaterThan(500);
+    expect((await edge()).atTheEdge).toBe(0);
+    await context.close();
   });
 
   it('keeps the tables without JavaScript: the same holds and the waiter', async () => {
