@@ -16,19 +16,27 @@
  * dropped when the round trip ends, whatever happened — a failed step, a timeout, SIGINT/SIGTERM
  * (a stop hook, ../process/stop-hooks.ts). After a SIGKILL nothing runs; the next round trip on the
  * server finds the copies whose lock nobody holds (pg_locks is server-wide) and drops them first.
+ *
+ * Each step's locks are observed, always (issue 28, point 6): the lock sampler
+ * (../locks/lock-sampler.ts) opens its own read-only session on the copy before the step and is
+ * stopped after it, whatever the step did — a failure, a timeout — so its session never outlives the
+ * step. The step's sessions are found by a PGAPPNAME unique to the step (or the one the check passes
+ * itself), never the collector's own; the copy is a database of its own, so what is seen are the
+ * copy's relations, never the target's. It costs the rehearsal nothing the target would feel.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import pg from 'pg';
-import { commandEnvNames, fillPlaceholders, type CatalogObject, type CheckOf, type RoundTripResult, type RoundTripStep, type RoundTripStepName } from '../../src/format/index.ts';
+import { commandEnvNames, fillPlaceholders, type CatalogObject, type CheckOf, type LockObservation, type RoundTripResult, type RoundTripStep, type RoundTripStepName } from '../../src/format/index.ts';
 import { roundMs } from '../../src/core/numbers.ts';
 import { roundTripComparisons } from '../../src/core/schema-diff/round-trip.ts';
 import { resolveConnection } from '../db/connection.ts';
 import { scrub } from '../db/secrets.ts';
 import { DatabaseSession } from '../db/session.ts';
+import { samplerConnection, startLockSampler } from '../locks/lock-sampler.ts';
 import { CappedOutput, findExecutable, runSupervised } from '../process/child-process.ts';
 import { MachinePaths } from '../process/machine-paths.ts';
 import { onStop } from '../process/stop-hooks.ts';
@@ -42,6 +50,8 @@ export const SCRATCH_PREFIX = 'deploy_evidence_rt_';
 /** The first key of the advisory lock a collector holds while its scratch database exists ('RTRP'). */
 export const ROUND_TRIP_LOCK_CLASS = 0x52545250;
 const KILL_GRACE_MS = 3_000;
+/** How often each step's locks are sampled on the copy: the command check's default (`observeLocks`). */
+const ROUND_TRIP_LOCK_INTERVAL_MS = 50;
 /** How long a stopped collector waits for its scratch database to be dropped. */
 const DROP_BUDGET_MS = 15_000;
 
@@ -281,7 +291,8 @@ export async function runRoundTripCheck(check: CheckOf<'round-trip'>, ctx: Check
 
     const copyUrl = urlForDatabase(targetUrl, scratch);
     const { method, templateRefused } = await makeCopy(check, ctx, admin, scratch, serverVersionNum, (yes) => (created = yes));
-    copySession = await DatabaseSession.open(resolveConnection({ databaseUrl: copyUrl }), ctx.session.applicationName);
+    const copyTarget = resolveConnection({ databaseUrl: copyUrl });
+    copySession = await DatabaseSession.open(copyTarget, ctx.session.applicationName);
     const schemas = schemasInScope(check, ctx.checklist);
     const settings = sessionSettingsFor({}, ctx);
     const snapshotOf = async (): Promise<CatalogObject[]> => {
@@ -296,8 +307,23 @@ export async function runRoundTripCheck(check: CheckOf<'round-trip'>, ctx: Check
     const steps: RoundTripStep[] = [];
     const after: Record<RoundTripStepName, keyof RoundTripResult['snapshots']> = { upgrade: 'afterUpgrade', downgrade: 'afterDowngrade', 'upgrade again': 'afterUpgradeAgain' };
     for (const step of ['upgrade', 'downgrade', 'upgrade again'] as const) {
-      // The lock sampler (issue 28, point 4) will observe the copy's locks around this step once it lands.
-      const done = await runStep(step, argvOf[step], { cwd, env, check, ctx, paths });
+      // The step's sessions carry an application_name of their own (libpq and psycopg read PGAPPNAME).
+      const applicationName = baseEnv.PGAPPNAME ?? `deploy-evidence-step-${randomBytes(6).toString('hex')}`;
+      const sampler = await startLockSampler({
+        connect: samplerConnection(copyTarget.config),
+        match: { applicationName, excludeApplicationNames: [ctx.session.applicationName] },
+        intervalMs: ROUND_TRIP_LOCK_INTERVAL_MS,
+        redact: (text) => ctx.redactor.redact(text).text,
+      });
+      let ran: Omit<RoundTripStep, 'locks'>;
+      let locks: LockObservation;
+      try {
+        ran = await runStep(step, argvOf[step], { cwd, env: { ...env, PGAPPNAME: applicationName }, check, ctx, paths });
+      } finally {
+        // Stopped, and its session closed, whatever the step did: it never outlives the step.
+        locks = await sampler.stop();
+      }
+      const done: RoundTripStep = { ...ran, locks };
       steps.push(done);
       run.measuredMs = roundMs(run.measuredMs + done.durationMs);
       if (done.exitCode !== 0 || done.timedOut) break;
@@ -343,7 +369,7 @@ interface StepContext {
   paths: MachinePaths;
 }
 
-async function runStep(step: RoundTripStepName, argv: string[], { cwd, env, check, ctx, paths }: StepContext): Promise<RoundTripStep> {
+async function runStep(step: RoundTripStepName, argv: string[], { cwd, env, check, ctx, paths }: StepContext): Promise<Omit<RoundTripStep, 'locks'>> {
   const cap = Math.min(check.maxOutputBytes, 8 * 1024 * 1024);
   const stdout = new CappedOutput(cap, ctx.redactor, paths);
   const stderr = new CappedOutput(cap, ctx.redactor, paths);

@@ -10,6 +10,8 @@
  */
 import { z } from 'astro/zod';
 import { catalogObjectSchema, schemaChangeSchema } from './catalog-schema.ts';
+import { lockObservationSchema } from './lock-schema.ts';
+import { since } from './since.ts';
 
 export const roundTripStepNameSchema = z.enum(['upgrade', 'downgrade', 'upgrade again']);
 export type RoundTripStepName = z.infer<typeof roundTripStepNameSchema>;
@@ -29,6 +31,12 @@ const roundTripStepSchema = z
     /** Bytes left out of the two streams by the cap. */
     bytesOmitted: z.number().int().nonnegative(),
     redactions: z.number().int().nonnegative(),
+    /**
+     * The locks the step took on the copy, as a mutating command's `locks`: a second, read-only
+     * session on the copy sampled pg_locks every 50 ms while the step ran (its sessions found by a
+     * PGAPPNAME unique to the step). Absent in evidence collected before the round trip observed them.
+     */
+    locks: since(4, lockObservationSchema.optional()),
   })
   .strict();
 export type RoundTripStep = z.infer<typeof roundTripStepSchema>;

@@ -2,14 +2,14 @@
  * The round trip's pure parts (issue 28): the comparisons made from the copy's snapshots (storage
  * and the ignored objects left out), their wording, the kind's three expectations and their
  * sentences, the comparison of two deployments' round trips, and the PR Markdown and change
- * request lines — with hostile object names (backticks, pipes, a newline, markup, @mentions),
- * which must stay text and leave the Markdown's structure intact.
+ * request lines, each step's locks on the copy in a line — with hostile object names (backticks,
+ * pipes, a newline, markup, @mentions), which must stay text and leave the Markdown's structure intact.
  */
 import { describe, expect, it } from 'vitest';
-import { checkDefinitionSchema, type CatalogObject, type CheckOf, type ResultOf, type RoundTripStep } from '../../src/format/index.ts';
+import { checkDefinitionSchema, type CatalogObject, type CheckOf, type LockObservation, type ResultOf, type RoundTripStep } from '../../src/format/index.ts';
 import { downgradeDifference, failedStep, repeatDifference, roundTripComparisons } from '../../src/core/schema-diff/round-trip.ts';
 import { judgeRoundTrip, roundTripKind } from '../../src/core/kinds/round-trip.ts';
-import { roundTripLines, roundTripSentence } from '../../src/core/export/round-trip-lines.ts';
+import { roundTripLines, roundTripLockLine, roundTripSentence, stepLockSummary } from '../../src/core/export/round-trip-lines.ts';
 
 const HOSTILE = 'a|b `c` @ops\n<b>x</b>';
 
@@ -192,5 +192,50 @@ describe('the round trip in Markdown', () => {
     const many = Array.from({ length: 7 }, (_, i) => index(`extra_${i}`, 'entry'));
     const leaky = roundTrip({ before, afterUpgrade: upgraded, afterDowngrade: [...before, ...many], afterUpgradeAgain: upgraded }, ALL_STEPS);
     expect(roundTripSentence(leaky)).toMatch(/but the schema did not come back: (index public\.extra_\d left behind by the downgrade; ){4}index public\.extra_4 left behind by the downgrade; and 2 more\.$/);
+  });
+});
+
+describe('each step\'s locks on the copy, in a line', () => {
+  const hold = (mode: string, minMs: number, maxMs: number, granted = true) => ({ mode, granted, pid: 7, firstSeenMs: 100, lastSeenMs: 100 + minMs, samples: 3, minMs, maxMs });
+  const relation = (name: string, relkind: string, holds: ReturnType<typeof hold>[], waiters = 0) => ({
+    oid: String(16_000 + name.length), schema: 'public', name, relkind, holds,
+    waiters: Array.from({ length: waiters }, (_, i) => ({ pid: 100 + i, applicationName: 'report', query: 'SELECT 1', mode: 'AccessShareLock', firstSeenMs: 120, lastSeenMs: 300, samples: 4, blockedBy: [7] })),
+  });
+  const observed = (relations: LockObservation['relations']): LockObservation => ({
+    status: 'observed', note: null, intervalMs: 50, matchedBy: 'application-name', applicationName: 'deploy-evidence-step-0123456789ab', stepMs: 900,
+    samples: { taken: 18, failed: 0, longestSpacingMs: 55 }, gaps: [], backends: [{ pid: 7, applicationName: 'deploy-evidence-step-0123456789ab', firstSeenMs: 50, lastSeenMs: 800 }], blockedBySampler: 0, relations, truncated: false,
+  });
+
+  it('names the strongest mode, the relation that held it longest (a table before its index when as long), the bounds and the waiters', () => {
+    const locks = observed([
+      relation('aaa_idx', 'i', [hold('AccessExclusiveLock', 200, 260)]),
+      relation('entry', 'r', [hold('ShareLock', 200, 260), hold('AccessExclusiveLock', 200, 260)], 2),
+      relation('version', 'r', [hold('RowExclusiveLock', 0, 40)]),
+    ]);
+    expect(stepLockSummary(locks)).toBe('ACCESS EXCLUSIVE on public.entry (and 1 other relation), 200 ms to 260 ms, 2 waiting');
+    // A longer hold wins whatever the relation.
+    expect(stepLockSummary(observed([relation('aaa_idx', 'i', [hold('AccessExclusiveLock', 300, 400)]), relation('entry', 'r', [hold('AccessExclusiveLock', 200, 260)])]))).toBe('ACCESS EXCLUSIVE on public.aaa_idx (and 1 other relation), 300 ms to 400 ms');
+    // Seen once at most: only an upper bound.
+    expect(stepLockSummary(observed([relation('entry', 'r', [hold('RowExclusiveLock', 0, 40)])]))).toBe('ROW EXCLUSIVE on public.entry, at most 40 ms');
+  });
+
+  it('says when nothing was seen, and why nothing can be said', () => {
+    expect(stepLockSummary(observed([]))).toBe('no relation lock seen');
+    // Only waited for, never granted: nothing held.
+    expect(stepLockSummary(observed([relation('entry', 'r', [hold('AccessExclusiveLock', 100, 150, false)])]))).toBe('no relation lock seen');
+    expect(stepLockSummary({ ...observed([]), status: 'failed', note: 'the sampler could not open its session: refused' })).toBe('not observed: the lock observation failed: the sampler could not open its session: refused');
+    expect(stepLockSummary({ ...observed([]), samples: { taken: 0, failed: 0, longestSpacingMs: 900 } })).toBe('not observed: the lock observation took no sample');
+    expect(stepLockSummary(undefined)).toBe('not observed');
+  });
+
+  it('puts one line in the Markdown, after the sentence, with hostile names as text; none for a round trip collected before steps recorded locks', () => {
+    const locks = observed([relation(HOSTILE, 'r', [hold('AccessExclusiveLock', 200, 260)])]);
+    const withLocks = roundTrip(good.snapshots, [step('upgrade', { locks }), step('downgrade', { locks: observed([]) }), step('upgrade again', { locks })]);
+    expect(roundTripLockLine(withLocks)).toBe(`Locks on the copy: upgrade ACCESS EXCLUSIVE on public.${HOSTILE}, 200 ms to 260 ms; downgrade no relation lock seen; upgrade again ACCESS EXCLUSIVE on public.${HOSTILE}, 200 ms to 260 ms.`);
+    const lines = roundTripLines(withLocks);
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toBe('Locks on the copy: upgrade ACCESS EXCLUSIVE on public.a\\|b \\`c\\` @&#8203;ops &lt;b&gt;x&lt;/b&gt;, 200 ms to 260 ms; downgrade no relation lock seen; upgrade again ACCESS EXCLUSIVE on public.a\\|b \\`c\\` @&#8203;ops &lt;b&gt;x&lt;/b&gt;, 200 ms to 260 ms.');
+    expect(roundTripLockLine(good)).toBeNull();
+    expect(roundTripLines(good)).toEqual([roundTripSentence(good), '']);
   });
 });

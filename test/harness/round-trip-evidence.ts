@@ -2,7 +2,8 @@
  * Real evidence of rehearsed round trips (issue 28), fast: a real collection on the real server of
  * a one-check checklist whose upgrade and downgrade are psql scripts (no Python), on a copy of a
  * small `ledger` schema. Three deployments of one environment:
- * - `rt-good`: the downgrade undoes the upgrade — the round trip passes;
+ * - `rt-good`: the downgrade undoes the upgrade — the round trip passes; its steps hold their locks
+ *   300 ms (ACCESS EXCLUSIVE on ledger.entry), which the round trip records per step;
  * - `rt-forgetful`: the downgrade leaves behind the index the upgrade made, whose name is hostile
  *   (markup, a pipe, backticks, an @mention, a newline), and drops an index that was there before —
  *   the round trip fails, naming both (the upgrade runs again: the lost index is missing after it too);
@@ -29,10 +30,11 @@ CREATE TABLE ledger.entry (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, a
 INSERT INTO ledger.entry (amount, booked_on) SELECT g, DATE '2026-01-01' + g FROM generate_series(1, 200) g;
 CREATE INDEX entry_amount_idx ON ledger.entry (amount);`;
 
-// Runs again after a downgrade that left things behind, as a careful migration does.
-const UPGRADE = `ALTER TABLE ledger.entry ADD COLUMN IF NOT EXISTS note text;\nCREATE INDEX IF NOT EXISTS ${quoted(HOSTILE_INDEX)} ON ledger.entry (booked_on);\n`;
+// Runs again after a downgrade that left things behind, as a careful migration does. Its transaction
+// goes on 300 ms after the DDL (as a real migration's does), so the lock sampler sees its locks.
+const UPGRADE = `BEGIN;\nALTER TABLE ledger.entry ADD COLUMN IF NOT EXISTS note text;\nCREATE INDEX IF NOT EXISTS ${quoted(HOSTILE_INDEX)} ON ledger.entry (booked_on);\nSELECT pg_sleep(0.3);\nCOMMIT;\n`;
 const DOWNGRADES = {
-  'rt-good': `DROP INDEX ledger.${quoted(HOSTILE_INDEX)};\nALTER TABLE ledger.entry DROP COLUMN note;\n`,
+  'rt-good': `BEGIN;\nDROP INDEX ledger.${quoted(HOSTILE_INDEX)};\nALTER TABLE ledger.entry DROP COLUMN note;\nSELECT pg_sleep(0.3);\nCOMMIT;\n`,
   // Forgets the new index, and drops one the upgrade never touched.
   'rt-forgetful': 'ALTER TABLE ledger.entry DROP COLUMN note;\nDROP INDEX ledger.entry_amount_idx;\n',
   'rt-broken': 'DROP TABLE ledger.no_such_table;\n',

@@ -4,16 +4,21 @@
  * copy behind; a downgrade that forgets the index its upgrade created fails, naming the index; the
  * target is never touched (its schema and alembic_version as they were); a collector stopped with
  * SIGTERM mid-step drops its copy, and a SIGKILLed one's copy is dropped by the next collection.
+ * Each step's locks are observed on the copy: they name the copy's relations (the index only the
+ * copy has; the copy's own oids when it was restored from a dump), the sampler's session is on the
+ * copy only, one at a time, one per step run, and ends with its step — also a failed one.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../collectors/collect.ts';
 import { resolveConnection } from '../../collectors/db/connection.ts';
 import { SCRATCH_PREFIX } from '../../collectors/checks/round-trip-check.ts';
+import { roundTripLines } from '../../src/core/export/round-trip-lines.ts';
 import { checklistSchema, type ChecklistInput, type CheckSnapshot, type ResultOf } from '../../src/format/index.ts';
 import { BIN } from '../harness/cli.ts';
 import { realServer, serverUrl, toolingProblem } from '../harness/databases.ts';
@@ -29,8 +34,12 @@ GRANT SELECT ON ledger.entry TO PUBLIC;
 CREATE TABLE public.alembic_version (version_num varchar(32) NOT NULL PRIMARY KEY);
 INSERT INTO public.alembic_version VALUES ('0001_base');`;
 
-/** An alembic project whose head, 0002, adds an index; its downgrade drops it, or forgets to. */
-async function alembicProject(options: { forgetIndex?: boolean; slowUpgrade?: boolean } = {}): Promise<string> {
+/**
+ * An alembic project whose head, 0002, adds an index; its downgrade drops it, or forgets to, or
+ * fails after dropping it. Its steps hold their locks 300 ms (a migration's transaction going on),
+ * so the sampler sees them.
+ */
+async function alembicProject(options: { forgetIndex?: boolean; slowUpgrade?: boolean; failDowngrade?: boolean } = {}): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'round-trip-app-'));
   await mkdir(join(dir, 'migrations', 'versions'), { recursive: true });
   await writeFile(join(dir, 'alembic.ini'), '[alembic]\nscript_location = migrations\n');
@@ -48,9 +57,12 @@ async function alembicProject(options: { forgetIndex?: boolean; slowUpgrade?: bo
       'def upgrade():',
       ...(options.slowUpgrade ? ['    op.execute("SELECT pg_sleep(60)")'] : []),
       '    op.execute("CREATE INDEX IF NOT EXISTS entry_booked_idx ON ledger.entry (booked_on)")',
+      '    op.execute("SELECT pg_sleep(0.3)")',
       '',
       'def downgrade():',
       options.forgetIndex ? '    pass' : '    op.execute("DROP INDEX ledger.entry_booked_idx")',
+      '    op.execute("SELECT pg_sleep(0.3)")',
+      ...(options.failDowngrade ? ['    raise RuntimeError("downgrade refused by the test")'] : []),
       '',
     ].join('\n'),
   );
@@ -75,6 +87,46 @@ const checklist: ChecklistInput = {
     },
   ],
 };
+
+const SAMPLER = 'deploy-evidence lock sampler';
+
+/**
+ * Watches the lock sampler sessions on the copies and on the target while a collection runs (every
+ * 5 ms, from a session of its own): on which database each was, and how many at once on any one.
+ */
+async function watchSamplers(target: string) {
+  const client = new pg.Client({ connectionString: serverUrl('postgres'), application_name: 'round-trip watcher' });
+  await client.connect();
+  const seen = new Map<number, string>();
+  let mostAtOnce = 0;
+  let watching = true;
+  const done = (async () => {
+    while (watching) {
+      const { rows } = await client.query(`SELECT pid, datname FROM pg_stat_activity WHERE application_name = $1 AND (starts_with(datname, $2) OR datname = $3)`, [SAMPLER, SCRATCH_PREFIX, target]);
+      const perDatabase = new Map<string, number>();
+      for (const r of rows) {
+        seen.set(Number(r.pid), String(r.datname));
+        perDatabase.set(String(r.datname), (perDatabase.get(String(r.datname)) ?? 0) + 1);
+      }
+      mostAtOnce = Math.max(mostAtOnce, ...perDatabase.values());
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  return {
+    async stop() {
+      watching = false;
+      await done;
+      await client.end();
+      return { databases: [...new Set(seen.values())], sessions: seen.size, mostAtOnce };
+    },
+  };
+}
+
+const databaseOf = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
+
+/** The lock sampler sessions still open on a database. */
+const samplersOn = async (database: string) =>
+  Number((await adminQuery(serverUrl('postgres'), `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = $2`, [SAMPLER, database])).rows[0]!.n);
 
 const scratchDatabases = async () =>
   (await adminQuery(serverUrl('postgres'), `SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname`, [SCRATCH_PREFIX])).rows.map((r) => String(r.datname));
@@ -120,7 +172,9 @@ describe.skipIf(realServer() === null || toolingProblem !== null)('a rehearsed r
   it('passes a good migration\'s round trip, drops the copy and never touches the target', async () => {
     const url = await target();
     const before = await targetState(url);
+    const watcher = await watchSamplers(databaseOf(url));
     const snapshot = await run(url, await alembicProject(), 'good');
+    const watched = await watcher.stop();
     expect(snapshot.status, JSON.stringify([snapshot.error, snapshot.assertions])).toBe('pass');
     const result = resultOf(snapshot);
     expect(result.steps.map((s) => [s.step, s.exitCode])).toEqual([['upgrade', 0], ['downgrade', 0], ['upgrade again', 0]]);
@@ -135,13 +189,56 @@ describe.skipIf(realServer() === null || toolingProblem !== null)('a rehearsed r
     expect(result.copy.dropped).toBe(true);
     expect(await scratchDatabases()).not.toContain(result.copy.database);
     expect(await targetState(url)).toEqual(before);
+
+    // Each step's locks, observed on the copy: the step's own sessions, by an application_name of its own.
+    for (const s of result.steps) {
+      expect(s.locks?.status, `${s.step}: ${s.locks?.note}`).toBe('observed');
+      expect(s.locks?.matchedBy).toBe('application-name');
+      expect(s.locks?.applicationName).toMatch(/^deploy-evidence-step-[0-9a-f]{12}$/);
+      expect(s.locks?.blockedBySampler).toBe(0);
+    }
+    expect(new Set(result.steps.map((s) => s.locks?.applicationName)).size).toBe(3);
+    const [upgrade, downgrade] = result.steps.map((s) => s.locks!);
+    // The index only the copy has (the target never had it), named from the copy's catalog after the step.
+    expect(upgrade!.relations.find((r) => r.name === 'entry_booked_idx')).toMatchObject({ schema: 'ledger', relkind: 'i' });
+    // CREATE INDEX without CONCURRENTLY: SHARE on the table, held through the 300 ms the transaction goes on.
+    const entryOf = (locks: typeof upgrade) => locks!.relations.find((r) => r.schema === 'ledger' && r.name === 'entry');
+    expect(entryOf(upgrade)?.holds.some((h) => h.mode === 'ShareLock' && h.granted && h.minMs >= 150)).toBe(true);
+    // DROP INDEX: ACCESS EXCLUSIVE on the table.
+    expect(entryOf(downgrade)?.holds.some((h) => h.mode === 'AccessExclusiveLock' && h.granted && h.minMs >= 150)).toBe(true);
+    // The sampler's sessions: on the copy only, one per step, never two at once.
+    expect(watched).toEqual({ databases: [result.copy.database], sessions: 3, mostAtOnce: 1 });
+    // The PR Markdown's line: each step's strongest lock on the copy.
+    expect(roundTripLines(result).join('\n')).toMatch(/Locks on the copy: upgrade [A-Z ]+ on ledger\.\S+.*; downgrade ACCESS EXCLUSIVE on ledger\.\S+.*; upgrade again [A-Z ]+ on ledger\.\S+.*\./);
+  }, 120_000);
+
+  it('records the locks of a step that fails, and ends its sampler with it', async () => {
+    const url = await target();
+    const before = await targetState(url);
+    const watcher = await watchSamplers(databaseOf(url));
+    const snapshot = await run(url, await alembicProject({ failDowngrade: true }), 'failing-downgrade');
+    const watched = await watcher.stop();
+    expect(snapshot.status).toBe('fail');
+    const result = resultOf(snapshot);
+    expect(result.steps.map((s) => [s.step, s.exitCode])).toEqual([['upgrade', 0], ['downgrade', 1]]);
+    expect(result.steps[1]!.stderr).toContain('downgrade refused by the test');
+    // The failed step's observation was made (stop() ends the sampler's session): the DROP INDEX's ACCESS EXCLUSIVE, before the rollback.
+    const locks = result.steps[1]!.locks!;
+    expect(locks.status, locks.note ?? '').toBe('observed');
+    const entry = locks.relations.find((r) => r.schema === 'ledger' && r.name === 'entry');
+    expect(entry?.holds.some((h) => h.mode === 'AccessExclusiveLock' && h.granted && h.minMs >= 150)).toBe(true);
+    // One sampler per step that ran, on the copy only, none left behind.
+    expect(watched).toEqual({ databases: [result.copy.database], sessions: 2, mostAtOnce: 1 });
+    expect(await samplersOn(result.copy.database)).toBe(0);
+    expect(result.copy.dropped).toBe(true);
+    expect(await targetState(url)).toEqual(before);
   }, 120_000);
 
   it('fails a downgrade that forgets an index, naming it; with the app connected to the target it copies by pg_dump', async () => {
     const url = await target();
     const before = await targetState(url);
     // An application's session on the target: PostgreSQL refuses it as a template.
-    const app = new (await import('pg')).default.Client({ connectionString: url });
+    const app = new pg.Client({ connectionString: url });
     await app.connect();
     try {
       const snapshot = await run(url, await alembicProject({ forgetIndex: true }), 'forgetful');
@@ -157,6 +254,13 @@ describe.skipIf(realServer() === null || toolingProblem !== null)('a rehearsed r
       expect(result.copy.dropped).toBe(true);
       expect(await scratchDatabases()).not.toContain(result.copy.database);
       expect(await targetState(url)).toEqual(before);
+      // Restored from a dump, the copy's relations have oids of their own: the locks are the copy's, not the target's.
+      const targetOid = String((await adminQuery(url, `SELECT 'ledger.entry'::regclass::oid::text AS oid`)).rows[0]!.oid);
+      const entry = result.steps[0]!.locks!.relations.find((r) => r.schema === 'ledger' && r.name === 'entry');
+      expect(entry?.holds.some((h) => h.mode === 'ShareLock' && h.granted)).toBe(true);
+      expect(entry?.oid).not.toBe(targetOid);
+      // The application's session on the target is nobody the sampler watched.
+      expect(result.steps.flatMap((s) => s.locks!.backends.map((b) => b.applicationName))).not.toContain('');
     } finally {
       await app.end();
     }
@@ -183,9 +287,13 @@ describe.skipIf(realServer() === null || toolingProblem !== null)('a rehearsed r
     const before = await targetState(url);
     const { child, exited, copy } = await slowCollector(url, 'stopped');
     expect(await scratchDatabases()).toContain(copy);
+    // Mid-step, the step's locks are being sampled: on the copy, never on the target.
+    expect(await samplersOn(copy)).toBe(1);
+    expect(await samplersOn(databaseOf(url))).toBe(0);
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
     expect(await scratchDatabases()).not.toContain(copy);
+    expect(await samplersOn(copy)).toBe(0);
     expect(await targetState(url)).toEqual(before);
   }, 120_000);
 

@@ -3,13 +3,15 @@
  * trips (collected on the real server: one passes, one's downgrade leaves an index behind and loses
  * another, one's downgrade exits 3), each check page read in real Chromium — the one sentence, the
  * steps with their durations and exit codes, the comparisons naming what was lost or left behind —
- * with the hostile index name as text, no raw JSON on the page, and the report's own line.
+ * with the hostile index name as text, no raw JSON on the page, and the report's own line; each
+ * step's locks on the copy in its row and as a lock timeline drawn with no console error and no
+ * Content-Security-Policy violation.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser } from '../harness/browser.ts';
+import { chromiumAvailable, launchBrowser, recordPolicyViolations } from '../harness/browser.ts';
 import { realServer } from '../harness/databases.ts';
 import { templateLeaks } from '../harness/rendered-text.ts';
 import { collectRoundTrips, HOSTILE_INDEX, type RoundTripEvidence } from '../harness/round-trip-evidence.ts';
@@ -73,6 +75,43 @@ describe.skipIf(realServer() === null || !chromiumAvailable())('a round trip on 
     expect(text).not.toMatch(RAW_JSON);
     expect(templateLeaks(text)).toEqual([]);
     await tab.close();
+  });
+
+  it('says each step\'s strongest lock on the copy in its row, and draws a lock timeline per step with no console error and no policy violation', async () => {
+    const context = await browser.newContext();
+    const problems = await recordPolicyViolations(context);
+    const tab = await context.newPage();
+    tab.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    tab.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    tab.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+    expect((await tab.goto(`${server.url}${page('rt-good')}`))?.status()).toBe(200);
+    const steps = await rows(tab, 'The steps, on the copy');
+    // ALTER TABLE and DROP INDEX: ACCESS EXCLUSIVE on the table (or the index), held through the 300 ms the transaction goes on.
+    for (const r of steps!) expect(r[4], r[0]).toMatch(/^ACCESS EXCLUSIVE on ledger\..+, \d[\d.]* (?:ms|s) to \d[\d.]* (?:ms|s)$/);
+    expect(await tab.$$eval('main section.lock-timeline h3', (hs) => hs.map((h) => h.textContent))).toEqual([
+      'Locks taken by the upgrade, on the copy',
+      'Locks taken by the downgrade, on the copy',
+      'Locks taken by the upgrade again, on the copy',
+    ]);
+    const canvases = tab.locator('main canvas[data-lock-chart]');
+    expect(await canvases.count()).toBe(3);
+    for (let i = 0; i < 3; i += 1) {
+      const painted = () =>
+        canvases.nth(i).evaluate((c: HTMLCanvasElement) => {
+          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let p = 3; p < data.length; p += 4) if (data[p]! > 0) n += 1;
+          return n;
+        });
+      await expect.poll(painted, { timeout: 5_000 }).toBeGreaterThan(500);
+    }
+    // Each chart's table beside it: ledger.entry held ACCESS EXCLUSIVE.
+    const held = await tab.$$eval('main table[data-lock-holds] tbody tr', (trs) => trs.map((tr) => `${tr.querySelector('th')!.innerText.trim()} ${tr.querySelector('td')!.innerText.trim()}`));
+    expect(held.filter((h) => h === 'ledger.entry ACCESS EXCLUSIVE').length).toBeGreaterThanOrEqual(3);
+    expect(problems).toEqual([]);
+    await context.close();
   });
 
   it('names the index a downgrade left behind and the one it lost, the hostile name as text', async () => {

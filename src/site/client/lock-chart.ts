@@ -9,6 +9,21 @@ import type { LockChartModel } from '../view-models/lock-timeline.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
+/** About the width of a character of the axis's 12 px labels: what fits beside the bars. */
+const LABEL_CHAR_PX = 7;
+
+/**
+ * A row's label on the axis: the relation and the mode on two lines, each cut with an ellipsis to
+ * what fits in the axis (chart.js gives a vertical axis at most half the canvas, and clips what
+ * overflows it: on a phone `ledger.entry` lost its schema). The table beside the chart has them whole.
+ */
+function axisLabel(label: string, canvasWidth: number): string[] {
+  const cut = label.lastIndexOf(' · ');
+  const lines = cut < 0 ? [label] : [label.slice(0, cut), label.slice(cut + 3)];
+  const max = Math.max(8, Math.floor(canvasWidth / 2 / LABEL_CHAR_PX) - 2);
+  return lines.map((line) => (line.length > max ? `${line.slice(0, max - 1)}…` : line));
+}
+
 for (const canvas of document.querySelectorAll<HTMLCanvasElement>('canvas[data-lock-chart]')) {
   const model = JSON.parse(canvas.dataset.lockChart ?? '{}') as LockChartModel;
   new Chart(canvas, {
@@ -32,7 +47,10 @@ for (const canvas of document.querySelectorAll<HTMLCanvasElement>('canvas[data-l
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      scales: { x: { min: 0, max: Math.ceil(model.stepMs), title: { display: true, text: "ms from the step's start" } }, y: { type: 'category' } },
+      scales: {
+        x: { min: 0, max: Math.ceil(model.stepMs), title: { display: true, text: "ms from the step's start" } },
+        y: { type: 'category', ticks: { callback: (_value, index) => axisLabel(model.labels[index] ?? '', canvas.clientWidth) } },
+      },
       plugins: { tooltip: { callbacks: { label: (item) => { const [a, b] = (item.raw as { x: [number, number] }).x; return `${Math.round(a)}–${Math.round(b)} ms`; } } } },
     },
   });

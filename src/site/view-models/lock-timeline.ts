@@ -33,7 +33,8 @@ const MODE_COLORS = ['#9ecae1', '#9ecae1', '#6baed6', '#4292c6', '#f2a541', '#e6
 const colorOf = (mode: string) => MODE_COLORS[Math.max(0, modeStrength(mode))] ?? '#888888';
 const ms = (n: number) => `${Math.round(n).toLocaleString('en-US')} ms`;
 
-export function lockTimelineView(locks: LockObservation, checkId: string): LockTimelineView {
+/** `checkId` names the chart (its element id); `label` how captions name the step (default: the check's id; a round trip's step: `the upgrade of rehearsal`). */
+export function lockTimelineView(locks: LockObservation, checkId: string, label = checkId): LockTimelineView {
   const unjudgeable = unjudgeableLocks(locks);
   const good = locks.samples.taken - locks.samples.failed;
   const sampling = `Sampled every ${locks.intervalMs} ms: ${good} sample${good === 1 ? '' : 's'} over ${ms(locks.stepMs)}${locks.samples.failed > 0 ? ` (${locks.samples.failed} failed)` : ''}, the migration's sessions found by ${locks.matchedBy === 'application-name' ? `their application_name ${locks.applicationName}` : locks.matchedBy === 'new-sessions' ? 'appearing during the step' : '—'}. A lock held less than ${ms(locks.samples.longestSpacingMs)} may not be seen; each hold is given as the bounds the samples allow.`;
@@ -60,7 +61,7 @@ export function lockTimelineView(locks: LockObservation, checkId: string): LockT
     unjudgeable,
     sampling,
     note: locks.note,
-    chart: bars.length > 0 ? { id: `locks-${checkId}`, title: `Locks held during ${checkId}, ms from the step's start`, labels, bars, stepMs: locks.stepMs } : null,
+    chart: bars.length > 0 ? { id: `locks-${checkId}`, title: `Locks held during ${label}, ms from the step's start`, labels, bars, stepMs: locks.stepMs } : null,
     holds,
     waiters,
     summary: lockSummaryLines(locks).map((l) => ({ relation: l.relation, strongestMode: l.strongestMode === 'none granted' ? l.strongestMode : modeLabel(l.strongestMode), longest: holdBounds(l.minMs, l.maxMs), waiters: l.waiters })),

@@ -1,9 +1,11 @@
 /**
  * A round trip as pages show it (issue 28): how the copy was made, the three steps (duration, exit
- * code, output to unfold) and the two comparisons as the schema change view's rows.
+ * code, the locks each took on the copy in a few words and as a timeline, output to unfold) and the
+ * two comparisons as the schema change view's rows.
  */
 import { readableMs } from '../../../core/assertions/words.ts';
-import { roundTripSentence } from '../../../core/export/round-trip-lines.ts';
+import { roundTripSentence, stepLockSummary } from '../../../core/export/round-trip-lines.ts';
+import { lockTimelineView, type LockTimelineView } from '../lock-timeline.ts';
 import type { ResultViewBuilder } from './result-view.ts';
 import { changeRow, type ChangeRowView } from './schema.ts';
 
@@ -11,11 +13,26 @@ export interface RoundTripResultView {
   kind: 'round-trip';
   sentence: string;
   copy: string;
-  steps: { step: string; argv: string; duration: string; outcome: string; ok: boolean; stdout: string; stderr: string }[];
+  steps: {
+    step: string;
+    argv: string;
+    duration: string;
+    outcome: string;
+    ok: boolean;
+    /** The strongest lock the step held on the copy and for how long, or why that cannot be said; null: evidence from before the round trip observed locks. */
+    locks: string | null;
+    /** The step's lock timeline (chart and tables); null when the step recorded no observation. */
+    timeline: LockTimelineView | null;
+    stdout: string;
+    stderr: string;
+  }[];
   comparisons: { caption: string; rows: ChangeRowView[] | null }[];
 }
 
-export const roundTripResultView: ResultViewBuilder<'round-trip', RoundTripResultView> = (result) => ({
+/** A step's name as part of an element id: `upgrade-again`. */
+const stepSlug = (step: string) => step.replaceAll(' ', '-');
+
+export const roundTripResultView: ResultViewBuilder<'round-trip', RoundTripResultView> = (result, { checkId }) => ({
   kind: 'round-trip',
   sentence: roundTripSentence(result),
   copy:
@@ -28,6 +45,8 @@ export const roundTripResultView: ResultViewBuilder<'round-trip', RoundTripResul
     duration: readableMs(s.durationMs),
     outcome: s.timedOut ? 'timed out' : s.exitCode !== null ? `exit ${s.exitCode}` : `killed (${s.signal ?? 'signal'})`,
     ok: s.exitCode === 0 && !s.timedOut,
+    locks: s.locks ? stepLockSummary(s.locks) : null,
+    timeline: s.locks ? lockTimelineView(s.locks, `${checkId}-${stepSlug(s.step)}`, `the ${s.step} of ${checkId}`) : null,
     stdout: s.stdout,
     stderr: s.stderr,
   })),
