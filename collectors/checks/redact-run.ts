@@ -41,6 +41,15 @@ function redactedObject(o: CatalogObject, redactor: Redactor): Redacted<CatalogO
  * with (an earlier snapshot, the previous deployment's) was stored redacted, so they are compared
  * redacted too — else a secret would read as a change.
  */
+/** A change entry with its names, definitions and parts redacted, counted in `t`. */
+function redactedChange(c: SchemaChange, redactor: Redactor, t: ReturnType<typeof tally>): SchemaChange {
+  return {
+    ...c,
+    ...t.add(redactStrings({ name: c.name, table: c.table, before: c.before, after: c.after }, redactor)),
+    parts: c.parts.map((p) => ({ ...p, ...t.add(redactStrings({ part: p.part, before: p.before, after: p.after }, redactor)) })),
+  };
+}
+
 export function redactedObjects(objects: readonly CatalogObject[], redactor: Redactor): CatalogObject[] {
   return objects.map((o) => redactedObject(o, redactor).value);
 }
@@ -82,11 +91,7 @@ const RESULT_REDACTIONS: { [K in CheckKind]: ResultRedaction<K> } = {
   schema: (result, redactor) => {
     const t = tally();
     const object = (o: CatalogObject) => t.add(redactedObject(o, redactor));
-    const change = (c: SchemaChange) => ({
-      ...c,
-      ...t.add(redactStrings({ name: c.name, table: c.table, before: c.before, after: c.after }, redactor)),
-      parts: c.parts.map((p) => ({ ...p, ...t.add(redactStrings({ part: p.part, before: p.before, after: p.after }, redactor)) })),
-    });
+    const change = (c: SchemaChange) => redactedChange(c, redactor, t);
     const value = {
       ...result,
       schemas: t.add(redactStrings(result.schemas, redactor)),
@@ -101,11 +106,7 @@ const RESULT_REDACTIONS: { [K in CheckKind]: ResultRedaction<K> } = {
   'round-trip': (result, redactor) => {
     const t = tally();
     const object = (o: CatalogObject) => t.add(redactedObject(o, redactor));
-    const change = (c: SchemaChange) => ({
-      ...c,
-      ...t.add(redactStrings({ name: c.name, table: c.table, before: c.before, after: c.after }, redactor)),
-      parts: c.parts.map((p) => ({ ...p, ...t.add(redactStrings({ part: p.part, before: p.before, after: p.after }, redactor)) })),
-    });
+    const change = (c: SchemaChange) => redactedChange(c, redactor, t);
     const snapshot = (objects: CatalogObject[] | null) => objects && objects.map(object);
     const value = {
       ...result,
