@@ -86,9 +86,11 @@ function astroEnv(extra: Record<string, string>): Record<string, string> {
  * already in `outDir` is the previous output, untrusted; a deployment's pages there are kept when
  * their inputs have not changed and they are, byte for byte, what the record says the last build
  * wrote (src/site/data/deployment-pages.ts). Without it (`build --no-cache`) every page is
- * rendered from the evidence alone. The result is the same bytes.
+ * rendered from the evidence alone. The result is the same bytes. `signers`: the signers list the
+ * sign-offs are judged against and that is published as `/evidence/_signers.json`, instead of the
+ * evidence's own (`build --signers`).
  */
-export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string; gitFindings?: string; reuse?: boolean; pagesCache?: string } = {}): Promise<{ ms: number; output: string; warnings: string[]; kept: { kept: number; of: number } | null }> {
+export async function buildSite(evidenceDir: string, outDir: string, options: { cacheDir?: string; strict?: boolean; site?: string; base?: string; gitFindings?: string; reuse?: boolean; pagesCache?: string; signers?: string } = {}): Promise<{ ms: number; output: string; warnings: string[]; kept: { kept: number; of: number } | null }> {
   const started = performance.now();
   const tool = await toolFingerprint(PROJECT);
   await mkdir(STAGING, { recursive: true });
@@ -109,6 +111,8 @@ export async function buildSite(evidenceDir: string, outDir: string, options: { 
         ...(options.site ? { DEPLOY_EVIDENCE_SITE: options.site } : {}),
         ...(options.base ? { DEPLOY_EVIDENCE_BASE: options.base } : {}),
         ...(options.gitFindings ? { DEPLOY_EVIDENCE_GIT_FINDINGS: resolve(options.gitFindings) } : {}),
+        // The signers list the sign-offs are judged against, published as /evidence/_signers.json instead of the evidence's own.
+        ...(options.signers ? { DEPLOY_EVIDENCE_SIGNERS: resolve(options.signers) } : {}),
         DEPLOY_EVIDENCE_WARNINGS: warningsFile,
         DEPLOY_EVIDENCE_TOOL: tool,
         ...(recorded ? { DEPLOY_EVIDENCE_PAGES_RECORD: pagesRecord } : {}),

@@ -5,6 +5,9 @@
  * /etc/passwd, say) is never published. The JSON Schema files come along, so each file's
  * relative `$schema` resolves on the published site too. Beside them, `checkpoint.json`: every
  * environment's chain as published, for an auditor to save and verify against later (issue 24).
+ * `_signers.json` is the list the build judged the sign-offs against: the evidence's own, or the
+ * one given to the build (`build --signers`), byte for byte — the browser's check fetches it, and
+ * must judge as the build did.
  */
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -26,7 +29,7 @@ const AT_ONCE = 16;
  * got there while folders made for the evidence were still empty), and returns how to move it into
  * place, `<outDir>/evidence/`, once the pages are written: a rename per entry, on the same disk.
  */
-export async function publishEvidence(root: string, dir: URL, logger: AstroIntegrationLogger): Promise<{ place(): Promise<void> }> {
+export async function publishEvidence(root: string, dir: URL, logger: AstroIntegrationLogger, signers: string | null = null): Promise<{ place(): Promise<void> }> {
   const target = fileURLToPath(new URL('evidence/', dir));
   const outDir = fileURLToPath(dir);
   const staged = await mkdtemp(join(dirname(outDir), `.${basename(outDir)}-evidence-`));
@@ -36,7 +39,8 @@ export async function publishEvidence(root: string, dir: URL, logger: AstroInteg
     const tree = await listEvidenceTree(root);
     const paths = [
       ...tree.schemas,
-      ...(tree.signers ? [SIGNERS_FILE] : []),
+      // A list given to the build replaces the evidence's own (written below): never both.
+      ...(tree.signers && !signers ? [SIGNERS_FILE] : []),
       // A check file its deployment.json does not name is not evidence: not published (issue 25).
       ...tree.deployments.flatMap(({ id, files }) => namedFiles(files, checksNamedIn(join(root, id))).named.map((file) => `${id}/${file}`)),
     ];
@@ -50,8 +54,9 @@ export async function publishEvidence(root: string, dir: URL, logger: AstroInteg
       }
     };
     await Promise.all(Array.from({ length: AT_ONCE }, worker));
+    if (signers) await writeFile(join(staged, SIGNERS_FILE), await readEvidenceBytes(signers));
     await writeFile(join(staged, 'checkpoint.json'), await publishedCheckpoint(root));
-    logger.info(`${paths.length} raw evidence files published to ${target}${tree.refused.length ? ` (${tree.refused.length} unknown entries left out)` : ''}`);
+    logger.info(`${paths.length + (signers ? 1 : 0)} raw evidence files published to ${target}${tree.refused.length ? ` (${tree.refused.length} unknown entries left out)` : ''}${signers ? `; its _signers.json is ${signers}, given to the build` : ''}`);
   } catch (error) {
     await rm(staged, { recursive: true, force: true });
     throw error;

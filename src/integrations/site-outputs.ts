@@ -14,6 +14,7 @@ import { listenForSearchRecords } from '../site/search-records.ts';
 import { buildWarningsFile, takeBuildWarnings } from '../site/build-warnings.ts';
 import { cacheManifest, keptSummary, listenForReusePlan, pagesDigest, readKeptPages, readPagesFolder, refusedWarning, type KeptPages, type ReusePlan } from '../site/reuse-plan.ts';
 import { publishEvidence } from './publish-evidence.ts';
+import { signersFile } from '../site/evidence-dir.ts';
 import { recordFromPages, RenderedSearchIndex } from './search-index.ts';
 
 /** Kept deployments copied at once: the copy waits on the file system. */
@@ -134,7 +135,7 @@ export function siteOutputs(evidenceDir: () => string): AstroIntegration {
       },
       'astro:build:setup': ({ logger }) => {
         if (published) return;
-        published = publishEvidence(evidenceDir(), outDir!, logger.fork('publish-evidence'));
+        published = publishEvidence(evidenceDir(), outDir!, logger.fork('publish-evidence'), signersFile());
         // A failure is reported by build:done, which awaits it; not as unhandled while Vite works.
         published.catch(() => {});
       },

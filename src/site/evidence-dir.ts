@@ -20,3 +20,13 @@ export function strictBuild(): boolean {
 export function gitFindingsFile(): string | null {
   return process.env.DEPLOY_EVIDENCE_GIT_FINDINGS || null;
 }
+
+/**
+ * The signers list the build judges the sign-offs against and publishes as `/evidence/_signers.json`
+ * instead of the evidence's own (`build --signers`, handed over as `DEPLOY_EVIDENCE_SIGNERS`); null:
+ * the evidence's own `_signers.json`.
+ */
+export function signersFile(): string | null {
+  const file = process.env.DEPLOY_EVIDENCE_SIGNERS;
+  return file ? resolve(file) : null;
+}

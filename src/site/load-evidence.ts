@@ -6,10 +6,10 @@
  * reported, and with `strict` it fails the build.
  */
 import { AstroError } from 'astro/errors';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { EvidenceFormatError, signoffRoles, type CheckSnapshot, type Deployment, type Manifest } from '../format/index.ts';
-import { describeRefused, listEvidenceTree, UnsafeEvidenceFileError, type RefusedEntry } from '../format/evidence-tree.ts';
-import { readDeploymentDir, readSigners, shownPath, type DeploymentDir, type RawFile } from '../format/read-deployment-dir.ts';
+import { describeRefused, listEvidenceTree, SIGNERS_FILE, UnsafeEvidenceFileError, type RefusedEntry } from '../format/evidence-tree.ts';
+import { readDeploymentDir, readSignersFile, shownPath, type DeploymentDir, type RawFile } from '../format/read-deployment-dir.ts';
 import type { DeploymentDigests } from '../format/read-evidence-digests.ts';
 import { verifyEvidence, withSignoffs, type IntegrityStatus } from '../core/integrity/verify.ts';
 import type { ChainFork } from '../core/integrity/chain.ts';
@@ -17,7 +17,8 @@ import { rederivationProblems } from '../core/integrity/rederive.ts';
 import type { GitFindings } from '../format/git-findings-schema.ts';
 import { renderNotes, type RenderedNotes } from './notes.ts';
 import { routes as coreRoutes } from '../core/routes.ts';
-import type { RoleVerdict } from '../core/signoffs/verify-signoffs.ts';
+import { signersProblems, type RoleVerdict } from '../core/signoffs/verify-signoffs.ts';
+import type { SignersSource } from '../core/signoffs/signers-source.ts';
 import { signoffDecision } from '../format/signoff-roles.ts';
 import { SnapshotStore, summaryOf, type CheckSummary } from './data/snapshot-store.ts';
 
@@ -32,8 +33,12 @@ export interface LoadedDeployment {
   formatVersion: number;
   /** Its files against its manifest, its link in the chain and its sign-offs, as `verify` judges them. */
   integrity: { status: IntegrityStatus; digest: string | null; problems: string[]; signoffs: RoleVerdict[]; parallelWith: string[]; historyProblems: string[]; signoffProblems: string[] };
-  /** The evidence root has `_signers.json` (published beside the evidence, for the browser's check). */
-  signersPublished: boolean;
+  /**
+   * The signers list its sign-offs were judged against: the evidence's own `_signers.json`, or the
+   * one given to the build (`build --signers`), by its file name; `present`: there is one, published
+   * as `/evidence/_signers.json` for the browser's check.
+   */
+  signers: SignersSource;
   /** `notes.mdx`, rendered once here (Markdown only): an annotation, apart from the evidence. */
   notes: RenderedNotes | null;
   /** Each snapshot's status and metric by check id, for the pages that chart every deployment. */
@@ -50,6 +55,8 @@ export interface LoadedEvidence {
   history: { problems: string[]; notes: string[] };
   /** Deployments collected in parallel (concurrent branches): history, shown on the environment's page. */
   forks: ChainFork[];
+  /** The signers list the sign-offs were judged against (its path, as shown) and why it is refused (empty: it is not), as `verify` says it. */
+  signers: { file: string; refused: string[] };
 }
 
 function buildError(message: string, hint: string): AstroError {
@@ -59,9 +66,15 @@ function buildError(message: string, hint: string): AstroError {
   return friendly;
 }
 
-export async function loadEvidence(root: string, options: { strict?: boolean; git?: GitFindings | null } = {}): Promise<LoadedEvidence> {
+/**
+ * `signers`: the signers list to judge the sign-offs against instead of `<root>/_signers.json`
+ * (`build --signers`, handed over as DEPLOY_EVIDENCE_SIGNERS); it must exist.
+ */
+export async function loadEvidence(root: string, options: { strict?: boolean; git?: GitFindings | null; signers?: string | null } = {}): Promise<LoadedEvidence> {
   const tree = await listEvidenceTree(root);
-  const result: LoadedEvidence = { deployments: [], snapshots: new SnapshotStore(), skipped: [], refused: [...tree.refused], history: { problems: [], notes: options.git?.notes ?? [] }, forks: [] };
+  const signersFile = options.signers ?? join(root, SIGNERS_FILE);
+  const source: SignersSource = { given: options.signers ? basename(options.signers) : null, present: options.signers ? true : tree.signers };
+  const result: LoadedEvidence = { deployments: [], snapshots: new SnapshotStore(), skipped: [], refused: [...tree.refused], history: { problems: [], notes: options.git?.notes ?? [] }, forks: [], signers: { file: shownPath(signersFile), refused: [] } };
   if (options.strict && tree.refused.length > 0) {
     throw buildError(
       `the evidence folder holds entries the format does not know (--strict):\n${describeRefused(shownPath(root), tree.refused)}`,
@@ -84,7 +97,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
       const snapshots = [...dir.snapshots.values()];
       const summaries = new Map(snapshots.map((s) => [s.id, summaryOf(s)]));
       result.snapshots.put(id, snapshots.map(boundedRows));
-      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [], parallelWith: [], historyProblems: [], signoffProblems: [] }, signersPublished: tree.signers, notes: dir.notes === null ? null : renderNotes(dir.notes, { page: coreRoutes.deployment(id) }), summaries });
+      result.deployments.push({ id, deployment: dir.deployment, manifest: dir.manifest, files: dir.files, formatVersion: dir.formatVersion, integrity: { status: 'OK', digest: null, problems: [], signoffs: [], parallelWith: [], historyProblems: [], signoffProblems: [] }, signers: source, notes: dir.notes === null ? null : renderNotes(dir.notes, { page: coreRoutes.deployment(id) }), summaries });
     }
   } catch (error) {
     if (error instanceof EvidenceFormatError) {
@@ -102,10 +115,14 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
     );
   }
   const digests = { deployments: read.map((dir) => asDigests(dir, result.refused)), refused: [] };
-  const signers = await readSigners(root).catch((error: unknown) => {
-    if (error instanceof EvidenceFormatError) throw buildError(error.message, 'Fix _signers.json: the trusted signers\' names and base64 Ed25519 public keys (deploy-evidence keygen --trust writes it).');
+  const signers = await readSignersFile(signersFile).catch((error: unknown) => {
+    if (error instanceof EvidenceFormatError) throw buildError(error.message, `Fix ${basename(signersFile)}: the trusted signers' names and base64 Ed25519 public keys (deploy-evidence keygen --trust writes it).`);
+    if (error instanceof UnsafeEvidenceFileError) throw buildError(error.message, 'The signers list must be a regular file: links are never followed.');
     throw error;
   });
+  if (options.signers && !signers) throw buildError(`no signers file at ${shownPath(options.signers)}`, 'Name an existing file with --signers: the signers list the sign-offs are judged against.');
+  // One name, one key (issue 24): a list that binds otherwise is refused, and every sign-off judged against it is unverified.
+  result.signers.refused = await signersProblems(signers);
   const integrity = await withSignoffs(verifyEvidence(digests), digests, signers);
   const verdicts = new Map(integrity.deployments.map((d) => [d.id, d]));
   // What the CLI found in the evidence's git history: on the deployment it is about, or the root's.
@@ -127,10 +144,11 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
   }
   // As `verify` fails: the evidence, its sign-offs, the history of the root's own files.
   const failed = integrity.deployments.filter((d) => d.status === 'FAILED' || d.signoffProblems.length > 0);
-  if (options.strict && (failed.length > 0 || result.history.problems.length > 0)) {
+  if (options.strict && (failed.length > 0 || result.history.problems.length > 0 || result.signers.refused.length > 0)) {
     const lines = [
       ...failed.map((d) => `  ${d.id}:\n${[...d.problems, ...d.signoffProblems].map((p) => `    - ${p}`).join('\n')}`),
       ...(result.history.problems.length > 0 ? [`  the evidence root:\n${result.history.problems.map((p) => `    - ${p}`).join('\n')}`] : []),
+      ...(result.signers.refused.length > 0 ? [`  the signers list ${result.signers.file} is refused:\n${result.signers.refused.map((p) => `    - ${p}`).join('\n')}`] : []),
     ];
     throw buildError(
       `evidence does not verify (--strict):\n${lines.join('\n')}`,
@@ -181,5 +199,6 @@ export function evidenceWarnings(loaded: LoadedEvidence, root: string): string[]
     }
   }
   lines.push(...loaded.history.problems.map((p) => `the evidence root: ${p}`));
+  lines.push(...loaded.signers.refused.map((p) => `${loaded.signers.file}: ${p}; the signers list is refused (every sign-off judged against it is unverified)`));
   return lines;
 }

@@ -4,6 +4,9 @@
  * `--strict` fails the build instead (exit 1), as do entries under the evidence root that are not evidence.
  * It refuses a missing evidence folder (exit 2) and one without deployments (exit 1) unless
  * `--allow-empty`: a typo in CI would otherwise publish an empty site over the real one.
+ * `--signers <file>`: the sign-offs are judged against that list, and it is the one published for the
+ * browser's check, never the evidence's own `_signers.json` (which anyone who can push the evidence
+ * branch can write: docs/ci.md).
  * `deploy-evidence preview`: serves a built site on 127.0.0.1, under the base path it was built for.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +18,7 @@ import { makeFolderFor } from '../../../collectors/evidence/evidence-write-error
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { configOption, evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
 import { holdsDeployment, isRealDirectory } from '../../format/evidence-tree.ts';
+import { readSignersFile } from '../../format/read-deployment-dir.ts';
 import { log, type Streams } from '../output.ts';
 import { freePort } from '../../../collectors/process/free-port.ts';
 import type { GitFindings } from '../../format/git-findings-schema.ts';
@@ -26,7 +30,8 @@ Examples:
   $ deploy-evidence build                                   # evidence/ → dist/
   $ deploy-evidence build --site https://org.github.io --base /repo/   # published at https://org.github.io/repo/
   $ deploy-evidence build --evidence-dir evidence --out-dir public/evidence-site --strict   # in CI: fail on anything that does not verify
-  $ deploy-evidence build --no-cache                        # every page from the evidence alone (what an auditor runs)`;
+  $ deploy-evidence build --no-cache                        # every page from the evidence alone (what an auditor runs)
+  $ deploy-evidence build --evidence-dir evidence-branch/evidence --signers deploy-evidence/signers.json   # sign-offs judged against the reviewed list, not the evidence branch's own`;
 
 export function buildCommand(streams: Streams, setExit: (code: number) => void): Command {
   return gitOptions(siteOptions(evidenceOptions(new Command('build'))))
@@ -35,12 +40,16 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
     .addOption(new Option('--out <dir>', 'the same as --out-dir').hideHelp())
     .option('--no-cache', 'render every page from the evidence alone, keeping nothing of the site already in --out-dir (the result is the same bytes)')
     .option('--cache-dir <dir>', "where the build records the pages it wrote, for the next build to keep those whose inputs have not changed (never published; git-ignored)", '.deploy-evidence-cache')
+    .option('--signers <file>', "the trusted signers' public keys the sign-offs are judged against, published as /evidence/_signers.json for the browser's check (default: <evidence-dir>/_signers.json, which arrives with the evidence: keep a reviewed list apart from it, e.g. on the default branch)")
     .option('--strict', 'fail instead of warning: evidence that does not verify (files, verdicts, chain, sign-offs, git history), entries that are not evidence')
     .option('--allow-empty', 'build even when the evidence folder is missing or holds no deployment (a site that says so)')
     .addHelpText('after', buildExamples)
-    .action(async (flags: GitFlags & { evidenceDir?: string; config?: string; outDir: string; out?: string; strict?: boolean; allowEmpty?: boolean; site?: string; base?: string; cache: boolean; cacheDir: string }) => {
+    .action(async (flags: GitFlags & { evidenceDir?: string; config?: string; outDir: string; out?: string; strict?: boolean; allowEmpty?: boolean; site?: string; base?: string; cache: boolean; cacheDir: string; signers?: string }) => {
       const settings = await resolveSettings(flags, streams.env);
       const outDir = resolve(flags.out ?? flags.outDir);
+      // Read before anything is built or written, as verify reads it: a malformed list fails naming the file and the field (exit 2).
+      const signers = flags.signers === undefined ? undefined : resolve(flags.signers);
+      if (signers !== undefined && !(await readSignersFile(signers))) throw new UsageError(`no signers file at ${signers}: name the trusted signers' list with --signers (or leave it out to judge against <evidence-dir>/_signers.json)`);
       if (!flags.allowEmpty) {
         if (!(await isRealDirectory(settings.evidenceDir))) throw new UsageError(`no evidence folder at ${settings.evidenceDir}: name it with --evidence-dir (or evidenceDir in the config file), or pass --allow-empty to build a site without deployments`);
         if (!(await holdsDeployment(settings.evidenceDir))) {
@@ -55,7 +64,7 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
       try {
         const gitFindings = await gitFindingsFor(settings.evidenceDir, flags, join(handover, 'git-findings.json'));
         for (const note of gitFindings.notes) log(streams, note);
-        const { ms, warnings, kept } = await buildSite(settings.evidenceDir, outDir, { reuse: flags.cache, pagesCache: resolve(flags.cacheDir), strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file });
+        const { ms, warnings, kept } = await buildSite(settings.evidenceDir, outDir, { reuse: flags.cache, pagesCache: resolve(flags.cacheDir), strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file, signers });
         for (const warning of warnings) log(streams, `warning: ${warning}`);
         const counted = warnings.length === 0 ? '' : `: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
         const reused = kept && kept.kept > 0 ? `; ${kept.kept} of ${kept.of} deployments' pages kept from the previous output` : '';

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describeRefused } from '../../format/evidence-tree.ts';
-import { evidenceDir, gitFindingsFile, strictBuild } from '../evidence-dir.ts';
+import { evidenceDir, gitFindingsFile, signersFile, strictBuild } from '../evidence-dir.ts';
 import { gitFindingsSchema, type GitFindings } from '../../format/git-findings-schema.ts';
 import { evidenceWarnings, loadEvidence, type LoadedDeployment, type LoadedEvidence } from '../load-evidence.ts';
 import { reportBuildWarnings } from '../build-warnings.ts';
@@ -16,7 +16,7 @@ import type { SnapshotStore } from './snapshot-store.ts';
 let loaded: Promise<LoadedEvidence> | undefined;
 
 function evidence(): Promise<LoadedEvidence> {
-  loaded ??= loadEvidence(evidenceDir(), { strict: strictBuild(), git: readGitFindings() }).then((result) => {
+  loaded ??= loadEvidence(evidenceDir(), { strict: strictBuild(), git: readGitFindings(), signers: signersFile() }).then((result) => {
     for (const line of result.skipped) console.warn(`[evidence] ${line}`);
     if (result.refused.length > 0) console.warn(`[evidence] ${describeRefused(evidenceDir(), result.refused).replaceAll('\n', '\n[evidence] ')}`);
     reportBuildWarnings(evidenceWarnings(result, evidenceDir()));

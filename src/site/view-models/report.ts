@@ -11,6 +11,7 @@ import { routes } from '../routes.ts';
 import { checkView, type CheckView } from './check-view.ts';
 import { httpUrl } from '../../format/http-url.ts';
 import { signoffPolicyInWords, type RoleVerdict, type SignoffState } from '../../core/signoffs/verify-signoffs.ts';
+import { signersSourceInWords, type SignersSource } from '../../core/signoffs/signers-source.ts';
 import type { ComparisonTargets } from '../../core/compare/comparison-targets.ts';
 import { artifactTable, type ArtifactTableModel } from './artifact-table.ts';
 import { reasonsInWords } from '../../core/decision/reasons.ts';
@@ -63,6 +64,8 @@ export interface ReportModel {
   signoffSummary: { complete: boolean; tone: string; text: string } | null;
   /** The checklist's segregation of duties in words (null: no roles declared). */
   signoffPolicy: string | null;
+  /** Which signers list the sign-offs were judged against, in words (null: no roles declared, or not known). */
+  signersSource: string | null;
   /** Every evidence file, each checked against the manifest. */
   artifacts: ArtifactTableModel;
   manifest: { href: string; sha256: string } | null;
@@ -92,6 +95,8 @@ export function reportModel(
   verified: readonly RoleVerdict[] = signoffRoles(deployment.checklist.definition).map((r) => ({ role: r.id, label: r.label, state: 'unsigned' as const, signoff: null })),
   /** Deployments of its environment collected in parallel with it (they follow the same one): concurrent branches. */
   parallelWith: readonly string[] = [],
+  /** The signers list the roles were verified against (`build --signers`, or the evidence's own). */
+  signers: SignersSource | null = null,
 ): ReportModel {
   const definition = deployment.checklist.definition;
   const defs = new Map(definition.checks.map((c) => [c.id, c]));
@@ -200,6 +205,7 @@ export function reportModel(
     })),
     signoffSummary: signoffSummary(verified),
     signoffPolicy: verified.length > 0 ? signoffPolicyInWords(definition.signoffPolicy, signoffRoles(definition)) : null,
+    signersSource: verified.length > 0 && signers ? signersSourceInWords(signers) : null,
     artifacts: artifactTable(deployment.id, files, `Evidence files of ${deployment.id}`, { manifest }),
     manifest: manifestFile ? { href: routes.rawFile(deployment.id, 'manifest.json'), sha256: manifestFile.sha256 } : null,
     postDeployment: { actions: definition.postDeployment, prMarkdown: deployment.pr.number !== null || deployment.pr.url ? prMarkdown(deployment, reasons) : null },
