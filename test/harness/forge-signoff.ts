@@ -7,7 +7,7 @@ import { createHash, sign } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PAYLOAD_TYPE, pae, signoffStatement, toBase64 } from '../../src/core/signoffs/dsse.ts';
-import { readSigningKey } from '../../collectors/signing/keys.ts';
+import { generateSigningKey, readSigningKey } from '../../collectors/signing/keys.ts';
 import type { DsseEnvelope } from '../../src/format/index.ts';
 
 export interface ForgedSignoff {
@@ -36,4 +36,26 @@ export async function appendForgedSignoff(root: string, s: Omit<ForgedSignoff, '
   const signoffs = JSON.parse(await readFile(file, 'utf8'));
   signoffs.signoffs.push({ envelope: await forgedEnvelope({ ...s, digest }) });
   await writeFile(file, `${JSON.stringify(signoffs, null, 2)}\n`);
+}
+
+/**
+ * The gap docs/ci.md names: whoever can push the evidence branch appends a key of their own to the
+ * evidence's `_signers.json` and signs a deployment with it, replacing the sign-off at `index` of
+ * its signoffs.json. Returns the signers list as it was before (the reviewed one, its bytes), the
+ * entry appended, and the key file.
+ */
+export async function signedWithAppendedKey(root: string, s: { deploymentId: string; environment: string; role: string; index: number; name: string; keyFile: string }): Promise<{ reviewed: Buffer; appended: { name: string; publicKey: string; sample: false } }> {
+  const { publicKey } = await generateSigningKey(s.keyFile, `${s.keyFile}.pub`);
+  const signersFile = join(root, '_signers.json');
+  const reviewed = await readFile(signersFile);
+  const signers = JSON.parse(reviewed.toString('utf8'));
+  const appended = { name: s.name, publicKey, sample: false as const };
+  signers.signers.push(appended);
+  await writeFile(signersFile, `${JSON.stringify(signers, null, 2)}\n`);
+  const file = join(root, s.deploymentId, 'signoffs.json');
+  const signoffs = JSON.parse(await readFile(file, 'utf8'));
+  const digest = createHash('sha256').update(await readFile(join(root, s.deploymentId, 'manifest.json'))).digest('hex');
+  signoffs.signoffs[s.index] = { envelope: await forgedEnvelope({ keyFile: s.keyFile, deploymentId: s.deploymentId, environment: s.environment, role: s.role, name: s.name, digest, signedAt: '2026-11-26T10:00:00.000Z' }) };
+  await writeFile(file, `${JSON.stringify(signoffs, null, 2)}\n`);
+  return { reviewed, appended };
 }
