@@ -4,7 +4,8 @@
  * changed, deleted or unlisted file, the edited manifest and the broken link, shows the sign-offs stale, and shows a forged, an untrusted and another deployment's
  * sign-off unverified — the same verdicts `verify` gives on the command line. What the sign-offs are judged by comes from the
  * deployment.json it verified, never from the page a compromised host could edit; what the build found in git, about the deployment
- * or the evidence root, it shows as failed.
+ * or the evidence root, it shows as failed. A site built with `--signers` publishes that list, not the evidence's own, and the browser
+ * judges by it as the build did.
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +19,7 @@ import { buildSite, type SiteBuild } from '../harness/site-build.ts';
 import { serveStatic, type StaticServer } from '../harness/static-server.ts';
 import { committedEvidence, copyOfCommittedEvidence } from '../harness/committed-evidence.ts';
 import { failingCheckMadeToPass, forge } from '../harness/forgery.ts';
-import { forgedEnvelope } from '../harness/forge-signoff.ts';
+import { forgedEnvelope, signedWithAppendedKey } from '../harness/forge-signoff.ts';
 import { GitRepo } from '../harness/git-repo.ts';
 import { runCli } from '../harness/cli.ts';
 import { rawPublicKey } from '../../collectors/signing/keys.ts';
@@ -280,6 +281,32 @@ describe.skipIf(!chromiumAvailable())('Verify this report, in the browser', () =
     const signoffs = items.filter((i) => i.signoff);
     expect(signoffs).toEqual([{ result: 'failed', signoff: 'unreadable', text: '✗ sign-offs: the roles, the sign-off policy and who ran the collection could not be read from verified evidence (deployment.json does not match the manifest): no sign-off is checked' }]);
   }, 120_000);
+
+  it('judges by the signers list given to the build, as the build did: a key the evidence\'s own _signers.json gained is not trusted, and that list is not published', async () => {
+    const root = await copyOfCommittedEvidence();
+    const work = await mkdtemp(join(tmpdir(), 'given-signers-'));
+    // Whoever can push the evidence branch appends a key and signs the approval with it.
+    const attack = await signedWithAppendedKey(root, { deploymentId: PRODUCTION, environment: 'production', role: 'approved-for-production', index: 2, name: 'Mallory Approver', keyFile: join(work, 'mallory.key') });
+    const reviewed = join(work, 'reviewed.json');
+    await writeFile(reviewed, attack.reviewed);
+    const out = join(work, 'site');
+    const built = await runCli(['build', '--evidence-dir', root, '--out-dir', out, '--signers', reviewed]);
+    expect(built.exitCode, built.stderr).toBe(0);
+    expect(built.stderr).toMatch(/warning: sample-production-pr73: sign-off Approved for production is unverified: key [0-9a-f]{16}… is not among the trusted signers/);
+    // Published: the given list, byte for byte; the evidence's own (with the appended key) nowhere.
+    expect(await readFile(join(out, 'evidence', '_signers.json'))).toEqual(attack.reviewed);
+    expect((await readFile(join(root, '_signers.json'), 'utf8')).includes(attack.appended.publicKey)).toBe(true);
+    const page = await readFile(join(out, 'deployments', PRODUCTION, 'index.html'), 'utf8');
+    expect([...page.matchAll(/data-signoff-state="(\w+)"/g)].map((m) => m[1])).toEqual(['signed', 'signed', 'unverified']);
+    expect(page).toContain('<p class="note" data-signers-source>Sign-offs judged against the signers list given to the build (reviewed.json), not the evidence&#39;s own <code>_signers.json</code>.</p>');
+    // The browser, from what the site published, says what the build said.
+    const { verdict, items, errors } = await verifyInBrowser(await servedAs(async () => {}, out));
+    expect(errors).toEqual([]);
+    expect(verdict).toBe('failed');
+    expect(signoffStates(items)).toEqual(['signed', 'signed', 'unverified']);
+    expect(items.filter((i) => i.signoff).at(-1)?.text).toMatch(/^sign-off Approved for production: unverified by Mallory Approver, key [0-9a-f]{16}… \(key [0-9a-f]{16}… is not among the trusted signers\)$/);
+    expect(items.filter((i) => !i.signoff).every((i) => i.result === 'ok')).toBe(true);
+  }, 300_000);
 
   it('shows what the build found in the history of the evidence root as failed: a _signers.json entry renamed in a later commit', async () => {
     const repo = await GitRepo.init('team');
