@@ -2,7 +2,7 @@
  * Incremental site builds (issue 29): a build given the previous output keeps the pages of every
  * deployment whose key is unchanged, and its output is the same bytes, file for file, as a build
  * that renders everything (`build --no-cache`) — after a new deployment, a new sign-off and an
- * edited note, and a changed --base. (A new tool version: test/site/page-inputs.test.ts.)
+ * edited note, a signers list given to the build (`--signers`), changed, and taken away again, and a changed --base. (A new tool version: test/site/page-inputs.test.ts.)
  *
  * The previous output is untrusted (a CI cache, a published site): a page planted or changed there
  * is rendered again, never published as is, and an output without this project's record of it
@@ -53,7 +53,7 @@ async function differences(a: string, b: string, under = ''): Promise<string[]> 
 let step = 0;
 
 /** A build rendering everything, into a fresh folder (its record of its pages kept beside it). */
-async function fullBuild(options: { base?: string } = {}): Promise<string> {
+async function fullBuild(options: { base?: string; signers?: string } = {}): Promise<string> {
   const out = join(work, `full-${(step += 1)}`);
   const built = await buildSite(root, out, { cacheDir, pagesCache, ...options });
   expect(built.output).toMatch(/0 of \d+ deployments' pages kept/);
@@ -65,11 +65,11 @@ async function fullBuild(options: { base?: string } = {}): Promise<string> {
  * A build given a copy of `previous` as its previous output (changed by `tamper` first, as whoever
  * can write a CI cache could), with what the cache folder holds: the deployments whose pages it kept.
  */
-async function incrementalBuild(previous: string, options: { base?: string; tamper?: (out: string) => Promise<void> } = {}): Promise<{ out: string; kept: number; of: number; warnings: string[] }> {
+async function incrementalBuild(previous: string, options: { base?: string; signers?: string; tamper?: (out: string) => Promise<void> } = {}): Promise<{ out: string; kept: number; of: number; warnings: string[] }> {
   const out = join(work, `incremental-${(step += 1)}`);
   await cp(previous, out, { recursive: true });
   await options.tamper?.(out);
-  const built = await buildSite(root, out, { cacheDir, pagesCache, reuse: true, base: options.base });
+  const built = await buildSite(root, out, { cacheDir, pagesCache, reuse: true, base: options.base, signers: options.signers });
   const [, kept, of] = /(\d+) of (\d+) deployments' pages kept/.exec(built.output) ?? [];
   return { out, kept: Number(kept), of: Number(of), warnings: built.warnings };
 }
@@ -174,6 +174,37 @@ describe('an incremental build is the same bytes as a build that renders everyth
     expect(await readFile(join(pagesCache, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
     expect(await incrementalBuild(incremental.out)).toMatchObject({ kept: 7, of: 7 });
   }, 300_000);
+
+  it('after --signers is given, its list changed, and --signers taken away: renders the pages whose sign-off verdicts (or the list they name) changed', async () => {
+    const signed = 'bench-0004-staging';
+    // The same keys as the evidence's own list, given to the build: every report says which list it trusted (all of these declare sign-off roles).
+    const given = join(work, 'reviewed', 'signers.json');
+    await mkdir(join(work, 'reviewed'));
+    await cp(join(root, '_signers.json'), given);
+    const switched = await incrementalBuild(previousFull, { signers: given });
+    const fullGiven = await fullBuild({ signers: given });
+    expect(switched).toMatchObject({ kept: 0, of: 7 });
+    expect(await differences(fullGiven, switched.out)).toEqual([]);
+    expect(await readFile(join(fullGiven, 'deployments', signed, 'index.html'), 'utf8')).toContain('given to the build (signers.json)');
+    // The given list loses the key that signed one deployment: that one (and the pages that show it) render again, the rest are kept.
+    const list = JSON.parse(await readFile(given, 'utf8'));
+    list.signers = list.signers.filter((s: { name: string }) => s.name !== 'Quinn Auditor');
+    await writeFile(given, `${JSON.stringify(list, null, 2)}\n`);
+    const changedList = await incrementalBuild(fullGiven, { signers: given });
+    const fullChanged = await fullBuild({ signers: given });
+    expect(await differences(fullChanged, changedList.out)).toEqual([]);
+    const [before, after] = await Promise.all([keys(fullGiven), keys(fullChanged)]);
+    expect(after.get(signed)).not.toBe(before.get(signed));
+    const changed = [...after].filter(([id, key]) => before.get(id) !== key).length;
+    expect(changedList.kept).toBe(7 - changed);
+    expect(changedList.kept).toBeGreaterThan(0);
+    expect(await readFile(join(fullChanged, 'deployments', signed, 'index.html'), 'utf8')).toMatch(/data-signoff-state="unverified"/);
+    expect(await expectUnchangedKeysSamePages(fullGiven, fullChanged)).toBe(7 - changed);
+    // And back to the evidence's own list: every report again, the same bytes as the build before --signers.
+    const back = await incrementalBuild(fullChanged);
+    expect(back).toMatchObject({ kept: 0, of: 7 });
+    expect(await differences(previousFull, back.out)).toEqual([]);
+  }, 600_000);
 
   it('after a changed --base: renders everything again', async () => {
     const incremental = await incrementalBuild(previousFull, { base: '/repo/' });
