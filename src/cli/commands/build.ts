@@ -9,9 +9,9 @@
  * branch can write: docs/ci.md).
  * `deploy-evidence preview`: serves a built site on 127.0.0.1, under the base path it was built for.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { buildSite, previewSite, readSiteRecord, SiteBuildError } from '../astro-site.ts';
 import { makeFolderFor } from '../../../collectors/evidence/evidence-write-error.ts';
@@ -64,7 +64,9 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
       try {
         const gitFindings = await gitFindingsFor(settings.evidenceDir, flags, join(handover, 'git-findings.json'));
         for (const note of gitFindings.notes) log(streams, note);
-        const { ms, warnings, kept } = await buildSite(settings.evidenceDir, outDir, { reuse: flags.cache, pagesCache: resolve(flags.cacheDir), strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file, signers });
+        // The site reads the list twice (to judge, to publish): one private copy, so a list changed meanwhile cannot be judged in one version and published in another.
+        const signersCopy = signers === undefined ? undefined : await privateCopy(signers, join(handover, 'signers'));
+        const { ms, warnings, kept } = await buildSite(settings.evidenceDir, outDir, { reuse: flags.cache, pagesCache: resolve(flags.cacheDir), strict: flags.strict, site: settings.site, base: settings.base, gitFindings: gitFindings.file, signers: signersCopy });
         for (const warning of warnings) log(streams, `warning: ${warning}`);
         const counted = warnings.length === 0 ? '' : `: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
         const reused = kept && kept.kept > 0 ? `; ${kept.kept} of ${kept.of} deployments' pages kept from the previous output` : '';
@@ -120,4 +122,12 @@ export function previewCommand(streams: Streams, setExit: (code: number) => void
       const result = await preview.done;
       setExit(result.exitCode === 0 || result.signal ? EXIT.ok : EXIT.failed);
     });
+}
+
+/** A copy of `file` in `dir`, under the same name (the site names the list by it). */
+async function privateCopy(file: string, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const copy = join(dir, basename(file));
+  await copyFile(file, copy);
+  return copy;
 }
