@@ -6,6 +6,8 @@
  * snapshot does. Real PostgreSQL, two real collections, an out-of-band ALTER TABLE between them.
  */
 import { randomBytes } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../collectors/collect.ts';
@@ -103,5 +105,41 @@ describe.skipIf(realServer() === null)('drift re-derived by verify', () => {
     });
     const noBaseline = (await verifyEvidenceRoot(root, { git: { git: false } })).report.deployments.find((d) => d.id === 'second')!;
     expect(noBaseline.problems).toContain('checks/schema-before.json: its drift is against no baseline; the deployment before it in its environment gives first (schema-after)');
+  });
+  it('agrees with a drift measured before an overlapping collection was linked: the one that links second follows the other, its baseline is the deployment before both', async () => {
+    const root = await tempEvidenceRoot();
+    await run(root, 'first');
+    // A collection held up between its snapshots (a long check), and another one of the same environment that runs to its end meanwhile.
+    const slow = checklistSchema.parse({
+      ...checklist,
+      checks: [checklist.checks[0], { id: 'long-step', kind: 'sql', section: '1', title: 'A long step', sql: 'SELECT pg_sleep(1.5)::text AS slept' }, checklist.checks[1]],
+      criteria: [{ ...checklist.criteria[0], checks: ['schema-before', 'long-step', 'schema-after'] }],
+    });
+    const overlapping = collect({ checklist: slow, environment: 'production', deploymentId: 'overlapping', evidenceRoot: root, target: resolveConnection({ databaseUrl: url }), appDir: '.' });
+    const drifted = join(root, 'overlapping', 'checks', 'schema-before.json');
+    for (let waited = 0; !(await access(drifted).then(() => true, () => false)); waited += 20) {
+      if (waited > 20_000) throw new Error('the slow collection took no schema snapshot in 20 s');
+      await sleep(20);
+    }
+    const quick = await run(root, 'quick');
+    const slowOne = await overlapping;
+    // Linked second, it follows quick; its drift was measured against first, the end of the chain when it looked.
+    expect(slowOne.previousManifestSha256).toBe(quick.manifestSha256);
+    const recorded = (await readDeployment(join(root, 'overlapping'))).snapshots.get('schema-before')!.result as ResultOf<'schema'>;
+    expect(recorded.drift?.against).toEqual({ deploymentId: 'first', checkId: 'schema-after' });
+    const verdicts = (await verifyEvidenceRoot(root, { git: { git: false } })).report.deployments;
+    expect(verdicts.map((d) => [d.id, d.status, d.problems])).toEqual([
+      ['first', 'OK', []],
+      ['overlapping', 'OK', []],
+      ['quick', 'OK', []],
+    ]);
+
+    // A later collection that did not overlap anything: its baseline is the one it follows, and naming an earlier one is a problem.
+    await run(root, 'later');
+    await forge(root, 'later', {
+      edits: { 'checks/schema-before.json': (json) => Object.assign((json as { result: { drift: { against: unknown } } }).result.drift, { against: { deploymentId: 'quick', checkId: 'schema-after' } }) },
+    });
+    const later = (await verifyEvidenceRoot(root, { git: { git: false } })).report.deployments.find((d) => d.id === 'later')!;
+    expect(later.problems).toContain('checks/schema-before.json: its drift is against quick (schema-after); the deployment before it in its environment gives overlapping (schema-after)');
   });
 });

@@ -154,6 +154,34 @@ export interface PreviousDeployment {
   id: string | null;
   /** Its snapshot of a check, null when it has none. */
   check(checkId: string): CheckSnapshot | null;
+  /** When its collection finished (null or absent: not known). */
+  finishedAt?: string | null;
+  /** The deployment it follows in turn (undefined: not known), for a collection it overlapped. */
+  before?(): PreviousDeployment | undefined;
+}
+
+/** How far back a drift baseline is looked for among deployments linked while the collection ran. */
+const OVERLAPPED_AT_MOST = 20;
+
+/**
+ * The deployments a snapshot's drift may have been measured against, nearest first: the one its
+ * manifest follows, then — as long as each was still being collected when this collection started
+ * (it finished after `startedAt`, so it may have been linked after the drift baseline was read) —
+ * the one before it. Two collections of an environment that overlap both read the chain's end
+ * when their schema check runs; the one that links second follows the other, yet measured its
+ * drift against the deployment before both, as it should: its "before" was taken before the other
+ * changed anything. Never "no baseline" on these grounds: an environment's only earlier deployments
+ * all overlapping it is rare, and a drift rewritten to none must not pass by moving a timestamp.
+ */
+function driftBaselines(previous: PreviousDeployment, startedAt: string): PreviousDeployment[] {
+  const baselines = [previous];
+  let nearest: PreviousDeployment | undefined = previous;
+  while (baselines.length <= OVERLAPPED_AT_MOST && nearest.id !== null && nearest.finishedAt && Date.parse(nearest.finishedAt) > Date.parse(startedAt)) {
+    nearest = nearest.before?.();
+    if (!nearest || nearest.id === null) break;
+    baselines.push(nearest);
+  }
+  return baselines;
 }
 
 const driftAgainstText = (d: Drift) => (d.against ? `${d.against.deploymentId} (${d.against.checkId})` : 'no baseline');
@@ -164,12 +192,15 @@ const driftAgainstText = (d: Drift) => (d.against ? `${d.against.deploymentId} (
  * the manifest follows. The words of a missing baseline are not compared (another version may word
  * them otherwise), whether there is one is.
  */
-function driftProblem(check: CheckDefinition, snapshot: CheckSnapshot, previous: PreviousDeployment): string | null {
+function driftProblem(check: CheckDefinition, snapshot: CheckSnapshot, previous: PreviousDeployment, startedAt: string): string | null {
   const result = snapshot.result;
   if (check.kind !== 'schema' || !check.drift || result?.kind !== 'schema' || !result.drift) return null;
   const against = check.drift.against;
-  const again = driftAgainst(against, previous.id === null ? null : { deploymentId: previous.id, snapshot: previous.check(against) }, result);
   const recorded = result.drift;
+  const driftFrom = (p: PreviousDeployment) => driftAgainst(against, p.id === null ? null : { deploymentId: p.id, snapshot: p.check(against) }, result);
+  // A deployment linked while this one was collected may stand between it and its baseline (driftBaselines).
+  const baseline = driftBaselines(previous, startedAt).find((p) => p.id !== null && p.id === recorded.against?.deploymentId) ?? previous;
+  const again = driftFrom(baseline);
   if (canonical(recorded.against) !== canonical(again.against)) {
     return `its drift is against ${driftAgainstText(recorded)}; the deployment before it in its environment gives ${driftAgainstText(again)}${again.against === null ? ` (${again.noBaseline})` : ''}`;
   }
@@ -238,7 +269,7 @@ export function rederivationProblems(deployment: Deployment, snapshots: Readonly
     const changes = schemaChangesProblem(snapshot, snapshots);
     if (changes) problems.push(`${where}: ${changes}`);
     for (const problem of roundTripProblems(snapshot)) problems.push(`${where}: ${problem}`);
-    const drift = previous ? driftProblem(check, snapshot, previous) : null;
+    const drift = previous ? driftProblem(check, snapshot, previous, deployment.startedAt) : null;
     if (drift) problems.push(`${where}: ${drift}`);
     const stored = snapshot.assertions;
     const again = outcomesAgain(check, snapshot, deployment.attestations);
