@@ -49,6 +49,10 @@ export function resolveConnection(options: {
   } catch (error) {
     throw new ConnectionConfigError(`the database URL could not be read: ${scrub((error as Error).message, url ? [url] : [])}`);
   }
+  if (url) {
+    const split = splitTarget(url, client.database ?? client.user ?? '');
+    if (split) throw new ConnectionConfigError(split);
+  }
   const password = typeof client.password === 'string' ? client.password : '';
   const host = client.host || 'localhost';
   const port = client.host?.startsWith('/') ? null : Number(client.port) || 5432;
@@ -68,6 +72,31 @@ export function resolveConnection(options: {
     // The URL the user gave, as given (sslmode and other options included); else one built from PG*.
     url: url ?? `postgresql://${auth}@${hostPart}${port ? `:${port}` : ''}/${encodeURIComponent(database)}${socketQuery}`,
   };
+}
+
+/**
+ * Options in a URL's query that libpq (psql, pg_dump, and alembic and pytest through psycopg2)
+ * follows and node-pg ignores, so the collector's own queries would reach another database or
+ * server than the commands it runs: the evidence would describe one database and the migration
+ * change another. `dbname` wins over the path for libpq (node-pg reads only the path); `hostaddr`
+ * is the address libpq connects to whatever `host` says; `service` reads host and database from
+ * pg_service.conf. Why, in words, or null. Never echoes the URL (it may carry a password).
+ */
+export function splitTarget(url: string, database: string): string | null {
+  let query: URLSearchParams;
+  try {
+    query = new URL(url).searchParams;
+  } catch {
+    return null;
+  }
+  const dbname = query.get('dbname');
+  if (dbname !== null && dbname !== database) {
+    return `the database URL names two databases, ${database} in its path and ${dbname} in its dbname option: the collector (node-postgres) would query the first and alembic, psql and pytest (libpq) the second — name the database once, in the path`;
+  }
+  for (const option of ['hostaddr', 'service']) {
+    if (query.has(option)) return `the database URL has a ${option} option, which libpq (alembic, psql, pytest) follows and the collector (node-postgres) ignores: they would reach different servers — name the host and database in the URL itself`;
+  }
+  return null;
 }
 
 /**

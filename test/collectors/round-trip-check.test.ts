@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collect } from '../../collectors/collect.ts';
-import { resolveConnection } from '../../collectors/db/connection.ts';
+import { resolveConnection, type ConnectionTarget } from '../../collectors/db/connection.ts';
 import { databaseOfUrl, dropLeftovers, isScratchName, namesTarget, ROUND_TRIP_LOCK_CLASS, SCRATCH_PREFIX, urlForDatabase } from '../../collectors/checks/round-trip-check.ts';
 import { checklistSchema, type CheckDefinitionInput } from '../../src/format/index.ts';
 import { realServer, serverUrl } from '../harness/databases.ts';
@@ -76,7 +76,7 @@ describe.skipIf(realServer() === null)('the round trip on the real server, refus
   });
   const scratchDatabases = async () => (await adminQuery(serverUrl('postgres'), `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [SCRATCH_PREFIX])).rows.map((r) => String(r.datname));
 
-  const runCheck = async (url: string, check: Partial<CheckDefinitionInput>, commandEnv: Record<string, string> = {}) => {
+  const runCheck = async (url: string | ConnectionTarget, check: Partial<CheckDefinitionInput>, commandEnv: Record<string, string> = {}) => {
     const root = await tempEvidenceRoot();
     const definition = { id: 'rt', kind: 'round-trip', section: '1', title: 'round trip', upgrade: ['true'], downgrade: ['true'], copy: 'template', ...check } as CheckDefinitionInput;
     const saved = { ...process.env };
@@ -87,7 +87,7 @@ describe.skipIf(realServer() === null)('the round trip on the real server, refus
         environment: 'staging',
         deploymentId: 'd',
         evidenceRoot: root,
-        target: resolveConnection({ databaseUrl: url }),
+        target: typeof url === 'string' ? resolveConnection({ databaseUrl: url }) : url,
         appDir: '.',
         params: {},
         allowMutating: { by: 'test', via: 'test' },
@@ -111,8 +111,10 @@ describe.skipIf(realServer() === null)('the round trip on the real server, refus
       ['dbname= in an argument', [url, { downgrade: ['psql', `dbname=${name}`, '-c', 'SELECT 1'] }], /^a command argument names the target database \(dbname=\)/],
       ['PGDATABASE passed through', [url, { env: ['PGDATABASE'] }, { PGDATABASE: name }], /^PGDATABASE names the target database: /],
       ['a variable holding the URL', [url, { env: ['APP_DB'] }, { APP_DB: url }], /^APP_DB holds the target database's URL: /],
-      ['a URL naming two databases', [`${serverUrl('postgres')}?dbname=${name}`, {}], /^the database URL names two databases \(postgres in its path, another in its dbname option\)/],
+      // resolveConnection refuses such a URL for every check (test/collectors/connection-target.test.ts); the round trip refuses it again on its own.
+      ['a URL naming two databases', [{ ...resolveConnection({ databaseUrl: serverUrl('postgres') }), url: `${serverUrl('postgres')}?dbname=${name}` }, {}], /^the database URL names two databases \(postgres in its path, another in its dbname option\)/],
     ];
+    expect(() => resolveConnection({ databaseUrl: `${serverUrl('postgres')}?dbname=${name}` })).toThrow(/the database URL names two databases, postgres in its path and rtr_/);
     for (const [what, args, message] of cases) {
       const snapshot = await runCheck(...args);
       expect(snapshot.error?.kind, what).toBe('refused');
