@@ -245,6 +245,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
   const record = new DeploymentRecord(recorded.checklist, header, parameters, now);
   await writer.writeDeployment(record.inProgress());
 
+  const previousCheck = await previousCheckReader(options.evidenceRoot, options.environment, id);
   const ctx: CheckContext = {
     session,
     checklist,
@@ -254,7 +255,7 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
     redactor,
     attestations,
     mutatingAllowed: Boolean(options.allowMutating),
-    previousCheck: await previousCheckReader(options.evidenceRoot, options.environment, id),
+    previousCheck,
   };
   await runChecks(ctx, { id, parameters, record, writer, options, recorded: recorded.checklist });
 
@@ -262,7 +263,14 @@ async function collectWith(session: DatabaseSession, options: CollectOptions, no
   await writer.writeDeployment(deployment);
   // The chain: read and extended under the root's lock, so that collectors finishing together never fork it.
   const { previous, sha256 } = await withChainLock(options.evidenceRoot, async () => {
-    const previous = await chainPredecessor(options, deployment);
+    const tip = await chainPredecessor(options, deployment);
+    // Drift was measured against the chain's end as a schema check found it: another collection of
+    // the environment linked since then stands between (they overlapped), and verify will say so.
+    const baseline = previousCheck.tipRead();
+    if (baseline !== undefined && baseline !== (tip?.id ?? null)) {
+      options.warn?.(`the ${deployment.environment} chain moved during this collection: ${tip?.id ?? 'nothing'} was linked after its drift was measured against ${baseline ?? 'no earlier deployment'}; verify will report the drift as not against the deployment it follows — collect one environment at a time`);
+    }
+    const previous = tip?.digest ?? null;
     return { previous, ...(await writer.writeManifest(previous)) };
   });
   return { deployment, snapshots: record.snapshots, dir: writer.dir, manifestSha256: sha256, previousManifestSha256: previous };
@@ -419,7 +427,8 @@ async function runChecks(
 }
 
 /** The digest of the manifest this one follows: the end of its environment's chain as it is now. */
-async function chainPredecessor(options: CollectOptions, deployment: Deployment): Promise<string | null> {
+async function chainPredecessor(options: CollectOptions, deployment: Deployment): Promise<{ id: string; digest: string } | null> {
   const links = await readChainLinks(options.evidenceRoot, (other, reason) => options.warn?.(`${other}: left out of the ${deployment.environment} chain, its evidence does not read (${reason.split('\n')[0]})`));
-  return chainTip(links.filter((l) => l.id !== deployment.id), deployment.environment)?.digest ?? null;
+  const tip = chainTip(links.filter((l) => l.id !== deployment.id), deployment.environment);
+  return tip ? { id: tip.id, digest: tip.digest } : null;
 }

@@ -10,9 +10,14 @@ import { readEvidenceBytesSync } from '../../src/format/evidence-tree.ts';
 import { parseEvidenceText, type CheckSnapshot } from '../../src/format/index.ts';
 import { chainTip } from '../../src/core/integrity/chain.ts';
 
-export async function previousCheckReader(root: string, environment: string, self: string): Promise<(checkId: string) => Promise<{ deploymentId: string; snapshot: CheckSnapshot | null } | null>> {
+export type PreviousCheckReader = ((checkId: string) => Promise<{ deploymentId: string; snapshot: CheckSnapshot | null } | null>) & {
+  /** The deployment read as the end of the chain (null: none), undefined when no check asked. */
+  tipRead(): string | null | undefined;
+};
+
+export async function previousCheckReader(root: string, environment: string, self: string): Promise<PreviousCheckReader> {
   let tip: string | null | undefined;
-  return async (checkId) => {
+  const read = async (checkId: string) => {
     if (tip === undefined) tip = chainTip((await readChainLinks(root)).filter((l) => l.id !== self), environment)?.id ?? null;
     if (tip === null) return null;
     const file = join(root, tip, 'checks', `${checkId}.json`);
@@ -26,4 +31,5 @@ export async function previousCheckReader(root: string, environment: string, sel
     }
     return { deploymentId: tip, snapshot: parseEvidenceText('check', file, bytes.toString('utf8')) };
   };
+  return Object.assign(read, { tipRead: () => tip });
 }

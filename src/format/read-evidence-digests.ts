@@ -57,7 +57,6 @@ interface PreviousDeployment {
   id: string | null;
   check(checkId: string): CheckSnapshot | null;
   finishedAt?: string | null;
-  before?(): PreviousDeployment | undefined;
 }
 
 /** Re-derives a deployment's verdicts from its parsed evidence (and the files its manifest lists): the differences, in words. */
@@ -140,7 +139,7 @@ function rederivedFrom(deployment: Deployment, bytesOf: ReadonlyMap<string, Buff
 
 /**
  * The deployment a manifest follows (`previous`: the digest it names), found among the root's
- * links of the same environment, and through `before` the ones before it. Its snapshots are read only by the ids the root lists, as any
+ * links of the same environment. Its snapshots are read only by the ids the root lists, as any
  * evidence file: never through a link; one that does not read is reported as such by its own
  * deployment's verification, and reads here as absent. Undefined when the manifest names a
  * digest no deployment here has (the chain check names that).
@@ -152,8 +151,6 @@ function previousDeployment(root: string, environment: string, previous: string 
   return {
     id: link.id,
     finishedAt: link.finishedAt,
-    // The one it follows in turn, read when asked: a collection that overlapped this one's may have measured drift against it.
-    before: () => previousDeployment(root, environment, link.previous, links, listedIds),
     check(checkId) {
       const path = join(root, link.id, 'checks', `${checkId}.json`);
       try {

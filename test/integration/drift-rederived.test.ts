@@ -106,7 +106,7 @@ describe.skipIf(realServer() === null)('drift re-derived by verify', () => {
     const noBaseline = (await verifyEvidenceRoot(root, { git: { git: false } })).report.deployments.find((d) => d.id === 'second')!;
     expect(noBaseline.problems).toContain('checks/schema-before.json: its drift is against no baseline; the deployment before it in its environment gives first (schema-after)');
   });
-  it('agrees with a drift measured before an overlapping collection was linked: the one that links second follows the other, its baseline is the deployment before both', async () => {
+  it('two overlapping collections of one environment: the one linked second measured drift against the deployment before both; the collector warns, verify fails it and says why (never accepted: its own timestamps are all a forger would need)', async () => {
     const root = await tempEvidenceRoot();
     await run(root, 'first');
     // A collection held up between its snapshots (a long check), and another one of the same environment that runs to its end meanwhile.
@@ -115,7 +115,8 @@ describe.skipIf(realServer() === null)('drift re-derived by verify', () => {
       checks: [checklist.checks[0], { id: 'long-step', kind: 'sql', section: '1', title: 'A long step', sql: 'SELECT pg_sleep(1.5)::text AS slept' }, checklist.checks[1]],
       criteria: [{ ...checklist.criteria[0], checks: ['schema-before', 'long-step', 'schema-after'] }],
     });
-    const overlapping = collect({ checklist: slow, environment: 'production', deploymentId: 'overlapping', evidenceRoot: root, target: resolveConnection({ databaseUrl: url }), appDir: '.' });
+    const warnings: string[] = [];
+    const overlapping = collect({ checklist: slow, environment: 'production', deploymentId: 'overlapping', evidenceRoot: root, target: resolveConnection({ databaseUrl: url }), appDir: '.', warn: (m) => warnings.push(m) });
     const drifted = join(root, 'overlapping', 'checks', 'schema-before.json');
     for (let waited = 0; !(await access(drifted).then(() => true, () => false)); waited += 20) {
       if (waited > 20_000) throw new Error('the slow collection took no schema snapshot in 20 s');
@@ -124,17 +125,19 @@ describe.skipIf(realServer() === null)('drift re-derived by verify', () => {
     const quick = await run(root, 'quick');
     const slowOne = await overlapping;
     // Linked second, it follows quick; its drift was measured against first, the end of the chain when it looked.
+    // Accepting that baseline would need this deployment's own start time, which whoever rewrites it chooses.
     expect(slowOne.previousManifestSha256).toBe(quick.manifestSha256);
     const recorded = (await readDeployment(join(root, 'overlapping'))).snapshots.get('schema-before')!.result as ResultOf<'schema'>;
     expect(recorded.drift?.against).toEqual({ deploymentId: 'first', checkId: 'schema-after' });
+    expect(warnings).toContain('the production chain moved during this collection: quick was linked after its drift was measured against first; verify will report the drift as not against the deployment it follows — collect one environment at a time');
     const verdicts = (await verifyEvidenceRoot(root, { git: { git: false } })).report.deployments;
     expect(verdicts.map((d) => [d.id, d.status, d.problems])).toEqual([
       ['first', 'OK', []],
-      ['overlapping', 'OK', []],
+      ['overlapping', 'FAILED', ['checks/schema-before.json: its drift is against first (schema-after); the deployment before it in its environment gives quick (schema-after) (quick finished after this collection started: collections of one environment that overlap cannot both measure drift against its chain\'s end — collect one at a time, as `deploy-evidence ci lock` does)']],
       ['quick', 'OK', []],
     ]);
 
-    // A later collection that did not overlap anything: its baseline is the one it follows, and naming an earlier one is a problem.
+    // A later collection that did not overlap anything: naming another baseline than the one it follows is a problem, without the overlap's words.
     await run(root, 'later');
     await forge(root, 'later', {
       edits: { 'checks/schema-before.json': (json) => Object.assign((json as { result: { drift: { against: unknown } } }).result.drift, { against: { deploymentId: 'quick', checkId: 'schema-after' } }) },

@@ -154,34 +154,8 @@ export interface PreviousDeployment {
   id: string | null;
   /** Its snapshot of a check, null when it has none. */
   check(checkId: string): CheckSnapshot | null;
-  /** When its collection finished (null or absent: not known). */
+  /** When its collection finished (null or absent: not known): one that finished after this one started overlapped it. */
   finishedAt?: string | null;
-  /** The deployment it follows in turn (undefined: not known), for a collection it overlapped. */
-  before?(): PreviousDeployment | undefined;
-}
-
-/** How far back a drift baseline is looked for among deployments linked while the collection ran. */
-const OVERLAPPED_AT_MOST = 20;
-
-/**
- * The deployments a snapshot's drift may have been measured against, nearest first: the one its
- * manifest follows, then — as long as each was still being collected when this collection started
- * (it finished after `startedAt`, so it may have been linked after the drift baseline was read) —
- * the one before it. Two collections of an environment that overlap both read the chain's end
- * when their schema check runs; the one that links second follows the other, yet measured its
- * drift against the deployment before both, as it should: its "before" was taken before the other
- * changed anything. Never "no baseline" on these grounds: an environment's only earlier deployments
- * all overlapping it is rare, and a drift rewritten to none must not pass by moving a timestamp.
- */
-function driftBaselines(previous: PreviousDeployment, startedAt: string): PreviousDeployment[] {
-  const baselines = [previous];
-  let nearest: PreviousDeployment | undefined = previous;
-  while (baselines.length <= OVERLAPPED_AT_MOST && nearest.id !== null && nearest.finishedAt && Date.parse(nearest.finishedAt) > Date.parse(startedAt)) {
-    nearest = nearest.before?.();
-    if (!nearest || nearest.id === null) break;
-    baselines.push(nearest);
-  }
-  return baselines;
 }
 
 const driftAgainstText = (d: Drift) => (d.against ? `${d.against.deploymentId} (${d.against.checkId})` : 'no baseline');
@@ -196,13 +170,13 @@ function driftProblem(check: CheckDefinition, snapshot: CheckSnapshot, previous:
   const result = snapshot.result;
   if (check.kind !== 'schema' || !check.drift || result?.kind !== 'schema' || !result.drift) return null;
   const against = check.drift.against;
+  const again = driftAgainst(against, previous.id === null ? null : { deploymentId: previous.id, snapshot: previous.check(against) }, result);
   const recorded = result.drift;
-  const driftFrom = (p: PreviousDeployment) => driftAgainst(against, p.id === null ? null : { deploymentId: p.id, snapshot: p.check(against) }, result);
-  // A deployment linked while this one was collected may stand between it and its baseline (driftBaselines).
-  const baseline = driftBaselines(previous, startedAt).find((p) => p.id !== null && p.id === recorded.against?.deploymentId) ?? previous;
-  const again = driftFrom(baseline);
   if (canonical(recorded.against) !== canonical(again.against)) {
-    return `its drift is against ${driftAgainstText(recorded)}; the deployment before it in its environment gives ${driftAgainstText(again)}${again.against === null ? ` (${again.noBaseline})` : ''}`;
+    // Two overlapping collections of one environment both measure against the chain's end as they find it; the one linked
+    // second then follows the other. Never accepted (its own timestamps are all a forger needs to claim it), but said.
+    const overlapped = previous.id !== null && previous.finishedAt && Date.parse(previous.finishedAt) > Date.parse(startedAt) ? ` (${previous.id} finished after this collection started: collections of one environment that overlap cannot both measure drift against its chain's end — collect one at a time, as \`deploy-evidence ci lock\` does)` : '';
+    return `its drift is against ${driftAgainstText(recorded)}; the deployment before it in its environment gives ${driftAgainstText(again)}${again.against === null ? ` (${again.noBaseline})` : ''}${overlapped}`;
   }
   if (canonical(recorded.entries) === canonical(again.entries)) return null;
   const labels = (d: Drift) => new Set(d.entries.map((c) => `${c.change} ${changeLabel(c)}`));

@@ -6,8 +6,7 @@
  *
  * The previous deployment is the one this deployment's manifest follows in its environment's
  * chain: the end of the chain when the collection ran (chain.ts `chainTip`), which `verify` reads
- * back from the manifest's `previousManifestSha256` — or, for two overlapping collections, the
- * end of the chain before the other one was linked (rederive.ts `driftBaselines`).
+ * back from the manifest's `previousManifestSha256`.
  */
 import type { CatalogObject, CheckSnapshot, ResultOf } from '../../format/index.ts';
 import { diffCatalogs } from './diff.ts';
