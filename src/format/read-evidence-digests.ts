@@ -122,17 +122,22 @@ export async function readEvidenceDigests(root: string, { only, rederive }: Dige
   return { deployments, refused: tree.refused.filter((r) => !tree.deployments.some((d) => r.path.startsWith(`${d.id}/`))) };
 }
 
-/** The snapshots parsed from the bytes already read, and what re-deriving from them finds; null when one does not read. */
-function rederivedFrom(deployment: Deployment, bytesOf: ReadonlyMap<string, Buffer>, id: string, listed: readonly string[], rederive: Rederive, previous: PreviousDeployment | undefined): string[] | null {
+/**
+ * The snapshots parsed from the bytes already read, and what re-deriving from them finds. A
+ * snapshot that does not read is a problem of its own: nothing can be re-derived over it, and
+ * a verdict nobody could check must not pass as checked (one unknown field in one forged
+ * snapshot would otherwise switch every re-derivation off).
+ */
+function rederivedFrom(deployment: Deployment, bytesOf: ReadonlyMap<string, Buffer>, id: string, listed: readonly string[], rederive: Rederive, previous: PreviousDeployment | undefined): string[] {
   const snapshots = new Map<string, CheckSnapshot>();
-  try {
-    for (const [path, bytes] of bytesOf) {
-      if (!path.startsWith('checks/')) continue;
+  for (const [path, bytes] of bytesOf) {
+    if (!path.startsWith('checks/')) continue;
+    try {
       // Keyed by its file's name: a snapshot that claims another id is named, not filed under it.
       snapshots.set(path.slice('checks/'.length, -'.json'.length), readEvidenceText('check', `${id}/${path}`, bytes.toString('utf8')).model);
+    } catch (error) {
+      return [`${path}: does not read as a check snapshot (${(error as Error).message.split('\n').join(' ')}); no verdict of this deployment could be re-derived`];
     }
-  } catch {
-    return null;
   }
   return rederive(deployment, snapshots, listed, previous);
 }

@@ -113,6 +113,17 @@ describe('deploy-evidence verify', () => {
     expect(strict.stderr).toContain('the decision says APPROVED; its checks give APPROVED WITH NOTES');
   }, 180_000);
 
+  it('fails the same rewrite when one snapshot also carries a field the format does not know: a snapshot that does not read is not a verdict re-derived', async () => {
+    const root = await copy();
+    const edits = failingCheckMadeToPass('preflight', 'none');
+    const forged = edits['checks/preflight.json']!;
+    await forge(root, EARLIER, { edits: { ...edits, 'checks/preflight.json': (snapshot) => void (forged(snapshot), Object.assign(snapshot, { reviewedBy: 'nobody' })) } });
+    const run = await verify(root);
+    expect(run.exitCode, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`^FAILED +${EARLIER} \\(staging\\)`, 'm'));
+    expect(run.stdout).toMatch(/- checks\/preflight\.json: does not read as a check snapshot \([^\n]*reviewedBy[^\n]*\); no verdict of this deployment could be re-derived/);
+  }, 180_000);
+
   it('says INCOMPLETE, not OK, for a deployment without a manifest, and exits 2 for usage', async () => {
     const root = await copy();
     await rm(join(root, LATER, 'manifest.json'));
