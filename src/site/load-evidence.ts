@@ -13,7 +13,7 @@ import { readDeploymentDir, readSignersFile, shownPath, type DeploymentDir, type
 import type { DeploymentDigests } from '../format/read-evidence-digests.ts';
 import { verifyEvidence, withSignoffs, type IntegrityStatus } from '../core/integrity/verify.ts';
 import type { ChainFork } from '../core/integrity/chain.ts';
-import { rederivationProblems } from '../core/integrity/rederive.ts';
+import { driftRederivationProblems, rederivationProblems } from '../core/integrity/rederive.ts';
 import type { GitFindings } from '../format/git-findings-schema.ts';
 import { renderNotes, type RenderedNotes } from './notes.ts';
 import { routes as coreRoutes } from '../core/routes.ts';
@@ -81,7 +81,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
       'Remove them: only regular files named by the evidence format (deployment.json, manifest.json, checks/<check-id>.json, _schemas/v<N>/*.schema.json) are read or published, and links are never followed.',
     );
   }
-  const read: (DeploymentDir & { rederived: string[] })[] = [];
+  const read: (DeploymentDir & { rederived: string[]; measuresDrift: boolean })[] = [];
   try {
     for (const { id, files } of tree.deployments) {
       const dir = await readDeploymentDir(root, id, files);
@@ -93,7 +93,9 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
       result.refused.push(...dir.refused);
       // What verify needs of it, its verdicts re-derived while its snapshots are here; they go once
       // they are summarized and stored.
-      read.push({ ...dir, snapshots: new Map(), rederived: rederivationProblems(dir.deployment, dir.snapshots, dir.manifest?.files.map((f) => f.path)) });
+      // Drift is re-derived once every deployment is read (rederiveDrift), from the snapshot store.
+      const measuresDrift = dir.deployment.checklist.definition.checks.some((c) => c.kind === 'schema' && c.drift && dir.snapshots.has(c.id));
+      read.push({ ...dir, snapshots: new Map(), rederived: rederivationProblems(dir.deployment, dir.snapshots, dir.manifest?.files.map((f) => f.path)), measuresDrift });
       const snapshots = [...dir.snapshots.values()];
       const summaries = new Map(snapshots.map((s) => [s.id, summaryOf(s)]));
       result.snapshots.put(id, snapshots.map(boundedRows));
@@ -114,6 +116,7 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
       'Remove them: a check file is evidence only when its deployment.json names the check.',
     );
   }
+  rederiveDrift(read, result.snapshots);
   const digests = { deployments: read.map((dir) => asDigests(dir, result.refused)), refused: [] };
   const signers = await readSignersFile(signersFile).catch((error: unknown) => {
     if (error instanceof EvidenceFormatError) throw buildError(error.message, `Fix ${basename(signersFile)}: the trusted signers' names and base64 Ed25519 public keys (deploy-evidence keygen --trust writes it).`);
@@ -156,6 +159,27 @@ export async function loadEvidence(root: string, options: { strict?: boolean; gi
     );
   }
   return result;
+}
+
+/**
+ * Each schema snapshot's drift against the deployment its manifest follows, as `verify` re-derives
+ * it inside the evidence root (issue 28): a drift rewritten to none fails on the site too. A
+ * manifest following a digest no deployment here has is the chain check's finding, not this one's.
+ */
+function rederiveDrift(read: readonly (DeploymentDir & { rederived: string[]; measuresDrift: boolean })[], store: SnapshotStore): void {
+  const byDigest = new Map<string, DeploymentDir>();
+  for (const dir of read) {
+    const manifest = dir.files.find((f) => f.path === 'manifest.json');
+    if (manifest) byDigest.set(`${dir.deployment.environment}\u0000${manifest.sha256}`, dir);
+  }
+  for (const dir of read) {
+    if (!dir.measuresDrift || !dir.manifest) continue;
+    const digest = dir.manifest.previousManifestSha256;
+    const before = digest === null ? null : byDigest.get(`${dir.deployment.environment}\u0000${digest}`);
+    if (before === undefined) continue;
+    const previous = before === null ? { id: null, check: () => null } : { id: before.id, finishedAt: before.deployment.finishedAt, check: (checkId: string) => store.get(before.id).get(checkId) ?? null };
+    dir.rederived.push(...driftRederivationProblems(dir.deployment, store.get(dir.id), previous));
+  }
 }
 
 /** What `verify` reads of a deployment, from what the loader already read (no second pass over the files). */

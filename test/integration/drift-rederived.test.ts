@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../collectors/collect.ts';
 import { resolveConnection } from '../../collectors/db/connection.ts';
 import { verifyEvidenceRoot } from '../../src/cli/verify-evidence-root.ts';
+import { loadEvidence } from '../../src/site/load-evidence.ts';
 import { decide } from '../../src/core/decision/decide.ts';
 import { driftNotRederived, rederivationProblems } from '../../src/core/integrity/rederive.ts';
 import { checklistSchema, type CheckSnapshot, type ResultOf } from '../../src/format/index.ts';
@@ -98,6 +99,9 @@ describe.skipIf(realServer() === null)('drift re-derived by verify', () => {
     expect(verdict.problems).toEqual([
       'checks/schema-before.json: its drift (0 changes) is not what its snapshot and first (schema-after) give (1 change): missing from it: changed table shop.item',
     ]);
+    // The site's loader re-derives it too: the published report says FAILED, not APPROVED.
+    const site = (await loadEvidence(root)).deployments.find((d) => d.id === 'second')!;
+    expect([site.integrity.status, site.integrity.problems]).toEqual(['FAILED', verdict.problems]);
 
     // A drift rewritten to "no baseline" is named too.
     await forge(root, 'second', {

@@ -191,6 +191,21 @@ function driftProblem(check: CheckDefinition, snapshot: CheckSnapshot, previous:
   return `its drift (${changes(recorded.entries.length)}) is not what its snapshot and ${driftAgainstText(again)} give (${changes(again.entries.length)})${parts.length > 0 ? `: ${parts.join('; ')}` : ': the objects differ in what changed'}`;
 }
 
+/**
+ * Each schema snapshot's drift re-derived against the deployment before it, alone: for a reader
+ * that re-derived the rest before the previous deployment was at hand (the site's loader reads
+ * deployments one by one). `rederivationProblems` with `previous` says the same among the rest.
+ */
+export function driftRederivationProblems(deployment: Deployment, snapshots: ReadonlyMap<string, CheckSnapshot>, previous: PreviousDeployment): string[] {
+  const problems: string[] = [];
+  for (const check of deployment.checklist.definition.checks) {
+    const snapshot = snapshots.get(check.id);
+    const drift = snapshot ? driftProblem(check, snapshot, previous, deployment.startedAt) : null;
+    if (drift) problems.push(`checks/${check.id}.json: ${drift}`);
+  }
+  return problems;
+}
+
 /** The schema snapshots whose drift could not be re-derived because the evidence root is not at hand, in words (empty: none). */
 export function driftNotRederived(snapshots: ReadonlyMap<string, CheckSnapshot>): string[] {
   return [...snapshots.values()]
