@@ -7,13 +7,14 @@
  * its CSV are built from the same history and must say the same.
  */
 import { createHash } from 'node:crypto';
-import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.ts';
 import { copyOfCommittedEvidence } from '../harness/committed-evidence.ts';
 import { failingCheckMadeToPass, forge } from '../harness/forgery.ts';
+import { signedWithAppendedKey } from '../harness/forge-signoff.ts';
 import { buildSite } from '../harness/site-build.ts';
 import { collectTiny } from '../harness/tiny-collection.ts';
 
@@ -158,6 +159,24 @@ describe('deploy-evidence population', () => {
     expect(first).toMatchObject({ pr: 101, prTitle: PR_TITLE, startedAt: '2026-11-01T00:00:00.000Z', integrity: 'verified', reportUrl: '/deployments/qa-nov-01/' });
     expect(first.signoffs[0]).toMatchObject({ role: 'deployed-by', state: 'signed', signer: SIGNER, forcedOver: null, sampleKey: false });
     expect(run.stderr).toContain('6 deployments from 2026-11-01 to 2026-11-30 (UTC, by start); 2 do not verify');
+  });
+
+  it('--signers judges the sign-offs against the auditor\'s own list: a key an insider appended to the evidence\'s _signers.json signs nothing there', async () => {
+    const own = await copyOfCommittedEvidence();
+    const work = await mkdtemp(join(tmpdir(), 'population-signers-'));
+    const attack = await signedWithAppendedKey(own, { deploymentId: 'sample-production-pr73', environment: 'production', role: 'approved-for-production', index: 2, name: 'Mallory Approver', keyFile: join(work, 'mallory.key') });
+    const reviewed = join(work, 'reviewed.json');
+    await writeFile(reviewed, attack.reviewed);
+    const approval = async (...args: string[]) => {
+      const run = await runCli(['population', '--no-git', '--evidence-dir', own, '--format', 'json', ...NOVEMBER, ...args]);
+      expect(run.exitCode, run.stderr).toBe(0);
+      const row = (JSON.parse(run.stdout).deployments as Row[]).find((r) => r.id === 'sample-production-pr73')!;
+      return row.signoffs.find((s) => s.role === 'approved-for-production')!;
+    };
+    expect(await approval()).toMatchObject({ state: 'signed', signer: 'Mallory Approver' });
+    expect((await approval('--signers', reviewed)).state).toBe('unverified');
+    const missing = await runCli(['population', '--no-git', '--evidence-dir', own, ...NOVEMBER, '--signers', join(work, 'nowhere.json')]);
+    expect([missing.exitCode, missing.stderr]).toEqual([2, expect.stringContaining(`no signers file at ${join(work, 'nowhere.json')}`)]);
   });
 
   it('takes whole UTC days, both included: the last millisecond of the day before and the first of the day after stay out', async () => {

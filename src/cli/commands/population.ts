@@ -4,11 +4,13 @@
  * (issue 26). The evidence root is verified first, as `verify` does, and each row says whether its
  * deployment verifies; nothing is left out for not verifying. The rows are src/core/population.ts.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { PeriodError, populationCsv, populationJson, populationOf, type PopulationEntry } from '../../core/population.ts';
 import { listEvidenceTree, readEvidenceBytesSync } from '../../format/evidence-tree.ts';
 import { readEvidenceText } from '../../format/read-evidence.ts';
+import { readSignersFile, shownPath } from '../../format/read-deployment-dir.ts';
+import { signersProblems } from '../../core/signoffs/verify-signoffs.ts';
 import type { Deployment } from '../../format/index.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { evidenceOptions, resolveSettings, siteOptions } from '../settings.ts';
@@ -20,6 +22,7 @@ Examples:
   $ deploy-evidence population --from 2026-10-01 --to 2026-12-31 > q4-population.csv
   $ deploy-evidence population --from 2026-11-01 --to 2026-11-30 --env production --site https://org.github.io --base /repo/
   $ deploy-evidence population --from 2026-01-01 --to 2026-12-31 --format json | jq '.deployments[] | select(.integrity != "verified")'
+  $ deploy-evidence population --from 2026-10-01 --to 2026-12-31 --signers my-trusted-signers.json   # sign-offs judged against the auditor's own list
 
 The period is whole days in UTC, both included; a deployment belongs to the day its collection
 started (startedAt).`;
@@ -42,8 +45,9 @@ export function populationCommand(streams: Streams, setExit: (code: number) => v
     .requiredOption('--to <date>', 'the last day of the period, YYYY-MM-DD (UTC, included)')
     .option('--env <environment>', 'only this environment')
     .addOption(new Option('--format <format>', 'what to print').choices(['csv', 'json']).default('csv'))
+    .option('--signers <file>', "the trusted signers' public keys the sign-offs are judged against (default: <evidence-dir>/_signers.json, which arrives with the evidence)")
     .addHelpText('after', populationExamples)
-    .action(async (flags: GitFlags & { from: string; to: string; env?: string; format: 'csv' | 'json'; site?: string; base?: string; evidenceDir?: string; config?: string }) => {
+    .action(async (flags: GitFlags & { from: string; to: string; env?: string; format: 'csv' | 'json'; signers?: string; site?: string; base?: string; evidenceDir?: string; config?: string }) => {
       const query = { period: { from: flags.from, to: flags.to }, environment: flags.env ?? null };
       // The dates first: a typo is a usage error before any evidence is read.
       const ask = (entries: readonly PopulationEntry[], where = {}) => {
@@ -58,7 +62,11 @@ export function populationCommand(streams: Streams, setExit: (code: number) => v
       const settings = await resolveSettings(flags, streams.env);
       const root = settings.evidenceDir;
       const tree = await listEvidenceTree(root);
-      const verdict = await verifyEvidenceRoot(root, { git: flags });
+      // An auditor's own list, as verify takes it: the evidence's own arrives with the evidence.
+      const signers = flags.signers === undefined ? undefined : await readSignersFile(resolve(flags.signers));
+      if (signers === null) throw new UsageError(`no signers file at ${resolve(flags.signers!)}`);
+      const verdict = await verifyEvidenceRoot(root, { git: flags, ...(signers ? { signers } : {}) });
+      if (signers) for (const problem of await signersProblems(signers)) log(streams, `warning: ${shownPath(resolve(flags.signers!))}: ${problem}; the signers list is refused (every sign-off judged against it is unverified)`);
       const verdicts = new Map(verdict.report.deployments.map((d) => [d.id, d]));
       const entries: PopulationEntry[] = tree.deployments.flatMap(({ id, files }) => {
         const integrity = verdicts.get(id);
