@@ -21,9 +21,23 @@ export interface ConnectionTarget {
 
 export class ConnectionConfigError extends Error {}
 
-/** True when the environment names a database without any flag (DATABASE_URL or PGHOST/PGDATABASE…). */
+/** True when the environment names a database without any flag (DATABASE_URL or PGHOST/PGDATABASE…; PGSERVICE too, which resolveConnection then refuses with the reason). */
 export function environmentNamesDatabase(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.DATABASE_URL || env.PGHOST || env.PGDATABASE || env.PGSERVICE || env.PGPORT || env.PGUSER);
+}
+
+/**
+ * Why the environment would send libpq (psql, pg_dump, alembic and pytest through psycopg2)
+ * elsewhere than the collector, or null: `PGHOSTADDR` is the address libpq connects to whatever the
+ * host (or the URL) says; `PGSERVICE` fills host, port, database — and hostaddr — from
+ * pg_service.conf. node-pg reads neither: the collector and the commands could reach different
+ * servers, or the collector none the user meant. A command check may not be given them either
+ * (LIBPQ_ONLY_ENV, src/format/checklist-schema.ts). Never echoes a value.
+ */
+export function libpqOnlyEnvironment(env: NodeJS.ProcessEnv): string | null {
+  if (env.PGHOSTADDR) return 'PGHOSTADDR is set: libpq (alembic, psql, pytest, pg_dump) connects to that address whatever the host says, and the collector (node-postgres) does not read it — they could reach different servers; unset it and name the host and database in --database-url, or in PGHOST and PGDATABASE';
+  if (env.PGSERVICE) return 'PGSERVICE is set: libpq (alembic, psql, pytest, pg_dump) reads the host and database from that service in pg_service.conf, and the collector (node-postgres) does not read it — they could reach different servers or databases; unset it and name the host and database in --database-url, or in PGHOST and PGDATABASE';
+  return null;
 }
 
 export function resolveConnection(options: {
@@ -32,6 +46,8 @@ export function resolveConnection(options: {
   kind?: ConnectionTarget['kind'];
 }): ConnectionTarget {
   const env = options.env ?? process.env;
+  const libpqOnly = libpqOnlyEnvironment(env);
+  if (libpqOnly) throw new ConnectionConfigError(libpqOnly);
   const url = options.databaseUrl ?? env.DATABASE_URL;
   let config: pg.ClientConfig;
   if (url) {
