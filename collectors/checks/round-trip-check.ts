@@ -33,7 +33,7 @@ import pg from 'pg';
 import { commandEnvNames, fillPlaceholders, type CatalogObject, type CheckOf, type LockObservation, type RoundTripResult, type RoundTripStep, type RoundTripStepName } from '../../src/format/index.ts';
 import { roundMs } from '../../src/core/numbers.ts';
 import { roundTripComparisons } from '../../src/core/schema-diff/round-trip.ts';
-import { resolveConnection } from '../db/connection.ts';
+import { libpqQueryOptions, resolveConnection } from '../db/connection.ts';
 import { scrub } from '../db/secrets.ts';
 import { DatabaseSession } from '../db/session.ts';
 import { samplerConnection, startLockSampler } from '../locks/lock-sampler.ts';
@@ -65,8 +65,11 @@ const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 export function urlForDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${encodeURIComponent(database)}`;
-  // By hand: URLSearchParams would write a space as `+`, which libpq reads as a plus (`options=-c+search_path…`).
-  const kept = u.search.slice(1).split('&').filter((pair) => pair !== '' && !/^(?:dbname|database)(?:=|$)/i.test(pair));
+  // The query as libpq reads it, every dbname out (repeated, or spelled `%64bname`): a `#` is no
+  // fragment for libpq, so a `dbname` after one would still count — the fragment goes, its options
+  // stay in the query. Not URLSearchParams, which would write a space as `+` (libpq reads a plus).
+  const kept = libpqQueryOptions(url).filter((option) => !/^(?:dbname|database)$/i.test(option.key)).map((option) => option.raw);
+  u.hash = '';
   u.search = kept.length > 0 ? `?${kept.join('&')}` : '';
   return u.toString();
 }
@@ -79,12 +82,17 @@ export function isScratchName(name: string): boolean {
 /** Connection URLs in any spelling a tool takes them: `postgres://`, `postgresql://`, SQLAlchemy's `postgresql+psycopg2://`. */
 const URL_IN_TEXT = /postgres(?:ql)?(?:\+[a-z0-9_]+)?:\/\/[^\s'"`<>]*/gi;
 
-/** The database a connection URL names, as libpq reads it (a `dbname` in the query wins over the path; none: the user's name); null when it cannot be read. */
+/**
+ * The database a connection URL names, as libpq reads it (a `dbname` in the query wins over the
+ * path, the last of several; an empty one, or none and no path: the user's name); null when it
+ * cannot be read.
+ */
 export function databaseOfUrl(url: string): string | null {
   try {
     const u = new URL(url.replace(/^[a-z0-9+]+:/i, 'postgresql:'));
     const path = decodeURIComponent(u.pathname.replace(/^\//, ''));
-    return u.searchParams.get('dbname') || path || decodeURIComponent(u.username) || null;
+    const dbname = libpqQueryOptions(url).findLast((option) => option.key === 'dbname');
+    return (dbname ? dbname.value : path) || decodeURIComponent(u.username) || null;
   } catch {
     return null;
   }

@@ -21,9 +21,23 @@ export interface ConnectionTarget {
 
 export class ConnectionConfigError extends Error {}
 
-/** True when the environment names a database without any flag (DATABASE_URL or PGHOST/PGDATABASE…). */
+/** True when the environment names a database without any flag (DATABASE_URL or PGHOST/PGDATABASE…; PGSERVICE too, which resolveConnection then refuses with the reason). */
 export function environmentNamesDatabase(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.DATABASE_URL || env.PGHOST || env.PGDATABASE || env.PGSERVICE || env.PGPORT || env.PGUSER);
+}
+
+/**
+ * Why the environment would send libpq (psql, pg_dump, alembic and pytest through psycopg2)
+ * elsewhere than the collector, or null: `PGHOSTADDR` is the address libpq connects to whatever the
+ * host (or the URL) says; `PGSERVICE` fills host, port, database — and hostaddr — from
+ * pg_service.conf. node-pg reads neither: the collector and the commands could reach different
+ * servers, or the collector none the user meant. A command check may not be given them either
+ * (LIBPQ_ONLY_ENV, src/format/checklist-schema.ts). Never echoes a value.
+ */
+export function libpqOnlyEnvironment(env: NodeJS.ProcessEnv): string | null {
+  if (env.PGHOSTADDR) return 'PGHOSTADDR is set: libpq (alembic, psql, pytest, pg_dump) connects to that address whatever the host says, and the collector (node-postgres) does not read it — they could reach different servers; unset it and name the host and database in --database-url, or in PGHOST and PGDATABASE';
+  if (env.PGSERVICE) return 'PGSERVICE is set: libpq (alembic, psql, pytest, pg_dump) reads the host and database from that service in pg_service.conf, and the collector (node-postgres) does not read it — they could reach different servers or databases; unset it and name the host and database in --database-url, or in PGHOST and PGDATABASE';
+  return null;
 }
 
 export function resolveConnection(options: {
@@ -32,6 +46,8 @@ export function resolveConnection(options: {
   kind?: ConnectionTarget['kind'];
 }): ConnectionTarget {
   const env = options.env ?? process.env;
+  const libpqOnly = libpqOnlyEnvironment(env);
+  if (libpqOnly) throw new ConnectionConfigError(libpqOnly);
   const url = options.databaseUrl ?? env.DATABASE_URL;
   let config: pg.ClientConfig;
   if (url) {
@@ -78,25 +94,69 @@ export function resolveConnection(options: {
  * Options in a URL's query that libpq (psql, pg_dump, and alembic and pytest through psycopg2)
  * follows and node-pg ignores, so the collector's own queries would reach another database or
  * server than the commands it runs: the evidence would describe one database and the migration
- * change another. `dbname` wins over the path for libpq (node-pg reads only the path); `hostaddr`
- * is the address libpq connects to whatever `host` says; `service` reads host and database from
- * pg_service.conf. Why, in words, or null. Never echoes the URL (it may carry a password).
+ * change another. `dbname` wins over the path for libpq (node-pg reads only the path; of several,
+ * libpq keeps the last; an empty one is libpq's default database); `hostaddr` is the address libpq
+ * connects to whatever `host` says; `service` reads host and database from pg_service.conf. The
+ * query is read as libpq reads it (libpqQueryOptions). Why, in words, or null. Never echoes the
+ * URL (it may carry a password).
  */
 export function splitTarget(url: string, database: string): string | null {
-  let query: URLSearchParams;
-  try {
-    query = new URL(url).searchParams;
-  } catch {
-    return null;
+  const options = libpqQueryOptions(url);
+  const dbnames = options.filter((option) => option.key === 'dbname').map((option) => option.value ?? '');
+  if (dbnames.includes('')) {
+    return `the database URL has an empty dbname option, which libpq (alembic, psql, pytest) reads as its default database (PGDATABASE, else the user's name) and the collector (node-postgres) ignores — take it out and name the database once, in the path`;
   }
-  const dbname = query.get('dbname');
-  if (dbname !== null && dbname !== database) {
-    return `the database URL names two databases, ${database} in its path and ${dbname} in its dbname option: the collector (node-postgres) would query the first and alembic, psql and pytest (libpq) the second — name the database once, in the path`;
+  // The last one is libpq's; any other that is not the path's is refused all the same.
+  const other = dbnames.findLast((dbname) => dbname !== database);
+  if (other !== undefined) {
+    const where = dbnames.length > 1 ? `one of its ${dbnames.length} dbname options (libpq follows the last)` : 'its dbname option';
+    return `the database URL names two databases, ${database} in its path and ${other} in ${where}: the collector (node-postgres) would query the first and alembic, psql and pytest (libpq) the second — name the database once, in the path`;
   }
   for (const option of ['hostaddr', 'service']) {
-    if (query.has(option)) return `the database URL has a ${option} option, which libpq (alembic, psql, pytest) follows and the collector (node-postgres) ignores: they would reach different servers — name the host and database in the URL itself`;
+    if (options.some((o) => o.key === option)) return `the database URL has a ${option} option, which libpq (alembic, psql, pytest) follows and the collector (node-postgres) ignores: they would reach different servers — name the host and database in the URL itself`;
   }
   return null;
+}
+
+/** One `key=value` of a URL's query: as written, and as libpq decodes it (value null: no `=`). */
+export interface QueryOption {
+  raw: string;
+  key: string;
+  value: string | null;
+}
+
+/**
+ * A connection URL's query options as libpq reads them, in order (a repeated key repeats; libpq
+ * keeps the last). Not URLSearchParams: libpq's query starts at the first `?` after the user part
+ * and runs to the end — a `#` is no fragment (`/db#x?dbname=other` names `other`, `?dbname=a#b`
+ * names `a#b`); keys and values are percent-decoded (`%64bname` is `dbname`) and a `+` stays a plus.
+ * A bad escape is kept as written (libpq refuses such a URL). Keys are case-sensitive, as libpq's.
+ */
+export function libpqQueryOptions(url: string): QueryOption[] {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
+  if (!scheme) return [];
+  // libpq's user part: up to the first `@`, when one comes before the first `/`.
+  let start = scheme[0].length;
+  const userEnd = url.slice(start).search(/[@/]/);
+  if (userEnd >= 0 && url[start + userEnd] === '@') start += userEnd + 1;
+  const question = url.indexOf('?', start);
+  if (question < 0) return [];
+  return url
+    .slice(question + 1)
+    .split('&')
+    .filter((raw) => raw !== '')
+    .map((raw) => {
+      const equals = raw.indexOf('=');
+      return { raw, key: percentDecoded(equals < 0 ? raw : raw.slice(0, equals)), value: equals < 0 ? null : percentDecoded(raw.slice(equals + 1)) };
+    });
+}
+
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /**

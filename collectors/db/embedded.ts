@@ -31,6 +31,8 @@ export async function startEmbeddedDatabase(load: DatabaseLoader): Promise<Embed
   const target = resolveConnection({
     databaseUrl: `postgresql://postgres@${host}:${port}/postgres`,
     kind: 'embedded',
+    // Our own complete URL: nothing of the environment says where the embedded database is.
+    env: {},
   });
   return {
     target,

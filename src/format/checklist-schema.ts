@@ -114,6 +114,14 @@ export const parserNameSchema = z
   .enum(['alembic-history', 'alembic-upgrade', 'alembic-sql', 'pytest-junit'])
   .describe('Reads the tool\'s output into data kept beside the raw text: `alembic-history` (history, heads, current), `alembic-upgrade` (also reads alembic_version before and after), `alembic-sql` (upgrade/downgrade --sql), `pytest-junit` (adds --junitxml=<temp file> and reads that report).');
 
+/**
+ * Variables libpq reads to choose the server or database and node-pg (the collector) does not:
+ * `PGHOSTADDR` (the address, whatever the host says), `PGSERVICE` and `PGSERVICEFILE` (host, port,
+ * database and hostaddr from pg_service.conf). A command may not be given them; the collector
+ * refuses to run with PGHOSTADDR or PGSERVICE set (collectors/db/connection.ts).
+ */
+export const LIBPQ_ONLY_ENV = ['PGHOSTADDR', 'PGSERVICE', 'PGSERVICEFILE'] as const;
+
 const commandEnvSchema = z
   .array(
     z.union([
@@ -121,8 +129,14 @@ const commandEnvSchema = z
       fieldDocs(z.object({ name: envNameSchema, public: z.boolean().describe('true: the value is not a secret and is not redacted.') }).strict(), { name: 'The variable name.' }),
     ]),
   )
+  .superRefine((entries, ctx) => {
+    entries.forEach((entry, i) => {
+      const name = typeof entry === 'string' ? entry : entry.name;
+      if ((LIBPQ_ONLY_ENV as readonly string[]).includes(name)) ctx.addIssue({ code: 'custom', path: [i], message: `${name} is read by libpq (alembic, psql, pytest) and not by the collector (node-postgres): the command could reach another server or database than the one the evidence describes — name the host and database in the database URL instead` });
+    });
+  })
   .default([])
-  .describe('The names of the environment variables the command gets (not the environment it runs in: that is `--env`). Nothing else reaches it but PATH. DATABASE_URL is the collector\'s own connection.');
+  .describe('The names of the environment variables the command gets (not the environment it runs in: that is `--env`). Nothing else reaches it but PATH. DATABASE_URL is the collector\'s own connection. PGHOSTADDR, PGSERVICE and PGSERVICEFILE are refused: libpq reads them and the collector does not, so the command could reach another server.');
 
 const requiresSchema = z
   .object({

@@ -44,6 +44,37 @@ describe('deploy-evidence checklist', () => {
     expect(run.stderr).not.toMatch(/collect/i);
   });
 
+  it('validate refuses a command given PGHOSTADDR, PGSERVICE or PGSERVICEFILE, which libpq reads and the collector does not', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'checklist-'));
+    const file = join(dir, 'libpq.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        id: 'libpq',
+        version: '1.0.0',
+        title: 'Libpq',
+        sections: [{ number: '1', title: 'Migration' }],
+        checks: [
+          { id: 'migrate', kind: 'command', section: '1', title: 'Migrate', argv: ['alembic', 'upgrade', 'head'], env: ['PGSERVICE', { name: 'PGHOSTADDR', public: true }] },
+          { id: 'rehearse', kind: 'round-trip', section: '1', title: 'Rehearse', upgrade: ['alembic', 'upgrade', 'head'], downgrade: ['alembic', 'downgrade', '-1'], env: ['PGUSER', 'PGSERVICEFILE'] },
+          { id: 'tests', kind: 'command', section: '1', title: 'Tests', argv: ['pytest'], env: ['PGHOST', 'PGDATABASE', { name: 'PGAPPNAME', public: true }] },
+        ],
+        signoff: ['deployed-by'],
+      }),
+    );
+    const run = await runCli(['checklist', 'validate', file]);
+    expect(run.exitCode, run.stderr).toBe(2);
+    for (const line of [
+      'checks.0.env.0: PGSERVICE is read by libpq (alembic, psql, pytest) and not by the collector (node-postgres)',
+      'checks.0.env.1: PGHOSTADDR is read by libpq',
+      'checks.1.env.1: PGSERVICEFILE is read by libpq',
+    ]) {
+      expect(run.stderr).toContain(line);
+    }
+    // Variables node-pg reads as libpq does pass.
+    expect(run.stderr).not.toMatch(/checks\.(?:1\.env\.0|2\.env)/);
+  });
+
   it('validate refuses a sign-off policy that names a role the checklist does not declare (a misspelt role would enforce nothing)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'checklist-'));
     const file = join(dir, 'policy.json');

@@ -38,6 +38,24 @@ describe('the copy\'s URL', () => {
     expect(databaseOfUrl('postgresql+psycopg2://app:x@db/le%64ger')).toBe('ledger');
     expect(databaseOfUrl('postgresql://db1:5432,db2:5433/ledger')).toBeNull();
   });
+
+  it('reads the query as libpq does: the last dbname, keys percent-decoded, a plus kept, no fragment', () => {
+    // Every dbname goes, however spelled, and what libpq would still read after a `#` (its fragment is none).
+    for (const url of ['postgresql://app@db/ledger?dbname=ledger&dbname=ledger&sslmode=require', 'postgresql://app@db/ledger?%64bname=ledger&sslmode=require', 'postgresql://app@db/ledger?sslmode=require#&dbname=ledger']) {
+      const copy = urlForDatabase(url, COPY);
+      expect(copy, url).toMatch(new RegExp(`^postgresql://app@db/${COPY}\\?sslmode=require`));
+      expect(copy, url).not.toMatch(/dbname|#/);
+      expect(databaseOfUrl(copy), url).toBe(COPY);
+    }
+    expect(urlForDatabase('postgresql://app@db/ledger?application_name=a+b&options=-c%20x%3Dy', COPY)).toBe(`postgresql://app@db/${COPY}?application_name=a+b&options=-c%20x%3Dy`);
+    expect(databaseOfUrl('postgresql://app@db/other?dbname=staging&dbname=ledger')).toBe('ledger');
+    expect(databaseOfUrl('postgresql://app@db/other?dbname=ledger&dbname=staging')).toBe('staging');
+    expect(databaseOfUrl('postgresql://app@db/other?%64bname=ledger')).toBe('ledger');
+    expect(databaseOfUrl('postgresql://app@db/other#x?dbname=ledger')).toBe('ledger');
+    expect(databaseOfUrl('postgresql://app@db/other?dbname=a+b')).toBe('a+b');
+    // An empty dbname is libpq's default: the user's name, never the path.
+    expect(databaseOfUrl('postgresql://app@db/other?dbname=')).toBe('app');
+  });
 });
 
 describe('what would reach the target', () => {

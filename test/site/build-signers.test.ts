@@ -10,7 +10,7 @@
  * (A real build with --signers, its page, its published /evidence/_signers.json and the browser's
  * verdict: test/site/verify-in-browser.test.ts; incremental builds: test/site/incremental-build.test.ts.)
  */
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -138,5 +138,32 @@ describe('build --signers refuses a list it cannot use before it builds anything
     expect(run.stderr).toContain(`${malformed}: invalid evidence file`);
     expect(run.stderr).toMatch(/- signers\.0\.name: Required/);
     await expect(stat(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a list inside the evidence folder — named directly, through a symlinked parent folder or a symlink to it: exit 2, nothing written', async () => {
+    // The site would say the sign-offs were judged against a list given to the build, yet it arrived with the evidence.
+    const linkedParent = join(work, 'evidence-link');
+    await symlink(root, linkedParent);
+    const linkedFile = join(work, 'signers-link.json');
+    await symlink(join(root, '_signers.json'), linkedFile);
+    for (const [name, given] of [['direct', join(root, '_signers.json')], ['parent', join(linkedParent, '_signers.json')], ['file', linkedFile]] as const) {
+      const out = join(work, `site-inside-${name}`);
+      const run = await runCli(['build', '--evidence-dir', root, '--out-dir', out, '--signers', given]);
+      expect(run.exitCode, `${name}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toContain(`the signers list ${given} is inside the evidence folder ${root}: it arrives with the evidence`);
+      await expect(stat(out)).rejects.toThrow(/ENOENT/);
+    }
+    // The evidence folder named through a symlink, the list directly: the same folder.
+    const run = await runCli(['build', '--evidence-dir', linkedParent, '--out-dir', join(work, 'site-inside-linked-root'), '--signers', join(root, '_signers.json')]);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain('is inside the evidence folder');
+    // A folder whose name only begins like the evidence folder's is not inside it: read (and refused here as malformed).
+    const sibling = `${root}-reviewed`;
+    await mkdir(sibling);
+    await writeFile(join(sibling, '_signers.json'), '{"schemaVersion": 4}');
+    const beside = await runCli(['build', '--evidence-dir', root, '--out-dir', join(work, 'site-beside'), '--signers', join(sibling, '_signers.json')]);
+    expect(beside.exitCode, beside.stderr).toBe(2);
+    expect(beside.stderr).toContain(`${join(sibling, '_signers.json')}: invalid evidence file`);
+    expect(beside.stderr).not.toContain('inside the evidence folder');
   });
 });

@@ -6,12 +6,12 @@
  * `--allow-empty`: a typo in CI would otherwise publish an empty site over the real one.
  * `--signers <file>`: the sign-offs are judged against that list, and it is the one published for the
  * browser's check, never the evidence's own `_signers.json` (which anyone who can push the evidence
- * branch can write: docs/ci.md).
+ * branch can write: docs/ci.md); a file inside the evidence folder (links followed) is refused.
  * `deploy-evidence preview`: serves a built site on 127.0.0.1, under the base path it was built for.
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Command, Option } from 'commander';
 import { buildSite, previewSite, readSiteRecord, SiteBuildError } from '../astro-site.ts';
 import { makeFolderFor } from '../../../collectors/evidence/evidence-write-error.ts';
@@ -49,6 +49,9 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
       const outDir = resolve(flags.out ?? flags.outDir);
       // Read before anything is built or written, as verify reads it: a malformed list fails naming the file and the field (exit 2).
       const signers = flags.signers === undefined ? undefined : resolve(flags.signers);
+      if (signers !== undefined && (await insideFolder(signers, settings.evidenceDir))) {
+        throw new UsageError(`the signers list ${signers} is inside the evidence folder ${settings.evidenceDir}: it arrives with the evidence, and the site would say the sign-offs were judged against a list given to the build instead of the evidence's own — name a reviewed list kept apart from the evidence (or leave out --signers to judge against <evidence-dir>/_signers.json)`);
+      }
       if (signers !== undefined && !(await readSignersFile(signers))) throw new UsageError(`no signers file at ${signers}: name the trusted signers' list with --signers (or leave it out to judge against <evidence-dir>/_signers.json)`);
       if (!flags.allowEmpty) {
         if (!(await isRealDirectory(settings.evidenceDir))) throw new UsageError(`no evidence folder at ${settings.evidenceDir}: name it with --evidence-dir (or evidenceDir in the config file), or pass --allow-empty to build a site without deployments`);
@@ -80,6 +83,17 @@ export function buildCommand(streams: Streams, setExit: (code: number) => void):
         await rm(handover, { recursive: true, force: true });
       }
     });
+}
+
+/**
+ * Whether `file` is inside `folder` once both are resolved (symbolic links followed, in the file's
+ * own name or any folder above it). A path that does not resolve (missing) is inside nothing.
+ */
+async function insideFolder(file: string, folder: string): Promise<boolean> {
+  const [realFile, realFolder] = await Promise.all([realpath(file).catch(() => null), realpath(folder).catch(() => null)]);
+  if (realFile === null || realFolder === null) return false;
+  const path = relative(realFolder, realFile);
+  return path !== '' && !path.startsWith(`..${sep}`) && path !== '..' && !isAbsolute(path);
 }
 
 /**
