@@ -115,6 +115,18 @@ export function splitTarget(url: string, database: string): string | null {
   for (const option of ['hostaddr', 'service']) {
     if (options.some((o) => o.key === option)) return `the database URL has a ${option} option, which libpq (alembic, psql, pytest) follows and the collector (node-postgres) ignores: they would reach different servers — name the host and database in the URL itself`;
   }
+  // The path itself: node-pg decodes it with decodeURI, which leaves %2B, %23, %2F, %3F… as they are;
+  // libpq decodes every escape, and reads a `#` as part of the name. `a%2Bb` is `a+b` to one, `a%2Bb` to the other.
+  const path = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\/([^?]*)/i.exec(url)?.[1];
+  if (path) {
+    let libpqName: string;
+    try {
+      libpqName = decodeURIComponent(path);
+    } catch {
+      return null;
+    }
+    if (libpqName !== database) return `the database name in the URL's path reads as ${JSON.stringify(libpqName)} to libpq (alembic, psql, pytest) and ${JSON.stringify(database)} to the collector (node-postgres), which leaves escapes such as %2B undecoded and stops at a "#" — name a database whose name needs no such escape, or give it through PGDATABASE`;
+  }
   return null;
 }
 
@@ -160,9 +172,9 @@ function percentDecoded(text: string): string {
 }
 
 /**
- * libpq and node-pg read `postgres://user:p@ss@host/db` at the last `@`, but Python drivers
- * (alembic, pytest through SQLAlchemy) split at the first one and print the rest of the
- * password as a host name. The password is redacted in every fragment either way; the URL
+ * node-pg reads `postgres://user:p@ss@host/db` at the last `@`, but libpq (psql, psycopg2) and
+ * SQLAlchemy (alembic, pytest) split at the first one and take the rest of the password for the
+ * host (measured with psql 15: it tried host `ss@host`). The password is redacted in every fragment either way; the URL
  * should still be percent-encoded. Never echoes the URL.
  */
 export function unencodedUrlCharacters(url: string | undefined): string | null {

@@ -56,6 +56,18 @@ describe('resolveConnection', () => {
 // from pg_service.conf); node-pg reads neither: with one set, the collector and psql or alembic
 // could reach different servers — or, with only PGSERVICE, the collector localhost's defaults.
 describe('variables only libpq reads', () => {
+  it('reads the path\'s database name as both clients do: escapes node-pg decodes pass, those it leaves (or a "#") are refused', () => {
+    expect(resolve('postgresql://app@127.0.0.1/my%20ledger').database).toBe('my ledger');
+    expect(resolve('postgresql://app@127.0.0.1/led%C3%A9ger').database).toBe('ledéger');
+    for (const [url, libpq, nodePg] of [
+      ['postgresql://app@127.0.0.1/a%2Bb', 'a+b', 'a%2Bb'],
+      ['postgresql://app@127.0.0.1/db%23x', 'db#x', 'db%23x'],
+      ['postgresql://app@127.0.0.1/db#x', 'db#x', 'db'],
+    ] as const) {
+      expect(() => resolve(url), url).toThrow(`the database name in the URL's path reads as ${JSON.stringify(libpq)} to libpq (alembic, psql, pytest) and ${JSON.stringify(nodePg)} to the collector (node-postgres)`);
+    }
+  });
+
   it('refuses PGHOSTADDR and PGSERVICE, with a URL or without, never echoing their values', () => {
     for (const [env, databaseUrl, message] of [
       [{ PGHOSTADDR: '10.9.8.7' }, 'postgresql://app:s3cret-pw@db.internal/ledger', 'PGHOSTADDR is set: libpq (alembic, psql, pytest, pg_dump) connects to that address whatever the host says'],
