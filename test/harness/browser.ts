@@ -1,6 +1,6 @@
 /** Debian's Chromium through playwright-core: never a browser download. */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -32,4 +32,23 @@ export async function recordPolicyViolations(context: BrowserContext): Promise<s
     });
   });
   return violations;
+}
+
+/**
+ * A page in a context of its own, and what went wrong in it: console errors, page errors, failed
+ * requests, HTTP errors and every Content-Security-Policy violation (`problems`, filled as it runs).
+ */
+export async function watchedPage(browser: Browser, options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext(options);
+  const problems = await recordPolicyViolations(context);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return { page, problems };
 }

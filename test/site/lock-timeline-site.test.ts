@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultOf } from '../../src/format/index.ts';
 import { holdBounds, modeLabel } from '../../src/core/locks/lock-holds.ts';
-import { chromiumAvailable, launchBrowser, recordPolicyViolations } from '../harness/browser.ts';
+import { chromiumAvailable, launchBrowser, watchedPage } from '../harness/browser.ts';
 import { realServer } from '../harness/databases.ts';
 import { readDeployment } from '../harness/evidence.ts';
 import { collectLockObservation, LOCK_CHECK, LOCK_DEPLOYMENT, WAITER, type LockEvidence } from '../harness/lock-evidence.ts';
@@ -45,17 +45,7 @@ describe.skipIf(realServer() === null || !chromiumAvailable())('the lock timelin
 
   /** The page in a context of its own; `problems` gathers console errors, page errors, failed requests and CSP violations. */
   const open = async (javaScriptEnabled: boolean): Promise<{ page: Page; problems: string[] }> => {
-    const context = await browser.newContext({ javaScriptEnabled });
-    const problems = await recordPolicyViolations(context);
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-    });
+    const { page, problems } = await watchedPage(browser, { javaScriptEnabled });
     const response = await page.goto(`${server.url}${PAGE}`);
     expect(response?.status(), PAGE).toBe(200);
     return { page, problems };

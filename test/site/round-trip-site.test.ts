@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, recordPolicyViolations } from '../harness/browser.ts';
+import { chromiumAvailable, launchBrowser, watchedPage } from '../harness/browser.ts';
 import { realServer } from '../harness/databases.ts';
 import { templateLeaks } from '../harness/rendered-text.ts';
 import { collectRoundTrips, HOSTILE_INDEX, type RoundTripEvidence } from '../harness/round-trip-evidence.ts';
@@ -78,14 +78,7 @@ describe.skipIf(realServer() === null || !chromiumAvailable())('a round trip on 
   });
 
   it('says each step\'s strongest lock on the copy in its row, and draws a lock timeline per step with no console error and no policy violation', async () => {
-    const context = await browser.newContext();
-    const problems = await recordPolicyViolations(context);
-    const tab = await context.newPage();
-    tab.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    tab.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    tab.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+    const { page: tab, problems } = await watchedPage(browser);
     expect((await tab.goto(`${server.url}${page('rt-good')}`))?.status()).toBe(200);
     const steps = await rows(tab, 'The steps, on the copy');
     // ALTER TABLE and DROP INDEX: ACCESS EXCLUSIVE on the table (or the index), held through the 300 ms the transaction goes on.
@@ -111,7 +104,7 @@ describe.skipIf(realServer() === null || !chromiumAvailable())('a round trip on 
     const held = await tab.$$eval('main table[data-lock-holds] tbody tr', (trs) => trs.map((tr) => `${tr.querySelector('th')!.innerText.trim()} ${tr.querySelector('td')!.innerText.trim()}`));
     expect(held.filter((h) => h === 'ledger.entry ACCESS EXCLUSIVE').length).toBeGreaterThanOrEqual(3);
     expect(problems).toEqual([]);
-    await context.close();
+    await tab.context().close();
   });
 
   it('names the index a downgrade left behind and the one it lost, the hostile name as text', async () => {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, recordPolicyViolations } from '../harness/browser.ts';
+import { chromiumAvailable, launchBrowser, watchedPage } from '../harness/browser.ts';
 import { buildSite, sitePages, type SiteBuild } from '../harness/site-build.ts';
 import { comparisonPairs } from '../../src/core/compare/comparison-targets.ts';
 import type { Deployment } from '../../src/format/index.ts';
@@ -133,17 +133,7 @@ describe.skipIf(!chromiumAvailable())('the site in Chromium', () => {
 
   /** A page in a context of its own; `problems` gathers console errors, failed requests and every Content-Security-Policy violation. */
   async function open(path: string, options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext(options);
-    const problems = await recordPolicyViolations(context);
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-    });
+    const { page, problems } = await watchedPage(browser, options);
     page.on('dialog', (d) => {
       problems.push(`dialog: ${d.message()}`);
       void d.dismiss();
