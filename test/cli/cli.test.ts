@@ -45,7 +45,7 @@ describe('usage errors exit 2 with the reason', () => {
     [['collect', '--env', 'staging', '--checklist', 'attempt-view-lock', '--database-url', 'mysql://u:pw@h/db'], /must start with postgres:\/\//],
     // libpq (alembic, psql, pytest) follows a dbname, hostaddr or service option; node-pg does not: the checks and the commands would reach different databases.
     [['collect', '--env', 'staging', '--checklist', 'attempt-view-lock', '--database-url', 'postgres://u:pw@127.0.0.1:1/staging?dbname=production'], /the database URL names two databases, staging in its path and production in its dbname option/],
-    [['collect', '--env', 'staging', '--checklist', 'attempt-view-lock', '--database-url', 'postgres://u:pw@db.internal:1/staging?hostaddr=127.0.0.1'], /the database URL has a hostaddr option, which libpq \(alembic, psql, pytest\) follows and the collector \(node-postgres\) ignores/],
+    [['collect', '--env', 'staging', '--checklist', 'attempt-view-lock', '--database-url', 'postgres://u:pw@127.0.0.2:1/staging?hostaddr=127.0.0.1'], /the database URL has a hostaddr option, which libpq \(alembic, psql, pytest\) follows and the collector \(node-postgres\) ignores/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     // Commands are looked up in a table: a name every object has is still an unknown command.
     [['toString'], /unknown command 'toString'/],

@@ -70,10 +70,10 @@ describe('variables only libpq reads', () => {
 
   it('refuses PGHOSTADDR and PGSERVICE, with a URL or without, never echoing their values', () => {
     for (const [env, databaseUrl, message] of [
-      [{ PGHOSTADDR: '10.9.8.7' }, 'postgresql://app:s3cret-pw@db.internal/ledger', 'PGHOSTADDR is set: libpq (alembic, psql, pytest, pg_dump) connects to that address whatever the host says'],
+      [{ PGHOSTADDR: '127.0.0.3' }, 'postgresql://app:s3cret-pw@db.internal/ledger', 'PGHOSTADDR is set: libpq (alembic, psql, pytest, pg_dump) connects to that address whatever the host says'],
       [{ PGSERVICE: 'prod-primary' }, 'postgresql://app:s3cret-pw@127.0.0.1/ledger', 'PGSERVICE is set: libpq (alembic, psql, pytest, pg_dump) reads the host and database from that service'],
       [{ PGSERVICE: 'prod-primary' }, undefined, 'PGSERVICE is set'],
-      [{ PGHOSTADDR: '10.9.8.7', PGHOST: 'db.internal', PGDATABASE: 'ledger' }, undefined, 'PGHOSTADDR is set'],
+      [{ PGHOSTADDR: '127.0.0.3', PGHOST: 'db.internal', PGDATABASE: 'ledger' }, undefined, 'PGHOSTADDR is set'],
     ] as const) {
       let error: unknown;
       try {
@@ -84,7 +84,7 @@ describe('variables only libpq reads', () => {
       expect(error, JSON.stringify(env)).toBeInstanceOf(ConnectionConfigError);
       expect((error as Error).message).toContain(message);
       expect((error as Error).message).toContain('name the host and database in --database-url, or in PGHOST and PGDATABASE');
-      for (const secret of ['s3cret', '10.9.8.7', 'prod-primary']) expect((error as Error).message).not.toContain(secret);
+      for (const secret of ['s3cret', '127.0.0.3', 'prod-primary']) expect((error as Error).message).not.toContain(secret);
     }
     // Empty is unset, for libpq as well.
     expect(resolveConnection({ databaseUrl: 'postgresql://app@127.0.0.1/ledger', env: { PGHOSTADDR: '', PGSERVICE: '' } }).database).toBe('ledger');
